@@ -1,0 +1,61 @@
+# Motcua: `make run` serves the demo, `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Debian packages: WeasyPrint's pango, fonts with Vietnamese glyphs, gettext for translations,
+# poppler-utils and libnss3-tools for PDF checks, wrk and pgbench for benchmarks.
+DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	gettext poppler-utils libnss3-tools wrk postgresql-client
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres deps system-deps lint typecheck messages bench clean
+
+deps: system-deps $(STAMP) messages
+
+system-deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+messages: $(STAMP)
+	@cd motcua && ../$(BIN)/django-admin compilemessages -v 0 --ignore=.venv
+
+# Runs every test on SQLite, then on PostgreSQL when DATABASE_URL points at one.
+test: deps
+	@$(MAKE) --no-print-directory test-sqlite
+	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then $(MAKE) --no-print-directory test-postgres; fi
+
+test-sqlite:
+	@echo "== tests on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest -n 2 --dist loadfile
+
+test-postgres:
+	@echo "== tests on PostgreSQL ($${DATABASE_URL%%@*}@...)"
+	$(BIN)/pytest -n 2 --dist loadfile
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy motcua
+
+run: deps
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	@bash scripts/serve.sh $(PORT)
+
+bench: deps
+	$(BIN)/python bench/intake.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

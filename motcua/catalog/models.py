@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.workcalendar.rules import (
+    UNIT_CALENDAR_DAYS,
+    UNIT_SAME_DAY,
+    UNIT_WORKING_DAYS,
+    UNIT_WORKING_HOURS,
+    Duration,
+)
+
+
+class Sector(models.Model):
+    name = models.CharField(_("name"), max_length=255, unique=True)
+
+    class Meta:
+        verbose_name = _("sector")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    COMMUNE = "commune", _("Commune")
+    BOTH = "both", _("Province and commune")
+
+
+class ProcedureQuerySet(models.QuerySet["Procedure"]):
+    def search(self, text: str) -> ProcedureQuerySet:
+        from motcua.core.text import fold
+
+        qs = self
+        for word in fold(text).split():
+            qs = qs.filter(Q(name_folded__contains=word) | Q(code__startswith=word))
+        return qs
+
+
+class Procedure(models.Model):
+    """The stable identity of a procedure; its content lives in dated versions."""
+
+    code = models.CharField(_("national code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=500)  # of the newest version, for listing
+    name_folded = models.CharField(max_length=500, db_index=True, editable=False)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="procedures")
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def version_on(self, day: dt.date) -> ProcedureVersion | None:
+        """The version in force on `day`: a dossier keeps the one in force when received."""
+        return (
+            self.versions.filter(effective_from__lte=day)
+            .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day))
+            .order_by("-effective_from")
+            .first()
+        )
+
+
+class DurationUnit(models.TextChoices):
+    WORKING_DAYS = UNIT_WORKING_DAYS, _("working days")
+    WORKING_HOURS = UNIT_WORKING_HOURS, _("working hours")
+    CALENDAR_DAYS = UNIT_CALENDAR_DAYS, _("calendar days")
+    SAME_DAY = UNIT_SAME_DAY, _("same working day")
+
+
+class SupplementMode(models.TextChoices):
+    PAUSE = "pause", _("Pause: the due date shifts by the paused working time")
+    RESTART = "restart", _("Restart: the full duration counts again")
+
+
+class OnlineLevel(models.TextChoices):
+    FULL = "full", _("Full online")
+    PARTIAL = "partial", _("Partial online")
+    NONE = "none", _("Not online")
+
+
+class ProcedureVersion(models.Model):
+    """One rule set of a procedure, in force from `effective_from` until `effective_to`."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"), null=True, blank=True)
+
+    name = models.CharField(_("name"), max_length=500)
+    name_en = models.CharField(_("English name"), max_length=500, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    implementing_agency = models.TextField(_("implementing agency"), blank=True)
+    competent_agency = models.TextField(_("competent agency"), blank=True)
+    # Which kind of agency handles dossiers of this procedure (routing by level and commune).
+    handling_agency_kind = models.CharField(max_length=20, blank=True)
+    steps = models.TextField(_("sequence of steps"), blank=True)
+    method = models.TextField(_("method"), blank=True)
+    applicant_types = models.JSONField(_("applicant types"), default=list)  # ["person", "org"]
+
+    duration_value = models.PositiveIntegerField(_("statutory duration"), null=True, blank=True)
+    duration_unit = models.CharField(
+        _("duration unit"), max_length=16, choices=DurationUnit.choices, blank=True
+    )
+    duration_text = models.TextField(_("duration as published"), blank=True)
+    online_duration_value = models.PositiveIntegerField(null=True, blank=True)
+    cutoff = models.TimeField(_("same-day cut-off"), null=True, blank=True)
+    supplement_mode = models.CharField(
+        max_length=8, choices=SupplementMode.choices, default=SupplementMode.PAUSE
+    )
+    pause_on_payment = models.BooleanField(
+        _("clock stops while a financial obligation is due"), default=True
+    )
+    max_apologies = models.PositiveSmallIntegerField(_("apologies allowed"), default=1)
+
+    results = models.TextField(_("results"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    online_level = models.CharField(
+        max_length=8, choices=OnlineLevel.choices, default=OnlineLevel.NONE
+    )
+    decision_number = models.CharField(_("publishing decision"), max_length=100, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+    legal_effective_date = models.DateField(null=True, blank=True)
+    made_public_at = models.DateField(_("made public in the national DB"), null=True, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    unconfirmed = models.JSONField(default=list, blank=True)  # fields published as "?"
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("procedure version")
+        ordering = ["procedure", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="procversion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number}"
+
+    def duration(self, *, online: bool = False) -> Duration | None:
+        value = self.online_duration_value if online and self.online_duration_value else None
+        value = value or self.duration_value
+        if not value or not self.duration_unit:
+            return None
+        return Duration(value, self.duration_unit)
+
+
+class ComponentRequirement(models.Model):
+    class Form(models.TextChoices):
+        ORIGINAL = "original", _("Original")
+        COPY = "copy", _("Copy")
+        EITHER = "either", _("Original or copy")
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="components"
+    )
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=40, blank=True)
+    name = models.TextField(_("name"))
+    form = models.CharField(max_length=10, choices=Form.choices, default=Form.ORIGINAL)
+    quantity = models.PositiveSmallIntegerField(default=1)
+    required = models.BooleanField(_("required"), default=True)
+    condition = models.TextField(_("condition"), blank=True)
+    digitization_required = models.BooleanField(default=False)
+    eform_schema = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return self.name[:80]
+
+
+class Fee(models.Model):
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(_("name"), max_length=500)
+    amount_vnd = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return self.name

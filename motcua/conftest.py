@@ -1,0 +1,27 @@
+"""Fixtures shared by every app's tests: a small province with agencies, staff and a procedure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from motcua.tests.builders import Org, build_org, build_procedure
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def org(db) -> Org:
+    return build_org()
+
+
+@pytest.fixture
+def procedure(db):
+    """A 3-working-day commune procedure in force since 2025."""
+    return build_procedure(code="1.004873", duration=3, unit="working_days",
+                           effective_from=dt.date(2025, 7, 1))

@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import ComponentRequirement, Procedure, ProcedureVersion
+from motcua.org.models import AdministrativeUnit, Agency
+
+
+class Status(models.IntegerChoices):
+    """Dossier statuses with the National Public Service Portal's numbers (DOMAIN.md §4)."""
+
+    INTEROPERATING = 0, _("In inter-agency processing")
+    SUBMITTED = 1, _("Submitted online, not yet received")
+    RECEIVED = 2, _("Received")
+    REFUSED = 3, _("Refused at receipt")
+    PROCESSING = 4, _("Processing")
+    SUPPLEMENT = 5, _("Supplement requested")
+    PAYING = 6, _("Financial obligation due")
+    WITHDRAWN = 7, _("Withdrawn by applicant")
+    STOPPED = 8, _("Processing stopped")
+    RESULT_READY = 9, _("Processed, result ready")
+    RETURNED = 10, _("Result returned")
+
+    @property
+    def portal(self) -> str:
+        return PORTAL_STATUS[self]
+
+
+PORTAL_STATUS = {
+    Status.INTEROPERATING: "interoperating",
+    Status.SUBMITTED: "receiving",
+    Status.RECEIVED: "new",
+    Status.REFUSED: "denied",
+    Status.PROCESSING: "processing",
+    Status.SUPPLEMENT: "waiting",
+    Status.PAYING: "paying",
+    Status.WITHDRAWN: "cancelled",
+    Status.STOPPED: "unresolved",
+    Status.RESULT_READY: "releasing",
+    Status.RETURNED: "done",
+}
+
+
+class Channel(models.IntegerChoices):
+    COUNTER = 1, _("At the counter")
+    ONLINE = 2, _("Online")
+    POSTAL = 3, _("Public postal service")
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "org", _("Organisation")
+
+
+FINAL_STATUSES = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED)
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def open(self) -> DossierQuerySet:
+        return self.exclude(status__in=FINAL_STATUSES)
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("dossier code"), max_length=48, unique=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel.choices)
+    status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices, db_index=True)
+
+    receiving_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="received_dossiers"
+    )
+    handling_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="handled_dossiers"
+    )
+
+    applicant_kind = models.CharField(max_length=8, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("applicant"), max_length=255)
+    applicant_id_number = models.CharField(_("personal ID number"), max_length=12, blank=True)
+    applicant_tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("email"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=500, blank=True)
+    applicant_commune = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    representative_name = models.CharField(_("representative"), max_length=255, blank=True)
+    account = models.ForeignKey(  # the online account that owns the dossier
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    form_data = models.JSONField(default=dict, blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted"))
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    counted_from = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
+    original_due_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)  # set while the clock is stopped
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    supplements_after_receipt = models.PositiveSmallIntegerField(default=0)
+    apologies = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        indexes = [
+            models.Index(fields=["receiving_agency", "status"]),
+            models.Index(fields=["handling_agency", "status"]),
+            models.Index(fields=["account", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+
+class DailySequence(models.Model):
+    """Last dossier number given per receiving agency per day (code `<agency>-<YYMMDD>-<NNNN>`)."""
+
+    agency_code = models.CharField(max_length=32)
+    day = models.DateField()
+    last = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency_code", "day"], name="dailyseq_unique")
+        ]
+
+
+def dossier_file_path(instance: DossierFile, filename: str) -> str:
+    return f"dossiers/{instance.dossier.submitted_at:%Y/%m}/{instance.dossier_id}/{instance.sha256}"
+
+
+class DossierComponent(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="components")
+    requirement = models.ForeignKey(
+        ComponentRequirement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.TextField(_("name"))
+    copies = models.PositiveSmallIntegerField(default=1)
+    is_paper = models.BooleanField(default=False)  # handed in on paper at the counter
+
+    class Meta:
+        ordering = ["id"]
+
+
+class DossierFile(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    component = models.ForeignKey(
+        DossierComponent, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(upload_to=dossier_file_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class DossierEvent(models.Model):
+    """Append-only timeline: who, when, from which status to which, and why."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=255, blank=True)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
+    to_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["dossier", "at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("dossier events are append-only")
+        super().save(*args, **kwargs)
+
+
+class ClockPause(models.Model):
+    """An interval during which the legal clock stood still (supplement, payment)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.CharField(max_length=20)  # "supplement" | "payment"
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    due_before = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+
+
+class SupplementRequest(models.Model):
+    """Form 02: one slip listing everything missing."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplements")
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    items = models.JSONField()  # list of {"name": ..., "note": ...}
+    reason = models.TextField(blank=True)
+    before_receipt = models.BooleanField(default=False)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    old_due_at = models.DateTimeField(null=True, blank=True)
+    new_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+
+class Apology(models.Model):
+    """Form 04: apology with a new appointment, issued before the due date passes."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apology_slips")
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    old_due_at = models.DateTimeField()
+    new_due_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["issued_at"]
+
+
+class Handover(models.Model):
+    """Form 05 row: a dossier passing from one agency to another (inter-agency processing)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handovers")
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    step_due_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["sent_at"]

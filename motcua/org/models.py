@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AdministrativeUnit(models.Model):
+    """A province or a commune (ward, commune, special zone) after the 2025 reorganization."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        COMMUNE = "commune", _("Commune")
+
+    code = models.CharField(_("code"), max_length=8, unique=True)  # GSO code, e.g. "01", "00070"
+    name = models.CharField(_("name"), max_length=200)
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    division_type = models.CharField(_("division type"), max_length=40)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def province(self) -> AdministrativeUnit:
+        return self.parent if self.parent_id and self.parent else self
+
+
+class Agency(models.Model):
+    """An agency with its identifier code (QCVN 102:2016 style, e.g. 000.00.14.H56)."""
+
+    class Kind(models.TextChoices):
+        PROVINCE_PC = "province_pc", _("Provincial People's Committee")
+        PC_OFFICE = "pc_office", _("Office of the People's Committee")
+        DEPARTMENT = "department", _("Provincial department")
+        PROVINCE_CENTER = "province_center", _("Provincial public administrative service center")
+        COMMUNE_CENTER = "commune_center", _("Commune public administrative service center")
+        COMMUNE_PC = "commune_pc", _("Commune People's Committee")
+        SECTOR = "sector", _("Sector agency")
+
+    code = models.CharField(_("identifier code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=64, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="agencies",
+        verbose_name=_("administrative unit"),
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def receives_dossiers(self) -> bool:
+        return self.kind in {self.Kind.PROVINCE_CENTER, self.Kind.COMMUNE_CENTER}
+
+
+class AgencyCodeChange(models.Model):
+    """History of identifier codes: codes change when units merge; old codes still resolve."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="code_history")
+    old_code = models.CharField(max_length=32, db_index=True)
+    new_code = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+    reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["changed_at"]
+
+
+class User(AbstractUser):
+    """Staff, citizens' online accounts and integrating systems."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        CITIZEN = "citizen", _("Citizen or business")
+        SYSTEM = "system", _("Integrating system")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CITIZEN)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    # A citizen's 12-digit personal identification number, or an organisation's tax code.
+    national_id = models.CharField(_("personal ID number"), max_length=12, blank=True, db_index=True)
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    ONE_STOP_OFFICER = "one_stop_officer", _("One-stop officer")
+    SPECIALIST = "specialist", _("Specialist")
+    HEAD = "head", _("Head of unit")
+    LEADER = "leader", _("Leader")
+    ADMIN = "admin", _("Administrator")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class StaffRoleQuerySet(models.QuerySet["StaffRole"]):
+    def active(self) -> StaffRoleQuerySet:
+        return self.filter(is_active=True, agency__is_active=True)
+
+
+class StaffRole(models.Model):
+    """A role a staff member holds in one agency. A person may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff_roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = StaffRoleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="staffrole_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.agency.code}"
