@@ -4,4 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("motcua.workcalendar.urls")),
+    path("", include("motcua.org.urls")),
+    path("", include("motcua.catalog.urls")),
+    path("", include("motcua.dossiers.urls")),
 ]

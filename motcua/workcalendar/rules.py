@@ -274,7 +274,7 @@ class WorkCalendar:
             due = self._at(due_d, start_x)
         else:  # UNIT_SAME_DAY
             # After the cut-off (or after closing, or on a day off): the next working day.
-            if x > _us_of_day(cutoff or DEFAULT_CUTOFF):
+            if x > _us_of_day(DEFAULT_CUTOFF if cutoff is None else cutoff):
                 start_d, start_x = self.next_working_day(d), self._first_start
             due_d = start_d if n == 1 else self._nth_working_day_after(start_d, n - 1)
             due = self.end_of_working_day(due_d)
