@@ -1,8 +1,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core.text import fold
+from motcua.org.identifiers import InvalidIdentifier, validate_agency_code
+
+
+def agency_code_validator(value: str) -> None:
+    """Field validator (admin and forms): the QCVN 102:2016 identifier code format."""
+    try:
+        validate_agency_code(value)
+    except InvalidIdentifier as exc:
+        raise ValidationError(str(exc), code=exc.code) from exc
 
 
 class AdministrativeUnit(models.Model):
@@ -28,8 +40,38 @@ class AdministrativeUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
+
     def province(self) -> AdministrativeUnit:
         return self.parent if self.parent_id and self.parent else self
+
+
+class AgencyQuerySet(models.QuerySet["Agency"]):
+    def active(self) -> AgencyQuerySet:
+        return self.filter(is_active=True)
+
+    def by_code(self, code: str) -> Agency:
+        """The agency holding `code` now, or the one that held it before a code change.
+
+        Raises Agency.DoesNotExist when no agency has ever held the code.
+        """
+        code = (code or "").strip()
+        agency = self.filter(code=code).first()
+        if agency is not None:
+            return agency
+        agency = (
+            self.filter(code_history__old_code=code)
+            .order_by("-code_history__changed_at", "-code_history__pk")
+            .first()
+        )
+        if agency is None:
+            raise self.model.DoesNotExist(f"No agency has held the code {code!r}.")
+        return agency
 
 
 class Agency(models.Model):
@@ -44,8 +86,11 @@ class Agency(models.Model):
         COMMUNE_PC = "commune_pc", _("Commune People's Committee")
         SECTOR = "sector", _("Sector agency")
 
-    code = models.CharField(_("identifier code"), max_length=32, unique=True)
+    code = models.CharField(
+        _("identifier code"), max_length=32, unique=True, validators=[agency_code_validator]
+    )
     name = models.CharField(_("name"), max_length=255)
+    name_folded = models.CharField(max_length=255, db_index=True, editable=False, default="")
     short_name = models.CharField(_("short name"), max_length=64, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     unit = models.ForeignKey(
@@ -57,6 +102,8 @@ class Agency(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = AgencyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
@@ -64,6 +111,13 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
 
     @property
     def receives_dossiers(self) -> bool:
@@ -82,6 +136,9 @@ class AgencyCodeChange(models.Model):
     class Meta:
         ordering = ["changed_at"]
 
+    def __str__(self) -> str:
+        return f"{self.old_code} → {self.new_code}"
+
 
 class User(AbstractUser):
     """Staff, citizens' online accounts and integrating systems."""
@@ -94,7 +151,9 @@ class User(AbstractUser):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CITIZEN)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     # A citizen's 12-digit personal identification number, or an organisation's tax code.
-    national_id = models.CharField(_("personal ID number"), max_length=12, blank=True, db_index=True)
+    national_id = models.CharField(
+        _("personal ID number"), max_length=12, blank=True, db_index=True
+    )
     tax_code = models.CharField(_("tax code"), max_length=14, blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 

@@ -1,0 +1,157 @@
+"""REST endpoints of the org domain: staff sign-in, the current user, units and agencies."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate, logout, user_logged_in, user_logged_out
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.authtoken.models import Token
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.core.errors import NotFound
+from motcua.org.lockout import lockout_message, lockout_seconds
+from motcua.org.models import Agency, AgencyCodeChange
+from motcua.org.selectors import search_agencies, search_units
+from motcua.org.serializers import (
+    AgencyDetailSerializer,
+    AgencyQuery,
+    AgencySerializer,
+    LoginSerializer,
+    TokenResponseSerializer,
+    UnitQuery,
+    UnitSerializer,
+    UserSerializer,
+    user_payload,
+)
+
+PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="application/problem+json")
+
+
+class AccountLocked(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "account_locked"
+
+    def __init__(self, wait: int | None) -> None:
+        super().__init__(lockout_message(), "account_locked")
+        self.wait = wait  # DRF turns it into Retry-After
+
+
+class TokenLoginView(APIView):
+    """Exchange a username and password for an API token. django-axes counts failures."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Token realm="api"'
+
+    @extend_schema(
+        request=LoginSerializer,
+        responses={200: TokenResponseSerializer, 400: PROBLEM, 401: PROBLEM, 429: PROBLEM},
+        summary="Sign in: get an API token",
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        form = LoginSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        http_request = request._request  # axes marks the Django request, not DRF's wrapper
+        user = authenticate(
+            request=http_request,
+            username=form.validated_data["username"],
+            password=form.validated_data["password"],
+        )
+        if getattr(http_request, "axes_locked_out", False):
+            # Answer here in problem+json; stop AxesMiddleware from replacing the response.
+            http_request.axes_locked_out = False
+            raise AccountLocked(lockout_seconds(http_request))
+        if user is None:
+            raise exceptions.AuthenticationFailed(
+                _("Invalid username or password."), code="invalid_credentials"
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        # Updates last_login and lets axes reset the failure count (AXES_RESET_ON_SUCCESS).
+        user_logged_in.send(sender=user.__class__, request=http_request, user=user)
+        return Response({"token": token.key, "user": user_payload(user)})
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None, 401: PROBLEM},
+                   summary="Sign out: delete the API token", tags=["auth"])
+    def post(self, request: Request) -> Response:
+        user = request.user
+        Token.objects.filter(user=user).delete()
+        if request.auth is None:  # signed in with a session
+            logout(request._request)
+        else:
+            user_logged_out.send(sender=user.__class__, request=request._request, user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: UserSerializer, 401: PROBLEM},
+                   summary="The signed-in user and their roles", tags=["auth"])
+    def get(self, request: Request) -> Response:
+        return Response(user_payload(request.user))
+
+
+class UnitListView(ListAPIView):
+    """Provinces and communes (GSO codes, after the July 2025 reorganization)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = UnitSerializer
+
+    def get_queryset(self):
+        query = UnitQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return search_units(**query.validated_data)
+
+    @extend_schema(parameters=[UnitQuery], summary="List administrative units", tags=["org"])
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class AgencyListView(ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = AgencySerializer
+
+    def get_queryset(self):
+        query = AgencyQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return search_agencies(**query.validated_data)
+
+    @extend_schema(parameters=[AgencyQuery], summary="List agencies", tags=["org"])
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class AgencyDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={200: AgencyDetailSerializer, 404: PROBLEM},
+        summary="One agency by its current or a former identifier code",
+        tags=["org"],
+    )
+    def get(self, request: Request, code: str) -> Response:
+        agencies = Agency.objects.select_related("unit", "parent").prefetch_related(
+            Prefetch("code_history", queryset=AgencyCodeChange.objects.order_by("changed_at"))
+        )
+        try:
+            agency = agencies.by_code(code)
+        except Agency.DoesNotExist as exc:
+            raise NotFound(
+                _("No agency has this identifier code."), code="agency_not_found"
+            ) from exc
+        serializer = AgencyDetailSerializer(agency, context={"requested_code": code})
+        return Response(serializer.data)

@@ -1,0 +1,92 @@
+"""Reads about agencies, units and roles, for views and for the dossier policy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from motcua.core.text import fold
+from motcua.org.models import AdministrativeUnit, Agency, StaffRole, User
+
+
+def _roles(roles: str | Iterable[str] | None) -> list[str] | None:
+    if roles is None:
+        return None
+    return [roles] if isinstance(roles, str) else list(roles)
+
+
+def _is_live_user(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False)
+                and getattr(user, "is_active", False) and getattr(user, "pk", None))
+
+
+def agencies_of(user: User | Any, role: str | Iterable[str] | None = None) -> QuerySet[Agency]:
+    """Active agencies in which the user holds an active role (of the given role(s), if any)."""
+    if not _is_live_user(user):
+        return Agency.objects.none()
+    roles = StaffRole.objects.active().filter(user=user)
+    wanted = _roles(role)
+    if wanted is not None:
+        roles = roles.filter(role__in=wanted)
+    return Agency.objects.filter(is_active=True, pk__in=roles.values("agency_id"))
+
+
+def has_role(user: User | Any, agency: Agency | int, roles: str | Iterable[str]) -> bool:
+    """Whether the user holds one of `roles`, active, in this active agency."""
+    if not _is_live_user(user):
+        return False
+    agency_id = agency.pk if isinstance(agency, Agency) else agency
+    return StaffRole.objects.active().filter(
+        user=user, agency_id=agency_id, role__in=_roles(roles) or []
+    ).exists()
+
+
+def active_roles(user: User) -> QuerySet[StaffRole]:
+    """The user's active roles with their agencies, for profiles and tokens."""
+    return (
+        StaffRole.objects.active()
+        .filter(user=user)
+        .select_related("agency")
+        .order_by("agency__code", "role")
+    )
+
+
+def agency_by_code(code: str) -> Agency | None:
+    """The agency holding `code` now or formerly (old code → the agency now holding it)."""
+    try:
+        return Agency.objects.by_code(code)
+    except Agency.DoesNotExist:
+        return None
+
+
+def search_units(*, level: str | None = None, parent: str | None = None,
+                 q: str | None = None) -> QuerySet[AdministrativeUnit]:
+    units = AdministrativeUnit.objects.select_related("parent").order_by("code")
+    if level:
+        units = units.filter(level=level)
+    if parent:
+        units = units.filter(parent__code=parent)
+    if q:
+        folded = fold(q)
+        units = units.filter(Q(name_folded__contains=folded) | Q(code=q.strip()))
+    return units
+
+
+def search_agencies(*, unit: str | None = None, province: str | None = None,
+                    kind: str | None = None, q: str | None = None,
+                    include_inactive: bool = False) -> QuerySet[Agency]:
+    agencies = Agency.objects.select_related("unit", "parent").order_by("code")
+    if not include_inactive:
+        agencies = agencies.filter(is_active=True)
+    if unit:
+        agencies = agencies.filter(unit__code=unit)
+    if province:
+        agencies = agencies.filter(Q(unit__code=province) | Q(unit__parent__code=province))
+    if kind:
+        agencies = agencies.filter(kind=kind)
+    if q:
+        folded = fold(q)
+        agencies = agencies.filter(Q(name_folded__contains=folded) | Q(code=q.strip()))
+    return agencies
