@@ -45,9 +45,12 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
 class Procedure(models.Model):
     """The stable identity of a procedure; its content lives in dated versions."""
 
-    code = models.CharField(_("national code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=500)  # of the newest version, for listing
-    name_folded = models.CharField(max_length=500, db_index=True, editable=False)
+    # Null while the national code is not confirmed ("?" in the national data): never invented.
+    code = models.CharField(
+        _("national code"), max_length=20, unique=True, null=True, blank=True
+    )
+    name = models.CharField(_("name"), max_length=1000)  # of the newest version, for listing
+    name_folded = models.CharField(max_length=1000, db_index=True, editable=False)
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="procedures")
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     is_active = models.BooleanField(_("active"), default=True)
@@ -59,7 +62,7 @@ class Procedure(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code or '?'} {self.name}"
 
     def version_on(self, day: dt.date) -> ProcedureVersion | None:
         """The version in force on `day`: a dossier keeps the one in force when received."""
@@ -97,8 +100,8 @@ class ProcedureVersion(models.Model):
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(_("in force until"), null=True, blank=True)
 
-    name = models.CharField(_("name"), max_length=500)
-    name_en = models.CharField(_("English name"), max_length=500, blank=True)
+    name = models.CharField(_("name"), max_length=1000)
+    name_en = models.CharField(_("English name"), max_length=1000, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     implementing_agency = models.TextField(_("implementing agency"), blank=True)
     competent_agency = models.TextField(_("competent agency"), blank=True)
@@ -134,6 +137,9 @@ class ProcedureVersion(models.Model):
     made_public_at = models.DateField(_("made public in the national DB"), null=True, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     unconfirmed = models.JSONField(default=list, blank=True)  # fields published as "?"
+    # Fields the source backs with a citation, as listed by the national data file.
+    confirmed = models.JSONField(_("confirmed by a cited source"), default=list, blank=True)
+    retrieved_via = models.TextField(_("retrieved via"), blank=True)
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -144,7 +150,7 @@ class ProcedureVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.procedure.code} v{self.number}"
+        return f"{self.procedure.code or '?'} v{self.number}"
 
     def duration(self, *, online: bool = False) -> Duration | None:
         value = self.online_duration_value if online and self.online_duration_value else None
@@ -167,7 +173,7 @@ class ComponentRequirement(models.Model):
     code = models.CharField(max_length=40, blank=True)
     name = models.TextField(_("name"))
     form = models.CharField(max_length=10, choices=Form.choices, default=Form.ORIGINAL)
-    quantity = models.PositiveSmallIntegerField(default=1)
+    quantity = models.PositiveSmallIntegerField(default=1, null=True, blank=True)  # null: "?"
     required = models.BooleanField(_("required"), default=True)
     condition = models.TextField(_("condition"), blank=True)
     digitization_required = models.BooleanField(default=False)
