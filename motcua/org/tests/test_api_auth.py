@@ -1,0 +1,129 @@
+import pytest
+from axes.models import AccessAttempt
+from rest_framework.authtoken.models import Token
+
+from motcua.tests.builders import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+PROBLEM = "application/problem+json"
+
+
+def login(api, username, password):
+    return api.post("/api/v1/auth/token", {"username": username, "password": password},
+                    format="json")
+
+
+def test_login_returns_a_token_and_the_user_with_roles(api, org):
+    response = login(api, "officer.a", PASSWORD)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["token"] == Token.objects.get(user=org.officer_a).key
+    assert body["user"] == {
+        "username": "officer.a",
+        "full_name": "Trần Thị Mai",
+        "kind": "staff",
+        "roles": [{"agency_code": org.center_a.code, "agency_name": org.center_a.name,
+                   "role": "one_stop_officer"}],
+    }
+    org.officer_a.refresh_from_db()
+    assert org.officer_a.last_login is not None
+    # The token works, and a second sign-in returns the same token.
+    api.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+    assert api.get("/api/v1/me").json()["username"] == "officer.a"
+    assert login(api, "officer.a", PASSWORD).json()["token"] == body["token"]
+
+
+@pytest.mark.parametrize(("username", "password"), [
+    ("officer.a", "wrong-password-2026"),
+    ("nobody", PASSWORD),
+])
+def test_wrong_credentials_get_one_problem_that_does_not_say_which_part(api, org,
+                                                                      username, password):
+    response = login(api, username, password)
+    assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM
+    assert response["WWW-Authenticate"].startswith("Token")
+    body = response.json()
+    assert body["code"] == "invalid_credentials"
+    assert body["detail"] == "Invalid username or password."
+    assert "token" not in body
+
+
+def test_inactive_accounts_cannot_sign_in(api, org):
+    org.officer_a.is_active = False
+    org.officer_a.save()
+    assert login(api, "officer.a", PASSWORD).status_code == 401
+
+
+def test_missing_fields_are_a_400_problem(api, org):
+    response = api.post("/api/v1/auth/token", {"username": "officer.a"}, format="json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    assert "password" in response.json()["errors"]
+
+
+def test_lockout_after_five_failures_refuses_even_the_right_password(api, org):
+    for attempt in range(1, 5):
+        response = login(api, "officer.a", f"wrong-{attempt}")
+        assert response.status_code == 401, attempt
+    fifth = login(api, "officer.a", "wrong-5")
+    assert fifth.status_code == 429  # the 5th failure locks the account
+    sixth = login(api, "officer.a", PASSWORD)
+    assert sixth.status_code == 429
+    assert sixth["Content-Type"] == PROBLEM
+    body = sixth.json()
+    assert body["code"] == "account_locked"
+    assert "locked" in body["detail"]
+    assert int(sixth["Retry-After"]) == 30 * 60
+    assert "token" not in body
+    assert not Token.objects.filter(user=org.officer_a).exists()
+    assert AccessAttempt.objects.filter(username="officer.a").exists()
+
+
+def test_a_success_resets_the_failure_count(api, org):
+    for attempt in range(4):
+        login(api, "officer.a", f"wrong-{attempt}")
+    assert login(api, "officer.a", PASSWORD).status_code == 200
+    for attempt in range(4):
+        assert login(api, "officer.a", f"again-{attempt}").status_code == 401
+    assert login(api, "officer.a", PASSWORD).status_code == 200
+
+
+def test_logout_deletes_the_token(api, org):
+    token = login(api, "officer.a", PASSWORD).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.post("/api/v1/auth/logout").status_code == 204
+    assert not Token.objects.filter(key=token).exists()
+    response = api.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM
+
+
+def test_me_without_credentials_is_a_401_problem(api, db):
+    response = api.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["status"] == 401
+    assert "WWW-Authenticate" in response
+
+
+def test_me_lists_only_active_roles(api, org):
+    from motcua.org import actions
+
+    actions.grant_role(org.specialist_a, org.pc_b, "head", None)
+    actions.revoke_role(org.specialist_a, org.pc_a, "specialist", None)
+    api.force_authenticate(org.specialist_a)
+    roles = api.get("/api/v1/me").json()["roles"]
+    assert roles == [{"agency_code": org.pc_b.code, "agency_name": org.pc_b.name,
+                      "role": "head"}]
+
+
+def test_lockout_callable_answers_problem_json_under_api(rf):
+    from motcua.org.lockout import lockout_response
+
+    response = lockout_response(rf.post("/api/v1/auth/token"))
+    assert response.status_code == 429 and response["Content-Type"] == PROBLEM
+    assert response["Retry-After"] == "1800"
+    page = lockout_response(rf.post("/admin/login/"))
+    assert page.status_code == 429 and page["Content-Type"].startswith("text/plain")
