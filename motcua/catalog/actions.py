@@ -16,10 +16,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import ComponentRequirement, Fee, Procedure, ProcedureVersion
+from motcua.catalog.models import (
+    ComponentRequirement,
+    Fee,
+    Procedure,
+    ProcedureVersion,
+    search_text,
+)
 from motcua.core import audit
 from motcua.core.errors import InvalidInput
-from motcua.core.text import fold
 
 # Version fields a new version may change; the rest (identity, dates, number) are set here.
 VERSION_FIXED_FIELDS = frozenset({"id", "procedure", "number", "effective_from", "effective_to"})
@@ -119,7 +124,7 @@ def _sync_listing(procedure: Procedure) -> None:
     newest = latest_version(procedure)
     if newest is None:
         return
-    name_folded = fold(newest.name)
+    name_folded = search_text(newest.name)
     if (procedure.name, procedure.name_folded, procedure.level) != (
         newest.name, name_folded, newest.level,
     ):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.actions import supersede
 from motcua.catalog.models import (
+    CODE_RE,
     ComponentRequirement,
     DurationUnit,
     Level,
@@ -39,7 +40,6 @@ from motcua.catalog.models import (
 )
 from motcua.core import audit
 from motcua.core.errors import InvalidInput
-from motcua.core.text import fold
 from motcua.org.models import Agency
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -47,7 +47,6 @@ DEFAULT_FILE = DATA_DIR / "procedures.yaml"
 DEFAULT_LOCAL_FILE = DATA_DIR / "local.yaml"
 
 UNKNOWN = "?"
-CODE_RE = re.compile(r"^\d\.\d{6}$")  # national code, e.g. 1.001193
 CUTOFF_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 # "QĐ công bố: 163/QĐ-BTP" at the end of legal_basis. Anything else (e.g. the portal's
 # placeholder "QĐ/0001-BTP") is not read as a decision number.
@@ -637,7 +636,7 @@ def load_records(
 
 def _create(record: Record, sector: Sector, effective_from: dt.date, actor: Any) -> None:
     procedure = Procedure.objects.create(
-        code=record.code, name=record.name, name_folded=fold(record.name), sector=sector,
+        code=record.code, name=record.name, sector=sector,
         level=record.fields["level"],
     )
     version = supersede(

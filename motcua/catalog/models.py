@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import models
 from django.db.models import Q
@@ -13,6 +14,9 @@ from motcua.workcalendar.rules import (
     UNIT_WORKING_HOURS,
     Duration,
 )
+
+# A national procedure code, e.g. 1.001193 (National Database of administrative procedures).
+CODE_RE = re.compile(r"^\d\.\d{6}$")
 
 
 class Sector(models.Model):
@@ -32,13 +36,34 @@ class Level(models.TextChoices):
     BOTH = "both", _("Province and commune")
 
 
+def search_text(text: str) -> str:
+    """Folded words separated by single spaces ('Đăng ký khai sinh, X' → 'dang ky khai sinh x'),
+    so that whole words can be matched with LIKE on any database."""
+    from motcua.core.text import fold
+
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
 class ProcedureQuerySet(models.QuerySet["Procedure"]):
     def search(self, text: str) -> ProcedureQuerySet:
+        """Every word of `text` must be a whole word of the name (diacritics and case are
+        ignored, đ = d) or a prefix of the national code. Whole words, because folding makes
+        short syllables ambiguous: "tử" and "tục" both start with "tu"."""
         from motcua.core.text import fold
 
         qs = self
-        for word in fold(text).split():
-            qs = qs.filter(Q(name_folded__contains=word) | Q(code__startswith=word))
+        for word in re.findall(r"[\w.]+", fold(text)):
+            code_prefix = Q(code__startswith=word)
+            word = word.strip(".")
+            if not word:
+                continue
+            qs = qs.filter(
+                code_prefix
+                | Q(name_folded=word)
+                | Q(name_folded__startswith=f"{word} ")
+                | Q(name_folded__endswith=f" {word}")
+                | Q(name_folded__contains=f" {word} ")
+            )
         return qs
 
 
@@ -63,6 +88,12 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code or '?'} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.name_folded = search_text(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_folded"}
+        super().save(*args, **kwargs)
 
     def version_on(self, day: dt.date) -> ProcedureVersion | None:
         """The version in force on `day`: a dossier keeps the one in force when received."""
