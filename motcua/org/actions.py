@@ -42,7 +42,7 @@ def _checked_code(code: str) -> str:
         raise InvalidAgencyCode(str(exc), code_value=code) from exc
 
 
-def _ensure_code_free(code: str, agency: Agency | None = None) -> None:
+def ensure_code_free(code: str, agency: Agency | None = None) -> None:
     """A code belongs to one agency forever: old codes keep resolving to their agency."""
     holders = Agency.objects.filter(code=code)
     former = AgencyCodeChange.objects.filter(old_code=code)
@@ -74,7 +74,7 @@ def create_agency(
     if kind not in Agency.Kind.values:
         raise InvalidInput(_("Unknown kind of agency."), code="agency_kind")
     with transaction.atomic():
-        _ensure_code_free(code)
+        ensure_code_free(code)
         agency = Agency(code=code, name=name, short_name=short_name.strip(), kind=kind,
                         unit=unit, parent=parent)
         try:
@@ -103,7 +103,7 @@ def change_agency_code(
         if new_code == old_code:
             raise InvalidInput(_("The agency already has this identifier code."),
                                code="same_agency_code")
-        _ensure_code_free(new_code, agency=locked)
+        ensure_code_free(new_code, agency=locked)
         AgencyCodeChange.objects.create(agency=locked, old_code=old_code, new_code=new_code,
                                         changed_at=at, reason=reason[:255])
         locked.code = new_code

@@ -1,6 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from motcua.core.errors import DomainError
+from motcua.org import actions
 from motcua.org.models import AdministrativeUnit, Agency, AgencyCodeChange, StaffRole, User
 
 
@@ -16,27 +21,73 @@ class MotcuaUserAdmin(UserAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["username", "full_name", "national_id", "tax_code"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Motcua", {"fields": ("kind", "full_name", "national_id", "tax_code", "phone")}),
     )
     inlines = [StaffRoleInline]
 
 
 class AgencyCodeChangeInline(admin.TabularInline):
+    """Read-only: the history is written by changing the code (actions.change_agency_code)."""
+
     model = AgencyCodeChange
     extra = 0
+    max_num = 0
+    can_delete = False
+    readonly_fields = ["old_code", "new_code", "changed_at", "reason"]
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "short_name", "kind", "unit", "parent", "is_active"]
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        try:
+            actions.ensure_code_free(code, agency=self.instance if self.instance.pk else None)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+        return code
 
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
+    form = AgencyForm
     list_display = ["code", "name", "kind", "unit", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["code", "name"]
+    list_select_related = ["unit"]
+    search_fields = ["code", "name", "name_folded", "code_history__old_code"]
+    autocomplete_fields = ["unit", "parent"]
     inlines = [AgencyCodeChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        if change and "code" in form.changed_data:
+            # Keep the history: save the other fields under the old code, then change it.
+            new_code = obj.code
+            obj.code = form.initial["code"]
+            super().save_model(request, obj, form, change)
+            actions.change_agency_code(obj, new_code, at=timezone.now(),
+                                       reason=str(_("Changed in the admin site")),
+                                       actor=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
-    list_filter = ["level"]
+    list_display = ["code", "name", "level", "division_type", "parent"]
+    list_filter = ["level", "division_type"]
+    list_select_related = ["parent"]
     search_fields = ["code", "name", "name_folded"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["name_folded"]
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "agency", "is_active"]
+    list_filter = ["role", "is_active"]
+    list_select_related = ["user", "agency"]
+    search_fields = ["user__username", "user__full_name", "agency__code", "agency__name"]
+    autocomplete_fields = ["user", "agency"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth import authenticate, logout, user_logged_in, user_logged_out
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ from rest_framework.views import APIView
 
 from motcua.core.errors import NotFound
 from motcua.org.lockout import lockout_message, lockout_seconds
-from motcua.org.models import Agency, AgencyCodeChange
+from motcua.org.models import Agency, AgencyCodeChange, User
 from motcua.org.selectors import search_agencies, search_units
 from motcua.org.serializers import (
     AgencyDetailSerializer,
@@ -69,7 +71,7 @@ class TokenLoginView(APIView):
         )
         if getattr(http_request, "axes_locked_out", False):
             # Answer here in problem+json; stop AxesMiddleware from replacing the response.
-            http_request.axes_locked_out = False
+            setattr(http_request, "axes_locked_out", False)  # noqa: B010
             raise AccountLocked(lockout_seconds(http_request))
         if user is None:
             raise exceptions.AuthenticationFailed(
@@ -87,7 +89,7 @@ class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None, 401: PROBLEM},
                    summary="Sign out: delete the API token", tags=["auth"])
     def post(self, request: Request) -> Response:
-        user = request.user
+        user = cast(User, request.user)
         Token.objects.filter(user=user).delete()
         if request.auth is None:  # signed in with a session
             logout(request._request)
@@ -102,7 +104,7 @@ class MeView(APIView):
     @extend_schema(responses={200: UserSerializer, 401: PROBLEM},
                    summary="The signed-in user and their roles", tags=["auth"])
     def get(self, request: Request) -> Response:
-        return Response(user_payload(request.user))
+        return Response(user_payload(cast(User, request.user)))
 
 
 class UnitListView(ListAPIView):

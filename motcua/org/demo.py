@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 from vietnam_provinces import Ward
+from vietnam_provinces.codes import WardCode
 
 from motcua.core.errors import InvalidInput
 from motcua.org import actions
@@ -85,7 +86,7 @@ def commune_place(unit: AdministrativeUnit) -> Place:
 
 def commune_slug(code: str) -> str:
     """'14329' (Phường Hoa Lư) → 'hoalu', from the package's codename."""
-    codename = Ward.from_code(int(code)).codename  # "phuong_hoa_lu"
+    codename = Ward.from_code(WardCode(int(code))).codename  # "phuong_hoa_lu"
     parts = codename.split("_")
     for prefix in (["dac", "khu"], ["phuong"], ["xa"]):
         if parts[: len(prefix)] == prefix:

@@ -45,8 +45,9 @@ class TokenResponseSerializer(serializers.Serializer):
 
 class UnitQuery(serializers.Serializer):
     level = serializers.ChoiceField(choices=AdministrativeUnit.Level.choices, required=False)
-    parent = serializers.CharField(max_length=8, required=False,
-                                   help_text=_("GSO code of the parent province, e.g. 37."))
+    parent = serializers.CharField(  # type: ignore[assignment]  # shadows Field.parent for mypy
+        max_length=8, required=False, help_text=_("GSO code of the parent province, e.g. 37.")
+    )
     q = serializers.CharField(max_length=100, required=False,
                               help_text=_("Name or code; diacritics and case are ignored."))
 
