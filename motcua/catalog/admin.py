@@ -1,0 +1,127 @@
+"""Admin for the catalogue. Versions are history: a rule change should be published as a new
+version (actions.publish_version or `load_procedures`), not edited in place; the admin shows
+the dates and lets administrators correct data entry of a version."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from motcua.catalog.actions import set_active
+from motcua.catalog.models import (
+    ComponentRequirement,
+    Fee,
+    Procedure,
+    ProcedureVersion,
+    Sector,
+)
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class ProcedureVersionInline(admin.TabularInline):
+    model = ProcedureVersion
+    extra = 0
+    fields = [
+        "number", "effective_from", "effective_to", "name", "duration_value", "duration_unit",
+        "online_level",
+    ]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    ordering = ["number"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "sector", "level", "is_active"]
+    list_filter = ["is_active", "level", "sector"]
+    search_fields = ["code", "name", "name_folded"]
+    list_select_related = ["sector"]
+    readonly_fields = ["name_folded"]
+    inlines = [ProcedureVersionInline]
+    actions = ["activate", "deactivate"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # the catalogue's own search: diacritic-insensitive whole words or a code prefix
+        if search_term.strip():
+            return queryset.search(search_term), False
+        return queryset, False
+
+    @admin.action(description=_("Offer the selected procedures"))
+    def activate(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> None:
+        self._set_active(request, queryset, True)
+
+    @admin.action(description=_("Withdraw the selected procedures"))
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> None:
+        self._set_active(request, queryset, False)
+
+    def _set_active(self, request: HttpRequest, queryset: QuerySet[Procedure],
+                    active: bool) -> None:
+        count = 0
+        for procedure in queryset:
+            set_active(procedure, active, request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d procedure updated.", "%(count)d procedures updated.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+class ComponentInline(admin.TabularInline):
+    model = ComponentRequirement
+    extra = 0
+    fields = ["position", "code", "name", "form", "quantity", "required", "condition",
+              "digitization_required", "eform_schema"]
+
+
+class FeeInline(admin.TabularInline):
+    model = Fee
+    extra = 0
+    fields = ["position", "name", "amount_vnd", "note"]
+
+
+@admin.register(ProcedureVersion)
+class ProcedureVersionAdmin(admin.ModelAdmin):
+    list_display = ["procedure", "number", "effective_from", "effective_to", "duration_value",
+                    "duration_unit", "online_level"]
+    list_filter = ["online_level", "duration_unit", "level"]
+    search_fields = ["procedure__code", "name"]
+    list_select_related = ["procedure"]
+    readonly_fields = ["procedure", "number", "effective_from", "effective_to"]
+    inlines = [ComponentInline, FeeInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["procedure", "number", "effective_from", "effective_to", "name",
+                           "name_en", "level"]}),
+        (_("Agencies and applicants"), {"fields": ["implementing_agency", "competent_agency",
+                                                   "handling_agency_kind", "applicant_types"]}),
+        (_("Steps and method"), {"fields": ["steps", "method"]}),
+        (_("Duration and clock"), {"fields": ["duration_value", "duration_unit", "duration_text",
+                                              "online_duration_value", "cutoff",
+                                              "supplement_mode", "pause_on_payment",
+                                              "max_apologies"]}),
+        (_("Result and legal basis"), {"fields": ["results", "legal_basis", "online_level"]}),
+        (_("Publication"), {"fields": ["decision_number", "decision_date",
+                                       "legal_effective_date", "made_public_at", "source_url"]}),
+        (_("Data quality"), {"fields": ["unconfirmed", "confirmed", "retrieved_via", "notes"]}),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # new versions are published (actions.publish_version / load_procedures)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # dossiers refer to versions; history is kept

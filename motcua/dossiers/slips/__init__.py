@@ -1,0 +1,78 @@
+"""The official one-stop slips as PDF (Circular 01/2018/TT-VPCP forms, continued by Circular
+03/2025/TT-VPCP): receipt and appointment (01), supplement request (02), refusal (03),
+apology and new appointment (04), process control sheet (05) and the notice of stopping.
+
+Pure rendering: reads the dossier and its rows, writes nothing. The caller checks permission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.slips import context as _context
+from motcua.dossiers.slips.context import SlipData, SlipNotApplicable
+from motcua.dossiers.slips.formatting import format_dt
+from motcua.dossiers.slips.pdf import html_to_pdf
+
+__all__ = ["FORMS", "SlipForm", "SlipNotApplicable", "format_dt", "render_html", "render_slip"]
+
+
+@dataclass(frozen=True)
+class SlipForm:
+    code: str  # "01" … "05", "stop"
+    title: str  # the form's legal name, in Vietnamese
+    template: str
+    build: Callable[[SlipData], dict[str, Any]]
+
+    @property
+    def filename_stem(self) -> str:
+        return f"mau-{self.code}" if self.code.isdigit() else f"thong-bao-{self.code}"
+
+
+FORMS: dict[str, SlipForm] = {
+    form.code: form
+    for form in (
+        SlipForm("01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+                 "dossiers/slips/01.html", _context.form_01),
+        SlipForm("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+                 "dossiers/slips/02.html", _context.form_02),
+        SlipForm("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+                 "dossiers/slips/03.html", _context.form_03),
+        SlipForm("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+                 "dossiers/slips/04.html", _context.form_04),
+        SlipForm("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+                 "dossiers/slips/05.html", _context.form_05),
+        SlipForm("stop", "Thông báo về việc dừng giải quyết hồ sơ",
+                 "dossiers/slips/stop.html", _context.form_stop),
+    )
+}
+
+
+def _form(form: str) -> SlipForm:
+    try:
+        return FORMS[form]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown slip form {form!r}; known: {', '.join(FORMS)}") from None
+
+
+def render_html(dossier: Dossier, form: str, *, now: datetime | None = None) -> str:
+    """The slip as HTML (what `render_slip` prints); SlipNotApplicable / ValueError as there."""
+    spec = _form(form)
+    data = SlipData(dossier, now or timezone.now())
+    return render_to_string(spec.template, {**spec.build(data), "form": spec})
+
+
+def render_slip(dossier: Dossier, form: str, *, now: datetime | None = None) -> bytes:
+    """The slip `form` ("01"…"05", "stop") of `dossier` as PDF bytes.
+
+    ValueError for an unknown form; SlipNotApplicable when the dossier has no data for it.
+    `now` dates the process control sheet and the print time (default: the current time).
+    """
+    return html_to_pdf(render_html(dossier, form, now=now))
