@@ -161,11 +161,12 @@ class SlipData:
         return self.dossier.received_at or self.dossier.submitted_at
 
     def receipt_event(self) -> DossierEvent | None:
-        for event in self.events:
-            if event.action in RECEIPT_ACTIONS:
-                return event
+        """The officer's receipt: the move to RECEIVED, else a counter intake record."""
         for event in self.events:
             if event.to_status == Status.RECEIVED:
+                return event
+        for event in self.events:
+            if event.action in RECEIPT_ACTIONS:
                 return event
         return None
 
