@@ -111,8 +111,10 @@ def supersede(
         base.effective_to = effective_from
         base.save(update_fields=["effective_to"])
     version.save()
-    for obj in [*new_components, *new_fees]:
-        obj.version = version
+    for component in new_components:
+        component.version = version
+    for fee in new_fees:
+        fee.version = version
     ComponentRequirement.objects.bulk_create(new_components)
     Fee.objects.bulk_create(new_fees)
     _sync_listing(procedure)

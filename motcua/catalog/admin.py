@@ -27,14 +27,17 @@ class SectorAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+VERSION_INLINE_FIELDS = (
+    "number", "effective_from", "effective_to", "name", "duration_value", "duration_unit",
+    "online_level",
+)
+
+
 class ProcedureVersionInline(admin.TabularInline):
     model = ProcedureVersion
     extra = 0
-    fields = [
-        "number", "effective_from", "effective_to", "name", "duration_value", "duration_unit",
-        "online_level",
-    ]
-    readonly_fields = fields
+    fields = VERSION_INLINE_FIELDS
+    readonly_fields = VERSION_INLINE_FIELDS
     show_change_link = True
     can_delete = False
     ordering = ["number"]

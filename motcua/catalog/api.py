@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -93,11 +94,20 @@ class ProcedureListItemSerializer(serializers.Serializer):
     code = serializers.CharField(
         allow_null=True, help_text=_("National code; null while not confirmed.")
     )
-    name = serializers.CharField()
+    name = serializers.SerializerMethodField()
     sector = ProcedureSectorSerializer()
-    level = serializers.ChoiceField(choices=Level.choices)
+    level = serializers.SerializerMethodField()
     duration = serializers.SerializerMethodField()
     online_level = serializers.SerializerMethodField()
+
+    def get_name(self, obj: Procedure) -> str:
+        version = selectors.current(obj)
+        return version.name if version else obj.name
+
+    @extend_schema_field(serializers.ChoiceField(choices=Level.choices))
+    def get_level(self, obj: Procedure) -> str:
+        version = selectors.current(obj)
+        return version.level if version else obj.level
     fee_total_vnd = serializers.SerializerMethodField()
 
     @extend_schema_field(ProcedureDurationSerializer(allow_null=True))
@@ -224,7 +234,10 @@ class ProcedureDetailSerializer(serializers.Serializer):
 
     @extend_schema_field(ProcedureVersionRefSerializer(many=True))
     def get_versions(self, obj: ProcedureVersion) -> list[dict[str, Any]]:
-        return ProcedureVersionRefSerializer(obj.procedure.all_versions, many=True).data
+        versions = getattr(obj.procedure, "all_versions", None) or obj.procedure.versions.order_by(
+            "number"
+        )
+        return list(ProcedureVersionRefSerializer(versions, many=True).data)
 
 
 class SectorSerializer(serializers.ModelSerializer):
@@ -238,13 +251,8 @@ class SectorSerializer(serializers.ModelSerializer):
 # ------------------------------------------------------------------------------ views
 
 
-def PROBLEM(description: str) -> OpenApiResponse:  # noqa: N802 - reads like a constant
+def PROBLEM(description: str | Promise) -> OpenApiResponse:  # noqa: N802 - reads like a constant
     return OpenApiResponse(OpenApiTypes.OBJECT, description=description)
-
-
-class PublicMixin:
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
 
 
 @extend_schema(
@@ -256,7 +264,9 @@ class PublicMixin:
         400: PROBLEM(_("Invalid filter (application/problem+json).")),
     },
 )
-class ProcedureListView(PublicMixin, generics.ListAPIView):
+class ProcedureListView(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
     serializer_class = ProcedureListItemSerializer
 
     def get_queryset(self) -> QuerySet[Procedure]:
@@ -265,7 +275,10 @@ class ProcedureListView(PublicMixin, generics.ListAPIView):
         return selectors.procedure_list(**query.validated_data)
 
 
-class ProcedureDetailView(PublicMixin, APIView):
+class ProcedureDetailView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
     @extend_schema(
         tags=["catalog"],
         summary="A procedure with the rules in force on a day",
@@ -291,7 +304,9 @@ class ProcedureDetailView(PublicMixin, APIView):
 
 
 @extend_schema(tags=["catalog"], summary="Sectors of the catalogue")
-class SectorListView(PublicMixin, generics.ListAPIView):
+class SectorListView(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
     serializer_class = SectorSerializer
 
     def get_queryset(self) -> QuerySet[Sector]:

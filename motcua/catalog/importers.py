@@ -52,6 +52,8 @@ CUTOFF_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 # placeholder "QĐ/0001-BTP") is not read as a decision number.
 DECISION_RE = re.compile(r"QĐ công bố:\s*(\d{1,6}/QĐ-[0-9A-ZĐ]+(?:-[0-9A-ZĐ]+)*)\s*\.?\s*$")
 
+NAME_MAX = 1000  # Procedure.name, ProcedureVersion.name
+SECTOR_MAX = 255  # Sector.name
 REQUIRED_KEYS = ("code", "name_vi", "sector", "level")
 OPTIONAL_KEYS = (
     "name_en", "agency", "duration_text", "duration_value", "duration_unit", "cutoff", "fees",
@@ -250,14 +252,13 @@ def _parse_record(
     name = _text(raw.get("name_vi") or "")
     if name == UNKNOWN:
         check.error("name_vi", _("the name is required and cannot be '?'."))
-    elif len(name) > Procedure._meta.get_field("name").max_length:
-        check.error("name_vi", _("longer than %(n)d characters.")
-                    % {"n": Procedure._meta.get_field("name").max_length})
+    elif len(name) > NAME_MAX:
+        check.error("name_vi", _("longer than %(n)d characters.") % {"n": NAME_MAX})
     sector = _text(raw.get("sector") or "")
     if sector == UNKNOWN:
         check.error("sector", _("the sector is required and cannot be '?'."))
-    elif len(sector) > Sector._meta.get_field("name").max_length:
-        check.error("sector", _("longer than 255 characters."))
+    elif len(sector) > SECTOR_MAX:
+        check.error("sector", _("longer than %(n)d characters.") % {"n": SECTOR_MAX})
     level = raw.get("level")
     if level not in (None, "") and level not in Level.values:
         check.error("level", _("'%(value)s' is not one of %(allowed)s.")
@@ -576,7 +577,7 @@ def load_records(
 ) -> LoadReport:
     """Write the records in one transaction (all or nothing)."""
     report = LoadReport()
-    open_versions = Prefetch(
+    prefetch_open = Prefetch(
         "versions",
         queryset=ProcedureVersion.objects.filter(effective_to__isnull=True)
         .order_by("-effective_from", "-number")
@@ -594,12 +595,12 @@ def load_records(
         existing = list(
             Procedure.objects.select_for_update()
             .filter(code__in=[r.code for r in records if r.code])
-            .prefetch_related(open_versions)
+            .prefetch_related(prefetch_open)
         )
         by_code = {p.code: p for p in existing}
         codeless = {
             p.name: p for p in Procedure.objects.select_for_update()
-            .filter(code__isnull=True).prefetch_related(open_versions)
+            .filter(code__isnull=True).prefetch_related(prefetch_open)
         }
         for record in records:
             procedure = by_code.get(record.code) if record.code else None
@@ -613,7 +614,8 @@ def load_records(
                 _create(record, sectors[record.sector], effective_from, actor)
                 report.created.append(record.key)
                 continue
-            base = procedure.open_versions[0] if procedure.open_versions else None
+            open_versions = getattr(procedure, "open_versions", [])
+            base = open_versions[0] if open_versions else None
             if procedure.sector_id != sectors[record.sector].pk:
                 procedure.sector = sectors[record.sector]
                 procedure.save(update_fields=["sector"])

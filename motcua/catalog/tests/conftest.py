@@ -7,10 +7,18 @@ from typing import Any
 
 import pytest
 import yaml
+from django.utils import translation
 
 from motcua.catalog.importers import DEFAULT_FILE, load_procedures
 
 START = dt.date(2025, 7, 1)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (their msgids), whatever translations exist."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
