@@ -10,6 +10,12 @@ from rest_framework.test import APIClient
 from motcua.tests.builders import Org, build_org, build_procedure
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 is deliberately slow; tests create many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

@@ -105,8 +105,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
-# Lock an account after repeated failures from anywhere, and an address that tries many accounts.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the account after repeated failures from anywhere. Not by address: a service center's
+# officers share one address, and a few typos must not lock the whole counter out.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_CALLABLE = "motcua.org.lockout.lockout_response"
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # username-only lockout is the intent, see above
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "vi"
@@ -152,6 +155,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "motcua.org.models.Agency.Kind",
+        "UserKindEnum": "motcua.org.models.User.Kind",
+        "UnitLevelEnum": "motcua.org.models.AdministrativeUnit.Level",
+        "ProcedureLevelEnum": "motcua.catalog.models.Level",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -171,3 +180,4 @@ WORKING_PERIODS = os.environ.get("WORKING_PERIODS", "07:00-11:30,13:30-17:00")
 WORKING_WEEKDAYS = [int(d) for d in os.environ.get("WORKING_WEEKDAYS", "0,1,2,3,4").split(",")]
 # "day": early = finished on a working day before the due day; "exact": compare instants only.
 TIMELINESS_GRANULARITY = os.environ.get("TIMELINESS_GRANULARITY", "day")
+CALENDAR_RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", "30"))

@@ -50,7 +50,7 @@ def problem(status_code: int, title: str, detail: Any = None, code: str = "", **
         body["detail"] = detail
     if code:
         body["code"] = code
-    body.update(extra)
+    body.update({k: v for k, v in extra.items() if k not in body})
     return body
 
 

@@ -99,7 +99,9 @@ class Dossier(models.Model):
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
     counted_from = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
-    original_due_at = models.DateTimeField(null=True, blank=True)
+    # The legal due time (shifted by pauses) judges timeliness; the appointment given to the
+    # applicant may move later with an apology (Form 04) but never changes the legal due time.
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)  # set while the clock is stopped
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)

@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from motcua.dossiers import api
+
+urlpatterns = [
+    path("dossiers", api.DossierListCreate.as_view(), name="dossiers"),
+    path("counter/dossiers", api.CounterIntake.as_view(), name="counter-intake"),
+    path("dossiers/<str:code>", api.DossierDetail.as_view(), name="dossier"),
+    path("dossiers/<str:code>/actions/<str:action>", api.DossierAction.as_view(),
+         name="dossier-action"),
+    path("dossiers/<str:code>/files", api.DossierFiles.as_view(), name="dossier-files"),
+    path("dossiers/<str:code>/files/<int:file_id>", api.DossierFileDownload.as_view(),
+         name="dossier-file"),
+    path("dossiers/<str:code>/slips/<str:form>.pdf", api.DossierSlip.as_view(),
+         name="dossier-slip"),
+    path("tracking/<str:code>", api.Tracking.as_view(), name="tracking"),
+]

@@ -56,8 +56,8 @@ def citizen(username: str, full_name: str, national_id: str) -> User:
 
 def build_org() -> Org:
     province = unit("37", "Ninh Bình", "province")
-    commune_a = unit("14359", "Phường Hoa Lư", "commune", province)
-    commune_b = unit("13669", "Phường Nam Định", "commune", province)
+    commune_a = unit("14329", "Phường Hoa Lư", "commune", province)
+    commune_b = unit("13666", "Phường Nam Định", "commune", province)
     province_center = agency("000.00.01.H40", "Trung tâm Phục vụ hành chính công tỉnh Ninh Bình",
                              "province_center", province)
     center_a = agency("000.01.20.H40", "Trung tâm Phục vụ hành chính công phường Hoa Lư",
@@ -82,7 +82,10 @@ def build_org() -> Org:
     )
 
 
-def build_procedure(*, code: str = "1.004873", name: str = "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân",
+MARITAL_STATUS = "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân"
+
+
+def build_procedure(*, code: str = "1.004873", name: str = MARITAL_STATUS,
                     duration: int | None = 3, unit: str = "working_days",
                     level: str = "commune", cutoff: dt.time | None = None,
                     supplement_mode: str = "pause", online_level: str = "full",

@@ -1,8 +1,13 @@
-"""The deployment's working calendar: settings + holidays.VN + the local overrides table."""
+"""The deployment's working calendar: settings + holidays.VN + the local overrides table.
+
+Built once per process and rebuilt when the overrides table changes: at once in the process
+that changed it (`reset_calendar`), within CALENDAR_RECHECK_SECONDS in the others.
+"""
 
 from __future__ import annotations
 
 import threading
+import time as clock
 from datetime import time
 
 from django.conf import settings
@@ -11,9 +16,9 @@ from django.db.models import Count, Max
 from motcua.workcalendar.models import DayOverride
 from motcua.workcalendar.rules import WorkCalendar, vietnam_rules
 
-_lock = threading.Lock()
-_cached: tuple[tuple, WorkCalendar] | None = None
 YEARS = range(2015, 2041)
+_lock = threading.Lock()
+_state: dict[str, object] = {"stamp": None, "calendar": None, "checked": 0.0}
 
 
 def _parse_periods(spec: str) -> tuple[tuple[time, time], ...]:
@@ -30,21 +35,31 @@ def _overrides_stamp() -> tuple:
 
 
 def get_calendar() -> WorkCalendar:
-    """The calendar in force; rebuilt when the overrides table changes."""
-    global _cached
-    stamp = _overrides_stamp()
-    cached = _cached
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    with _lock:
-        overrides = dict(DayOverride.objects.values_list("date", "is_working"))
-        calendar = WorkCalendar(
-            vietnam_rules(
-                YEARS,
-                overrides=overrides,
-                periods=_parse_periods(settings.WORKING_PERIODS),
-                weekdays=frozenset(settings.WORKING_WEEKDAYS),
-            )
-        )
-        _cached = (stamp, calendar)
+    """The calendar in force."""
+    calendar = _state["calendar"]
+    now = clock.monotonic()
+    if isinstance(calendar, WorkCalendar) and now - float(_state["checked"]) < float(  # type: ignore[arg-type]
+        settings.CALENDAR_RECHECK_SECONDS
+    ):
         return calendar
+    with _lock:
+        stamp = _overrides_stamp()
+        if stamp != _state["stamp"] or not isinstance(_state["calendar"], WorkCalendar):
+            overrides = dict(DayOverride.objects.values_list("date", "is_working"))
+            _state["calendar"] = WorkCalendar(
+                vietnam_rules(
+                    YEARS,
+                    overrides=overrides,
+                    periods=_parse_periods(settings.WORKING_PERIODS),
+                    weekdays=frozenset(settings.WORKING_WEEKDAYS),
+                )
+            )
+            _state["stamp"] = stamp
+        _state["checked"] = now
+        return _state["calendar"]  # type: ignore[return-value]
+
+
+def reset_calendar() -> None:
+    """Forget the cached calendar (after an override changes, or between tests)."""
+    with _lock:
+        _state.update(stamp=None, calendar=None, checked=0.0)

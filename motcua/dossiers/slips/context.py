@@ -142,7 +142,7 @@ class SlipData:
             "procedure_code": self.procedure.code,
             "received": format_dt_or_blank(self.receipt_time()),
             "received_date": local_date(self.receipt_time()),
-            "appointment": format_dt_or_blank(d.due_at),
+            "appointment": format_dt_or_blank(d.appointment_at or d.due_at),
             "printed": format_dt_or_blank(self.now),
         }
 

@@ -1,0 +1,261 @@
+"""Dossier API: validate input, check the policy, call one action, render. Nothing more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, parsers, serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.core.errors import InvalidInput, NotAllowed, NotFound
+from motcua.core.idempotency import run_once
+from motcua.dossiers import actions, policy
+from motcua.dossiers.models import Dossier, DossierComponent, DossierFile
+from motcua.dossiers.serializers import (
+    ActionSerializer,
+    CounterIntakeSerializer,
+    DossierDetailSerializer,
+    DossierListSerializer,
+    SubmissionSerializer,
+    TrackingSerializer,
+    tracking_payload,
+)
+from motcua.org.models import Agency, User
+
+
+def _submission(data: dict[str, Any], channel: int) -> actions.Submission:
+    agency = Agency.objects.filter(code=data["receiving_agency_code"]).first()
+    if agency is None:
+        raise InvalidInput(_("Unknown receiving agency code."), code="unknown_agency")
+    return actions.Submission(
+        procedure_code=data["procedure_code"],
+        receiving_agency=agency,
+        applicant=actions.Applicant(**data["applicant"]),
+        components=[actions.ComponentInput(**c) for c in data.get("components", [])],
+        form_data=data.get("form_data", {}),
+        channel=channel,
+    )
+
+
+def _detail(dossier: Dossier, request: Request) -> dict[str, Any]:
+    fresh = detail_queryset().get(pk=dossier.pk)
+    return DossierDetailSerializer(fresh, context={"request": request}).data
+
+
+def detail_queryset() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related(
+        "procedure", "procedure_version", "receiving_agency", "handling_agency",
+        "applicant_commune",
+    ).prefetch_related(
+        Prefetch("components", DossierComponent.objects.prefetch_related("files")),
+        "events", "pauses", "supplements", "apology_slips",
+        "handovers__from_agency", "handovers__to_agency",
+    )
+
+
+class DossierListCreate(generics.GenericAPIView):
+    serializer_class = DossierListSerializer
+
+    def get_queryset(self) -> QuerySet[Dossier]:
+        qs = policy.visible_dossiers(self.request.user).select_related(
+            "procedure", "procedure_version"
+        )
+        params = self.request.query_params
+        if status := params.get("status"):
+            try:
+                qs = qs.filter(status__in=[int(s) for s in status.split(",")])
+            except ValueError as exc:
+                raise InvalidInput(_("status must be numbers separated by commas.")) from exc
+        if procedure := params.get("procedure"):
+            qs = qs.filter(procedure__code=procedure)
+        if code := params.get("q"):
+            qs = qs.filter(code__startswith=code.strip())
+        return qs.order_by("-submitted_at", "-id")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, description="status codes, e.g. 2,4"),
+            OpenApiParameter("procedure", str), OpenApiParameter("q", str),
+        ],
+        summary="Dossiers visible to the caller",
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=SubmissionSerializer, responses={201: DossierDetailSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        summary="Submit a dossier online (applicant or integrating system)",
+    )
+    def post(self, request: Request) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        if user.kind == User.Kind.STAFF:
+            raise NotAllowed(_("Staff receive dossiers through the counter intake."))
+        body = SubmissionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+
+        def create() -> tuple[int, dict]:
+            dossier = actions.submit(_submission(body.validated_data, 2), account=user)
+            return 201, _detail(dossier, request)
+
+        return run_once(f"user:{user.pk}", request.headers.get("Idempotency-Key"),
+                        request.data, create)
+
+
+class CounterIntake(APIView):
+    @extend_schema(request=CounterIntakeSerializer, responses={201: DossierDetailSerializer},
+                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+                   summary="Receive a dossier at the counter on an applicant's behalf")
+    def post(self, request: Request) -> Response:
+        body = CounterIntakeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        user: User = request.user  # type: ignore[assignment]
+        sub = _submission(data, 1)
+        if not policy.can_intake(user, sub.receiving_agency.pk):
+            raise NotAllowed(_("Only a one-stop officer of the receiving unit may do this."))
+
+        def create() -> tuple[int, dict]:
+            dossier = actions.intake_at_counter(
+                sub, officer=user, decision=data["decision"], reason=data.get("reason", ""),
+                missing=data.get("missing"),
+            )
+            return 201, _detail(dossier, request)
+
+        return run_once(f"user:{user.pk}", request.headers.get("Idempotency-Key"),
+                        request.data, create)
+
+
+class DossierDetail(APIView):
+    @extend_schema(responses=DossierDetailSerializer, summary="A dossier with its timeline")
+    def get(self, request: Request, code: str) -> Response:
+        dossier = policy.get_visible(request.user, code)  # type: ignore[arg-type]
+        return Response(_detail(dossier, request))
+
+
+ACTION_NAMES = sorted(policy.ACTION_RULES.keys() - {"attach_file"})
+
+
+class DossierAction(APIView):
+    @extend_schema(
+        request=ActionSerializer, responses=DossierDetailSerializer,
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTION_NAMES)],
+        summary="Move a dossier through its lifecycle",
+    )
+    def post(self, request: Request, code: str, action: str) -> Response:
+        if action not in ACTION_NAMES:
+            raise NotFound(_("Unknown action."))
+        user: User = request.user  # type: ignore[assignment]
+        dossier = policy.get_visible(user, code)
+        policy.require_action(user, dossier, action)
+        body = ActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run_action(dossier, action, user, body.validated_data)
+        return Response(_detail(dossier, request))
+
+
+def run_action(dossier: Dossier, action: str, user: User, data: dict[str, Any]) -> Dossier:
+    reason, note = data.get("reason", ""), data.get("note", "")
+    if action == "request_supplement":
+        return actions.request_supplement(dossier, actor=user, items=data.get("items", []),
+                                          reason=reason)
+    if action == "request_payment":
+        if "amount_vnd" not in data:
+            raise InvalidInput(_("amount_vnd is required."), code="amount")
+        return actions.request_payment(dossier, actor=user, amount_vnd=data["amount_vnd"],
+                                       reason=reason)
+    if action == "confirm_payment":
+        return actions.confirm_payment(dossier, actor=user, reference=data.get("reference", ""))
+    if action == "send_interagency":
+        target = Agency.objects.filter(code=data.get("to_agency_code", "")).first()
+        if target is None:
+            raise InvalidInput(_("Unknown agency code."), code="to_agency")
+        return actions.send_interagency(dossier, actor=user, to_agency=target, note=note,
+                                        step_due_at=data.get("step_due_at"))
+    if action == "apologize":
+        if "new_appointment" not in data:
+            raise InvalidInput(_("new_appointment is required."), code="new_appointment")
+        return actions.apologize(dossier, actor=user, reason=reason,
+                                 new_appointment=data["new_appointment"])
+    if action in {"refuse", "withdraw", "stop"}:
+        return getattr(actions, action)(dossier, actor=user, reason=reason)
+    if action in {"receive_supplement", "return_interagency", "mark_result_ready",
+                  "return_result"}:
+        return getattr(actions, action)(dossier, actor=user, note=note or reason)
+    return getattr(actions, action)(dossier, actor=user)
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    component_id = serializers.IntegerField(required=False, allow_null=True)
+
+
+class DossierFiles(APIView):
+    parser_classes = [parsers.MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": UploadSerializer},
+                   responses=DossierDetailSerializer, summary="Attach a file to a dossier")
+    def post(self, request: Request, code: str) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        dossier = policy.get_visible(user, code)
+        policy.require_action(user, dossier, "attach_file")
+        body = UploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actions.attach_file(dossier, actor=user, upload=body.validated_data["file"],
+                            component_id=body.validated_data.get("component_id"))
+        return Response(_detail(dossier, request), status=201)
+
+
+class DossierFileDownload(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, code: str, file_id: int) -> FileResponse:
+        dossier = policy.get_visible(request.user, code)  # type: ignore[arg-type]
+        stored = DossierFile.objects.filter(dossier=dossier, pk=file_id).first()
+        if stored is None:
+            raise NotFound(_("No such file in this dossier."))
+        return FileResponse(stored.file.open("rb"), as_attachment=True,
+                            filename=stored.original_name, content_type=stored.content_type)
+
+
+class DossierSlip(APIView):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+                   summary="An official slip (forms 01–05, stop notice) as PDF")
+    def get(self, request: Request, code: str, form: str) -> HttpResponse:
+        from motcua.dossiers.slips import FORMS, render_slip
+
+        dossier = policy.get_visible(request.user, code)  # type: ignore[arg-type]
+        if form not in FORMS:
+            raise NotFound(_("Unknown form."))
+        pdf = render_slip(detail_queryset().get(pk=dossier.pk), form)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'
+        return response
+
+
+class Tracking(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=TrackingSerializer, summary="Public status of a dossier by code")
+    def get(self, request: Request, code: str) -> Response:
+        dossier = (
+            Dossier.objects.select_related("procedure")
+            .only("code", "status", "applicant_name", "submitted_at", "received_at", "due_at",
+                  "appointment_at", "finished_at", "returned_at", "procedure__code",
+                  "procedure__name")
+            .filter(code=code).first()
+        )
+        if dossier is None:
+            raise NotFound(_("No dossier with this code."))
+        return Response(TrackingSerializer(tracking_payload(dossier)).data)
+
+

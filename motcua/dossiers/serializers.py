@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from motcua.core.text import mask_name
+from motcua.dossiers import lifecycle
+from motcua.dossiers.models import ApplicantKind, Dossier, Status
+from motcua.workcalendar.rules import timeliness
+from motcua.workcalendar.service import get_calendar
+
+MAX_COMPONENTS = 50
+MAX_FORM_DATA_BYTES = 64 * 1024
+
+
+class ApplicantSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ApplicantKind.choices)
+    name = serializers.CharField(max_length=255)
+    id_number = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    tax_code = serializers.CharField(max_length=14, required=False, allow_blank=True)
+    phone = serializers.RegexField(r"^\+?[0-9 .-]{8,20}$", required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    commune_code = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    representative_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class ComponentInputSerializer(serializers.Serializer):
+    requirement_id = serializers.IntegerField(required=False, allow_null=True)
+    name = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    copies = serializers.IntegerField(min_value=1, max_value=99, default=1)
+    is_paper = serializers.BooleanField(default=False)
+
+
+class SubmissionSerializer(serializers.Serializer):
+    procedure_code = serializers.CharField(max_length=20)
+    receiving_agency_code = serializers.CharField(max_length=32)
+    applicant = ApplicantSerializer()
+    components = ComponentInputSerializer(many=True, required=False, max_length=MAX_COMPONENTS)
+    form_data = serializers.DictField(required=False)
+
+    def validate_form_data(self, value: dict) -> dict:
+        import json
+
+        if len(json.dumps(value, ensure_ascii=False).encode()) > MAX_FORM_DATA_BYTES:
+            raise serializers.ValidationError(_("The form data is too large."))
+        return value
+
+
+class CounterIntakeSerializer(SubmissionSerializer):
+    decision = serializers.ChoiceField(choices=["receive", "supplement", "refuse"])
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    missing = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(max_length=2000)),
+        required=False, max_length=MAX_COMPONENTS,
+    )
+
+
+class ActionSerializer(serializers.Serializer):
+    """Inputs of the lifecycle actions; which are required depends on the action."""
+
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    items = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(max_length=2000)),
+        required=False, max_length=MAX_COMPONENTS,
+    )
+    amount_vnd = serializers.IntegerField(min_value=1, max_value=10**13, required=False)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    to_agency_code = serializers.CharField(max_length=32, required=False)
+    step_due_at = serializers.DateTimeField(required=False)
+    new_appointment = serializers.DateTimeField(required=False)
+
+
+def status_payload(status: int) -> dict[str, Any]:
+    s = Status(status)
+    return {"code": int(s), "name": str(s.label), "portal": s.portal}
+
+
+class AgencyRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DossierListSerializer(serializers.ModelSerializer):
+    procedure_code = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="procedure_version.name")
+    status = serializers.SerializerMethodField()
+    timeliness = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code", "procedure_code", "procedure_name", "channel", "status", "applicant_name",
+            "submitted_at", "received_at", "due_at", "appointment_at", "finished_at",
+            "timeliness",
+        ]
+
+    @extend_schema_field({"type": "object", "properties": {
+        "code": {"type": "integer"}, "name": {"type": "string"}, "portal": {"type": "string"}}})
+    def get_status(self, d: Dossier) -> dict[str, Any]:
+        return status_payload(d.status)
+
+    @extend_schema_field(serializers.ChoiceField(
+        choices=["early", "on_time", "late", "in_time", "overdue", "no_clock"]))
+    def get_timeliness(self, d: Dossier) -> str:
+        return timeliness_of(d)
+
+
+def timeliness_of(d: Dossier) -> str:
+    if d.due_at is None:
+        return "no_clock"
+    finished = d.finished_at if d.finished_at and d.received_at else None
+    return timeliness(finished, d.due_at, timezone.now(), get_calendar(),
+                      settings.TIMELINESS_GRANULARITY)
+
+
+class FileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class ComponentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    requirement_id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    copies = serializers.IntegerField()
+    is_paper = serializers.BooleanField()
+    files = FileSerializer(many=True)
+
+
+class EventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    actor_name = serializers.CharField()
+    from_status = serializers.IntegerField(allow_null=True)
+    to_status = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+    data = serializers.DictField()
+
+
+class PauseSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+
+
+class SupplementSerializer(serializers.Serializer):
+    requested_at = serializers.DateTimeField()
+    items = serializers.ListField(child=serializers.DictField())
+    reason = serializers.CharField()
+    before_receipt = serializers.BooleanField()
+    fulfilled_at = serializers.DateTimeField(allow_null=True)
+
+
+class ApologySerializer(serializers.Serializer):
+    issued_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    old_due_at = serializers.DateTimeField()
+    new_due_at = serializers.DateTimeField()
+
+
+class HandoverSerializer(serializers.Serializer):
+    from_agency = AgencyRefSerializer()
+    to_agency = AgencyRefSerializer()
+    sent_at = serializers.DateTimeField()
+    step_due_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField()
+
+
+class DossierDetailSerializer(DossierListSerializer):
+    procedure_version = serializers.IntegerField(source="procedure_version.number")
+    receiving_agency = AgencyRefSerializer()
+    handling_agency = AgencyRefSerializer()
+    applicant = serializers.SerializerMethodField()
+    clock_paused = serializers.SerializerMethodField()
+    components = ComponentSerializer(many=True)
+    events = EventSerializer(many=True)
+    pauses = PauseSerializer(many=True)
+    supplements = SupplementSerializer(many=True)
+    apology_slips = ApologySerializer(many=True)
+    handovers = HandoverSerializer(many=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(DossierListSerializer.Meta):
+        fields = [
+            *DossierListSerializer.Meta.fields, "procedure_version", "receiving_agency",
+            "handling_agency", "applicant", "counted_from", "returned_at", "clock_paused",
+            "form_data", "components", "events", "pauses", "supplements", "apology_slips",
+            "handovers", "allowed_actions",
+        ]
+
+    @extend_schema_field(ApplicantSerializer)
+    def get_applicant(self, d: Dossier) -> dict[str, Any]:
+        return {
+            "kind": d.applicant_kind, "name": d.applicant_name, "id_number": d.applicant_id_number,
+            "tax_code": d.applicant_tax_code, "phone": d.applicant_phone,
+            "email": d.applicant_email, "address": d.applicant_address,
+            "commune_code": d.applicant_commune.code if d.applicant_commune else "",
+            "representative_name": d.representative_name,
+        }
+
+    def get_clock_paused(self, d: Dossier) -> bool:
+        return d.paused_at is not None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, d: Dossier) -> list[str]:
+        from motcua.dossiers.policy import can_act
+
+        user = self.context["request"].user
+        return [a for a in lifecycle.allowed_actions(d.status_enum) if can_act(user, d, a)]
+
+
+class TrackingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    procedure = serializers.DictField()
+    status = serializers.DictField()
+    applicant = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    appointment_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+
+
+def tracking_payload(d: Dossier) -> dict[str, Any]:
+    return {
+        "code": d.code,
+        "procedure": {"code": d.procedure.code, "name": d.procedure.name},
+        "status": status_payload(d.status),
+        "applicant": mask_name(d.applicant_name),
+        "submitted_at": d.submitted_at,
+        "received_at": d.received_at,
+        "due_at": d.due_at,
+        "appointment_at": d.appointment_at,
+        "finished_at": d.finished_at,
+        "returned_at": d.returned_at,
+    }

@@ -1,0 +1,41 @@
+"""Dossier builders for tests: go through the real actions, with explicit times."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from motcua.dossiers import actions
+from motcua.dossiers.models import Dossier
+from motcua.workcalendar.rules import TZ
+
+
+def at(text: str) -> dt.datetime:
+    """'09:00 16/11/2026' in Vietnam time."""
+    return dt.datetime.strptime(text, "%H:%M %d/%m/%Y").replace(tzinfo=TZ)
+
+
+def person(name: str = "Nguyễn Văn An", id_number: str = "037095001234", **kw) -> actions.Applicant:
+    return actions.Applicant(kind="person", name=name, id_number=id_number, **kw)
+
+
+def submission(org, procedure, *, agency=None, applicant=None, channel=2, components=None):
+    if components is None:
+        requirement = procedure.versions.order_by("number").first().components.first()
+        components = [actions.ComponentInput(requirement_id=requirement.id, copies=1)]
+    return actions.Submission(
+        procedure_code=procedure.code,
+        receiving_agency=agency or org.center_a,
+        applicant=applicant or person(commune_code=org.commune_a.code),
+        components=components,
+        channel=channel,
+    )
+
+
+def online(org, procedure, now: dt.datetime, **kw) -> Dossier:
+    return actions.submit(submission(org, procedure, **kw), account=org.citizen, now=now)
+
+
+def received(org, procedure, now: dt.datetime, **kw) -> Dossier:
+    return actions.intake_at_counter(
+        submission(org, procedure, channel=1, **kw), officer=org.officer_a, now=now
+    )

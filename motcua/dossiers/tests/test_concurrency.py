@@ -1,0 +1,80 @@
+"""Concurrent intake on PostgreSQL: dossier codes never repeat and leave no gaps."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from motcua.dossiers import actions
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.factories import at, submission
+
+THREADS = 8
+PER_THREAD = 15
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_intake_allocates_every_number_once_without_gaps(org, procedure):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    now = at("09:00 16/11/2026")
+    sub = submission(org, procedure, channel=1)
+    start = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def intake_many() -> None:
+        try:
+            start.wait()
+            for _ in range(PER_THREAD):
+                actions.intake_at_counter(sub, officer=org.officer_a, now=now)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=intake_many) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    codes = list(Dossier.objects.values_list("code", flat=True))
+    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
+    assert len(codes) == len(set(codes)) == THREADS * PER_THREAD
+    assert numbers == list(range(1, THREADS * PER_THREAD + 1))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_actions_on_one_dossier_apply_once(org, procedure):
+    """Two officers press "return result" at once: one succeeds, the other gets a clear refusal."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    from motcua.dossiers.lifecycle import IllegalTransition
+
+    d = actions.intake_at_counter(submission(org, procedure, channel=1), officer=org.officer_a,
+                                  now=at("09:00 16/11/2026"))
+    d = actions.start_processing(d, actor=org.specialist_a)
+    d = actions.mark_result_ready(d, actor=org.specialist_a)
+    start = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def give_back() -> None:
+        start.wait()
+        try:
+            actions.return_result(d, actor=org.officer_a)
+            outcomes.append("done")
+        except IllegalTransition:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=give_back) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["done", "refused", "refused", "refused"]
+    assert d.events.filter(action="return_result").count() == 1
