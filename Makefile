@@ -7,7 +7,7 @@ PORT ?= 8000
 # Debian packages: WeasyPrint's pango, fonts with Vietnamese glyphs, gettext for translations,
 # poppler-utils and libnss3-tools for PDF checks, wrk and pgbench for benchmarks.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	gettext poppler-utils libnss3-tools wrk postgresql-client
+	gettext poppler-utils zbar-tools libnss3-tools wrk postgresql-client
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-sqlite test-postgres deps system-deps lint typecheck messages bench clean

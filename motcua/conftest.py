@@ -16,6 +16,16 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_calendar():
+    """The working calendar is cached per process; each test starts from its own overrides."""
+    from motcua.workcalendar.service import reset_calendar
+
+    reset_calendar()
+    yield
+    reset_calendar()
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

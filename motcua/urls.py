@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("motcua.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("motcua.portal.urls")),
 ]
 
 handler404 = "motcua.core.views.not_found"

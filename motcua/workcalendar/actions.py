@@ -19,7 +19,7 @@ def set_day_override(day: dt.date, *, is_working: bool, reason: str, actor: User
         )
         record(actor, "calendar.override", override, date=day.isoformat(),
                is_working=is_working, reason=reason)
-        transaction.on_commit(reset_calendar)
+        _reset_now_and_on_commit()
     return override
 
 
@@ -29,4 +29,10 @@ def remove_day_override(day: dt.date, *, actor: User | None) -> None:
         if override is not None:
             record(actor, "calendar.override_removed", override, date=day.isoformat())
             override.delete()
-        transaction.on_commit(reset_calendar)
+        _reset_now_and_on_commit()
+
+
+def _reset_now_and_on_commit() -> None:
+    # now: this transaction's own reads see the change; on commit: so a rollback is forgotten
+    reset_calendar()
+    transaction.on_commit(reset_calendar)

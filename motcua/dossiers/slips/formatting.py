@@ -6,33 +6,16 @@ No database access; every function takes plain values.
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from motcua.core.formatting import LOCAL_TZ, format_dt, format_dt_or_blank, local
+
+__all__ = ["LOCAL_TZ", "format_dt", "format_dt_or_blank", "local", "legal_date",
+           "place_date_line", "place_name", "unit_title"]
 
 # Prefixes already naming the kind of unit ("Phường Hoa Lư", "Thành phố Hà Nội").
 _UNIT_PREFIXES = ("thành phố", "tỉnh", "phường", "xã", "đặc khu", "thị trấn", "quận", "huyện")
 # Kinds that read naturally before the unit's name when the name lacks them.
 _UNIT_KINDS = ("tỉnh", "thành phố", "phường", "xã", "đặc khu")
-
-
-def _require_aware(value: datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"a timezone-aware datetime is required, got {value!r}")
-
-
-def local(value: datetime) -> datetime:
-    _require_aware(value)
-    return value.astimezone(LOCAL_TZ)
-
-
-def format_dt(value: datetime) -> str:
-    """``hh:mm dd/mm/yyyy`` in Asia/Ho_Chi_Minh, e.g. ``14:05 12/02/2026``."""
-    return local(value).strftime("%H:%M %d/%m/%Y")
-
-
-def format_dt_or_blank(value: datetime | None) -> str:
-    return format_dt(value) if value is not None else ""
 
 
 def legal_date(day: date) -> str:

@@ -272,3 +272,47 @@ def test_list_filters_by_status(api, org, procedure):
     assert api.get("/api/v1/dossiers?status=2").json()["count"] == 1
     assert api.get("/api/v1/dossiers?status=4,5").json()["count"] == 0
     assert api.get("/api/v1/dossiers?status=abc").status_code == 400
+
+
+def test_slips_as_pdf_for_those_who_may_read_the_dossier(api, org, procedure):
+    from pypdf import PdfReader
+
+    d = received(org, procedure, at("09:00 16/11/2026"))
+    as_user(api, org.officer_a)
+    response = api.get(f"/api/v1/dossiers/{d.code}/slips/01.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert d.code in text and "09:00 19/11/2026" in text
+    not_applicable = api.get(f"/api/v1/dossiers/{d.code}/slips/03.pdf")
+    assert not_applicable.status_code == 409
+    assert not_applicable.json()["code"] == "slip_not_applicable"
+    assert api.get(f"/api/v1/dossiers/{d.code}/slips/99.pdf").status_code == 404
+    as_user(api, org.officer_b)
+    assert api.get(f"/api/v1/dossiers/{d.code}/slips/01.pdf").status_code == 404
+
+
+def test_an_integrating_system_submits_with_its_token(client, org, procedure):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=org.system)
+    response = client.post("/api/v1/dossiers", payload(org, procedure),
+                           content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_IDEMPOTENCY_KEY="s-1")
+    assert response.status_code == 201
+    assert Dossier.objects.get().account == org.system
+    wrong = client.post("/api/v1/dossiers", payload(org, procedure),
+                        content_type="application/json", HTTP_AUTHORIZATION="Token nope")
+    assert wrong.status_code == 401
+
+
+def test_staff_cannot_use_the_online_submission(api, org, procedure):
+    response = as_user(api, org.officer_a).post("/api/v1/dossiers", payload(org, procedure),
+                                                format="json")
+    assert response.status_code == 403
+
+
+def test_malformed_json_is_a_400_not_a_500(client, org):
+    client.force_login(org.citizen)
+    response = client.post("/api/v1/dossiers", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"

@@ -1,0 +1,27 @@
+"""How Motcua shows times and money to people: `hh:mm dd/mm/yyyy` in Vietnam time, VND."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from motcua.workcalendar.rules import TZ as LOCAL_TZ
+
+
+def local(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"a timezone-aware datetime is required, got {value!r}")
+    return value.astimezone(LOCAL_TZ)
+
+
+def format_dt(value: datetime) -> str:
+    """``hh:mm dd/mm/yyyy`` in Asia/Ho_Chi_Minh, e.g. ``14:05 12/02/2026``."""
+    return local(value).strftime("%H:%M %d/%m/%Y")
+
+
+def format_dt_or_blank(value: datetime | None) -> str:
+    return format_dt(value) if value is not None else ""
+
+
+def format_vnd(value: int) -> str:
+    """``1.250.000 ₫``: dot thousands separators, as Vietnamese documents write money."""
+    return f"{value:,}".replace(",", ".") + " ₫"
