@@ -18,7 +18,7 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 class DomainError(Exception):
     """A rule of the domain refused an action. Carries a stable code for clients."""
 
-    status_code = status.HTTP_409_CONFLICT
+    status_code: int = status.HTTP_409_CONFLICT
     code = "conflict"
 
     def __init__(self, detail: str, *, code: str | None = None, **extra: Any) -> None:

@@ -430,7 +430,7 @@ def apologize(
         d.apologies += 1
         d.appointment_at = new_appointment
         d.save()
-        _event(d, "apologize", d.status, d.status, actor, now, reason=reason,
+        _event(d, "apologize", d.status_enum, d.status, actor, now, reason=reason,
                old_appointment=_iso(current), new_appointment=_iso(new_appointment))
     return d
 
@@ -578,6 +578,6 @@ def attach_file(
         except Exception:
             stored.file.delete(save=False)  # nothing half-written: no orphan file
             raise
-        _event(d, "attach_file", d.status, d.status, actor, now, file=name, sha256=digest,
+        _event(d, "attach_file", d.status_enum, d.status, actor, now, file=name, sha256=digest,
                component=component_id)
     return stored

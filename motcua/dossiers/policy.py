@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -46,7 +47,7 @@ PROVINCE_WIDE_READERS = (Role.AUDITOR, Role.ADMIN)
 APPLICANT_EDITABLE = (Status.SUBMITTED, Status.SUPPLEMENT)
 
 
-def visible_dossiers(user: User) -> QuerySet[Dossier]:
+def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
     """Every dossier `user` may read; the base of every list and lookup."""
     qs = Dossier.objects.all()
     if not user.is_authenticated:
@@ -59,9 +60,10 @@ def visible_dossiers(user: User) -> QuerySet[Dossier]:
         roles.filter(role__in=PROVINCE_WIDE_READERS, agency__unit__level="province")
         .values_list("agency__unit_id", flat=True)
     )
-    condition = Q(receiving_agency_id__in=agency_ids) | Q(handling_agency_id__in=agency_ids)
-    condition |= Exists(
-        Handover.objects.filter(dossier=OuterRef("pk"), to_agency_id__in=agency_ids)
+    condition = (
+        Q(receiving_agency_id__in=agency_ids)
+        | Q(handling_agency_id__in=agency_ids)
+        | Q(Exists(Handover.objects.filter(dossier=OuterRef("pk"), to_agency_id__in=agency_ids)))
     )
     if provinces:
         communes = AdministrativeUnit.objects.filter(parent_id__in=provinces).values("id")
@@ -70,7 +72,7 @@ def visible_dossiers(user: User) -> QuerySet[Dossier]:
     return qs.filter(condition)
 
 
-def get_visible(user: User, code: str) -> Dossier:
+def get_visible(user: User | AnonymousUser, code: str) -> Dossier:
     """The dossier with `code` if `user` may read it. Others get the same 404 as a missing
     code, so nobody learns which codes exist."""
     dossier = visible_dossiers(user).filter(code=code).first()
@@ -124,7 +126,7 @@ def _agencies_on_side(dossier: Dossier, side: str) -> list[int]:
     )
 
 
-def _refused(user: User, action: str, code: str) -> None:
+def _refused(user: User | AnonymousUser, action: str, code: str) -> None:
     log.warning("refused %s on dossier %s for user %s", action, code, user.pk)
     dossier = Dossier.objects.filter(code=code).first()
     if dossier is not None:

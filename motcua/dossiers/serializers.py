@@ -41,7 +41,9 @@ class SubmissionSerializer(serializers.Serializer):
     procedure_code = serializers.CharField(max_length=20)
     receiving_agency_code = serializers.CharField(max_length=32)
     applicant = ApplicantSerializer()
-    components = ComponentInputSerializer(many=True, required=False, max_length=MAX_COMPONENTS)
+    components = ComponentInputSerializer(  # type: ignore[call-arg]  # ListSerializer kwarg
+        many=True, required=False, max_length=MAX_COMPONENTS
+    )
     form_data = serializers.DictField(required=False)
 
     def validate_form_data(self, value: dict) -> dict:
@@ -145,7 +147,7 @@ class EventSerializer(serializers.Serializer):
     from_status = serializers.IntegerField(allow_null=True)
     to_status = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField()
-    data = serializers.DictField()
+    data = serializers.DictField()  # type: ignore[assignment]
 
 
 class PauseSerializer(serializers.Serializer):
