@@ -230,8 +230,9 @@ def accept(dossier: Dossier, *, actor: User, now: dt.datetime | None = None) -> 
         d.received_at = now
         _start_clock(d, now)
         d.save()
-        _event(d, "accept" if d.channel != Channel.COUNTER else "receive", frm, d.status, actor,
-               now, due_at=_iso(d.due_at))
+        event = _event(d, "accept" if d.channel != Channel.COUNTER else "receive", frm,
+                       d.status, actor, now, due_at=_iso(d.due_at))
+        _notify(d, "received", event)
     return d
 
 
@@ -275,8 +276,9 @@ def request_supplement(
             d.supplements_after_receipt += 1
             _pause(d, "supplement", now)
         d.save()
-        _event(d, "request_supplement", frm, d.status, actor, now, reason=reason,
-               items=cleaned, before_receipt=before_receipt)
+        event = _event(d, "request_supplement", frm, d.status, actor, now, reason=reason,
+                       items=cleaned, before_receipt=before_receipt)
+        _notify(d, "supplement", event)
     return d
 
 
@@ -430,8 +432,9 @@ def apologize(
         d.apologies += 1
         d.appointment_at = new_appointment
         d.save()
-        _event(d, "apologize", d.status_enum, d.status, actor, now, reason=reason,
-               old_appointment=_iso(current), new_appointment=_iso(new_appointment))
+        event = _event(d, "apologize", d.status_enum, d.status, actor, now, reason=reason,
+                       old_appointment=_iso(current), new_appointment=_iso(new_appointment))
+        _notify(d, "apology", event)
     return d
 
 
@@ -447,8 +450,21 @@ def _simple(dossier: Dossier, action: str, actor: User, now: dt.datetime | None,
         if d.status in lifecycle.FINISHING and d.paused_at:
             _close_pause(d, now)
         d.save()
-        _event(d, action, frm, d.status, actor, now, reason=reason)
+        event = _event(d, action, frm, d.status, actor, now, reason=reason)
+        if action in NOTIFIED:
+            _notify(d, NOTIFIED[action], event)
     return d
+
+
+NOTIFIED = {"refuse": "refused", "mark_result_ready": "result_ready"}
+
+
+def _notify(d: Dossier, kind: str, event: DossierEvent) -> None:
+    """Tell the applicant once the change is committed (never for a rolled-back change)."""
+    if d.applicant_email:
+        from motcua.dossiers.tasks import notify_applicant
+
+        transaction.on_commit(lambda: notify_applicant.enqueue(d.pk, kind, event.pk))
 
 
 def _locked(dossier: Dossier) -> Dossier:

@@ -1,0 +1,55 @@
+"""Messages to applicants when their dossier needs them or moves (DOMAIN.md §4: the apology
+is sent by email/SMS/app message to online applicants; paper slips at the counter)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from motcua.core.formatting import format_dt_or_blank
+from motcua.dossiers.models import Dossier
+
+KINDS = ("received", "supplement", "refused", "apology", "result_ready")
+
+
+def compose(dossier: Dossier, kind: str) -> tuple[str, str]:
+    """(subject, body) in the applicant's language: Vietnamese."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = {
+            "received": _("Dossier %(code)s received"),
+            "supplement": _("Dossier %(code)s: please complete your dossier"),
+            "refused": _("Dossier %(code)s was not accepted"),
+            "apology": _("Dossier %(code)s: apology and new appointment"),
+            "result_ready": _("Dossier %(code)s: the result is ready"),
+        }[kind] % {"code": dossier.code}
+        lines = [
+            _("Dear %(name)s,") % {"name": dossier.applicant_name},
+            _("Procedure: %(name)s") % {"name": dossier.procedure_version.name},
+            _("Status: %(status)s") % {"status": dossier.status_enum.label},
+        ]
+        if kind == "apology":
+            apology = dossier.apology_slips.order_by("-issued_at").first()
+            if apology:
+                lines.append(_("We apologise: %(reason)s") % {"reason": apology.reason})
+                lines.append(_("New appointment for the result: %(when)s")
+                             % {"when": format_dt_or_blank(apology.new_due_at)})
+        elif kind == "supplement":
+            request = dossier.supplements.order_by("-requested_at").first()
+            for item in request.items if request else []:
+                lines.append(f"- {item['name']}" + (f": {item['note']}" if item.get("note") else ""))
+        elif kind == "received":
+            lines.append(_("Appointment for the result: %(when)s")
+                         % {"when": format_dt_or_blank(dossier.appointment_at)})
+        lines.append(_("Track your dossier: %(url)s")
+                     % {"url": f"{settings.PUBLIC_BASE_URL}/tra-cuu/{dossier.code}"})
+    return subject, "\n".join(lines)
+
+
+def send_email(dossier: Dossier, kind: str) -> bool:
+    if not dossier.applicant_email:
+        return False
+    subject, body = compose(dossier, kind)
+    send_mail(subject, body, None, [dossier.applicant_email])
+    return True
