@@ -38,7 +38,8 @@ def compose(dossier: Dossier, kind: str) -> tuple[str, str]:
         elif kind == "supplement":
             request = dossier.supplements.order_by("-requested_at").first()
             for item in request.items if request else []:
-                lines.append(f"- {item['name']}" + (f": {item['note']}" if item.get("note") else ""))
+                note = f": {item['note']}" if item.get("note") else ""
+                lines.append(f"- {item['name']}{note}")
         elif kind == "received":
             lines.append(_("Appointment for the result: %(when)s")
                          % {"when": format_dt_or_blank(dossier.appointment_at)})

@@ -59,10 +59,10 @@ def test_supplement_request_lists_everything_missing(org, procedure,
 def test_nothing_is_sent_for_a_refused_change_or_without_an_address(
         org, procedure, django_capture_on_commit_callbacks):
     d = with_email(org, procedure, at("09:00 16/11/2026"))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(DomainError):
-            actions.apologize(d, actor=org.specialist_a, reason="late",
-                              new_appointment=at("16:00 25/11/2026"), now=at("10:00 20/11/2026"))
+    with (django_capture_on_commit_callbacks(execute=True) as callbacks,
+          pytest.raises(DomainError)):
+        actions.apologize(d, actor=org.specialist_a, reason="late",
+                          new_appointment=at("16:00 25/11/2026"), now=at("10:00 20/11/2026"))
     assert callbacks == []
     no_email = received(org, procedure, at("09:00 16/11/2026"))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
