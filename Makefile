@@ -29,7 +29,8 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 messages: $(STAMP)
-	@cd motcua && ../$(BIN)/django-admin compilemessages -v 0 --ignore=.venv
+	@if ls motcua/locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
 
 # Runs every test on SQLite, then on PostgreSQL when DATABASE_URL points at one.
 test: deps
