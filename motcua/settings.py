@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.workcalendar",
     "motcua.dossiers",
+    "motcua.processing",
     "motcua.portal",
 ]
 

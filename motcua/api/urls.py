@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("motcua.org.urls")),
     path("", include("motcua.catalog.urls")),
     path("", include("motcua.dossiers.urls")),
+    path("", include("motcua.processing.urls")),
 ]
