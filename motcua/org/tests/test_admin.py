@@ -1,4 +1,5 @@
 import pytest
+from django.utils.translation import gettext
 
 from motcua.org.models import Agency, AgencyCodeChange
 
@@ -59,4 +60,5 @@ def test_the_admin_refuses_a_former_code_of_another_agency(admin_client, org):
         "code_history-TOTAL_FORMS": "0", "code_history-INITIAL_FORMS": "0",
     })
     assert response.status_code == 200
-    assert "never reused" in response.content.decode()
+    message = gettext("This identifier code belonged to another agency; codes are never reused.")
+    assert message in response.content.decode()
