@@ -1,0 +1,59 @@
+"""manage.py demo_logins [--port N]: the demo's URLs and logins, as `make run` prints them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from motcua.dossiers.demo import demo_dossiers
+from motcua.dossiers.models import Dossier, Status
+from motcua.org.demo import DEFAULT_PASSWORD
+from motcua.org.models import StaffRole, User
+
+
+class Command(BaseCommand):
+    help = "Print the demo's URLs (with a real dossier code) and the demo accounts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        base = f"http://{options['host']}:{options['port']}"
+        out = self.stdout.write
+        sample = (
+            demo_dossiers().filter(status=Status.PROCESSING).order_by("-received_at").first()
+            or Dossier.objects.order_by("-submitted_at").first()
+        )
+        code = sample.code if sample else "<dossier code>"
+        out("")
+        out("Motcua demo")
+        for label, path in [
+            ("Home / API docs", "/api/docs/"),
+            ("OpenAPI schema", "/api/schema/"),
+            ("Admin", "/admin/"),
+            ("Health", "/healthz"),
+            ("Tracking (API)", f"/api/v1/tracking/{code}"),
+            ("Tracking (page)", f"/tra-cuu/{code}"),
+            ("Token login", "/api/v1/auth/token  (POST username, password)"),
+        ]:
+            out(f"  {label:<17} {base}{path}")
+        out("")
+        out(f"Demo logins (password {DEFAULT_PASSWORD} unless changed):")
+        out(f"  {'username':<20} {'kind':<8} {'role':<17} agency")
+        roles = StaffRole.objects.active().select_related("agency").order_by("id")
+        by_user: dict[int, list[StaffRole]] = {}
+        for role in roles:
+            by_user.setdefault(role.user_id, []).append(role)
+        users = User.objects.filter(is_active=True).order_by("id")
+        for user in users:
+            held = by_user.get(user.pk, [])
+            if user.kind == User.Kind.STAFF and not held:
+                continue
+            if not held:
+                out(f"  {user.username:<20} {user.kind:<8} {'-':<17} {user.full_name}")
+            for role in held:
+                out(f"  {user.username:<20} {user.kind:<8} {role.role:<17} "
+                    f"{role.agency.name} ({role.agency.code})")
+        out("")

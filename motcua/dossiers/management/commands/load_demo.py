@@ -1,0 +1,70 @@
+"""manage.py load_demo: everything `make run` needs, idempotently.
+
+Administrative units, the catalogue of procedures, the demo province's agencies and accounts,
+then (only if there are none yet) a few hundred sample dossiers over the last ~60 days.
+A second run adds nothing and takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
+
+from motcua.catalog.importers import load_procedures
+from motcua.catalog.models import Procedure
+from motcua.dossiers.demo import build_demo_dossiers, format_summary
+from motcua.org.demo import DEFAULT_PASSWORD, build_demo_org
+from motcua.org.importers import load_units
+
+# The catalogue loaded into an empty database is in force from the start of the two-level local
+# government (1 July 2025), so the sample dossiers of the last 60 days have a version in force.
+# An existing catalogue is left to `load_procedures` (new versions from today).
+CATALOG_IN_FORCE_FROM = dt.date(2025, 7, 1)
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: administrative units, procedures, the demo province (37, Ninh Bình) "
+        "with agencies and accounts, and sample dossiers in every status. Idempotent."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--province", default="37", help="GSO province code (default 37)")
+        parser.add_argument("--count", type=int, default=300,
+                            help="sample dossiers to create when there are none (default 300)")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+        parser.add_argument("--password", default=DEFAULT_PASSWORD,
+                            help="password of newly created demo accounts")
+        parser.add_argument("--fast-passwords", action="store_true",
+                            help="hash new demo passwords with MD5 (tests, throwaway demos only)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        units = load_units()
+        self.stdout.write(f"Administrative units: {units}")
+
+        empty = not Procedure.objects.exists()
+        report = load_procedures(effective_from=CATALOG_IN_FORCE_FROM if empty else None)
+        self.stdout.write(f"Procedures: {report}")
+
+        hashers = FAST_HASHERS if options["fast_passwords"] else settings.PASSWORD_HASHERS
+        with override_settings(PASSWORD_HASHERS=hashers):
+            org = build_demo_org(options["province"], options["password"])
+        self.stdout.write(
+            f"Demo organisation: {org['province']['name']} ({org['province']['code']}), "
+            f"{org['agencies']['communes']} communes, {len(org['accounts'])} accounts"
+        )
+
+        result = build_demo_dossiers(options["count"], seed=options["seed"])
+        for line in format_summary(result):
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo loaded in {time.monotonic() - started:.1f} s. "
+            "`manage.py demo_logins` prints the URLs and logins."
+        ))

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Serve the demo: scripts/serve.sh [PORT]   (default 8000; `make run` calls it after load_demo)
+#
+# Runs, until Ctrl-C or SIGTERM (both stop cleanly):
+#   * gunicorn on 127.0.0.1:PORT (WEB_CONCURRENCY workers, default 3; access log on stdout);
+#   * the background worker of django-tasks-db (`manage.py db_worker`).
+# Prints the URLs (with a real demo dossier code) and the demo logins before serving.
+#
+# Not here yet: the sandbox of the national services (national population database, National
+# Public Service Portal, payment platform) that DESIGN.md's `make run` mentions. It is a later
+# issue; when it exists, start it here alongside the worker and stop it in `stop` below.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+PORT="${1:-${PORT:-8000}}"
+BIN=.venv/bin
+if [[ ! -x "$BIN/python" || ! -x "$BIN/gunicorn" ]]; then
+  echo "serve.sh: $BIN/python or $BIN/gunicorn missing; run 'make deps' first." >&2
+  exit 1
+fi
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}"  # QR codes on the slips
+
+# Static files for the API docs and the admin. `make run` collects them just before; when
+# serve.sh runs alone on a fresh var dir (settings.STATIC_ROOT = $MOTCUA_VAR_DIR/static), collect
+# them here. collectstatic is slow (whitenoise compresses every file), so only when missing.
+STATIC_DIR="${MOTCUA_VAR_DIR:-var}/static"
+if [[ ! -d "$STATIC_DIR/drf_spectacular_sidecar" || ! -d "$STATIC_DIR/admin" ]]; then
+  echo "Collecting static files into $STATIC_DIR (first run only; takes a while)..."
+  "$BIN/python" manage.py collectstatic --noinput -v 0
+fi
+"$BIN/python" manage.py demo_logins --port "$PORT"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  if ((${#pids[@]})); then
+    echo "Stopping (web and worker)..."
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+"$BIN/python" manage.py db_worker --queue-name '*' --no-reload &
+pids+=("$!")
+"$BIN/gunicorn" motcua.wsgi:application \
+  --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-3}" \
+  --access-logfile - --graceful-timeout 10 --no-control-socket &
+pids+=("$!")
+echo "Serving on http://127.0.0.1:$PORT (worker and web: pids ${pids[*]}). Ctrl-C to stop."
+
+# If either process ends (e.g. the port is taken), stop the other and report its status.
+status=0
+wait -n "${pids[@]}" || status=$?
+echo "serve.sh: a process exited with status $status; stopping." >&2
+exit "$status"
