@@ -367,9 +367,10 @@ def return_interagency(
     with transaction.atomic():
         d = _locked(dossier)
         frm = _move(d, "return_interagency", now)
+        # the event first: the acting agency is found among the open handovers' recipients
+        _event(d, "return_interagency", frm, d.status, actor, now, reason=note)
         d.handovers.filter(returned_at__isnull=True).update(returned_at=now)
         d.save()
-        _event(d, "return_interagency", frm, d.status, actor, now, reason=note)
     return d
 
 

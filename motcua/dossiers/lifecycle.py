@@ -7,6 +7,7 @@ path can move a dossier to a status the law does not allow from where it is.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Status
@@ -38,6 +39,29 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
     ),
 }
 
+ACTION_LABELS = {
+    "accept": gettext_lazy("receive the dossier"),
+    "refuse": gettext_lazy("refuse the dossier"),
+    "request_supplement": gettext_lazy("request a supplement"),
+    "receive_supplement": gettext_lazy("receive the supplement"),
+    "start_processing": gettext_lazy("start processing"),
+    "request_payment": gettext_lazy("request the financial obligation"),
+    "confirm_payment": gettext_lazy("confirm the payment"),
+    "send_interagency": gettext_lazy("hand over to another agency"),
+    "return_interagency": gettext_lazy("take back from the other agency"),
+    "mark_result_ready": gettext_lazy("mark the result ready"),
+    "return_result": gettext_lazy("return the result"),
+    "withdraw": gettext_lazy("withdraw the dossier"),
+    "stop": gettext_lazy("stop processing"),
+    "apologize": gettext_lazy("issue an apology with a new appointment"),
+    "attach_file": gettext_lazy("attach a file"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
 # Actions that leave the status as it is but must still happen in a legal state.
 IN_PLACE: dict[str, frozenset[Status]] = {
     "apologize": frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.PAYING, S.INTEROPERATING}),
@@ -67,7 +91,7 @@ def check_transition(action: str, status: Status) -> Status:
     if status not in sources:
         raise IllegalTransition(
             _("“%(action)s” is not allowed for a dossier in status “%(status)s”.")
-            % {"action": action, "status": status.label},
+            % {"action": action_label(action), "status": status.label},
             action=action,
             current_status=int(status),
             allowed=allowed_actions(status),

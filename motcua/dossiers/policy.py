@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.audit import record
 from motcua.core.errors import NotAllowed, NotFound
+from motcua.dossiers.lifecycle import action_label
 from motcua.dossiers.models import Dossier, Handover, Status
 from motcua.org.models import AdministrativeUnit, Role, StaffRole, User
 
@@ -105,7 +106,7 @@ def require_action(user: User, dossier: Dossier, action: str) -> None:
     if not can_act(user, dossier, action):
         _refused(user, action, dossier.code)
         raise NotAllowed(
-            _("You may not do “%(action)s” on this dossier.") % {"action": action},
+            _("You may not %(action)s on this dossier.") % {"action": action_label(action)},
             code="action_not_allowed",
         )
 
