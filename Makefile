@@ -52,7 +52,6 @@ lint: $(STAMP)
 run: deps
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@bash scripts/serve.sh $(PORT)
 
 bench: deps

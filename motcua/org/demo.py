@@ -175,6 +175,7 @@ def _account_specs(named: list[tuple[str, str]]) -> list[AccountSpec]:
     (code_a, slug_a), (code_b, slug_b) = named
     pc_a, center_a, center_b = f"commune_pc:{code_a}", f"commune_center:{code_a}", \
         f"commune_center:{code_b}"
+    pc_b = f"commune_pc:{code_b}"
     staff = User.Kind.STAFF
     return [
         AccountSpec("officer.tinh", "Nguyễn Thị Thu Hà", staff,
@@ -186,6 +187,11 @@ def _account_specs(named: list[tuple[str, str]]) -> list[AccountSpec]:
         AccountSpec(f"specialist.{slug_a}", "Phạm Quốc Bảo", staff, ((pc_a, Role.SPECIALIST),)),
         AccountSpec(f"head.{slug_a}", "Đỗ Thị Hồng", staff, ((pc_a, Role.HEAD),)),
         AccountSpec(f"leader.{slug_a}", "Vũ Đức Thắng", staff, ((pc_a, Role.LEADER),)),
+        AccountSpec(f"specialist.{slug_b}", "Trịnh Minh Khoa", staff, ((pc_b, Role.SPECIALIST),)),
+        AccountSpec(f"head.{slug_b}", "Phan Thị Thu Trang", staff, ((pc_b, Role.HEAD),)),
+        AccountSpec(f"leader.{slug_b}", "Cao Văn Lộc", staff, ((pc_b, Role.LEADER),)),
+        AccountSpec("specialist.congan", "Lê Quang Huy", staff, (("sector:CA", Role.SPECIALIST),)),
+        AccountSpec("head.congan", "Nguyễn Đức Mạnh", staff, (("sector:CA", Role.HEAD),)),
         AccountSpec("specialist.tuphap", "Ngô Thanh Tùng", staff,
                     (("department:STP", Role.SPECIALIST),)),
         AccountSpec("head.tuphap", "Bùi Thị Ngọc Anh", staff, (("department:STP", Role.HEAD),)),
