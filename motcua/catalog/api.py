@@ -142,7 +142,7 @@ class ProcedureComponentSerializer(serializers.ModelSerializer):
     class Meta:
         model = ComponentRequirement
         fields = [
-            "position", "code", "name", "form", "quantity", "required", "condition",
+            "id", "position", "code", "name", "form", "quantity", "required", "condition",
             "digitization_required", "eform_schema",
         ]
 

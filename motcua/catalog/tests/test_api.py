@@ -137,6 +137,8 @@ def test_detail(api, catalog):
     assert body["duration"]["unit"] == "same_day" and body["cutoff"] == "15:00"
     assert len(body["components"]) == 7
     assert body["components"][0]["position"] == 1 and body["components"][0]["form"] == "original"
+    # the id is what a submission names as requirement_id
+    assert isinstance(body["components"][0]["id"], int)
     assert [f["amount_vnd"] for f in body["fees"]] == [0, None]
     assert body["fee_total_vnd"] is None
     assert body["results"].startswith("Giấy khai sinh")
