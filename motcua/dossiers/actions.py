@@ -19,6 +19,7 @@ from motcua.core.errors import DomainError, InvalidInput
 from motcua.dossiers import lifecycle
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.models import (
+    FINAL_STATUSES,
     Apology,
     ApplicantKind,
     Channel,
@@ -31,7 +32,7 @@ from motcua.dossiers.models import (
     Status,
     SupplementRequest,
 )
-from motcua.dossiers.routing import competent_agency
+from motcua.dossiers.routing import competent_agency, find_commune, property_commune_code
 from motcua.org.models import AdministrativeUnit, Agency, StaffRole, User
 from motcua.workcalendar.rules import TZ
 from motcua.workcalendar.service import get_calendar
@@ -133,6 +134,12 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime) -> Dossi
         ).first()
         if commune is None:
             raise InvalidInput(_("Unknown commune code."), code="unknown_commune")
+    property_commune = None
+    if code := property_commune_code(sub.form_data):
+        property_commune = find_commune(code)
+        if property_commune is None:
+            raise InvalidInput(_("Unknown commune code of the property."),
+                               code="unknown_property_commune")
     dossier = Dossier.objects.create(
         code=allocate_code(sub.receiving_agency.code, local_day),
         procedure=procedure,
@@ -140,7 +147,8 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime) -> Dossi
         channel=sub.channel,
         status=Status.SUBMITTED,
         receiving_agency=sub.receiving_agency,
-        handling_agency=competent_agency(version, sub.receiving_agency, commune),
+        handling_agency=competent_agency(version, sub.receiving_agency, commune,
+                                         property_commune=property_commune),
         applicant_kind=applicant.kind,
         applicant_name=applicant.name,
         applicant_id_number=applicant.id_number,
@@ -233,6 +241,7 @@ def accept(dossier: Dossier, *, actor: User, now: dt.datetime | None = None) -> 
         event = _event(d, "accept" if d.channel != Channel.COUNTER else "receive", frm,
                        d.status, actor, now, due_at=_iso(d.due_at))
         _notify(d, "received", event)
+        _process_hook("received", d, actor, now)
     return d
 
 
@@ -279,6 +288,8 @@ def request_supplement(
         event = _event(d, "request_supplement", frm, d.status, actor, now, reason=reason,
                        items=cleaned, before_receipt=before_receipt)
         _notify(d, "supplement", event)
+        if not before_receipt:
+            _process_hook("paused", d, actor, now)
     return d
 
 
@@ -292,6 +303,7 @@ def receive_supplement(
         d = _locked(dossier)
         frm = _move(d, "receive_supplement", now)
         request = d.supplements.filter(fulfilled_at__isnull=True).order_by("-requested_at").first()
+        restart = False
         if request and request.before_receipt:
             d.status = Status.SUBMITTED
         else:
@@ -304,6 +316,8 @@ def receive_supplement(
         d.save()
         _event(d, "receive_supplement", frm, d.status, actor, now, reason=note,
                due_at=_iso(d.due_at))
+        if d.status != Status.SUBMITTED:
+            _process_hook("resumed", d, actor, now, restart=restart)
     return d
 
 
@@ -322,6 +336,7 @@ def request_payment(
         d.save()
         _event(d, "request_payment", frm, d.status, actor, now, reason=reason,
                amount_vnd=amount_vnd)
+        _process_hook("paused", d, actor, now)
     return d
 
 
@@ -336,6 +351,7 @@ def confirm_payment(
             _resume(d, now, restart=False)
         d.save()
         _event(d, "confirm_payment", frm, d.status, actor, now, reference=reference)
+        _process_hook("resumed", d, actor, now, restart=False)
     return d
 
 
@@ -454,6 +470,8 @@ def _simple(dossier: Dossier, action: str, actor: User, now: dt.datetime | None,
         event = _event(d, action, frm, d.status, actor, now, reason=reason)
         if action in NOTIFIED:
             _notify(d, NOTIFIED[action], event)
+        if d.status in FINAL_STATUSES and frm != Status.SUBMITTED:
+            _process_hook("closed", d, actor, now, action=action)
     return d
 
 
@@ -466,6 +484,36 @@ def _notify(d: Dossier, kind: str, event: DossierEvent) -> None:
         from motcua.dossiers.tasks import notify_applicant
 
         transaction.on_commit(lambda: notify_applicant.enqueue(d.pk, kind, event.pk))
+
+
+def _process_hook(name: str, d: Dossier, actor: User | None, now: dt.datetime,
+                  **data: Any) -> None:
+    """Tell the dossier's internal process (the processing app) what happened, in the same
+    transaction: received → its run starts; paused/resumed → its open steps wait or resume;
+    closed → its run ends. Imported lazily: dossiers does not depend on processing."""
+    from motcua.processing import engine
+
+    getattr(engine, f"on_{name}")(d, actor=actor, now=now, **data)
+
+
+def lock(dossier: Dossier) -> Dossier:
+    """The dossier row, locked until the end of the caller's transaction."""
+    return _locked(dossier)
+
+
+def timeline_event(d: Dossier, action: str, *, actor: User | None, now: dt.datetime,
+                   agency: Agency | None = None, reason: str = "", **data: Any
+                   ) -> DossierEvent:
+    """A timeline event that does not change the status (process steps, escalations),
+    on behalf of `agency` when given."""
+    user = _user(actor)
+    return DossierEvent.objects.create(
+        dossier=d, at=now, actor=user,
+        actor_name=(user.full_name or user.username) if user else "",
+        agency_id=agency.pk if agency is not None else _acting_agency(d, user),
+        action=action, from_status=d.status, to_status=d.status, reason=reason,
+        data={k: v for k, v in data.items() if v is not None},
+    )
 
 
 def _locked(dossier: Dossier) -> Dossier:

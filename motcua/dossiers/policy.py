@@ -1,7 +1,10 @@
 """Who may see and act on a dossier (and its files). The only place these rules live.
 
 - Staff see dossiers received by, routed to, or handed over to an agency where they hold an
-  active role; auditors and administrators of a province-level agency see the whole province.
+  active role, or with a process step (open or past) at such an agency; auditors and
+  administrators of a province-level agency see the whole province.
+- A dossier that follows an internal process moves through its steps (processing app): the
+  dossier-level processing actions (STEP_DRIVEN) are refused for it.
 - An applicant sees only dossiers of their own account; an integrating system only those it
   submitted.
 Every refusal is written to the audit log.
@@ -16,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.core.audit import record
-from motcua.core.errors import NotAllowed, NotFound
+from motcua.core.errors import DomainError, NotAllowed, NotFound
 from motcua.dossiers.lifecycle import action_label
 from motcua.dossiers.models import Dossier, Handover, Status
 from motcua.org.models import AdministrativeUnit, Role, StaffRole, User
@@ -44,6 +47,11 @@ ACTION_RULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "apologize": ((HANDLING, PROCESSORS), (RECEIVING, (Role.ONE_STOP_OFFICER,))),
     "attach_file": ((APPLICANT, ()), (RECEIVING, (Role.ONE_STOP_OFFICER,)), (HANDLING, PROCESSORS)),
 }
+# Done through the steps of the dossier's process when it has one (processing.engine).
+STEP_DRIVEN = frozenset({
+    "start_processing", "send_interagency", "return_interagency", "mark_result_ready", "stop",
+    "request_payment",
+})
 PROVINCE_WIDE_READERS = (Role.AUDITOR, Role.ADMIN)
 APPLICANT_EDITABLE = (Status.SUBMITTED, Status.SUPPLEMENT)
 
@@ -61,10 +69,13 @@ def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
         roles.filter(role__in=PROVINCE_WIDE_READERS, agency__unit__level="province")
         .values_list("agency__unit_id", flat=True)
     )
+    from motcua.processing.models import StepInstance
+
     condition = (
         Q(receiving_agency_id__in=agency_ids)
         | Q(handling_agency_id__in=agency_ids)
         | Q(Exists(Handover.objects.filter(dossier=OuterRef("pk"), to_agency_id__in=agency_ids)))
+        | Q(Exists(StepInstance.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)))
     )
     if provinces:
         communes = AdministrativeUnit.objects.filter(parent_id__in=provinces).values("id")
@@ -84,7 +95,20 @@ def get_visible(user: User | AnonymousUser, code: str) -> Dossier:
     return dossier
 
 
+def follows_process(dossier: Dossier) -> bool:
+    """Whether the dossier runs through an internal process (remembered on the instance)."""
+    cached = getattr(dossier, "_follows_process", None)
+    if cached is None:
+        from motcua.processing.models import ProcessRun
+
+        cached = ProcessRun.objects.filter(dossier_id=dossier.pk).exists()
+        dossier._follows_process = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def can_act(user: User, dossier: Dossier, action: str) -> bool:
+    if action in STEP_DRIVEN and follows_process(dossier):
+        return False
     for side, roles in ACTION_RULES.get(action, ()):
         if side == APPLICANT:
             # applicants change files only while the dossier waits for them
@@ -103,6 +127,13 @@ def can_act(user: User, dossier: Dossier, action: str) -> bool:
 
 
 def require_action(user: User, dossier: Dossier, action: str) -> None:
+    if action in STEP_DRIVEN and follows_process(dossier):
+        raise DomainError(
+            _("This dossier follows an internal process: “%(action)s” is done through its "
+              "steps (see /api/v1/dossiers/%(code)s/steps).")
+            % {"action": action, "code": dossier.code},
+            code="use_process_steps",
+        )
     if not can_act(user, dossier, action):
         _refused(user, action, dossier.code)
         raise NotAllowed(

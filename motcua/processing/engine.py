@@ -1,0 +1,472 @@
+"""The process engine: a received dossier goes through the steps of its process version.
+
+Every function is one transaction that locks the dossier row (through `dossiers.actions.lock`)
+and then the step row, and writes timeline events. Status changes go through the dossier
+lifecycle (`dossiers.actions`); this module never writes `Dossier.status`.
+
+Effects of the step actions (see `definition.py`):
+  forward, return, handover  finish the step, start the target step. The first move out of
+                             "received" starts processing (2→4). Moving to a step of an agency
+                             other than the dossier's handling or receiving agency hands the
+                             dossier over (→0, a Handover row, due = the new step's due time);
+                             moving back returns it (0→4).
+  request_supplement         the dossier waits for the applicant (→5); the step stays open,
+                             waiting; it resumes when the supplement is received, its due time
+                             shifted by the paused working time (or restarted, by the
+                             procedure's mode), like the dossier's.
+  request_payment            offered wherever request_supplement is: a financial obligation
+                             (→6); the step waits until the payment is confirmed.
+  refuse                     processing stops (→8) with the reason; the run ends.
+  approve, sign              the result is ready (→9); the target step (returning the result)
+                             starts.
+  finish                     the result is returned (→10); the run ends.
+
+Who may act: the assignee while they hold the step's role in the step's agency, or a head or
+leader of that agency. Roles are read at action time. Every refused attempt is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.audit import record
+from motcua.core.errors import DomainError, InvalidInput, NotAllowed
+from motcua.dossiers import actions as dactions
+from motcua.dossiers import routing
+from motcua.dossiers.models import Dossier, Status
+from motcua.org.models import Agency, Role, StaffRole, User
+from motcua.processing import definition as defn
+from motcua.processing.models import Process, ProcessRun, StepInstance
+from motcua.workcalendar.rules import TZ
+from motcua.workcalendar.service import get_calendar
+
+log = logging.getLogger(__name__)
+
+HEADS = frozenset({Role.HEAD.value, Role.LEADER.value})
+PAUSING = ("request_supplement", "request_payment")
+STEP_ACTIONS = (*defn.ACTIONS, "request_payment")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    dossier: Dossier
+    step: StepInstance  # the step acted on
+    next_step: StepInstance | None = None
+
+
+def ASSIGN_REFUSED() -> str:  # noqa: N802  (a message, translated when raised)
+    return _("Only a head or leader of the step's agency may assign it.")
+
+
+class _Refused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- which process ------------------------------------------------------------------------
+
+
+def process_for(dossier: Dossier, day: dt.date) -> Process | None:
+    """The process in force on `day` for the dossier: the variant for its handling agency's
+    kind, else the default one."""
+    kind = dossier.handling_agency.kind
+    candidates = list(
+        Process.objects.in_force_on(day)
+        .filter(procedure_id=dossier.procedure_id, agency_kind__in=[kind, ""])
+        .order_by("-effective_from", "-number")
+    )
+    for wanted in (kind, ""):
+        for process in candidates:
+            if process.agency_kind == wanted:
+                return process
+    return None
+
+
+# --- hooks called by dossiers.actions -----------------------------------------------------
+
+
+def on_received(d: Dossier, *, actor: User | None, now: dt.datetime) -> None:
+    """The dossier was received (1→2): start its process, if its procedure has one."""
+    process = process_for(d, (d.received_at or now).astimezone(TZ).date())
+    if process is None or ProcessRun.objects.filter(dossier=d).exists():
+        return
+    run = ProcessRun.objects.create(dossier=d, process=process, started_at=now)
+    start = process.parsed.start
+    agency, fallback = _agency_for(d, start)
+    step = _start_step(run, d, start, agency, previous=None, now=now)
+    dactions.timeline_event(
+        d, "process_start", actor=actor, now=now, agency=agency,
+        process=process.number, process_variant=process.agency_kind or None,
+        step=step.key, step_name=step.name, role=step.role, to_agency=agency.code,
+        due_at=_iso(step.due_at), agency_fallback=fallback or None,
+    )
+    if not _is_home(d, agency.pk):
+        moved = dactions.send_interagency(d, actor=actor, to_agency=agency,  # type: ignore[arg-type]
+                                          step_due_at=step.due_at, now=now)
+        d.status = moved.status
+
+
+def on_paused(d: Dossier, *, actor: User | None, now: dt.datetime) -> None:
+    """The dossier waits for the applicant or a payment: its open steps wait too."""
+    StepInstance.objects.filter(dossier=d, finished_at__isnull=True, waiting=False).update(
+        waiting=True, waiting_since=now
+    )
+
+
+def on_resumed(d: Dossier, *, actor: User | None, now: dt.datetime, restart: bool) -> None:
+    """The applicant answered (or paid): the waiting steps resume, their due times shifted by
+    the paused working time (PAUSE) or counted again in full (RESTART)."""
+    calendar = get_calendar()
+    waiting = (
+        StepInstance.objects.select_for_update()
+        .select_related("run__process")
+        .filter(dossier=d, finished_at__isnull=True, waiting=True)
+    )
+    for step in waiting:
+        if restart:
+            hours = step.run.process.parsed.step(step.key).hours
+            step.due_at = calendar.add_working_seconds(now, round(hours * 3600))
+        else:
+            step.due_at = calendar.shift_for_pause(step.due_at, step.waiting_since or now, now)
+        step.waiting, step.waiting_since = False, None
+        step.save(update_fields=["due_at", "waiting", "waiting_since"])
+
+
+def on_closed(d: Dossier, *, actor: User | None, now: dt.datetime, action: str) -> None:
+    """The dossier reached a final status (returned, stopped, withdrawn): the run ends and any
+    step still open is closed with that action as its outcome."""
+    StepInstance.objects.filter(dossier=d, finished_at__isnull=True).update(
+        finished_at=now, outcome=action[:20], waiting=False
+    )
+    ProcessRun.objects.filter(dossier=d, finished_at__isnull=True).update(finished_at=now)
+
+
+# --- who may do what ----------------------------------------------------------------------
+
+
+def roles_at(user: Any, agency_id: int) -> frozenset[str]:
+    """The user's active roles in the agency, read now (never cached)."""
+    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+            and getattr(user, "kind", None) == User.Kind.STAFF):
+        return frozenset()
+    return frozenset(
+        StaffRole.objects.active().filter(user=user, agency_id=agency_id)
+        .values_list("role", flat=True)
+    )
+
+
+def may_act(user: Any, step: StepInstance, roles: frozenset[str]) -> bool:
+    if step.finished_at is not None:
+        return False
+    if roles & HEADS:
+        return True
+    return step.assignee_id == getattr(user, "pk", None) and step.role in roles
+
+
+def may_claim(step: StepInstance, roles: frozenset[str]) -> bool:
+    return step.finished_at is None and step.assignee_id is None and step.role in roles
+
+
+def may_assign(step: StepInstance, roles: frozenset[str]) -> bool:
+    return step.finished_at is None and bool(roles & HEADS)
+
+
+def offered_actions(step_def: defn.StepDef) -> list[str]:
+    """The actions that leave this step, in the definition's order (+ request_payment wherever
+    request_supplement is offered)."""
+    offered = list(step_def.actions)
+    if "request_supplement" in offered:
+        offered.append("request_payment")
+    return offered
+
+
+def allowed_actions(user: Any, step: StepInstance, roles: frozenset[str],
+                    step_def: defn.StepDef | None) -> list[str]:
+    """What `user` may do on `step` now: step actions, then claim / assign."""
+    if step.finished_at is not None:
+        return []
+    allowed: list[str] = []
+    if step_def is not None and may_act(user, step, roles):
+        offered = offered_actions(step_def)
+        allowed = [a for a in offered if a == "refuse"] if step.waiting else offered
+    if may_claim(step, roles):
+        allowed.append("claim")
+    if may_assign(step, roles):
+        allowed.append("assign")
+    return allowed
+
+
+# --- assignment ---------------------------------------------------------------------------
+
+
+def claim(step: StepInstance, *, user: User, now: dt.datetime | None = None) -> StepInstance:
+    """Take a step from the unit queue: a staff member holding its role in its agency."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            d, s = _lock(step)
+            roles = roles_at(user, s.agency_id)
+            if s.role not in roles:
+                raise _Refused(_("Only staff holding the step's role in its agency may claim "
+                                 "it."))
+            if s.assignee_id is not None:
+                raise DomainError(
+                    _("This step is already assigned to %(name)s.")
+                    % {"name": _display(s.assignee)}, code="step_taken",
+                )
+            s.assignee, s.assigned_at = user, now
+            s.save(update_fields=["assignee", "assigned_at"])
+            dactions.timeline_event(d, "step_claim", actor=user, now=now, agency=s.agency,
+                                    step=s.key, step_name=s.name, assignee=user.username)
+            return s
+    except _Refused as refused:
+        raise refusal(user, step, "claim", refused.message) from None
+
+
+def assign(step: StepInstance, *, to_user: User, by: User,
+           now: dt.datetime | None = None) -> StepInstance:
+    """A head or leader of the step's agency assigns (or reassigns) it to a staff member who
+    holds the step's role there."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            d, s = _lock(step)
+            if not roles_at(by, s.agency_id) & HEADS:
+                raise _Refused(ASSIGN_REFUSED())
+            if s.role not in roles_at(to_user, s.agency_id):
+                raise InvalidInput(
+                    _("%(name)s does not hold the role “%(role)s” in %(agency)s.")
+                    % {"name": _display(to_user), "role": Role(s.role).label,
+                       "agency": s.agency.name},
+                    code="assignee",
+                )
+            before = s.assignee
+            s.assignee, s.assigned_at = to_user, now
+            s.save(update_fields=["assignee", "assigned_at"])
+            dactions.timeline_event(
+                d, "step_assign", actor=by, now=now, agency=s.agency, step=s.key,
+                step_name=s.name, assignee=to_user.username,
+                previous_assignee=before.username if before else None,
+            )
+            return s
+    except _Refused as refused:
+        raise refusal(by, step, "assign", refused.message) from None
+
+
+# --- step actions -------------------------------------------------------------------------
+
+
+def act(
+    step: StepInstance, action: str, *, actor: User, note: str = "", reason: str = "",
+    items: list[dict[str, str]] | None = None, amount_vnd: int | None = None,
+    now: dt.datetime | None = None,
+) -> Outcome:
+    """Do `action` on an open step (see the module docstring)."""
+    now = now or timezone.now()
+    if action not in STEP_ACTIONS:
+        raise InvalidInput(_("Unknown step action."), code="unknown_action")
+    try:
+        with transaction.atomic():
+            d, s = _lock(step)
+            if not may_act(actor, s, roles_at(actor, s.agency_id)):
+                raise _Refused(_("Only the step's assignee, or a head or leader of its "
+                                 "agency, may act on it."))
+            step_def = s.run.process.parsed.step(s.key)
+            offered = offered_actions(step_def)
+            if action not in offered:
+                raise DomainError(
+                    _("“%(action)s” is not offered at step “%(step)s”; offered: %(offered)s.")
+                    % {"action": action, "step": s.name, "offered": ", ".join(offered)},
+                    code="action_not_offered", offered=offered,
+                )
+            if s.waiting and action != "refuse":
+                raise DomainError(
+                    _("The step waits for the applicant; it resumes when they answer."),
+                    code="step_waiting",
+                )
+            return _apply(d, s, step_def, action, actor=actor, note=note, reason=reason,
+                          items=items or [], amount_vnd=amount_vnd, now=now)
+    except _Refused as refused:
+        raise refusal(actor, step, action, refused.message) from None
+
+
+def _apply(d: Dossier, s: StepInstance, step_def: defn.StepDef, action: str, *, actor: User,
+           note: str, reason: str, items: list[dict[str, str]], amount_vnd: int | None,
+           now: dt.datetime) -> Outcome:
+    text = reason or note
+    if action in PAUSING:
+        dactions.timeline_event(d, f"step_{action}", actor=actor, now=now, agency=s.agency,
+                                reason=text, step=s.key, step_name=s.name)
+        if action == "request_supplement":
+            d = dactions.request_supplement(d, actor=actor, items=items, reason=reason or note,
+                                            now=now)
+        else:
+            if amount_vnd is None:
+                raise InvalidInput(_("amount_vnd is required."), code="amount")
+            d = dactions.request_payment(d, actor=actor, amount_vnd=amount_vnd, reason=text,
+                                         now=now)
+        s.refresh_from_db()
+        return Outcome(d, s)
+
+    process = s.run.process.parsed
+    target_key = step_def.next_step(action, condition_data(d))
+    target = process.step(target_key) if target_key else None
+    if action in defn.MOVES and target is None:  # validation forbids it; defensive
+        raise DomainError(_("No step follows this action."), code="no_target")
+    if action == "refuse" and not reason.strip():
+        raise InvalidInput(_("A reason is required."), code="reason")
+    _finish(s, action, actor, text, now)
+    agency, fallback = _agency_for(d, target) if target else (None, False)
+    due = _step_due(target.hours, now) if target else None
+    dactions.timeline_event(
+        d, f"step_{action}", actor=actor, now=now, agency=s.agency, reason=text, step=s.key,
+        step_name=s.name, to_step=target.key if target else None,
+        to_step_name=target.name if target else None,
+        to_agency=agency.code if agency else None, due_at=_iso(due),
+        agency_fallback=fallback or None,
+    )
+    if action in defn.MOVES:
+        assert target is not None and agency is not None and due is not None
+        d = _move_dossier(d, s.agency, agency, actor=actor, note=text, step_due=due, now=now)
+    elif action == "refuse":
+        d = dactions.stop(d, actor=actor, reason=reason, now=now)
+    elif action in ("approve", "sign"):
+        d = _bring_home(d, s.agency, actor=actor, note=text, now=now)
+        if d.status != Status.RESULT_READY:
+            d = dactions.mark_result_ready(d, actor=actor, note=text, now=now)
+    elif action == "finish":
+        d = _bring_home(d, s.agency, actor=actor, note=text, now=now)
+        if d.status == Status.PROCESSING:
+            d = dactions.mark_result_ready(d, actor=actor, note=text, now=now)
+        d = dactions.return_result(d, actor=actor, note=text, now=now)
+    next_step = None
+    if target is not None and agency is not None:
+        next_step = _start_step(s.run, d, target, agency, previous=s, now=now,
+                                returning=action == "return")
+    return Outcome(d, s, next_step)
+
+
+def condition_data(d: Dossier) -> dict[str, Any]:
+    """What branch conditions see: the form data, the applicant, the procedure, the channel."""
+    commune = d.applicant_commune
+    return {
+        "form_data": d.form_data or {},
+        "applicant": {
+            "kind": d.applicant_kind,
+            "commune_code": commune.code if commune else "",
+            "has_account": d.account_id is not None,
+        },
+        "procedure": d.procedure.code,
+        "channel": d.channel,
+    }
+
+
+# --- the machinery ------------------------------------------------------------------------
+
+
+def _lock(step: StepInstance) -> tuple[Dossier, StepInstance]:
+    """Lock the dossier, then the step (always in this order), and check the step is open."""
+    d = dactions.lock(Dossier(pk=step.dossier_id))
+    s = (
+        StepInstance.objects.select_for_update(of=("self",))
+        .select_related("run__process", "agency", "assignee")
+        .get(pk=step.pk)
+    )
+    if s.finished_at is not None:
+        raise DomainError(_("This step is already finished."), code="step_finished")
+    return d, s
+
+
+def _is_home(d: Dossier, agency_id: int) -> bool:
+    """The handling and receiving agencies are the dossier's own; any other is inter-agency."""
+    return agency_id in (d.handling_agency_id, d.receiving_agency_id)
+
+
+def _move_dossier(d: Dossier, frm: Agency, to: Agency, *, actor: User, note: str,
+                  step_due: dt.datetime, now: dt.datetime) -> Dossier:
+    if frm.pk != to.pk:
+        d = _bring_home(d, frm, actor=actor, note=note, now=now)
+        if not _is_home(d, to.pk) and d.status in (Status.RECEIVED, Status.PROCESSING):
+            return dactions.send_interagency(d, actor=actor, to_agency=to, note=note,
+                                             step_due_at=step_due, now=now)
+    if d.status == Status.RECEIVED:
+        d = dactions.start_processing(d, actor=actor, now=now)
+    return d
+
+
+def _bring_home(d: Dossier, frm: Agency, *, actor: User, note: str, now: dt.datetime
+                ) -> Dossier:
+    """Leaving another agency's step: the dossier comes back (0→4); from received, start."""
+    if d.status == Status.INTEROPERATING and not _is_home(d, frm.pk):
+        d = dactions.return_interagency(d, actor=actor, note=note, now=now)
+    if d.status == Status.RECEIVED:
+        d = dactions.start_processing(d, actor=actor, now=now)
+    return d
+
+
+def _agency_for(d: Dossier, step_def: defn.StepDef) -> tuple[Agency, bool]:
+    """The step's agency for this dossier; when none matches (an agency missing from the
+    organisation), the handling agency, so the dossier is never lost (flagged on the
+    timeline)."""
+    agency = routing.step_agency(d, step_def.agency)
+    if agency is not None:
+        return agency, False
+    log.warning("dossier %s: no agency for step %s (%s); using the handling agency",
+                d.code, step_def.key, step_def.agency)
+    return d.handling_agency, True
+
+
+def _step_due(hours: float, now: dt.datetime) -> dt.datetime:
+    return get_calendar().add_working_seconds(now, round(hours * 3600))
+
+
+def _start_step(run: ProcessRun, d: Dossier, step_def: defn.StepDef, agency: Agency, *,
+                previous: StepInstance | None, now: dt.datetime, returning: bool = False
+                ) -> StepInstance:
+    assignee = _who_did(run, step_def, agency) if returning else None
+    return StepInstance.objects.create(
+        run=run, dossier=d, key=step_def.key, name=step_def.name[:255], role=step_def.role,
+        agency=agency, assignee=assignee, assigned_at=now if assignee else None,
+        started_at=now, due_at=_step_due(step_def.hours, now), previous=previous,
+    )
+
+
+def _who_did(run: ProcessRun, step_def: defn.StepDef, agency: Agency) -> User | None:
+    """A step returned to goes back to whoever did it last, if they still hold the role."""
+    last = (
+        run.steps.filter(key=step_def.key, agency=agency, finished_at__isnull=False)
+        .exclude(acted_by=None).select_related("acted_by").order_by("-finished_at").first()
+    )
+    if last is None or last.acted_by is None:
+        return None
+    return last.acted_by if step_def.role in roles_at(last.acted_by, agency.pk) else None
+
+
+def _finish(s: StepInstance, action: str, actor: User, note: str, now: dt.datetime) -> None:
+    s.finished_at, s.outcome, s.acted_by, s.note = now, action, actor, note
+    s.save(update_fields=["finished_at", "outcome", "acted_by", "note"])
+
+
+def refusal(user: Any, step: StepInstance, action: str, message: str) -> NotAllowed:
+    """Audit a refused attempt (outside the rolled-back transaction) and build the 403."""
+    log.warning("refused %s on step %s for user %s", action, step.pk, getattr(user, "pk", None))
+    record(user, "step.refused", step, attempted=action, step=step.key,
+           dossier=Dossier.objects.filter(pk=step.dossier_id).values_list("code", flat=True)
+           .first())
+    return NotAllowed(message, code="step_not_allowed")
+
+
+def _display(user: User | None) -> str:
+    return (user.full_name or user.username) if user else ""
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(TZ).isoformat() if value else None
