@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from motcua.processing import api
+
+urlpatterns = [
+    path("worklist", api.Worklist.as_view(), name="worklist"),
+    path("worklist/unit/<str:code>", api.UnitWorklist.as_view(), name="unit-worklist"),
+    path("dossiers/<str:code>/steps", api.DossierSteps.as_view(), name="dossier-steps"),
+    path("steps/<int:step_id>/claim", api.StepClaim.as_view(), name="step-claim"),
+    path("steps/<int:step_id>/assign", api.StepAssign.as_view(), name="step-assign"),
+    path("steps/<int:step_id>/actions/<str:action>", api.StepAction.as_view(),
+         name="step-action"),
+    path("notifications", api.Notifications.as_view(), name="notifications"),
+    path("notifications/read-all", api.NotificationReadAll.as_view(),
+         name="notifications-read-all"),
+    path("notifications/<int:notification_id>/read", api.NotificationRead.as_view(),
+         name="notification-read"),
+]

@@ -1,0 +1,246 @@
+"""Processing API: worklists, step history, claim/assign, step actions, notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.core.audit import record
+from motcua.core.errors import InvalidInput, NotAllowed, NotFound
+from motcua.dossiers import policy
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.serializers import status_payload
+from motcua.org.models import User
+from motcua.org.selectors import agency_by_code
+from motcua.processing import engine, selectors
+from motcua.processing.models import Notification, ProcessRun, StepInstance
+from motcua.processing.serializers import (
+    AssignSerializer,
+    DossierStepsSerializer,
+    NotificationSerializer,
+    ReadAllSerializer,
+    StepActionSerializer,
+    UnitWorklistQuerySerializer,
+    UnitWorklistSerializer,
+    WorklistQuerySerializer,
+    WorklistSerializer,
+    step_payload,
+    work_item,
+)
+
+WORKLIST_PARAMS = [
+    OpenApiParameter("procedure", str, description="national procedure code"),
+    OpenApiParameter("status", str, description="dossier status codes, e.g. 0,4"),
+    OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
+    OpenApiParameter("limit", int), OpenApiParameter("offset", int),
+]
+
+
+def _staff(request: Request) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if getattr(user, "kind", None) != User.Kind.STAFF:
+        raise NotAllowed(_("Worklists are for staff."), code="staff_only")
+    return user
+
+
+def _query(serializer_class: type, request: Request) -> dict[str, Any]:
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    data = dict(query.validated_data)
+    status = data.pop("status", "")
+    data["statuses"] = [int(s) for s in status.split(",")] if status else None
+    return data
+
+
+class Worklist(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("view", str, enum=list(selectors.VIEWS)),
+                    *WORKLIST_PARAMS],
+        responses=WorklistSerializer,
+        summary="The signed-in staff member's worklist, with the count of every view",
+    )
+    def get(self, request: Request) -> Response:
+        user = _staff(request)
+        query = _query(WorklistQuerySerializer, request)
+        now = timezone.now()
+        page = selectors.worklist(user, now=now, **query)
+        return Response({
+            "view": query["view"], "count": page.count, "counts": page.counts,
+            "items": [work_item(s, now) for s in page.items],
+        })
+
+
+class UnitWorklist(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("view", str, enum=list(selectors.UNIT_VIEWS)),
+                    *WORKLIST_PARAMS],
+        responses=UnitWorklistSerializer,
+        summary="Every open step of a unit, for its heads and leaders",
+    )
+    def get(self, request: Request, code: str) -> Response:
+        user = _staff(request)
+        agency = agency_by_code(code)
+        if agency is None:
+            raise NotFound(_("Unknown agency code."))
+        if not engine.roles_at(user, agency.pk) & engine.HEADS:
+            record(user, "worklist.refused", agency, attempted="unit_worklist")
+            raise NotAllowed(_("Only a head or leader of the unit may see its worklist."),
+                             code="not_unit_head")
+        query = _query(UnitWorklistQuerySerializer, request)
+        now = timezone.now()
+        page = selectors.unit_worklist(agency, now=now, **query)
+        can_act = page.extra["assignee_can_act"]
+        items = [{**work_item(s, now), "assignee_can_act": can_act[s.pk]} for s in page.items]
+        by_assignee = [
+            {"username": row["assignee__username"], "full_name": row["assignee__full_name"],
+             "open": row["open"], "late": row["late"]}
+            for row in page.extra["by_assignee"]
+        ]
+        return Response({
+            "agency": {"code": agency.code, "name": agency.name}, "view": query["view"],
+            "count": page.count, "counts": page.counts, "by_assignee": by_assignee,
+            "items": items,
+        })
+
+
+def steps_payload(dossier: Dossier, user: Any) -> dict[str, Any]:
+    """The dossier's process run and step history, with what the caller may do on each."""
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    run = ProcessRun.objects.select_related("process").filter(dossier=dossier).first()
+    scope = selectors.scope_of(user)
+    now = timezone.now()
+    steps = []
+    for step in selectors.dossier_steps(dossier.pk):
+        allowed: list[str] = []
+        if step.finished_at is None and run is not None:
+            step_def = run.process.parsed.step(step.key)
+            allowed = engine.allowed_actions(user, step, scope.roles_at(step.agency_id),
+                                             step_def)
+        steps.append(step_payload(step, allowed, now))
+    return {
+        "code": dossier.code, "status": status_payload(dossier.status),
+        "due_at": dossier.due_at,
+        "run": {
+            "process": {"number": run.process.number, "name": run.process.name,
+                        "agency_kind": run.process.agency_kind},
+            "started_at": run.started_at, "finished_at": run.finished_at,
+        } if run else None,
+        "steps": steps,
+    }
+
+
+class DossierSteps(APIView):
+    @extend_schema(responses=DossierStepsSerializer,
+                   summary="A dossier's process steps, with the actions the caller may take")
+    def get(self, request: Request, code: str) -> Response:
+        dossier = policy.get_visible(request.user, code)  # type: ignore[arg-type]
+        return Response(steps_payload(dossier, request.user))
+
+
+def _step(step_id: int) -> StepInstance:
+    step = StepInstance.objects.filter(pk=step_id).first()
+    if step is None:
+        raise NotFound(_("No such step."))
+    return step
+
+
+class StepClaim(APIView):
+    @extend_schema(request=None, responses=DossierStepsSerializer,
+                   summary="Claim a step from the unit queue")
+    def post(self, request: Request, step_id: int) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        step = engine.claim(_step(step_id), user=user)
+        return Response(steps_payload(Dossier(pk=step.dossier_id), user))
+
+
+class StepAssign(APIView):
+    @extend_schema(request=AssignSerializer, responses=DossierStepsSerializer,
+                   summary="Assign or reassign a step (heads and leaders of its agency)")
+    def post(self, request: Request, step_id: int) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        body = AssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        step = _step(step_id)
+        to_user = User.objects.filter(username=body.validated_data["username"],
+                                      kind=User.Kind.STAFF, is_active=True).first()
+        if to_user is None:
+            # an unknown name must not tell a non-head anything: check the caller first
+            if not engine.roles_at(user, step.agency_id) & engine.HEADS:
+                raise engine.refusal(user, step, "assign", engine.ASSIGN_REFUSED())
+            raise InvalidInput(_("No active staff member has this username."),
+                               code="assignee")
+        step = engine.assign(step, to_user=to_user, by=user)
+        return Response(steps_payload(Dossier(pk=step.dossier_id), user))
+
+
+class StepAction(APIView):
+    @extend_schema(
+        request=StepActionSerializer, responses=DossierStepsSerializer,
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH,
+                                     enum=list(engine.STEP_ACTIONS))],
+        summary="Act on a step: forward, return, handover, request_supplement, "
+                "request_payment, refuse, approve, sign, finish",
+    )
+    def post(self, request: Request, step_id: int, action: str) -> Response:
+        if action not in engine.STEP_ACTIONS:
+            raise NotFound(_("Unknown step action."))
+        user: User = request.user  # type: ignore[assignment]
+        body = StepActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        outcome = engine.act(
+            _step(step_id), action, actor=user, note=data.get("note", ""),
+            reason=data.get("reason", ""), items=data.get("items"),
+            amount_vnd=data.get("amount_vnd"),
+        )
+        return Response(steps_payload(outcome.dossier, user))
+
+
+def _me(request: Request) -> User:
+    return request.user  # type: ignore[return-value]  # IsAuthenticated: a real user
+
+
+class Notifications(generics.ListAPIView):
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        qs = Notification.objects.filter(user=_me(self.request)).select_related("dossier")
+        if self.request.query_params.get("unread") in ("1", "true", "yes"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs.order_by("-created_at", "-id")
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool)],
+                   summary="The signed-in user's in-app notifications, newest first")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class NotificationRead(APIView):
+    @extend_schema(request=None, responses=NotificationSerializer,
+                   summary="Mark one notification read")
+    def post(self, request: Request, notification_id: int) -> Response:
+        n = Notification.objects.filter(user=_me(request), pk=notification_id).first()
+        if n is None:
+            raise NotFound(_("No such notification."))
+        if n.read_at is None:
+            n.read_at = timezone.now()
+            n.save(update_fields=["read_at"])
+        return Response(NotificationSerializer(n).data)
+
+
+class NotificationReadAll(APIView):
+    @extend_schema(request=None, responses=ReadAllSerializer,
+                   summary="Mark every notification of the signed-in user read")
+    def post(self, request: Request) -> Response:
+        marked = Notification.objects.filter(user=_me(request), read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return Response({"marked": marked})

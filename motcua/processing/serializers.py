@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework import serializers
+
+from motcua.dossiers.serializers import MAX_COMPONENTS, AgencyRefSerializer, status_payload
+from motcua.processing.models import Notification, StepInstance
+from motcua.processing.selectors import SORTS, UNIT_VIEWS, VIEWS
+from motcua.workcalendar.rules import timeliness
+from motcua.workcalendar.service import get_calendar
+
+
+class UserRefSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class StatusSerializer(serializers.Serializer):
+    code = serializers.IntegerField()
+    name = serializers.CharField()
+    portal = serializers.CharField()
+
+
+class WorkDossierSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    procedure_code = serializers.CharField(allow_null=True)
+    procedure_name = serializers.CharField()
+    status = StatusSerializer()
+    applicant_name = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+
+
+class WorkItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    agency = AgencyRefSerializer()
+    assignee = UserRefSerializer(allow_null=True)
+    started_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    waiting = serializers.BooleanField()
+    late = serializers.BooleanField()
+    dossier = WorkDossierSerializer()
+    assignee_can_act = serializers.BooleanField(required=False)
+
+
+def user_ref(user: Any) -> dict[str, str] | None:
+    return {"username": user.username, "full_name": user.full_name} if user else None
+
+
+def work_item(step: StepInstance, now) -> dict[str, Any]:
+    d = step.dossier
+    return {
+        "id": step.pk, "key": step.key, "name": step.name, "role": step.role,
+        "agency": {"code": step.agency.code, "name": step.agency.name},
+        "assignee": user_ref(step.assignee),
+        "started_at": step.started_at, "due_at": step.due_at, "waiting": step.waiting,
+        "late": not step.waiting and step.due_at < now,
+        "dossier": {
+            "code": d.code, "procedure_code": d.procedure.code,
+            "procedure_name": d.procedure.name, "status": status_payload(d.status),
+            "applicant_name": d.applicant_name, "due_at": d.due_at,
+        },
+    }
+
+
+class WorklistQuerySerializer(serializers.Serializer):
+    view = serializers.ChoiceField(choices=VIEWS, default="mine")
+    procedure = serializers.CharField(max_length=20, required=False)
+    status = serializers.RegexField(r"^\d{1,2}(,\d{1,2})*$", required=False,
+                                    help_text="dossier status codes, e.g. 0,4")
+    sort = serializers.ChoiceField(choices=list(SORTS), default="due_at")
+    limit = serializers.IntegerField(min_value=1, max_value=200, default=50)
+    offset = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+
+
+class UnitWorklistQuerySerializer(WorklistQuerySerializer):
+    view = serializers.ChoiceField(choices=UNIT_VIEWS, default="all")
+
+
+def _counts(names: tuple[str, ...]) -> type[serializers.Serializer]:
+    fields = {name: serializers.IntegerField() for name in names}
+    return type("Counts", (serializers.Serializer,), fields)
+
+
+class WorklistSerializer(serializers.Serializer):
+    view = serializers.CharField()
+    count = serializers.IntegerField()
+    counts = _counts(VIEWS)()
+    items = WorkItemSerializer(many=True)
+
+
+class AssigneeCountSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    open = serializers.IntegerField()
+    late = serializers.IntegerField()
+
+
+class UnitWorklistSerializer(serializers.Serializer):
+    agency = AgencyRefSerializer()
+    view = serializers.CharField()
+    count = serializers.IntegerField()
+    counts = type("UnitCounts", (serializers.Serializer,),
+                  {n: serializers.IntegerField() for n in UNIT_VIEWS})()
+    by_assignee = AssigneeCountSerializer(many=True)
+    items = WorkItemSerializer(many=True)
+
+
+class StepSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    agency = AgencyRefSerializer()
+    assignee = UserRefSerializer(allow_null=True)
+    started_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+    acted_by = UserRefSerializer(allow_null=True)
+    note = serializers.CharField()
+    waiting = serializers.BooleanField()
+    timeliness = serializers.ChoiceField(choices=["early", "on_time", "late", "in_time",
+                                                  "overdue"])
+    previous_id = serializers.IntegerField(allow_null=True)
+    allowed_actions = serializers.ListField(child=serializers.CharField())
+
+
+def step_payload(step: StepInstance, allowed: list[str], now) -> dict[str, Any]:
+    return {
+        "id": step.pk, "key": step.key, "name": step.name, "role": step.role,
+        "agency": {"code": step.agency.code, "name": step.agency.name},
+        "assignee": user_ref(step.assignee), "started_at": step.started_at,
+        "due_at": step.due_at, "finished_at": step.finished_at, "outcome": step.outcome,
+        "acted_by": user_ref(step.acted_by), "note": step.note, "waiting": step.waiting,
+        "timeliness": timeliness(step.finished_at, step.due_at, now, get_calendar(),
+                                 settings.TIMELINESS_GRANULARITY),
+        "previous_id": step.previous_id, "allowed_actions": allowed,
+    }
+
+
+class ProcessRefSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    agency_kind = serializers.CharField()
+
+
+class RunSerializer(serializers.Serializer):
+    process = ProcessRefSerializer()
+    started_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class DossierStepsSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = StatusSerializer()
+    due_at = serializers.DateTimeField(allow_null=True)
+    run = RunSerializer(allow_null=True)
+    steps = StepSerializer(many=True)
+
+
+class AssignSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+
+
+class StepActionSerializer(serializers.Serializer):
+    """Inputs of the step actions: `reason` for refuse; `items` (everything missing) for
+    request_supplement; `amount_vnd` for request_payment; `note` for any."""
+
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    items = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(max_length=2000)),
+        required=False, max_length=MAX_COMPONENTS,
+    )
+    amount_vnd = serializers.IntegerField(min_value=1, max_value=10**13, required=False)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    dossier_code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "dossier_code", "created_at", "read_at"]
+
+    def get_dossier_code(self, n: Notification) -> str | None:
+        return n.dossier.code if n.dossier_id and n.dossier else None
+
+
+class ReadAllSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
