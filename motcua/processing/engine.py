@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +44,7 @@ from motcua.dossiers import routing
 from motcua.dossiers.models import Dossier, Status
 from motcua.org.models import Agency, Role, StaffRole, User
 from motcua.processing import definition as defn
-from motcua.processing.models import Process, ProcessRun, StepInstance
+from motcua.processing.models import Process, ProcessRun, StepAgency, StepInstance
 from motcua.workcalendar.rules import TZ
 from motcua.workcalendar.service import get_calendar
 
@@ -51,7 +52,10 @@ log = logging.getLogger(__name__)
 
 HEADS = frozenset({Role.HEAD.value, Role.LEADER.value})
 PAUSING = ("request_supplement", "request_payment")
-STEP_ACTIONS = (*defn.ACTIONS, "request_payment")
+# every action a step may offer, in the order they are offered
+STEP_ACTIONS = ("forward", "return", "handover", "request_supplement", "request_payment",
+                "refuse", "approve", "sign", "finish")
+assert set(STEP_ACTIONS) == {*defn.ACTIONS, "request_payment"}
 
 
 @dataclass(frozen=True)
@@ -180,12 +184,10 @@ def may_assign(step: StepInstance, roles: frozenset[str]) -> bool:
 
 
 def offered_actions(step_def: defn.StepDef) -> list[str]:
-    """The actions that leave this step, in the definition's order (+ request_payment wherever
-    request_supplement is offered)."""
-    offered = list(step_def.actions)
-    if "request_supplement" in offered:
-        offered.append("request_payment")
-    return offered
+    """The actions that leave this step, in a fixed order (PostgreSQL's jsonb does not keep
+    the definition's key order), with request_payment wherever request_supplement is."""
+    return [a for a in STEP_ACTIONS if a in step_def.actions
+            or (a == "request_payment" and "request_supplement" in step_def.actions)]
 
 
 def allowed_actions(user: Any, step: StepInstance, roles: frozenset[str],
@@ -416,12 +418,27 @@ def _agency_for(d: Dossier, step_def: defn.StepDef) -> tuple[Agency, bool]:
     """The step's agency for this dossier; when none matches (an agency missing from the
     organisation), the handling agency, so the dossier is never lost (flagged on the
     timeline)."""
-    agency = routing.step_agency(d, step_def.agency)
+    agency = _mapped_agency(d, step_def) or routing.step_agency(d, step_def.agency)
     if agency is not None:
         return agency, False
     log.warning("dossier %s: no agency for step %s (%s); using the handling agency",
                 d.code, step_def.key, step_def.agency)
     return d.handling_agency, True
+
+
+def _mapped_agency(d: Dossier, step_def: defn.StepDef) -> Agency | None:
+    """The deployment's StepAgency rule for a step at a province-level agency kind."""
+    if step_def.agency in ("receiving", "competent") or step_def.agency.startswith("code:") \
+            or step_def.agency in routing.COMMUNE_KINDS:
+        return None
+    rules = [
+        rule for rule in StepAgency.objects.filter(
+            Q(procedure_id=d.procedure_id) | Q(procedure__isnull=True),
+            agency__is_active=True,
+        ).select_related("agency")
+        if rule.matches(step_def.key)
+    ]
+    return max(rules, key=StepAgency.rank).agency if rules else None
 
 
 def _step_due(hours: float, now: dt.datetime) -> dt.datetime:

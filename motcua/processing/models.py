@@ -199,3 +199,43 @@ class Notification(models.Model):
                 fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread",
             ),
         ]
+
+
+class StepAgency(models.Model):
+    """Which agency handles a step whose selector is a province-level agency kind, where the
+    kind alone is ambiguous (a province has several departments and sector agencies: police,
+    tax, social insurance). Per deployment, edited in the administration pages.
+
+    `step_key` is a step's key, or a prefix ending in "*" ("thue_*": every tax step); a rule
+    for one procedure wins over a rule for every procedure, an exact key over a prefix, a
+    longer prefix over a shorter one.
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text=_("empty: every procedure"),
+    )
+    step_key = models.CharField(_("step key"), max_length=41)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("step agency")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "step_key"], name="stepagency_unique",
+                                    condition=Q(procedure__isnull=False)),
+            models.UniqueConstraint(fields=["step_key"], name="stepagency_unique_any",
+                                    condition=Q(procedure__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_key} → {self.agency.code}"
+
+    def matches(self, key: str) -> bool:
+        if self.step_key.endswith("*"):
+            return key.startswith(self.step_key[:-1])
+        return key == self.step_key
+
+    def rank(self) -> tuple[int, int, int]:
+        """Higher is more specific."""
+        exact = not self.step_key.endswith("*")
+        return (self.procedure_id is not None, exact, len(self.step_key))

@@ -38,7 +38,7 @@ def test_the_whole_process_through_the_api(api, world):
     assert claimed.status_code == 200, claimed.content
     assert claimed.json()["steps"][0]["assignee"]["username"] == "specialist.a"
     assert claimed.json()["steps"][0]["allowed_actions"] == [
-        "forward", "handover", "request_supplement", "refuse", "request_payment"]
+        "forward", "handover", "request_supplement", "request_payment", "refuse"]
     moved = api.post(f"/api/v1/steps/{sid}/actions/forward", {"note": "Có đất"}, format="json")
     assert moved.status_code == 200, moved.content
     body = moved.json()
@@ -52,7 +52,7 @@ def test_the_whole_process_through_the_api(api, world):
     approve_id = back["steps"][-1]["id"]
     as_user(api, world.head_a)
     head_view = api.get(f"/api/v1/dossiers/{d.code}/steps").json()["steps"][-1]
-    assert head_view["allowed_actions"] == ["approve", "return", "refuse", "claim", "assign"]
+    assert head_view["allowed_actions"] == ["return", "refuse", "approve", "claim", "assign"]
     ready = api.post(f"/api/v1/steps/{approve_id}/actions/approve", {}, format="json").json()
     assert ready["status"]["code"] == Status.RESULT_READY
     deliver_id = ready["steps"][-1]["id"]
@@ -87,8 +87,8 @@ def test_offered_actions_unknown_actions_and_bad_input(api, world):
     as_user(api, world.org.specialist_a)
     body = problem(api.post(f"/api/v1/steps/{step.pk}/actions/approve", {}, format="json"), 409,
                    "action_not_offered")
-    assert body["offered"] == ["forward", "handover", "request_supplement", "refuse",
-                               "request_payment"]
+    assert body["offered"] == ["forward", "handover", "request_supplement",
+                               "request_payment", "refuse"]
     assert api.post(f"/api/v1/steps/{step.pk}/actions/fly", {}, format="json").status_code == 404
     assert api.post("/api/v1/steps/999999/claim").status_code == 404
     problem(api.post(f"/api/v1/steps/{step.pk}/actions/refuse", {}, format="json"), 400,

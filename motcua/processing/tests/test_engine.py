@@ -213,7 +213,7 @@ def test_an_action_the_step_does_not_offer_is_refused_naming_the_offered_ones(wo
         engine.act(step, "approve", actor=world.org.specialist_a, now=at(T0))
     assert refused.value.code == "action_not_offered" and refused.value.status_code == 409
     assert refused.value.extra["offered"] == ["forward", "handover", "request_supplement",
-                                              "refuse", "request_payment"]
+                                              "request_payment", "refuse"]
     with pytest.raises(InvalidInput):
         engine.act(step, "teleport", actor=world.org.specialist_a, now=at(T0))
 
