@@ -370,6 +370,22 @@ def _handover_steps(handovers: list[Handover], events: list[DossierEvent]) -> li
     ]
 
 
+def _process_steps(d: Dossier) -> list[Step]:
+    """With an internal process: one row per step, from who handed it over to who handled it."""
+    rows: list[Step] = []
+    previous_agency, previous_actor = d.receiving_agency.name, ""
+    steps = d.steps.select_related("agency", "assignee", "acted_by").order_by("started_at", "id")
+    for step in steps:
+        handler = step.acted_by or step.assignee
+        rows.append(Step(
+            previous_agency, f"{step.agency.name} — {step.name}", step.started_at,
+            due_at=step.due_at, done_at=step.finished_at, giver=previous_actor,
+            receiver=user_name(handler), note=step.note,
+        ))
+        previous_agency, previous_actor = step.agency.name, user_name(handler)
+    return rows
+
+
 def _event_steps(data: SlipData) -> list[Step]:
     """Without Handover rows: the moves between agencies seen in the event timeline."""
     steps: list[Step] = []
@@ -406,7 +422,9 @@ def form_05(data: SlipData) -> dict[str, Any]:
         "receiver": event_actor(receipt),
         "note": CHANNEL_NOTES.get(Channel(d.channel), ""),
     }]
-    steps = _handover_steps(handovers, data.events) if handovers else _event_steps(data)
+    steps = _process_steps(d)
+    if not steps:
+        steps = _handover_steps(handovers, data.events) if handovers else _event_steps(data)
     for step in steps:
         rows.append({
             "kind": "step",
