@@ -453,6 +453,7 @@ def _start_step(run: ProcessRun, d: Dossier, step_def: defn.StepDef, agency: Age
         run=run, dossier=d, key=step_def.key, name=step_def.name[:255], role=step_def.role,
         agency=agency, assignee=assignee, assigned_at=now if assignee else None,
         started_at=now, due_at=_step_due(step_def.hours, now), previous=previous,
+        handed_over_by_id=None if _is_home(d, agency.pk) else d.handling_agency_id,
     )
 
 

@@ -117,6 +117,11 @@ class StepInstance(models.Model):
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # For a step at an agency other than the dossier's handling and receiving ones (liên
+    # thông): the handling agency, whose "handed over" worklist shows it.
+    handed_over_by = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("process step")
@@ -137,6 +142,11 @@ class StepInstance(models.Model):
             ),
             models.Index(
                 fields=["due_at"], condition=Q(finished_at__isnull=True), name="step_open_due",
+            ),
+            models.Index(
+                fields=["handed_over_by", "due_at"],
+                condition=Q(finished_at__isnull=True, handed_over_by__isnull=False),
+                name="step_open_handed_over_due",
             ),
         ]
 
