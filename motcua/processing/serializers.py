@@ -124,8 +124,9 @@ class StepSerializer(serializers.Serializer):
     acted_by = UserRefSerializer(allow_null=True)
     note = serializers.CharField()
     waiting = serializers.BooleanField()
+    # the dossier's choice set (one enum in the schema); a step always has a due time
     timeliness = serializers.ChoiceField(choices=["early", "on_time", "late", "in_time",
-                                                  "overdue"])
+                                                  "overdue", "no_clock"])
     previous_id = serializers.IntegerField(allow_null=True)
     allowed_actions = serializers.ListField(child=serializers.CharField())
 

@@ -407,3 +407,68 @@ def test_a_step_whose_agency_is_missing_falls_back_to_the_handling_agency(world)
     assert out.dossier.status == Status.PROCESSING
     event = DossierEvent.objects.get(dossier=d, action="step_forward")
     assert event.data["agency_fallback"] is True
+
+
+def test_sign_after_approval_keeps_the_result_ready_and_leads_to_the_return(world):
+    raw = definition(name="Có bước ký")
+    approve = raw["steps"][2]
+    approve["actions"] = {"approve": "sign", "return": "check"}
+    approve["hours"] = 2
+    raw["steps"].insert(3, {"key": "sign", "name": "Ký kết quả", "role": "leader",
+                            "agency": "competent", "hours": 2,
+                            "actions": {"sign": "deliver", "return": "approve"}})
+    publish_process(world.procedure, raw, effective_from=dt.date(2026, 11, 1))
+    d = world.receive()
+    claim_and(world, d, world.org.specialist_a, "forward", "10:00 16/11/2026")
+    out = engine.act(world.open_step(d), "approve", actor=world.head_a,
+                     now=at("11:00 16/11/2026"))
+    assert out.dossier.status == Status.RESULT_READY and out.next_step.key == "sign"
+    sign = out.next_step
+    _refused(lambda: engine.act(sign, "sign", actor=world.org.specialist_a,
+                                now=at("13:30 16/11/2026")), world.org.specialist_a, "sign")
+    out = engine.act(sign, "sign", actor=world.leader_a, now=at("14:00 16/11/2026"))
+    assert out.dossier.status == Status.RESULT_READY and out.next_step.key == "deliver"
+    assert d.events.filter(action="mark_result_ready").count() == 1
+
+
+def test_a_process_starting_at_another_agency_hands_the_dossier_over_at_receipt(world):
+    raw = definition(name="Bắt đầu tại cơ quan thuế")
+    raw["steps"] = [raw["steps"][1], raw["steps"][2], raw["steps"][3]]
+    raw["steps"][0]["actions"] = {"forward": "approve"}
+    raw["steps"][1]["actions"] = {"approve": "deliver", "refuse": None}
+    publish_process(world.procedure, raw, effective_from=dt.date(2026, 11, 1))
+    d = world.receive()
+    assert d.status == Status.INTEROPERATING
+    step = world.open_step(d)
+    assert step.agency == world.tax and step.handed_over_by == world.org.pc_a
+    assert Handover.objects.get(dossier=d).step_due_at == step.due_at
+    out = claim_and(world, d, world.tax_officer, "forward", "10:00 16/11/2026")
+    assert out.dossier.status == Status.PROCESSING and out.next_step.handed_over_by is None
+
+
+def test_a_supplement_asked_at_the_dossier_level_pauses_the_open_step(world):
+    d = world.receive()
+    step = world.open_step(d)
+    actions.request_supplement(d, actor=world.org.officer_a, items=[{"name": "Tờ khai"}],
+                               now=at("10:00 16/11/2026"))
+    step.refresh_from_db()
+    assert step.waiting and step.waiting_since == at("10:00 16/11/2026")
+    actions.receive_supplement(d, actor=world.org.officer_a, now=at("11:00 16/11/2026"))
+    step.refresh_from_db()
+    assert not step.waiting and step.due_at == at("10:00 17/11/2026")
+
+
+def test_staff_of_an_agency_with_a_step_of_the_dossier_read_it(world):
+    from motcua.dossiers import policy
+    from motcua.tests.builders import staff
+
+    d = world.receive()
+    justice = staff("justice.a", "Cán bộ Sở Tư pháp", world.org.department, "specialist")
+    assert not policy.visible_dossiers(justice).filter(pk=d.pk).exists()
+    step = world.open_step(d)
+    StepInstance.objects.filter(pk=step.pk).update(agency=world.org.department)
+    assert policy.visible_dossiers(justice).filter(pk=d.pk).exists()
+    engine.act(step, "forward", actor=staff("justice.head", "Trưởng phòng", world.org.department,
+                                            "head"), now=at("10:00 16/11/2026"))
+    # a past step keeps the dossier readable
+    assert policy.visible_dossiers(justice).filter(pk=d.pk).exists()

@@ -128,3 +128,27 @@ def test_the_command_and_the_task_run_the_pass(world, capsys):
     call_command("escalate")
     assert "step_late 1" in capsys.readouterr().out
     assert escalate.call() == NOTHING  # idempotent whoever runs it
+
+
+def test_the_loop_runs_the_pass_again_and_survives_a_failed_pass(db, monkeypatch, capsys):
+    from motcua.processing.management.commands import escalate as command
+
+    calls = []
+
+    def fake_pass():
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("database went away")
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return {**NOTHING, "step_late": 2}
+
+    clock = iter(range(0, 10_000, 30))
+    monkeypatch.setattr(command, "run_pass", fake_pass)
+    monkeypatch.setattr(command.time, "sleep", lambda s: None)
+    monkeypatch.setattr(command.time, "monotonic", lambda: next(clock))
+    with pytest.raises(KeyboardInterrupt):
+        call_command("escalate", "--loop", "60")
+    assert len(calls) == 3
+    out = capsys.readouterr()
+    assert "step_late 2" in out.out and "escalation pass failed" in out.err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from typing import Any
@@ -11,6 +12,8 @@ from django.db import close_old_connections
 from django.utils.translation import gettext as _
 
 from motcua.processing.escalation import run_pass
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -36,21 +39,22 @@ class Command(BaseCommand):
         def stop(signum: int, frame: Any) -> None:
             stopping["now"] = True
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while not stopping["now"]:
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            while not stopping["now"]:
+                close_old_connections()
+                try:
+                    self._report(run_pass())
+                except Exception:  # keep the loop alive; the next pass retries
+                    self.stderr.write(self.style.ERROR(_("escalation pass failed")))
+                    log.exception("escalation pass failed")
+                deadline = time.monotonic() + interval
+                while not stopping["now"] and time.monotonic() < deadline:
+                    time.sleep(min(1.0, interval))
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             close_old_connections()
-            try:
-                self._report(run_pass())
-            except Exception:  # keep the loop alive; the next pass retries
-                self.stderr.write(self.style.ERROR(_("escalation pass failed")))
-                import logging
-
-                logging.getLogger(__name__).exception("escalation pass failed")
-            deadline = time.monotonic() + interval
-            while not stopping["now"] and time.monotonic() < deadline:
-                time.sleep(min(1.0, interval))
-        close_old_connections()
 
     def _report(self, sent: dict[str, int]) -> None:
         if any(sent.values()) or self.verbosity > 1:
