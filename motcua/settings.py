@@ -191,3 +191,8 @@ WORKING_WEEKDAYS = [int(d) for d in os.environ.get("WORKING_WEEKDAYS", "0,1,2,3,
 # "day": early = finished on a working day before the due day; "exact": compare instants only.
 TIMELINESS_GRANULARITY = os.environ.get("TIMELINESS_GRANULARITY", "day")
 CALENDAR_RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", "30"))
+
+# Escalation (processing): warn the assignee this many working hours before a step is due, and
+# the heads and the one-stop unit this many before the dossier's legal due time (Form 04).
+STEP_WARN_BEFORE_HOURS = float(os.environ.get("STEP_WARN_BEFORE_HOURS", "4"))
+DOSSIER_WARN_BEFORE_HOURS = float(os.environ.get("DOSSIER_WARN_BEFORE_HOURS", "8"))
