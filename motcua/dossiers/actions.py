@@ -77,7 +77,10 @@ def submit(sub: Submission, *, account: User | None, now: dt.datetime | None = N
     now = now or timezone.now()
     with transaction.atomic():
         dossier = _create(sub, account=account, now=now)
-        _event(dossier, "submit", None, Status.SUBMITTED, account, now)
+        event = _event(dossier, "submit", None, Status.SUBMITTED, account, now)
+    # A new dossier has these relations and no others: render it without reading it back.
+    dossier._prefetched_objects_cache.update(  # type: ignore[attr-defined]
+        events=[event], pauses=[], supplements=[], apology_slips=[], handovers=[])
     return dossier
 
 
@@ -140,15 +143,17 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime) -> Dossi
         if property_commune is None:
             raise InvalidInput(_("Unknown commune code of the property."),
                                code="unknown_property_commune")
+    handling = competent_agency(version, sub.receiving_agency, commune,
+                                property_commune=property_commune)
+    components = _component_rows(version, sub.components)
     dossier = Dossier.objects.create(
-        code=allocate_code(sub.receiving_agency.code, local_day),
+        code=allocate_code(sub.receiving_agency.code, local_day),  # last: holds a row lock
         procedure=procedure,
         procedure_version=version,
         channel=sub.channel,
         status=Status.SUBMITTED,
         receiving_agency=sub.receiving_agency,
-        handling_agency=competent_agency(version, sub.receiving_agency, commune,
-                                         property_commune=property_commune),
+        handling_agency=handling,
         applicant_kind=applicant.kind,
         applicant_name=applicant.name,
         applicant_id_number=applicant.id_number,
@@ -162,7 +167,12 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime) -> Dossi
         form_data=sub.form_data,
         submitted_at=now,
     )
-    _add_components(dossier, version, sub.components)
+    for row in components:
+        row.dossier = dossier
+    DossierComponent.objects.bulk_create(components)
+    for row in components:
+        row._prefetched_objects_cache = {"files": []}  # type: ignore[attr-defined]
+    dossier._prefetched_objects_cache = {"components": components}  # type: ignore[attr-defined]
     return dossier
 
 
@@ -197,9 +207,9 @@ def _check_identifier(validator: str, value: str, code: str) -> None:
         raise InvalidInput(message, code=code) from exc
 
 
-def _add_components(
-    dossier: Dossier, version: ProcedureVersion, components: list[ComponentInput]
-) -> None:
+def _component_rows(
+    version: ProcedureVersion, components: list[ComponentInput]
+) -> list[DossierComponent]:
     requirements = {r.id: r for r in ComponentRequirement.objects.filter(version=version)}
     rows = []
     for item in components:
@@ -219,11 +229,10 @@ def _add_components(
             raise InvalidInput(_("Copies must be between 1 and 99."), code="component_copies")
         rows.append(
             DossierComponent(
-                dossier=dossier, requirement=requirement, name=name, copies=item.copies,
-                is_paper=item.is_paper,
+                requirement=requirement, name=name, copies=item.copies, is_paper=item.is_paper,
             )
         )
-    DossierComponent.objects.bulk_create(rows)
+    return rows
 
 
 # --- receipt ------------------------------------------------------------------------------
