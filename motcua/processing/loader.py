@@ -1,4 +1,5 @@
-"""Load process files (YAML or JSON, one definition per file) into published processes.
+"""Load process files (YAML or JSON, one definition per file, or a BPMN 2.0 diagram named
+`<procedure code>.bpmn`) into published processes.
 
 All or nothing: when any file is invalid, nothing is written and every problem of every file
 is reported. A file for a procedure that is not in the catalogue is skipped with a warning.
@@ -19,10 +20,11 @@ from motcua.catalog.models import Procedure
 from motcua.core.errors import InvalidInput
 from motcua.org.models import User
 from motcua.processing.actions import publish_process
+from motcua.processing.bpmn import bpmn_to_definition
 from motcua.processing.models import Process, Source
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "processes"
-SUFFIXES = (".yaml", ".yml", ".json")
+SUFFIXES = (".yaml", ".yml", ".json", ".bpmn")
 MAX_FILE_BYTES = 1024 * 1024
 
 
@@ -51,6 +53,8 @@ def process_files(directory: Path | str) -> list[Path]:
 
 
 def read_file(path: Path) -> Any:
+    if path.suffix.lower() == ".bpmn":  # bpmn.py applies its own size limit and safe parsing
+        return bpmn_to_definition(path.read_bytes(), procedure=path.stem)
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ValueError(_("the file is larger than 1 MB"))
     with path.open(encoding="utf-8") as f:
@@ -83,7 +87,8 @@ def load_processes(directory: Path | str = DEFAULT_DIR, *, effective_from: dt.da
                 with transaction.atomic():
                     before = Process.objects.filter(procedure=procedure).count()
                     own = raw.get("effective_from")
-                    process = publish_process(procedure, raw, source=Source.YAML,
+                    source = Source.BPMN if path.suffix.lower() == ".bpmn" else Source.YAML
+                process = publish_process(procedure, raw, source=source,
                                               effective_from=None if own else effective_from,
                                               actor=actor)
             except InvalidInput as exc:
