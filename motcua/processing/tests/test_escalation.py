@@ -11,6 +11,15 @@ from motcua.processing.models import Escalation, Notification
 from motcua.processing.tests.conftest import T0, at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English wording of messages (the UI default is Vietnamese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 NOTHING = {"step_due_soon": 0, "step_late": 0, "dossier_due_soon": 0}
 
 

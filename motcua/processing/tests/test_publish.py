@@ -14,6 +14,15 @@ from motcua.processing.models import Process
 from motcua.processing.tests.conftest import definition
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English wording of messages (the UI default is Vietnamese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 DAY = dt.date(2025, 7, 1)
 
 
