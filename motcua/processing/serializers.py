@@ -32,7 +32,9 @@ class WorkDossierSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
 
 
-class WorkItemSerializer(serializers.Serializer):
+class StepBaseSerializer(serializers.Serializer):
+    """What every view of a step shows: which step, where, whose, since and until when."""
+
     id = serializers.IntegerField()
     key = serializers.CharField()
     name = serializers.CharField()
@@ -41,6 +43,18 @@ class WorkItemSerializer(serializers.Serializer):
     assignee = UserRefSerializer(allow_null=True)
     started_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField()
+
+
+def step_base(step: StepInstance) -> dict[str, Any]:
+    return {
+        "id": step.pk, "key": step.key, "name": step.name, "role": step.role,
+        "agency": {"code": step.agency.code, "name": step.agency.name},
+        "assignee": user_ref(step.assignee), "started_at": step.started_at,
+        "due_at": step.due_at,
+    }
+
+
+class WorkItemSerializer(StepBaseSerializer):
     waiting = serializers.BooleanField()
     late = serializers.BooleanField()
     dossier = WorkDossierSerializer()
@@ -54,10 +68,7 @@ def user_ref(user: Any) -> dict[str, str] | None:
 def work_item(step: StepInstance, now) -> dict[str, Any]:
     d = step.dossier
     return {
-        "id": step.pk, "key": step.key, "name": step.name, "role": step.role,
-        "agency": {"code": step.agency.code, "name": step.agency.name},
-        "assignee": user_ref(step.assignee),
-        "started_at": step.started_at, "due_at": step.due_at, "waiting": step.waiting,
+        **step_base(step), "waiting": step.waiting,
         "late": not step.waiting and step.due_at < now,
         "dossier": {
             "code": d.code, "procedure_code": d.procedure.code,
@@ -110,15 +121,7 @@ class UnitWorklistSerializer(serializers.Serializer):
     items = WorkItemSerializer(many=True)
 
 
-class StepSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    key = serializers.CharField()
-    name = serializers.CharField()
-    role = serializers.CharField()
-    agency = AgencyRefSerializer()
-    assignee = UserRefSerializer(allow_null=True)
-    started_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
+class StepSerializer(StepBaseSerializer):
     finished_at = serializers.DateTimeField(allow_null=True)
     outcome = serializers.CharField()
     acted_by = UserRefSerializer(allow_null=True)
@@ -133,10 +136,7 @@ class StepSerializer(serializers.Serializer):
 
 def step_payload(step: StepInstance, allowed: list[str], now) -> dict[str, Any]:
     return {
-        "id": step.pk, "key": step.key, "name": step.name, "role": step.role,
-        "agency": {"code": step.agency.code, "name": step.agency.name},
-        "assignee": user_ref(step.assignee), "started_at": step.started_at,
-        "due_at": step.due_at, "finished_at": step.finished_at, "outcome": step.outcome,
+        **step_base(step), "finished_at": step.finished_at, "outcome": step.outcome,
         "acted_by": user_ref(step.acted_by), "note": step.note, "waiting": step.waiting,
         "timeliness": timeliness(step.finished_at, step.due_at, now, get_calendar(),
                                  settings.TIMELINESS_GRANULARITY),
