@@ -3,8 +3,12 @@
 #
 # Runs, until Ctrl-C or SIGTERM (both stop cleanly):
 #   * gunicorn on 127.0.0.1:PORT (WEB_CONCURRENCY workers, default 3; access log on stdout);
-#   * the background worker of django-tasks-db (`manage.py db_worker`).
-# Prints the URLs (with a real demo dossier code) and the demo logins before serving.
+#   * the background worker of django-tasks-db (`manage.py db_worker`);
+#   * the deadline escalation loop (`manage.py escalate --loop 60`, every ESCALATE_EVERY
+#     seconds): warns assignees before a step is due, heads when it is late, heads and the
+#     one-stop unit before a dossier's legal due time (in-app: GET /api/v1/notifications).
+# Prints the URLs (with a real demo dossier code, the worklist and notification endpoints), the
+# demo logins and which accounts have worklist items before serving.
 #
 # Not here yet: the sandbox of the national services (national population database, National
 # Public Service Portal, payment platform) that DESIGN.md's `make run` mentions. It is a later
@@ -34,7 +38,7 @@ pids=()
 stop() {
   trap - INT TERM EXIT
   if ((${#pids[@]})); then
-    echo "Stopping (web and worker)..."
+    echo "Stopping (web, worker and escalation loop)..."
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
@@ -45,13 +49,18 @@ trap stop EXIT
 
 "$BIN/python" manage.py db_worker --queue-name '*' --no-reload &
 pids+=("$!")
+"$BIN/python" manage.py escalate --loop "${ESCALATE_EVERY:-60}" &
+pids+=("$!")
 "$BIN/gunicorn" motcua.wsgi:application \
   --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-3}" \
   --access-logfile - --graceful-timeout 10 --no-control-socket &
 pids+=("$!")
-echo "Serving on http://127.0.0.1:$PORT (worker and web: pids ${pids[*]}). Ctrl-C to stop."
+echo "Serving on http://127.0.0.1:$PORT (worker, escalation loop and web: pids ${pids[*]})."
+echo "  GET http://127.0.0.1:$PORT/api/v1/worklist?view=mine   (mine, queue, due_soon, late, waiting, handed_over)"
+echo "  GET http://127.0.0.1:$PORT/api/v1/notifications"
+echo "Ctrl-C to stop."
 
-# If either process ends (e.g. the port is taken), stop the other and report its status.
+# If any process ends (e.g. the port is taken), stop the others and report its status.
 status=0
 wait -n "${pids[@]}" || status=$?
 echo "serve.sh: a process exited with status $status; stopping." >&2

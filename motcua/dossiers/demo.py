@@ -13,12 +13,19 @@ deliberately late, and open ones in time and overdue; with supplements (the cloc
 payments, an apology with a new appointment, inter-agency handovers, refusals, withdrawals and
 stops.
 
-Only agencies where the demo organisation has processors can move a dossier past receipt:
-`build_demo_org` gives them to the People's Committee of the first named commune (Hoa Lư), which
-handles most dossiers here, and to the Department of Justice, which gives opinions on dossiers
-handed over to it. Dossiers routed elsewhere (the second commune's People's Committee, the
-police, the department the routing picks for province-level procedures) only get the receiving
-center's steps: received, refused, withdrawn, a supplement before receipt.
+Only agencies where the demo organisation has processors (specialist, head, leader) can move a
+dossier past receipt: the dossiers whose plan needs processing are placed in the first named
+commune (Hoa Lư), whose People's Committee handles most of them, or go to the police for police
+procedures; the Department of Justice gives opinions on dossiers handed over to it. Dossiers
+routed to an agency without processors (the department the routing picks for province-level
+procedures) only get the receiving center's steps: received, refused, withdrawn, a supplement
+before receipt.
+
+With `received_before` (what `load_demo` passes: the day the internal processes take effect,
+see `motcua.processing.demo`), every dossier that is received at all is received before that
+day, so none of them is missing the process it would have followed; the later steps still
+happen up to `now`. Dossiers never received (submitted online and not reviewed yet, or waiting
+for a supplement before receipt) may arrive up to `now`.
 """
 
 from __future__ import annotations
@@ -196,10 +203,40 @@ class _Plan:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+def working_before(cal: WorkCalendar, t: dt.datetime, seconds: float) -> dt.datetime:
+    """The latest working moment with `seconds` of working time between it and `t` (the
+    inverse of `add_working_seconds`; `t` itself when `seconds` <= 0)."""
+    seconds = int(seconds)
+    if seconds <= 0:
+        return t
+    lo = t - dt.timedelta(days=seconds / DAY * 2 + 20)
+    hi = t
+    while cal.working_seconds_between(lo, t) < seconds:  # far back enough (long holidays)
+        lo -= dt.timedelta(days=30)
+    # the largest s with working_seconds_between(s, t) >= seconds, to the second
+    while (hi - lo).total_seconds() > 1:
+        mid = lo + (hi - lo) / 2
+        if cal.working_seconds_between(mid, t) >= seconds:
+            lo = mid
+        else:
+            hi = mid
+    return lo.replace(microsecond=0)
+
+
+def _never_received(plan: _Plan, channel: int) -> bool:
+    """Plans whose dossier is never received (no legal clock, no process)."""
+    if plan.name in {"submitted", "before_receipt", "refused"}:
+        return True
+    return plan.name == "withdrawn" and plan.extras.get("at") == "submitted" \
+        and channel == Channel.ONLINE
+
+
 class _Demo:
-    def __init__(self, rng: random.Random, now: dt.datetime) -> None:
+    def __init__(self, rng: random.Random, now: dt.datetime,
+                 received_before: dt.datetime | None = None) -> None:
         self.rng = rng
         self.now = now
+        self.received_before = received_before
         self.cal: WorkCalendar = get_calendar()
         self.window_start = now - dt.timedelta(days=WINDOW_DAYS)
         self._load_org()
@@ -275,12 +312,21 @@ class _Demo:
             procs = [p for p in procs if p.version.supplement_mode == SupplementMode.RESTART]
         if plan.extras.get("interlinked"):
             procs = [p for p in procs if p.code in INTERLINKED] or procs
+        if self.received_before is not None and plan.open_until == "in_time":
+            # received before the bound and still in time now: a long enough procedure (if
+            # none fits, e.g. a fee and a long duration, the dossier is simply older)
+            procs = [p for p in procs
+                     if p.budget > self.gap(plan, Channel.COUNTER) + DAY] or procs
         for _attempt in range(60):
             if not procs:
                 return None
             proc = rng.choices(procs, weights=[p.weight for p in procs])[0]
             online_ok = proc.version.online_level != OnlineLevel.NONE and self.citizens
             online = plan.online if plan.online is not None else rng.random() < 0.35
+            if (online and plan.online is None and self.received_before is not None
+                    and plan.open_until == "in_time"
+                    and proc.budget <= self.gap(plan, Channel.ONLINE) + DAY):
+                online = False
             if online and not online_ok:
                 continue
             if online or plan.process:
@@ -308,9 +354,28 @@ class _Demo:
 
     # ---- times ----------------------------------------------------------------------------------
 
+    def arrival_bound(self, plan: _Plan, channel: int) -> dt.datetime:
+        """The dossier must arrive before this, so that it is received (if ever) before
+        `received_before`: an online review takes up to 6 working hours, a supplement before
+        receipt up to ~3.3 working days."""
+        if self.received_before is None or _never_received(plan, channel):
+            return self.now
+        margin = 0
+        if channel == Channel.ONLINE:
+            margin = DAY
+        if plan.extras.get("pre_supplement"):
+            margin = 4 * DAY
+        return min(self.now, working_before(self.cal, self.received_before, margin))
+
+    def gap(self, plan: _Plan, channel: int) -> int:
+        """Working seconds from the latest possible arrival to `now`."""
+        return self.cal.working_seconds_between(self.arrival_bound(plan, channel), self.now)
+
     def start_time(self, plan: _Plan, case: _Case) -> dt.datetime:
-        """When the dossier arrives, so that the plan can play out before `now`."""
+        """When the dossier arrives, so that the plan can play out before `now` (and it is
+        received before `received_before`, when given)."""
         rng, cal = self.rng, self.cal
+        bound = self.arrival_bound(plan, case.channel)
         since = dt.datetime.combine(case.proc.since, dt.time(0), tzinfo=TZ)
         lo = max(self.window_start, since)
         duration = case.proc.version.duration(online=case.channel == Channel.ONLINE)
@@ -325,12 +390,12 @@ class _Demo:
         fallback = None
         for attempt in range(40):
             if recent:  # look further back after each miss (holidays, weekends)
-                span = min(self.now - lo, base * (1 + attempt / 8))
-                t = self.now - span * rng.random()
+                span = min(bound - lo, base * (1 + attempt / 8))
+                t = bound - span * rng.random()
             else:
-                t = lo + (self.now - lo) * rng.random()
-            t = self.arrival(t, case.channel)
-            if t < lo or t >= self.now:
+                t = lo + (bound - lo) * rng.random()
+            t = self.arrival(t, case.channel, bound)
+            if t < lo or t >= bound:
                 continue
             if plan.finished:
                 slack = 5 * DAY + (4 * DAY if plan.extras.get("pauses") else 0)
@@ -345,28 +410,31 @@ class _Demo:
                 return t
             fallback = fallback or t
         if plan.finished or plan.open_until == "overdue":  # as early as possible
-            early = self.arrival(lo + dt.timedelta(hours=rng.uniform(0, 48)), case.channel)
-            fallback = early if lo <= early < self.now else fallback
-        return fallback or self.before_now()
+            early = self.arrival(lo + dt.timedelta(hours=rng.uniform(0, 48)), case.channel,
+                                 bound)
+            fallback = early if lo <= early < bound else fallback
+        return fallback or self.before(bound)
 
-    def before_now(self) -> dt.datetime:
-        """A working moment before `now`: the morning of the last working day."""
-        day = self.now.astimezone(TZ).date()
+    def before(self, bound: dt.datetime) -> dt.datetime:
+        """A working moment before `bound`: the morning of the last working day."""
+        day = bound.astimezone(TZ).date()
         for _i in range(60):
             if self.cal.is_working_day(day):
                 t = dt.datetime.combine(day, dt.time(7, 30), tzinfo=TZ)
-                if t < self.now:
+                if t < bound:
                     return t
             day -= dt.timedelta(days=1)
-        return self.now - dt.timedelta(hours=1)
+        return bound - dt.timedelta(hours=1)
 
-    def arrival(self, t: dt.datetime, channel: int) -> dt.datetime:
+    def arrival(self, t: dt.datetime, channel: int, bound: dt.datetime | None = None
+                ) -> dt.datetime:
         """Online: any day, 06:30-22:30. Counter: a working moment (the next one if needed)."""
+        bound = bound or self.now
         local = t.astimezone(TZ).replace(microsecond=0)
         if channel == Channel.ONLINE:
             minute = 6 * 60 + 30 + int(self.rng.random() * 16 * 60)
             local = local.replace(hour=minute // 60, minute=minute % 60, second=0)
-            return local if local < self.now else local - dt.timedelta(days=1)
+            return local if local < bound else local - dt.timedelta(days=1)
         moment = self.cal.next_working_moment(local)
         if moment != local:  # opening time: people arrive in the first hours, not at 07:00:00
             moment = self.cal.add_working_seconds(moment, int(self.rng.uniform(5, 150) * 60))
@@ -882,12 +950,15 @@ def demo_dossiers():
 
 
 def build_demo_dossiers(
-    count: int = 300, *, seed: int = 2026, now: dt.datetime | None = None
+    count: int = 300, *, seed: int = 2026, now: dt.datetime | None = None,
+    received_before: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Create `count` sample dossiers (all or nothing), unless demo dossiers exist already.
 
     Needs the demo organisation (`build_demo_org`) and the catalogue (`load_procedures`, in
-    force over the last ~60 days). Returns a summary: created, by status, by timeliness.
+    force over the last ~60 days). With `received_before`, every dossier that gets received is
+    received before that moment (see the module docstring). Returns a summary: created, by
+    status, by timeliness.
     """
     started = time.monotonic()
     if demo_dossiers().exists():
@@ -897,7 +968,7 @@ def build_demo_dossiers(
     created = 0
     stopped_early = 0
     with transaction.atomic():
-        demo = _Demo(rng, now)
+        demo = _Demo(rng, now, received_before)
         restart = any(p.version.supplement_mode == SupplementMode.RESTART for p in demo.procs)
         required = _required_plans(restart)
         plans = required[:count] + [_random_plan(rng) for _i in range(count - len(required))]

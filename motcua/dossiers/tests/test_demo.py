@@ -1,31 +1,53 @@
-"""The demo loader: real actions, every status and timeliness class, idempotent."""
+"""The demo loader: real actions, every status and timeliness class, idempotent; the internal
+processes in force after the historical dossiers, and current dossiers that fill every
+worklist view of the demo officers."""
 
 from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from motcua.dossiers.demo import build_demo_dossiers, demo_dossiers
-from motcua.dossiers.models import Channel, Dossier, DossierEvent, Status
+from motcua.dossiers.models import Channel, Dossier, DossierEvent, Handover, Status
 from motcua.dossiers.serializers import timeliness_of
 from motcua.org.identifiers import validate_personal_id, validate_tax_code
 from motcua.org.models import User
+from motcua.processing import demo as process_demo
+from motcua.processing.models import (
+    Escalation,
+    Notification,
+    Process,
+    ProcessRun,
+    StepAgency,
+    StepInstance,
+)
+from motcua.processing.selectors import VIEWS
 from motcua.workcalendar.rules import TZ
 from motcua.workcalendar.service import get_calendar
 
 pytestmark = pytest.mark.django_db
+CURRENT = len(process_demo.REQUIRED)  # one dossier per situation the demo must show
 
 
-@pytest.fixture
-def loaded() -> str:
-    """`load_demo` with 60 dossiers (the fast password hasher comes from conftest)."""
-    out = io.StringIO()
-    call_command("load_demo", "--count", "60", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """`load_demo` with 60 historical dossiers and the required current ones, once for the
+    module (a full load takes ~10 s on PostgreSQL): inside a transaction rolled back at the
+    end, like TestCase.setUpTestData; each test runs in its own savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            out = io.StringIO()
+            call_command("load_demo", "--count", "60", "--current", str(CURRENT),
+                         "--fast-passwords", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
 
 
 def test_load_demo_covers_every_status_and_timeliness_through_allowed_actors(loaded):
@@ -52,7 +74,9 @@ def test_load_demo_covers_every_status_and_timeliness_through_allowed_actors(loa
             assert d.account is not None and d.account.kind == User.Kind.CITIZEN
 
     now, calendar = timezone.now(), get_calendar()
-    events = DossierEvent.objects.filter(dossier__in=dossiers).select_related("actor")
+    # (the escalation pass's warnings are the system's, at the real now)
+    events = DossierEvent.objects.filter(dossier__in=dossiers).exclude(action="escalate") \
+        .select_related("actor")
     for e in events:
         assert e.at <= now
         assert e.actor is not None
@@ -73,12 +97,99 @@ def test_load_demo_covers_every_status_and_timeliness_through_allowed_actors(loa
 
 
 def test_load_demo_again_adds_nothing(loaded):
-    dossiers, events = Dossier.objects.count(), DossierEvent.objects.count()
+    def counts():
+        return [m.objects.count() for m in (Dossier, DossierEvent, Process, ProcessRun,
+                                            StepInstance, StepAgency, Escalation,
+                                            Notification)]
+
+    before = counts()
     out = io.StringIO()
-    call_command("load_demo", "--count", "60", stdout=out)
-    assert "Demo dossiers: 60 (0 created now)" in out.getvalue()
-    assert (Dossier.objects.count(), DossierEvent.objects.count()) == (dossiers, events)
+    call_command("load_demo", "--count", "60", "--current", str(CURRENT), stdout=out)
+    text = out.getvalue()
+    assert "Demo dossiers: 60 (0 created now)" in text
+    assert f"Current dossiers (with a process): {CURRENT} (0 created now)" in text
+    assert "0 new version(s)" in text or "0 phiên bản mới" in text
+    assert counts() == before
     assert build_demo_dossiers(60)["created"] == 0
+    assert process_demo.build_current_dossiers(5)["created"] == 0
+
+
+def worklist(api, username, view):
+    api.force_authenticate(User.objects.get(username=username))
+    response = api.get("/api/v1/worklist", {"view": view, "limit": 200})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_current_dossiers_follow_their_processes_and_fill_every_worklist_view(loaded, api):
+    historical, current = demo_dossiers(), process_demo.current_dossiers()
+    assert current.count() == CURRENT
+    assert not StepInstance.objects.filter(dossier__in=historical).exists()
+    assert not ProcessRun.objects.filter(dossier__in=historical).exists()
+    # the processes took effect after the last historical receipt, before the first current one
+    first_day = Process.objects.order_by("effective_from").first().effective_from
+    assert Process.objects.filter(effective_from=first_day).count() == 36
+    start = process_demo.day_start(first_day)
+    assert not historical.filter(received_at__gte=start).exists()
+    assert historical.filter(received_at__isnull=False).exists()
+    runs = ProcessRun.objects.filter(dossier__in=current).select_related("dossier")
+    assert runs.count() == CURRENT
+    assert all(r.dossier.received_at >= start and r.dossier.channel == Channel.COUNTER
+               for r in runs)
+
+    # every view of the Hoa Lư specialist and head has items, counted and listed
+    for username in ("specialist.hoalu", "head.hoalu"):
+        for view in VIEWS:
+            page = worklist(api, username, view)
+            assert page["count"] > 0 and page["items"], (username, view, page["counts"])
+            assert page["count"] == page["counts"][view] == len(page["items"])
+    late = worklist(api, "specialist.hoalu", "late")["items"]
+    assert all(item["late"] for item in late)
+    waiting = worklist(api, "specialist.hoalu", "waiting")["items"]
+    assert {i["dossier"]["status"]["code"] for i in waiting} <= {Status.SUPPLEMENT,
+                                                                   Status.PAYING}
+    handed = worklist(api, "specialist.hoalu", "handed_over")["items"]
+    assert {i["agency"]["code"] for i in handed} == {"000.00.80.H40", "000.00.82.H40"}
+    assert {i["dossier"]["procedure_code"] for i in handed} <= {"2.000986", "2.001023"}
+    # the police see the birth registrations handed to them, and their own procedures
+    police = worklist(api, "specialist.congan", "queue")["items"]
+    assert any(i["key"] == "ca_tham_dinh" for i in police)
+    assert worklist(api, "specialist.congan", "mine")["count"] > 0
+    assert worklist(api, "officer.hoalu", "queue")["count"] > 0
+    assert Handover.objects.filter(dossier__in=current, returned_at__isnull=True).exists()
+
+    # what happened was done by allowed accounts, in working hours, in the past
+    now, calendar = timezone.now(), get_calendar()
+    events = DossierEvent.objects.filter(dossier__in=current).select_related("actor")
+    for e in events:
+        assert e.at <= now
+        if e.action != "escalate":
+            assert e.actor is not None and e.actor.kind == User.Kind.STAFF
+            assert calendar.next_working_moment(e.at) == e.at.astimezone(TZ), (e.action, e.at)
+    actions = Counter(e.action for e in events)
+    for action in ("step_claim", "step_forward", "step_handover", "step_sign", "step_return",
+                   "step_request_supplement", "step_request_payment", "step_refuse",
+                   "step_finish", "receive_supplement", "confirm_payment", "escalate"):
+        assert actions[action], action
+    statuses = set(current.values_list("status", flat=True))
+    assert {Status.RETURNED, Status.RESULT_READY, Status.PROCESSING, Status.INTEROPERATING,
+            Status.SUPPLEMENT, Status.PAYING, Status.STOPPED} <= statuses
+    for step in StepInstance.objects.filter(dossier__in=current, finished_at__isnull=False):
+        assert step.acted_by_id is not None or step.outcome in ("return_result", "stop")
+
+    # one escalation pass: warnings recorded once, delivered to the officers
+    assert Escalation.objects.filter(kind=Escalation.Kind.STEP_LATE).exists()
+    assert Notification.objects.filter(user__username="head.hoalu").exists()
+
+    # a specialist takes a step from the queue and forwards it, through the API
+    api.force_authenticate(User.objects.get(username="specialist.hoalu"))
+    item = next(i for i in worklist(api, "specialist.hoalu", "queue")["items"]
+                if not i["waiting"])
+    claimed = api.post(f"/api/v1/steps/{item['id']}/claim")
+    assert claimed.status_code == 200, claimed.content
+    forwarded = api.post(f"/api/v1/steps/{item['id']}/actions/forward",
+                         {"note": "Hồ sơ hợp lệ"}, format="json")
+    assert forwarded.status_code == 200, forwarded.content
 
 
 def test_demo_logins_prints_urls_with_a_real_code_and_the_accounts(loaded):
@@ -89,5 +200,11 @@ def test_demo_logins_prints_urls_with_a_real_code_and_the_accounts(loaded):
                 if "/api/v1/tracking/" in line)
     assert Dossier.objects.filter(code=code).exists()
     for expected in ("http://127.0.0.1:8123/api/docs/", "/healthz", f"/tra-cuu/{code}",
-                     "officer.hoalu", "specialist.hoalu", "citizen.an", "Motcua@2026"):
+                     "officer.hoalu", "specialist.hoalu", "citizen.an", "Motcua@2026",
+                     "http://127.0.0.1:8123/api/v1/worklist", "/api/v1/notifications",
+                     f"/api/v1/dossiers/{code}/steps"):
         assert expected in text
+    assert process_demo.current_dossiers().filter(code=code).exists()
+    listed = text.split("Accounts with worklist items")[1]
+    for username in ("officer.hoalu", "specialist.hoalu", "head.hoalu", "specialist.congan"):
+        assert f"\n  {username} " in listed

@@ -1,15 +1,20 @@
-"""manage.py demo_logins [--port N]: the demo's URLs and logins, as `make run` prints them."""
+"""manage.py demo_logins [--port N]: the demo's URLs and logins, as `make run` prints them,
+and which accounts have items in their worklists (counts per view, read now)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from motcua.dossiers.demo import demo_dossiers
 from motcua.dossiers.models import Dossier, Status
 from motcua.org.demo import DEFAULT_PASSWORD
 from motcua.org.models import StaffRole, User
+from motcua.processing.demo import current_dossiers, worklist_counts
+from motcua.processing.selectors import VIEWS
 
 
 class Command(BaseCommand):
@@ -22,8 +27,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         base = f"http://{options['host']}:{options['port']}"
         out = self.stdout.write
-        sample = (
-            demo_dossiers().filter(status=Status.PROCESSING).order_by("-received_at").first()
+        sample = (  # a dossier going through its process steps, if there is one
+            current_dossiers().filter(status=Status.PROCESSING).order_by("-received_at").first()
+            or demo_dossiers().filter(status=Status.PROCESSING).order_by("-received_at").first()
             or Dossier.objects.order_by("-submitted_at").first()
         )
         code = sample.code if sample else "<dossier code>"
@@ -37,6 +43,11 @@ class Command(BaseCommand):
             ("Tracking (API)", f"/api/v1/tracking/{code}"),
             ("Tracking (page)", f"/tra-cuu/{code}"),
             ("Token login", "/api/v1/auth/token  (POST username, password)"),
+            ("Worklist (API)", "/api/v1/worklist?view=mine  (GET; views: " + ", ".join(VIEWS)
+             + ")"),
+            ("Notifications", "/api/v1/notifications  (GET; ?unread=1)"),
+            ("Dossier steps", f"/api/v1/dossiers/{code}/steps  (GET; then POST "
+             "/api/v1/steps/<id>/claim, /api/v1/steps/<id>/actions/forward)"),
         ]:
             out(f"  {label:<17} {base}{path}")
         out("")
@@ -56,4 +67,23 @@ class Command(BaseCommand):
             for role in held:
                 out(f"  {user.username:<20} {user.kind:<8} {role.role:<17} "
                     f"{role.agency.name} ({role.agency.code})")
+        out("")
+        self.worklists(out)
+
+    def worklists(self, out: Any) -> None:
+        counts = worklist_counts(timezone.now())
+        if not counts:
+            out("Worklists: no open process step yet (`manage.py load_demo` creates some).")
+            out("")
+            return
+        unread = dict(
+            User.objects.filter(username__in=list(counts))
+            .annotate(n=Count("notifications", filter=Q(notifications__read_at__isnull=True)))
+            .values_list("username", "n")
+        )
+        out("Accounts with worklist items (GET /api/v1/worklist?view=..., signed in as them):")
+        out(f"  {'username':<20} " + " ".join(f"{v:>11}" for v in VIEWS) + "  notifications")
+        for username, by_view in counts.items():
+            out(f"  {username:<20} " + " ".join(f"{by_view[v]:>11}" for v in VIEWS)
+                + f"  {unread.get(username, 0):>6} unread")
         out("")

@@ -1,8 +1,12 @@
 """manage.py load_demo: everything `make run` needs, idempotently.
 
 Administrative units, the catalogue of procedures, the demo province's agencies and accounts,
-then (only if there are none yet) a few hundred sample dossiers over the last ~60 days.
-A second run adds nothing and takes a few seconds.
+then (only if there are none yet) a few hundred sample dossiers over the last ~60 days, all
+received before the internal processes took effect (they follow no process); then the internal
+processes, in force from ten working days back, their StepAgency rules, ~60 current dossiers
+received at the counters over the last eight working days and driven through their steps so
+that every demo officer's worklist has items in every view, and one escalation pass
+(`motcua.processing.demo`). A second run adds nothing and takes a few seconds.
 """
 
 from __future__ import annotations
@@ -12,14 +16,17 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from motcua.catalog.importers import load_procedures
 from motcua.catalog.models import Procedure
-from motcua.dossiers.demo import build_demo_dossiers, format_summary
+from motcua.dossiers.demo import build_demo_dossiers, demo_dossiers, format_summary
 from motcua.org.demo import DEFAULT_PASSWORD, build_demo_org
 from motcua.org.importers import load_units
+from motcua.processing import demo as process_demo
+from motcua.processing.loader import LoadError
 
 # The catalogue loaded into an empty database is in force from the start of the two-level local
 # government (1 July 2025), so the sample dossiers of the last 60 days have a version in force.
@@ -38,6 +45,9 @@ class Command(BaseCommand):
         parser.add_argument("--province", default="37", help="GSO province code (default 37)")
         parser.add_argument("--count", type=int, default=300,
                             help="sample dossiers to create when there are none (default 300)")
+        parser.add_argument("--current", type=int, default=60,
+                            help="current dossiers with a process to create when there are "
+                                 "none (default 60)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
         parser.add_argument("--password", default=DEFAULT_PASSWORD,
                             help="password of newly created demo accounts")
@@ -61,8 +71,29 @@ class Command(BaseCommand):
             f"{org['agencies']['communes']} communes, {len(org['accounts'])} accounts"
         )
 
-        result = build_demo_dossiers(options["count"], seed=options["seed"])
-        for line in format_summary(result):
+        now = timezone.now().replace(microsecond=0)
+        first_day = process_demo.first_process_day()
+        if first_day is not None and not demo_dossiers().exists():
+            # processes were published before (load_processes): a dossier received since
+            # would follow one, which the historical sample does not do
+            self.stderr.write(self.style.WARNING(
+                f"Processes are in force since {first_day.isoformat()}: the historical sample "
+                "(dossiers received before the processes, without steps) is not created."
+            ))
+        else:
+            day = first_day or process_demo.process_day(now)
+            result = build_demo_dossiers(options["count"], seed=options["seed"], now=now,
+                                         received_before=process_demo.day_start(day))
+            for line in format_summary(result):
+                self.stdout.write(line)
+
+        try:
+            processes = process_demo.build_demo_processes(options["current"],
+                                                          seed=options["seed"], now=now)
+        except LoadError as exc:
+            raise CommandError(f"The internal processes cannot be loaded:\n{exc.detail}") \
+                from exc
+        for line in process_demo.format_report(processes):
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded in {time.monotonic() - started:.1f} s. "
