@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from motcua.catalog.models import Level, ProcedureVersion
+from motcua.core.text import fold
 from motcua.org.models import AdministrativeUnit, Agency
 
 if TYPE_CHECKING:
@@ -49,8 +50,22 @@ def competent_agency(
             found = candidates.filter(unit=unit).order_by("code").first()
             if found:
                 return found
-    found = candidates.filter(unit=province).order_by("code").first()
-    return found or receiving
+    in_province = list(candidates.filter(unit=province).order_by("code"))
+    return _matching_sector(in_province, version) or receiving
+
+
+def _matching_sector(agencies: list[Agency], version: ProcedureVersion) -> Agency | None:
+    """Of several province agencies of one kind (departments, sector agencies), the one whose
+    name carries the procedure's ministry: "Đất đai (Nông nghiệp và Môi trường)" goes to the
+    Sở Nông nghiệp và Môi trường, "Lý lịch tư pháp (Công an)" to the Công an tỉnh. Without a
+    match, the first by code."""
+    sector = version.procedure.sector.name if version.procedure.sector_id else ""
+    ministry = sector[sector.rfind("(") + 1:sector.rfind(")")] if ")" in sector else sector
+    wanted = fold(ministry)
+    for agency in agencies:
+        if wanted and wanted in fold(agency.name):
+            return agency
+    return agencies[0] if agencies else None
 
 
 def place_of(dossier: Dossier) -> AdministrativeUnit | None:

@@ -72,3 +72,25 @@ def test_step_agencies_are_resolved_for_the_dossier(org, procedure):
     assert routing.step_agency(d, "code:000.00.31.H40") == tax
     assert routing.step_agency(d, "code:000.00.99.H40") is None
     assert routing.step_agency(d, "pc_office") is None
+
+
+def test_a_province_procedure_goes_to_the_department_of_its_ministry(org):
+    from motcua.catalog.models import Sector
+    from motcua.dossiers.routing import competent_agency
+    from motcua.tests.builders import agency, build_procedure
+
+    finance = agency("000.00.10.H40", "Sở Tài chính tỉnh Ninh Bình", "department", org.province)
+    land = agency("000.00.12.H40", "Sở Nông nghiệp và Môi trường tỉnh Ninh Bình", "department",
+                  org.province)
+    proc = build_procedure(code="1.012784", name="Tách thửa hoặc hợp thửa đất", level="province")
+    proc.sector = Sector.objects.create(name="Đất đai (Nông nghiệp và Môi trường)")
+    proc.save()
+    version = proc.versions.get()
+    version.handling_agency_kind = "department"
+    version.save()
+    version.refresh_from_db()
+    assert competent_agency(version, org.center_a, org.commune_a) == land
+    proc.sector = Sector.objects.create(name="Không rõ bộ ngành")
+    proc.save()
+    version.refresh_from_db()
+    assert competent_agency(version, org.center_a, org.commune_a) == finance  # first by code
