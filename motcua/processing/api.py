@@ -72,10 +72,10 @@ class Worklist(APIView):
         query = _query(WorklistQuerySerializer, request)
         now = timezone.now()
         page = selectors.worklist(user, now=now, **query)
-        return Response({
+        return Response(WorklistSerializer({
             "view": query["view"], "count": page.count, "counts": page.counts,
             "items": [work_item(s, now) for s in page.items],
-        })
+        }).data)
 
 
 class UnitWorklist(APIView):
@@ -104,11 +104,11 @@ class UnitWorklist(APIView):
              "open": row["open"], "late": row["late"]}
             for row in page.extra["by_assignee"]
         ]
-        return Response({
+        return Response(UnitWorklistSerializer({
             "agency": {"code": agency.code, "name": agency.name}, "view": query["view"],
             "count": page.count, "counts": page.counts, "by_assignee": by_assignee,
             "items": items,
-        })
+        }).data)
 
 
 def steps_payload(dossier: Dossier, user: Any) -> dict[str, Any]:
@@ -142,7 +142,7 @@ class DossierSteps(APIView):
                    summary="A dossier's process steps, with the actions the caller may take")
     def get(self, request: Request, code: str) -> Response:
         dossier = policy.get_visible(request.user, code)  # type: ignore[arg-type]
-        return Response(steps_payload(dossier, request.user))
+        return Response(DossierStepsSerializer(steps_payload(dossier, request.user)).data)
 
 
 def _step(step_id: int) -> StepInstance:
@@ -158,7 +158,7 @@ class StepClaim(APIView):
     def post(self, request: Request, step_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
         step = engine.claim(_step(step_id), user=user)
-        return Response(steps_payload(Dossier(pk=step.dossier_id), user))
+        return Response(DossierStepsSerializer(steps_payload(Dossier(pk=step.dossier_id), user)).data)
 
 
 class StepAssign(APIView):
@@ -178,7 +178,7 @@ class StepAssign(APIView):
             raise InvalidInput(_("No active staff member has this username."),
                                code="assignee")
         step = engine.assign(step, to_user=to_user, by=user)
-        return Response(steps_payload(Dossier(pk=step.dossier_id), user))
+        return Response(DossierStepsSerializer(steps_payload(Dossier(pk=step.dossier_id), user)).data)
 
 
 class StepAction(APIView):
@@ -201,7 +201,7 @@ class StepAction(APIView):
             reason=data.get("reason", ""), items=data.get("items"),
             amount_vnd=data.get("amount_vnd"),
         )
-        return Response(steps_payload(outcome.dossier, user))
+        return Response(DossierStepsSerializer(steps_payload(outcome.dossier, user)).data)
 
 
 def _me(request: Request) -> User:

@@ -283,3 +283,16 @@ def test_step_history_shows_outcomes_and_who_acted(api, world):
     assert first["timeliness"] == "early" and first["allowed_actions"] == []
     assert second["previous_id"] == first["id"] and second["finished_at"] is None
     assert StepInstance.objects.count() == 2
+
+
+def test_worklist_and_steps_give_times_in_vietnam_time_like_every_endpoint(api, world):
+    d = world.receive()
+    as_user(api, world.org.specialist_a)
+    item = api.get("/api/v1/worklist?view=queue").json()["items"][0]
+    assert item["started_at"] == "2026-11-16T09:00:00+07:00"
+    assert item["due_at"].endswith("+07:00") and item["dossier"]["due_at"].endswith("+07:00")
+    steps = api.get(f"/api/v1/dossiers/{d.code}/steps").json()
+    assert steps["steps"][0]["started_at"] == "2026-11-16T09:00:00+07:00"
+    as_user(api, world.head_a)
+    unit = api.get(f"/api/v1/worklist/unit/{world.org.pc_a.code}").json()
+    assert unit["items"][0]["due_at"].endswith("+07:00")
