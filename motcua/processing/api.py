@@ -111,6 +111,10 @@ class UnitWorklist(APIView):
         }).data)
 
 
+def steps_response(dossier: Dossier, user: Any) -> Response:
+    return Response(DossierStepsSerializer(steps_payload(dossier, user)).data)
+
+
 def steps_payload(dossier: Dossier, user: Any) -> dict[str, Any]:
     """The dossier's process run and step history, with what the caller may do on each."""
     dossier = Dossier.objects.get(pk=dossier.pk)
@@ -142,7 +146,7 @@ class DossierSteps(APIView):
                    summary="A dossier's process steps, with the actions the caller may take")
     def get(self, request: Request, code: str) -> Response:
         dossier = policy.get_visible(request.user, code)  # type: ignore[arg-type]
-        return Response(DossierStepsSerializer(steps_payload(dossier, request.user)).data)
+        return steps_response(dossier, request.user)
 
 
 def _step(step_id: int) -> StepInstance:
@@ -158,7 +162,7 @@ class StepClaim(APIView):
     def post(self, request: Request, step_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
         step = engine.claim(_step(step_id), user=user)
-        return Response(DossierStepsSerializer(steps_payload(Dossier(pk=step.dossier_id), user)).data)
+        return steps_response(Dossier(pk=step.dossier_id), user)
 
 
 class StepAssign(APIView):
@@ -178,7 +182,7 @@ class StepAssign(APIView):
             raise InvalidInput(_("No active staff member has this username."),
                                code="assignee")
         step = engine.assign(step, to_user=to_user, by=user)
-        return Response(DossierStepsSerializer(steps_payload(Dossier(pk=step.dossier_id), user)).data)
+        return steps_response(Dossier(pk=step.dossier_id), user)
 
 
 class StepAction(APIView):
@@ -201,7 +205,7 @@ class StepAction(APIView):
             reason=data.get("reason", ""), items=data.get("items"),
             amount_vnd=data.get("amount_vnd"),
         )
-        return Response(DossierStepsSerializer(steps_payload(outcome.dossier, user)).data)
+        return steps_response(outcome.dossier, user)
 
 
 def _me(request: Request) -> User:
