@@ -42,12 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
-from motcua.core.errors import InvalidInput
 from motcua.dossiers import actions as dactions
 from motcua.dossiers import policy
 from motcua.dossiers.demo import DAY, HOUR, SUPPLEMENT_NOTES, _Demo, _Place, working_before
@@ -55,9 +53,8 @@ from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.org.models import AdministrativeUnit, Agency, Role, User
 from motcua.processing import definition as defn
 from motcua.processing import engine, escalation, selectors
-from motcua.processing.actions import publish_process
-from motcua.processing.loader import DEFAULT_DIR, LoadError, LoadReport, process_files, read_file
-from motcua.processing.models import Process, Source, StepAgency, StepInstance
+from motcua.processing.loader import DEFAULT_DIR, LoadReport, load_processes
+from motcua.processing.models import Process, StepAgency, StepInstance
 from motcua.workcalendar.rules import TZ, WorkCalendar
 from motcua.workcalendar.service import get_calendar
 
@@ -114,47 +111,10 @@ def first_process_day() -> dt.date | None:
 
 def publish_processes(effective_from: dt.date, *, directory: Path | str = DEFAULT_DIR,
                       today: dt.date | None = None) -> LoadReport:
-    """`manage.py load_processes` with a date: every file is published through
-    `publish_process`, all or nothing; a procedure's first version is in force from
-    `effective_from` (not the file's own date), a changed definition from `today`. A file whose
-    procedure is not in the catalogue is skipped."""
-    report = LoadReport()
-    problems: list[str] = []
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        for path in process_files(directory):
-            try:
-                raw = read_file(path)
-            except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
-                problems.append(f"{path.name}: {exc}")
-                continue
-            if not isinstance(raw, dict):
-                problems.append(f"{path.name}: a file holds one definition (a mapping)")
-                continue
-            code = str(raw.get("procedure") or "").strip()
-            procedure = Procedure.objects.filter(code=code).first() if code else None
-            if procedure is None:
-                report.skipped.append(f"{path.name}: procedure {code or '?'} is not in the "
-                                      "catalogue; skipped")
-                continue
-            before = Process.objects.filter(procedure=procedure).count()
-            day = today if before else effective_from
-            try:
-                with transaction.atomic():
-                    process = publish_process(procedure, raw, source=Source.YAML,
-                                              effective_from=day)
-            except InvalidInput as exc:  # InvalidProcess: report every file's problems
-                problems.append(f"{path.name}: {exc.detail}")
-                continue
-            label = f"{code}{' [' + process.agency_kind + ']' if process.agency_kind else ''}" \
-                    f" v{process.number}"
-            after = Process.objects.filter(procedure=procedure).count()
-            (report.published if after > before else report.unchanged).append(label)
-        if problems:
-            transaction.set_rollback(True)
-    if problems:
-        raise LoadError("\n".join(problems), problems=problems)
-    return report
+    """`manage.py load_processes`, with each procedure's first version in force from
+    `effective_from` (not the file's own date) and a changed definition from `today`."""
+    return load_processes(directory, effective_from=today or timezone.localdate(),
+                          first_versions_from=effective_from)
 
 
 def ensure_step_agencies(province: AdministrativeUnit) -> list[str]:

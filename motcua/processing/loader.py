@@ -62,7 +62,11 @@ def read_file(path: Path) -> Any:
 
 
 def load_processes(directory: Path | str = DEFAULT_DIR, *, effective_from: dt.date | None = None,
+                   first_versions_from: dt.date | None = None,
                    actor: User | None = None) -> LoadReport:
+    """Publish every file. A version takes effect on the file's own `effective_from`, else on
+    `effective_from` (default today); `first_versions_from`, when given, dates the first version
+    of a procedure that has none yet, whatever the file says (the demo backdates them)."""
     report = LoadReport()
     problems: list[str] = []
     with transaction.atomic():
@@ -86,11 +90,13 @@ def load_processes(directory: Path | str = DEFAULT_DIR, *, effective_from: dt.da
             try:
                 with transaction.atomic():
                     before = Process.objects.filter(procedure=procedure).count()
-                    own = raw.get("effective_from")
+                    day = None if raw.get("effective_from") else effective_from
+                    if first_versions_from and not before:
+                        day = first_versions_from
+                        raw = {k: v for k, v in raw.items() if k != "effective_from"}
                     source = Source.BPMN if path.suffix.lower() == ".bpmn" else Source.YAML
-                process = publish_process(procedure, raw, source=source,
-                                              effective_from=None if own else effective_from,
-                                              actor=actor)
+                    process = publish_process(procedure, raw, source=source,
+                                              effective_from=day, actor=actor)
             except InvalidInput as exc:
                 problems.append(f"{path.name}: {exc.detail}")
                 continue
