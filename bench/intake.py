@@ -6,6 +6,7 @@ Every figure is printed with the ceiling it is judged against, measured in the s
 ../shared/tools/ceilings.sh (DESIGN.md, "Performance targets"), and its ratio to that ceiling.
 The run owns one PostgreSQL database, motcua_bench, created at the start and dropped at the end
 (also on error). Needs wrk (Debian), pgbench/psql, PostgreSQL at 127.0.0.1:5432 (user postgres).
+Helpers shared with bench/worklist.py live in bench/common.py.
 
 1. ceilings, then a fresh motcua_bench: migrate, a small org (motcua/tests/builders.py), a
    procedure, API tokens for a citizen and an integrating system;
@@ -28,11 +29,7 @@ import json
 import os
 import random
 import re
-import resource
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,27 +37,34 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "bench"
-VENV_BIN = Path(sys.executable).parent  # run with .venv/bin/python
-CEILINGS = Path(os.environ.get("MOTCUA_CEILINGS",  # to run a scratch copy of the tree
-                               ROOT.parent / "shared" / "tools" / "ceilings.sh"))
-PGHOST, PGPORT, PGUSER = "127.0.0.1", "5432", "postgres"
+from common import (
+    BENCH,
+    ROOT,
+    RSS_MB,
+    CpuWindow,
+    LockSampler,
+    Report,
+    Server,
+    bench_backends,
+    cpu_line,
+    create_database,
+    django_setup,
+    drop_database,
+    fill,
+    measure_ceilings,
+    parse_result,
+    ratio,
+    run,
+    summarize_queries,
+    wait_for_quiet,
+    wait_quiet,
+)
+
 DB = "motcua_bench"
-DATABASE_URL = f"postgres://{PGUSER}@{PGHOST}:{PGPORT}/{DB}"
-PG_ENV = {**os.environ, "PGHOST": PGHOST, "PGPORT": PGPORT, "PGUSER": PGUSER}
-SERVER_ENV = {
-    **os.environ,
-    "DATABASE_URL": DATABASE_URL,
-    "DEBUG": "0",
-    "CONN_MAX_AGE": "3600",
-    "LOG_LEVEL": "WARNING",
-    "DJANGO_SETTINGS_MODULE": "motcua.settings",
-}
 AGENCIES = 10  # receiving agencies the bulk rows are spread over
 PER_DAY = 200  # bulk dossiers per agency per day
 
@@ -72,216 +76,9 @@ SUBMIT_P99_MS = 100.0
 TRACKING_SHARE_OF_PK_READ = 0.50
 TRACKING_P95_MS = 10.0
 DUE_DATES_PER_S = 100_000
-RSS_MB = 300.0
-
-
-@dataclass
-class Report:
-    lines: list[str] = field(default_factory=list)
-    verdicts: list[tuple[str, bool]] = field(default_factory=list)
-
-    def say(self, text: str = "") -> None:
-        print(text, flush=True)
-        self.lines.append(text)
-
-    def judge(self, what: str, ok: bool, detail: str) -> None:
-        self.verdicts.append((what, ok))
-        self.say(f"  {'PASS' if ok else 'FAIL'}  {what}: {detail}")
-
-
-def run(cmd: list[str], *, env: dict[str, str] | None = None, check: bool = True,
-        capture: bool = True, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, env=env or PG_ENV, check=check, cwd=cwd, text=True,
-                          capture_output=capture)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def ratio(value: float, ceiling: float | None) -> str:
-    return f"{value / ceiling:.1%} of {ceiling:,.0f}" if ceiling else "n/a (no ceiling)"
-
-
-# --- CPU accounting (the machine is shared: say how much of it the load really had) -------
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy_s() -> float:
-    with open("/proc/stat") as f:
-        user, nice, system, _idle, _wait, irq, softirq, steal = map(int, f.readline().split()[1:9])
-    return (user + nice + system + irq + softirq + steal) / CLK_TCK
-
-
-def process_cpu_s(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        except (OSError, IndexError, ValueError):
-            continue
-    return total / CLK_TCK
-
-
-class CpuWindow:
-    """CPU seconds used during a load by the gunicorn workers, the motcua_bench PostgreSQL
-    backends, wrk (a child of this process), and everything else on the machine."""
-
-    def __init__(self, workers: list[int], backends: list[int]) -> None:
-        self.workers, self.backends = workers, backends
-        self.t0 = time.monotonic()
-        self.start = self._sample()
-
-    def _sample(self) -> tuple[float, float, float, float]:
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return (machine_busy_s(), process_cpu_s(self.workers), process_cpu_s(self.backends),
-                children.ru_utime + children.ru_stime)
-
-    def stop(self) -> dict[str, float]:
-        end = self._sample()
-        busy, workers, backends, wrk = (b - a for a, b in zip(self.start, end, strict=True))
-        wall = time.monotonic() - self.t0
-        return {"wall": wall, "busy": busy, "workers": workers, "postgres": backends,
-                "wrk": wrk, "other": max(0.0, busy - workers - backends - wrk),
-                "capacity": wall * (os.cpu_count() or 1)}
-
-
-class LockSampler:
-    """Samples pg_stat_activity of motcua_bench every 0.1 s from its own connection: how many
-    sessions wait for a lock (the daily-number row) and how many hold a transaction open."""
-
-    def __init__(self) -> None:
-        import threading
-
-        self.samples: list[tuple[int, int, int]] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        import psycopg
-
-        with psycopg.connect(host=PGHOST, port=PGPORT, user=PGUSER, dbname=DB,
-                             autocommit=True) as conn:
-            while not self._stop.wait(0.1):
-                row = conn.execute(
-                    "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), "
-                    "count(*) FILTER (WHERE state = 'active' AND wait_event_type IS DISTINCT "
-                    "FROM 'Lock'), count(*) FILTER (WHERE state LIKE 'idle in transaction%%') "
-                    "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                    [DB]).fetchone()
-                if row:
-                    self.samples.append(row)
-
-    def __enter__(self) -> LockSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def line(self) -> str:
-        if not self.samples:
-            return "no pg_stat_activity samples"
-        n = len(self.samples)
-        lock, active, idle_tx = (sum(s[i] for s in self.samples) / n for i in range(3))
-        return (f"sessions of the 3 workers, on average over {n} samples: {lock:.2f} waiting "
-                f"for a lock, {active:.2f} running a statement, {idle_tx:.2f} in a transaction "
-                "between statements (the worker runs Python)")
-
-
-def wait_for_quiet(report: Report, what: str, limit: float = 0.15, max_wait: float = 20.0) -> None:
-    """Before a load: wait (up to max_wait s) for a 1 s window in which the machine, idle as
-    far as this benchmark goes, is busy less than `limit` of its CPUs; say what was found."""
-    capacity = os.cpu_count() or 1
-    started = time.monotonic()
-    while True:
-        before, t0 = machine_busy_s(), time.monotonic()
-        time.sleep(1.0)
-        busy = (machine_busy_s() - before) / ((time.monotonic() - t0) * capacity)
-        waited = time.monotonic() - started
-        if busy < limit or waited >= max_wait:
-            break
-    if busy >= limit or waited > 1.5:
-        report.say(f"  ({what}: background load {busy:.0%} of the CPUs after waiting "
-                   f"{waited:.0f} s for a quiet machine)")
-
-
-def bench_backends() -> list[int]:
-    from django.db import connection
-
-    with connection.cursor() as c:
-        c.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                  "AND pid <> pg_backend_pid()")
-        return [row[0] for row in c.fetchall()]
-
-
-def cpu_line(cpu: dict[str, float], requests: int) -> str:
-    per = 1000 / max(requests, 1)
-    return (f"CPU per request: gunicorn {cpu['workers'] * per:.2f} ms + PostgreSQL "
-            f"{cpu['postgres'] * per:.2f} ms + wrk {cpu['wrk'] * per:.2f} ms; machine busy "
-            f"{cpu['busy'] / cpu['capacity']:.0%} of {os.cpu_count()} CPUs, of which other "
-            f"processes (not this benchmark) {cpu['other'] / cpu['capacity']:.0%}")
-
-
-# --- ceilings --------------------------------------------------------------------------------
-
-
-def measure_ceilings(seconds: int, report: Report) -> dict[str, float]:
-    if not CEILINGS.exists():
-        report.say(f"ceilings: {CEILINGS} is absent (no ../shared): no ceilings, no ratios")
-        return {}
-    env = {**PG_ENV, "PYTHON": str(VENV_BIN / "python")}
-    started = time.monotonic()
-    out = run(["bash", str(CEILINGS), str(seconds)], env=env, check=False)
-    ceilings: dict[str, float] = {}
-    for line in out.stdout.splitlines():
-        name, _, value = line.partition(":")
-        try:
-            ceilings[name.strip()] = float(value)
-        except ValueError:
-            continue
-    if out.returncode != 0 or not ceilings:
-        report.say(f"ceilings: ceilings.sh failed ({out.returncode}): {out.stderr.strip()[-500:]}")
-    report.say(f"ceilings (bash {CEILINGS} {seconds}, "
-               f"{time.monotonic() - started:.0f} s):")
-    for name, value in ceilings.items():
-        report.say(f"  {name}: {value:,.1f}")
-    return ceilings
 
 
 # --- database and data -----------------------------------------------------------------------
-
-
-def create_database() -> None:
-    run(["dropdb", "--if-exists", "--force", DB])
-    run(["createdb", DB])
-    run([str(VENV_BIN / "python"), "manage.py", "migrate", "--noinput", "-v", "0"],
-        env=SERVER_ENV)
-
-
-def drop_database() -> None:
-    try:
-        from django.db import connections
-
-        connections.close_all()
-    except Exception:  # noqa: BLE001 - Django may never have been set up
-        pass
-    run(["dropdb", "--if-exists", "--force", DB], check=False)
-
-
-def django_setup() -> None:
-    os.environ.update({k: SERVER_ENV[k] for k in
-                       ("DATABASE_URL", "DEBUG", "CONN_MAX_AGE", "DJANGO_SETTINGS_MODULE")})
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 @dataclass
@@ -318,7 +115,8 @@ def build_fixture() -> Fixture:
         "receiving_agency_code": org.center_a.code,
         "applicant": {"kind": "person", "name": "Nguyễn Văn An", "id_number": "037095001234",
                       "commune_code": org.commune_a.code, "phone": "0912345678"},
-        "components": [{"requirement_id": version.components.order_by("position").first().id}],
+        "components": [{"requirement_id": version.components.order_by("position")
+                        .values_list("id", flat=True)[0]}],
         "form_data": {"ly_do": "Kết hôn"},
     }
     return Fixture(payload=payload, tokens=tokens,
@@ -342,16 +140,6 @@ def queries_per_submission(fx: Fixture) -> tuple[int, list[str]]:
     if response.status_code != 201:
         raise RuntimeError(f"probe submission failed: {response.status_code} {response.content!r}")
     return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
-
-
-def summarize_queries(sqls: list[str]) -> str:
-    kinds: dict[str, int] = {}
-    for sql in sqls:
-        head = sql.split(None, 1)[0].upper()
-        m = re.search(r'(?:FROM|INTO|UPDATE)\s+"?([a-z_]+)"?', sql)
-        key = f"{head} {m.group(1)}" if m and head in {"SELECT", "INSERT", "UPDATE"} else head
-        kinds[key] = kinds.get(key, 0) + 1
-    return ", ".join(f"{k} ×{v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]))
 
 
 # --- due dates -------------------------------------------------------------------------------
@@ -401,57 +189,6 @@ def bench_due_dates(seconds: float, report: Report) -> None:
 # --- gunicorn --------------------------------------------------------------------------------
 
 
-class Server:
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.log = workdir / "gunicorn.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        cmd = [str(VENV_BIN / "gunicorn"), "motcua.wsgi:application", "-w", "3",
-               "-b", f"127.0.0.1:{self.port}", "--error-logfile", str(self.log),
-               "--log-level", "warning", "--timeout", "60"]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=SERVER_ENV, start_new_session=True,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as r:
-                    if r.status == 200 and len(self.worker_pids()) == 3:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not start: {self.log.read_text()[-2000:]}")
-
-    def worker_pids(self) -> list[int]:
-        if self.proc is None:
-            return []
-        out = run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], check=False)
-        return [int(p) for p in out.stdout.split()]
-
-    def worker_rss_mb(self) -> list[float]:
-        pids = self.worker_pids()
-        if not pids:
-            return []
-        out = run(["ps", "-o", "rss=", "-p", ",".join(map(str, pids))], check=False)
-        return [int(kb) / 1024 for kb in out.stdout.split()]
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=5)
-
-
 def warm_up(server: Server, fx: Fixture, requests: int) -> int:
     """A few concurrent submissions so that every worker has imported and connected."""
     def one(i: int) -> int:
@@ -470,22 +207,6 @@ def warm_up(server: Server, fx: Fixture, requests: int) -> int:
     return len(statuses)
 
 
-def parse_result(stdout: str) -> dict[str, float]:
-    line = next((ln for ln in stdout.splitlines() if ln.startswith("RESULT ")), None)
-    if line is None:
-        raise RuntimeError(f"wrk printed no RESULT line:\n{stdout[-3000:]}")
-    return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
-
-
-def fill(template: Path, workdir: Path, **values: str) -> Path:
-    text = template.read_text()
-    for key, value in values.items():
-        text = text.replace(f"@{key}@", value)
-    out = workdir / template.name
-    out.write_text(text)
-    return out
-
-
 # --- online submission -----------------------------------------------------------------------
 
 
@@ -502,7 +223,7 @@ def bench_submission(server: Server, fx: Fixture, workdir: Path, seconds: int, c
     cmd = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds + 3}s", "--timeout", "10s",
            "-s", str(script), f"{server.url}/api/v1/dossiers"]
     window = CpuWindow(server.worker_pids(), bench_backends())
-    with LockSampler() as locks:
+    with LockSampler(DB) as locks:
         out = run(cmd, env=os.environ.copy(), check=False)
     cpu = window.stop()
     if out.returncode != 0:
@@ -582,20 +303,6 @@ def check_submissions(expected: int, report: Report) -> None:
     report.judge("submission: database consistent", consistent,
                  "dossiers = 201s, codes unique, numbers 1..n per (agency, day)"
                  if consistent else "MISMATCH, see above")
-
-
-def wait_quiet(connection: Any, settle: float = 1.0, timeout: float = 30.0) -> None:
-    """Until no other session of motcua_bench is inside a transaction or a query."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with connection.cursor() as c:
-            c.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                      "AND pid <> pg_backend_pid() AND state <> 'idle'")
-            (busy,) = c.fetchone()
-        if busy == 0:
-            time.sleep(settle)
-            return
-        time.sleep(0.2)
 
 
 # --- tracking on a large table ----------------------------------------------------------------
@@ -805,10 +512,10 @@ def main() -> int:
     wait_for_quiet(report, "before the ceilings")
     ceilings = measure_ceilings(ceiling_s, report)
     workdir = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
-    server = Server(workdir)
+    server = Server(workdir, DB)
     try:
-        create_database()
-        django_setup()
+        create_database(DB)
+        django_setup(DB)
         fx = build_fixture()
         n_queries, sqls = queries_per_submission(fx)
         report.say(f"setup: {DB} migrated, org + procedure built, tokens for a citizen and a "
@@ -853,7 +560,7 @@ def main() -> int:
             connections.close_all()
             report.say(f"kept {DB} (--keep): dropdb --force {DB} when done")
         else:
-            drop_database()
+            drop_database(DB)
         shutil.rmtree(workdir, ignore_errors=True)
     failed = [what for what, ok in report.verdicts if not ok]
     report.say(f"done in {time.monotonic() - started:.0f} s; {len(report.verdicts) - len(failed)}"

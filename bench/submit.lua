@@ -1,8 +1,11 @@
 -- wrk script: POST /api/v1/dossiers, one connection per wrk thread (-t N -c N).
 --
--- Every request carries a unique Idempotency-Key. Each thread stops on a response boundary once
+-- Every request carries a unique Idempotency-Key. Each thread finishes on a response boundary once
 -- its deadline has passed, so no request is ever cut off in flight: the number of 201s printed
--- here must equal the number of dossiers the server created. wrk's own "Requests/sec" counts the
+-- here must equal the number of dossiers the server created. A finished thread stops when wrk
+-- next asks it for a request and sends a harmless GET /healthz then: gunicorn's sync workers
+-- close the connection after each response, wrk reconnects at once, and a connection left
+-- without a request would hold one of the 3 workers until wrk exits. wrk's own "Requests/sec" counts the
 -- whole -d period and is wrong for this script; the rate printed by done() is the right one.
 -- bench/intake.py fills in RUN, SECONDS, TOKENS and BODIES before handing the script to wrk;
 -- thread i uses token i mod #TOKENS and body i mod #BODIES (e.g. one receiving agency each).
@@ -33,11 +36,15 @@ function init(args)
   token = TOKENS[(id - 1) % #TOKENS + 1]
   body = BODIES[(id - 1) % #BODIES + 1]
   sent, created, failed = 0, 0, 0
-  t_first, t_last, deadline = 0, 0, nil
+  t_first, t_last, deadline, finished = 0, 0, nil, false
   first_error = ""
 end
 
 function request()
+  if finished then
+    wrk.thread:stop() -- after this request is written (see the top)
+    return wrk.format("GET", "/healthz")
+  end
   if deadline == nil then
     t_first = now()
     deadline = t_first + SECONDS
@@ -52,6 +59,9 @@ function request()
 end
 
 function response(status, headers, resp_body)
+  if finished then
+    return
+  end
   if status == 201 then
     created = created + 1
   else
@@ -62,7 +72,7 @@ function response(status, headers, resp_body)
   end
   t_last = now()
   if t_last >= deadline then
-    wrk.thread:stop()
+    finished = true
   end
 end
 
