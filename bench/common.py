@@ -403,3 +403,39 @@ def fill(template: Path, workdir: Path, name: str | None = None, **values: str) 
     out = workdir / (name or template.name)
     out.write_text(text)
     return out
+
+
+@dataclass
+class ReadLoad:
+    """One wrk run of a read load: wrk's RESULT figures, errors, CPU per party, worker RSS."""
+
+    result: dict[str, float]
+    errors: int
+    cpu: dict[str, float]
+    rss: list[float]
+
+
+def run_read_load(server: Server, cmd: list[str], title: str, shown_script: str,
+                  ceilings: dict[str, float], report: Report) -> ReadLoad:
+    """Run wrk (`cmd`, its last three arguments `-s <script> <url>`), print the figures every
+    read load prints: rate and its ratio to django_pk_read_rps, latencies, errors, CPU, RSS."""
+    window = CpuWindow(server.worker_pids(), bench_backends())
+    out = run(cmd, env=os.environ.copy(), check=False)
+    cpu = window.stop()
+    if out.returncode != 0:
+        raise RuntimeError(f"wrk failed: {out.stderr}")
+    r = parse_result(out.stdout)
+    rss = server.worker_rss_mb()
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out.stdout)
+    errors = int(r["connect_err"] + r["read_err"] + r["write_err"] + r["timeout_err"])
+    errors += int(non2xx.group(1)) if non2xx else int(r["status_err"])
+    report.say(title)
+    report.say(f"  command: {' '.join(cmd[:-3])} {shown_script} {cmd[-1]}")
+    report.say(f"  {int(r['completed']):,} requests = {r['rps']:,.1f} req/s "
+               f"({ratio(r['rps'], ceilings.get('django_pk_read_rps'))} django_pk_read_rps)")
+    report.say(f"  latency ms: p50 {r['p50_ms']:.2f}  p90 {r['p90_ms']:.2f}  "
+               f"p95 {r['p95_ms']:.2f}  p99 {r['p99_ms']:.2f}  max {r['max_ms']:.1f}")
+    report.say(f"  errors (non-2xx + socket errors): {errors}")
+    report.say(f"  {cpu_line(cpu, int(r['completed']))}")
+    report.say(f"  gunicorn worker RSS after the load: {', '.join(f'{m:.0f}' for m in rss)} MB")
+    return ReadLoad(r, errors, cpu, rss)

@@ -59,6 +59,7 @@ from common import (
     parse_result,
     ratio,
     run,
+    run_read_load,
     summarize_queries,
     wait_for_quiet,
     wait_quiet,
@@ -418,28 +419,11 @@ def bench_tracking(server: Server, workdir: Path, codes_file: Path, n_codes: int
     # one wrk thread, as ceilings.sh measures django_pk_read_rps
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
            f"{server.url}/api/v1/tracking/"]
-    window = CpuWindow(server.worker_pids(), bench_backends())
-    out = run(cmd, env=os.environ.copy(), check=False)
-    cpu = window.stop()
-    if out.returncode != 0:
-        raise RuntimeError(f"wrk failed: {out.stderr}")
-    r = parse_result(out.stdout)
-    rss = server.worker_rss_mb()
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out.stdout)
-    errors = int(r["connect_err"] + r["read_err"] + r["write_err"] + r["timeout_err"])
-    errors += int(non2xx.group(1)) if non2xx else int(r["status_err"])
+    load = run_read_load(server, cmd, f"tracking: GET /api/v1/tracking/<random one of "
+                         f"{n_codes:,} existing codes>, {connections} connections, {seconds} s",
+                         "bench/tracking.lua", ceilings, report)
+    r, errors, rss = load.result, load.errors, load.rss
     pk = ceilings.get("django_pk_read_rps")
-    report.say(f"tracking: GET /api/v1/tracking/<random one of {n_codes:,} existing codes>, "
-               f"{connections} connections, {seconds} s")
-    report.say(f"  command: {' '.join(cmd[:-3])} bench/tracking.lua {cmd[-1]}<code>")
-    report.say(f"  {int(r['completed']):,} requests = {r['rps']:,.1f} req/s "
-               f"({ratio(r['rps'], pk)} django_pk_read_rps)")
-    report.say(f"  latency ms: p50 {r['p50_ms']:.2f}  p90 {r['p90_ms']:.2f}  "
-               f"p95 {r['p95_ms']:.2f}  p99 {r['p99_ms']:.2f}  max {r['max_ms']:.1f}")
-    report.say(f"  errors (non-2xx + socket errors): {errors}")
-    report.say(f"  {cpu_line(cpu, int(r['completed']))}")
-    report.say(f"  gunicorn worker RSS after the load: "
-               f"{', '.join(f'{m:.0f}' for m in rss)} MB")
     report.judge(f"tracking (c{connections}): no errors", errors == 0, f"{errors} errors")
     if not judge:
         return

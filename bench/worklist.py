@@ -67,6 +67,7 @@ from common import (
     percentile,
     ratio,
     run,
+    run_read_load,
     summarize_queries,
     wait_for_quiet,
     wait_quiet,
@@ -582,27 +583,11 @@ def bench_worklist_http(server: Server, w: World, workdir: Path, view: str, seco
     path = f"/api/v1/worklist?view={view}"
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
            f"{server.url}{path}"]
-    window = CpuWindow(server.worker_pids(), bench_backends())
-    out = run(cmd, env=os.environ.copy(), check=False)
-    cpu = window.stop()
-    if out.returncode != 0:
-        raise RuntimeError(f"wrk failed: {out.stderr}")
-    r = parse_result(out.stdout)
-    rss = server.worker_rss_mb()
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out.stdout)
-    errors = int(r["connect_err"] + r["read_err"] + r["write_err"] + r["timeout_err"])
-    errors += int(non2xx.group(1)) if non2xx else int(r["status_err"])
-    pk = ceilings.get("django_pk_read_rps")
-    report.say(f"worklist over HTTP: GET {path} as specialist.a, {connections} connection"
-               f"{'s' if connections > 1 else ''}, {seconds} s")
-    report.say(f"  command: {' '.join(cmd[:-3])} bench/worklist.lua {cmd[-1]}")
-    report.say(f"  {int(r['completed']):,} requests = {r['rps']:,.1f} req/s "
-               f"({ratio(r['rps'], pk)} django_pk_read_rps)")
-    report.say(f"  latency ms: p50 {r['p50_ms']:.2f}  p90 {r['p90_ms']:.2f}  "
-               f"p95 {r['p95_ms']:.2f}  p99 {r['p99_ms']:.2f}  max {r['max_ms']:.1f}")
-    report.say(f"  errors (non-2xx + socket errors): {errors}")
-    report.say(f"  {cpu_line(cpu, int(r['completed']))}")
-    report.say(f"  gunicorn worker RSS after the load: {', '.join(f'{m:.0f}' for m in rss)} MB")
+    plural = "s" if connections > 1 else ""
+    load = run_read_load(server, cmd, f"worklist over HTTP: GET {path} as specialist.a, "
+                         f"{connections} connection{plural}, {seconds} s",
+                         "bench/worklist.lua", ceilings, report)
+    r, errors, cpu, rss = load.result, load.errors, load.cpu, load.rss
     report.judge(f"worklist {view} (c{connections}): no errors", errors == 0, f"{errors} errors")
     if judge:
         report.judge(f"worklist {view}: p95 (c{connections})", r["p95_ms"] <= WORKLIST_P95_MS,

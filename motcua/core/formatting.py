@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from motcua.workcalendar.rules import TZ as LOCAL_TZ
 
@@ -20,6 +20,16 @@ def format_dt(value: datetime) -> str:
 
 def format_dt_or_blank(value: datetime | None) -> str:
     return format_dt(value) if value is not None else ""
+
+
+def iso_local(value: datetime | None) -> str | None:
+    """ISO 8601 in Vietnam time, as the API renders every time (DRF's DateTimeField does the
+    same); a naive value is UTC (SQLite through a raw cursor)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL_TZ).isoformat()
 
 
 def format_vnd(value: int) -> str:

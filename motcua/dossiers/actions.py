@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ComponentRequirement, Procedure, ProcedureVersion, SupplementMode
 from motcua.core.errors import DomainError, InvalidInput
+from motcua.core.formatting import iso_local
 from motcua.dossiers import lifecycle
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.models import (
@@ -248,7 +249,7 @@ def accept(dossier: Dossier, *, actor: User, now: dt.datetime | None = None) -> 
         _start_clock(d, now)
         d.save()
         event = _event(d, "accept" if d.channel != Channel.COUNTER else "receive", frm,
-                       d.status, actor, now, due_at=_iso(d.due_at))
+                       d.status, actor, now, due_at=iso_local(d.due_at))
         _notify(d, "received", event)
         _process_hook("received", d, actor, now)
     return d
@@ -324,7 +325,7 @@ def receive_supplement(
             request.save(update_fields=["fulfilled_at", "new_due_at"])
         d.save()
         _event(d, "receive_supplement", frm, d.status, actor, now, reason=note,
-               due_at=_iso(d.due_at))
+               due_at=iso_local(d.due_at))
         if d.status != Status.SUBMITTED:
             _process_hook("resumed", d, actor, now, restart=restart)
     return d
@@ -381,7 +382,7 @@ def send_interagency(
         )
         d.save()
         _event(d, "send_interagency", frm, d.status, actor, now, reason=note,
-               to_agency=to_agency.code, step_due_at=_iso(step_due_at))
+               to_agency=to_agency.code, step_due_at=iso_local(step_due_at))
     return d
 
 
@@ -459,7 +460,8 @@ def apologize(
         d.appointment_at = new_appointment
         d.save()
         event = _event(d, "apologize", d.status_enum, d.status, actor, now, reason=reason,
-                       old_appointment=_iso(current), new_appointment=_iso(new_appointment))
+                       old_appointment=iso_local(current),
+                       new_appointment=iso_local(new_appointment))
         _notify(d, "apology", event)
     return d
 
@@ -526,8 +528,11 @@ def timeline_event(d: Dossier, action: str, *, actor: User | None, now: dt.datet
 
 
 def _locked(dossier: Dossier) -> Dossier:
+    # of=("self",): lock the dossier row only. Without it PostgreSQL's FOR UPDATE also locks
+    # the joined procedure version row, so every action on any dossier of that version waited
+    # for the others to commit (bench/worklist.py: step transitions, "transactionid" waits).
     return (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("procedure_version")
         .get(pk=dossier.pk)
     )
@@ -616,10 +621,6 @@ def _user(actor: User | None) -> User | None:
 def _require_reason(reason: str) -> None:
     if not reason or not reason.strip():
         raise InvalidInput(_("A reason is required."), code="reason")
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(TZ).isoformat() if value else None
 
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +26,7 @@ from motcua.core.errors import (
     _title,
     problem,
 )
+from motcua.core.formatting import iso_local
 from motcua.core.idempotency import run_once
 from motcua.dossiers import actions, policy
 from motcua.dossiers.models import Dossier, DossierComponent, DossierFile
@@ -283,14 +282,6 @@ _TRACKING_SQL = (
 )
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if timezone.is_naive(value):  # SQLite gives UTC without tzinfo
-        value = value.replace(tzinfo=dt.UTC)
-    return timezone.localtime(value).isoformat()  # as DRF's DateTimeField renders it
-
-
 @require_safe
 def tracking_fast(request: HttpRequest, code: str) -> JsonResponse:
     with connection.cursor() as cursor:
@@ -304,6 +295,6 @@ def tracking_fast(request: HttpRequest, code: str) -> JsonResponse:
               "appointment_at", "finished_at", "returned_at")
     found = SimpleNamespace(**dict(zip(fields, row, strict=False)),
                             procedure=SimpleNamespace(code=row[9], name=row[10]))
-    payload = {k: _iso(v) if k.endswith("_at") else v
+    payload = {k: iso_local(v) if k.endswith("_at") else v
                for k, v in tracking_payload(found).items()}  # type: ignore[arg-type]
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})

@@ -72,10 +72,10 @@ class Worklist(APIView):
         query = _query(WorklistQuerySerializer, request)
         now = timezone.now()
         page = selectors.worklist(user, now=now, **query)
-        return Response(WorklistSerializer({
+        return Response({  # as WorklistSerializer renders it (see work_item)
             "view": query["view"], "count": page.count, "counts": page.counts,
-            "items": [work_item(s, now) for s in page.items],
-        }).data)
+            "items": [work_item(row, now) for row in page.items],
+        })
 
 
 class UnitWorklist(APIView):
@@ -98,7 +98,8 @@ class UnitWorklist(APIView):
         now = timezone.now()
         page = selectors.unit_worklist(agency, now=now, **query)
         can_act = page.extra["assignee_can_act"]
-        items = [{**work_item(s, now), "assignee_can_act": can_act[s.pk]} for s in page.items]
+        items = [{**work_item(row, now), "assignee_can_act": can_act[row["id"]]}
+                 for row in page.items]
         by_assignee = [
             {"username": row["assignee__username"], "full_name": row["assignee__full_name"],
              "open": row["open"], "late": row["late"]}

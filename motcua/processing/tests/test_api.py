@@ -261,6 +261,37 @@ def test_the_unit_worklist_is_for_its_heads(api, world):
     assert worklist(api, world.org.specialist_a)["counts"]["mine"] == 0
 
 
+def shape(value):
+    """The nested keys of a JSON value or of a DRF serializer's fields."""
+    from rest_framework import serializers
+
+    if isinstance(value, serializers.BaseSerializer):
+        return {name: shape(f) for name, f in value.fields.items()}
+    if isinstance(value, dict):
+        return {name: shape(v) for name, v in value.items()}
+    return None
+
+
+def test_work_items_have_the_schema_fields(api, world):
+    """The worklists build their items by hand (the hot path): the same fields as the schema."""
+    from motcua.processing.serializers import WorkItemSerializer
+
+    world.receive()
+    assigned = world.receive("09:30 16/11/2026")
+    engine.claim(world.open_step(assigned), user=world.org.specialist_a, now=at(T0))
+    expected = shape(WorkItemSerializer())
+    for user, url, extra in ((world.org.specialist_a, "/api/v1/worklist?view=mine", False),
+                             (world.head_a, f"/api/v1/worklist/unit/{world.org.pc_a.code}",
+                              True)):
+        items = as_user(api, user).get(url).json()["items"]
+        assert items and any(i["assignee"] for i in items)
+        for item in items:
+            fields = {k: v for k, v in expected.items() if extra or k != "assignee_can_act"}
+            if item["assignee"] is None:
+                fields["assignee"] = None
+            assert shape(item) == fields
+
+
 def test_the_endpoints_are_in_the_openapi_schema(api, world):
     schema = as_user(api, world.head_a).get("/api/schema/", {"format": "json"}).json()
     for path in ("/api/v1/worklist", "/api/v1/worklist/unit/{code}",
