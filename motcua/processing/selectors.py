@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import or_
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Count, Q, QuerySet, Value
 
 from motcua.org.models import Agency, Role, StaffRole, User
@@ -80,7 +80,7 @@ def _any(conditions: list[Q]) -> Q:
     return reduce(or_, conditions) if conditions else NOTHING
 
 
-def view_conditions(scope: Scope, now: dt.datetime) -> dict[str, Q]:
+def view_conditions(scope: Scope, now: dt.datetime, horizon: dt.datetime) -> dict[str, Q]:
     """The condition of each worklist view, on open steps."""
     if scope.user_id is None:
         return dict.fromkeys(VIEWS, NOTHING)
@@ -90,7 +90,6 @@ def view_conditions(scope: Scope, now: dt.datetime) -> dict[str, Q]:
     mine = Q(assignee_id=scope.user_id) & can_act
     queue = Q(assignee__isnull=True) & holds_role
     ours = mine | queue
-    horizon = get_calendar().add_working_seconds(now, working_day_seconds())
     late = Q(waiting=False, due_at__lte=now)
     agencies = scope.agencies
     return {
@@ -136,32 +135,24 @@ def _count_row(steps: QuerySet[StepInstance], counts: dict[str, Count]) -> Query
     return steps.order_by().values(one=Value(1)).annotate(**counts).values(*counts)
 
 
-def _fetch_counts(rows: list[QuerySet[Any]]) -> dict[str, int]:
-    """Rows of `_count_row` in one statement, a cross join of one-row subqueries: one round
-    trip and no aggregate() per count (each cost ≈ 0.9 ms of Python on the worklist)."""
+def _joined(rows: list[QuerySet[Any]]) -> Statement:
+    """Rows of `_count_row` as one statement, a cross join of one-row subqueries."""
     parts: list[str] = []
     params: list[Any] = []
     for i, qs in enumerate(rows):
         sql, row_params = qs.query.sql_with_params()
         parts.append(f"({sql}) AS counts_{i}")
         params.extend(row_params)
-    with connections[rows[0].db].cursor() as cursor:
-        # the parts are SQL compiled by the ORM, their values in params
-        cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(parts), params)  # noqa: S608
-        names = [column[0] for column in cursor.description]
-        return dict(zip(names, cursor.fetchone(), strict=True))
+    return Statement("SELECT * FROM " + " CROSS JOIN ".join(parts), tuple(params))  # noqa: S608
 
 
-def _counts(open_steps: QuerySet[StepInstance], scope: Scope, conditions: dict[str, Q],
-            now: dt.datetime) -> dict[str, int]:
-    """Every view's count in one statement of at most four index-only subqueries: the staff
-    member's own steps and their queue steps (one each, on the covering partial indexes; one
-    over both, an OR, would visit a table page per step), the late steps of the agencies they
-    head, the steps handed over by their agencies."""
-    if scope.user_id is None:
-        return dict.fromkeys(VIEWS, 0)
+def _count_rows(open_steps: QuerySet[StepInstance], scope: Scope, conditions: dict[str, Q],
+                now: dt.datetime, horizon: dt.datetime) -> list[QuerySet[Any]]:
+    """Every view's count in at most four index-only subqueries: the staff member's own steps
+    and their queue steps (one each, on the covering partial indexes; one over both, an OR,
+    would visit a table page per step), the late steps of the agencies they head, the steps
+    handed over by their agencies. `_fold_counts` reads their row."""
     heads = scope.head_agencies
-    horizon = get_calendar().add_working_seconds(now, working_day_seconds())
     late = Q(waiting=False, due_at__lte=now)
     per_step = {  # on columns of the covering indexes only
         "due_soon": Q(waiting=False, due_at__gt=now, due_at__lte=horizon),
@@ -182,12 +173,61 @@ def _counts(open_steps: QuerySet[StepInstance], scope: Scope, conditions: dict[s
     if scope.agencies:
         rows.append(_count_row(open_steps.filter(conditions["handed_over"]),
                                {"handed_over": Count("due_at")}))
-    row = _fetch_counts(rows)
+    return rows
+
+
+def _fold_counts(row: dict[str, int]) -> dict[str, int]:
     counts = {"mine": row["mine"], "queue": row["queue"], "handed_over": row.get("handed_over", 0)}
-    for name in per_step:
+    for name in ("due_soon", "waiting", "late"):
         counts[name] = row[f"mine_{name}"] + row[f"queue_{name}"]
     counts["late"] += row.get("heads_late", 0)
     return counts
+
+
+# Compiling the worklist's statements (the Q trees above → SQL) cost more Python than
+# PostgreSQL takes to run them (≈ 2.5 of 8 ms a request, docs/benchmarks.md), and from one call
+# to the next they differ only by the clock. So they are compiled once per scope and query with
+# stand-ins for the clock, which every call replaces by its own times. A change of roles
+# changes the scope, hence the statements: it still takes effect at once.
+_NOW = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+_HORIZON = dt.datetime(1900, 1, 2, tzinfo=dt.UTC)
+
+
+class Statement(NamedTuple):
+    sql: str
+    params: tuple[Any, ...]
+
+
+@lru_cache(maxsize=1024)
+def _statements(user_id: int, roles: tuple[tuple[str, tuple[int, ...]], ...], view: str,
+                procedure: str | None, statuses: tuple[int, ...], sort: str, limit: int,
+                offset: int, using: str) -> tuple[Statement, Statement]:
+    """The counts and the page of a worklist, compiled with the clock's stand-ins."""
+    scope = Scope(user_id, {role: list(ids) for role, ids in roles})
+    conditions = view_conditions(scope, _NOW, _HORIZON)
+    open_steps = _filtered(StepInstance.objects.using(using).filter(finished_at__isnull=True),
+                           procedure, list(statuses))
+    counts = _joined(_count_rows(open_steps, scope, conditions, _NOW, _HORIZON))
+    ops = connections[using].ops
+    if not {ops.adapt_datetimefield_value(_NOW), ops.adapt_datetimefield_value(_HORIZON)} \
+            <= set(counts.params):  # the ORM changed how it passes times: never guess
+        raise RuntimeError("the worklist counts were compiled without the clock's stand-ins")
+    page = _page_rows(open_steps.filter(conditions[view]), sort, limit, offset)
+    return counts, Statement(*page.query.sql_with_params())
+
+
+def _execute(using: str, statement: Statement, clock: dict[Any, Any]
+             ) -> tuple[list[str], list[tuple[Any, ...]]]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement.sql, [clock.get(p, p) for p in statement.params])
+        return [column[0] for column in cursor.description], cursor.fetchall()
+
+
+def _aware(value: Any) -> Any:
+    """SQLite through a raw cursor gives naive UTC datetimes."""
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
 
 
 def worklist(user: User, *, view: str = "mine", procedure: str | None = None,
@@ -196,17 +236,32 @@ def worklist(user: User, *, view: str = "mine", procedure: str | None = None,
     """One page of a staff member's worklist with the count of every view (3 queries,
     whatever the size: the scope, the counts, the page)."""
     scope = scope_of(user)
-    conditions = view_conditions(scope, now)
-    open_steps = _filtered(StepInstance.objects.filter(finished_at__isnull=True), procedure,
-                           statuses)
-    counts = _counts(open_steps, scope, conditions, now)
-    items = _page(open_steps.filter(conditions[view]), sort, limit, offset)
+    if scope.user_id is None:
+        return Page([], 0, dict.fromkeys(VIEWS, 0))
+    horizon = get_calendar().add_working_seconds(now, working_day_seconds())
+    using = router.db_for_read(StepInstance)
+    roles = tuple(sorted((role, tuple(sorted(ids))) for role, ids in scope.by_role.items()))
+    counts_sql, page_sql = _statements(scope.user_id, roles, view, procedure,
+                                       tuple(sorted(statuses or ())), sort, limit, offset, using)
+    ops = connections[using].ops
+    clock = {ops.adapt_datetimefield_value(_NOW): ops.adapt_datetimefield_value(now),
+             ops.adapt_datetimefield_value(_HORIZON): ops.adapt_datetimefield_value(horizon)}
+    names, rows = _execute(using, counts_sql, clock)
+    counts = _fold_counts(dict(zip(names, rows[0], strict=True)))
+    names, rows = _execute(using, page_sql, clock)
+    items = [{name: _aware(value) for name, value in zip(names, row, strict=True)}
+             for row in rows]
     return Page(items, counts[view], counts)
+
+
+def _page_rows(steps: QuerySet[StepInstance], sort: str, limit: int, offset: int
+               ) -> QuerySet[Any]:
+    return steps.order_by(*SORTS[sort]).values(*ITEM_FIELDS)[offset:offset + limit]
 
 
 def _page(steps: QuerySet[StepInstance], sort: str, limit: int, offset: int
           ) -> list[dict[str, Any]]:
-    return list(steps.order_by(*SORTS[sort]).values(*ITEM_FIELDS)[offset:offset + limit])
+    return list(_page_rows(steps, sort, limit, offset))
 
 
 def unit_conditions(agency: Agency, now: dt.datetime) -> dict[str, Q]:
