@@ -6,7 +6,8 @@ Rules (working hours are counted with the working calendar):
                     hours: warn its assignee, or the staff of its queue (the unit's staff holding
                     the step's role; its heads when nobody does).
   step_late         an open step (not waiting) is past due: warn the heads of its agency
-                    (leaders when there is no head).
+                    (leaders when there is no head; those of the agency above when it has
+                    neither).
   dossier_due_soon  a dossier being processed (2, 4, 0) is legally due within
                     DOSSIER_WARN_BEFORE_HOURS working hours and no apology was issued: warn the
                     heads of its handling agency and the one-stop officers of its receiving one.
@@ -28,11 +29,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.formatting import format_dt_or_blank
 from motcua.dossiers import actions as dactions
 from motcua.dossiers.models import Dossier, Status
 from motcua.org.models import Agency, Role, StaffRole, User
 from motcua.processing.models import Escalation, Notification, StepInstance
-from motcua.workcalendar.rules import TZ
 from motcua.workcalendar.service import get_calendar
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def run_pass(now: dt.datetime | None = None) -> dict[str, int]:
         recipients = [step.assignee] if step.assignee else _staff(step.agency, [step.role])
         recipients = recipients or _heads(step.agency)
         text = _("Step “%(step)s” of dossier %(code)s is due at %(due)s.") % {
-            "step": step.name, "code": step.dossier.code, "due": _local(step.due_at)}
+            "step": step.name, "code": step.dossier.code, "due": format_dt_or_blank(step.due_at)}
         sent[Kind.STEP_DUE_SOON] += _send(step.dossier, step, Kind.STEP_DUE_SOON, recipients,
                                           text, now, step.agency)
 
@@ -70,7 +71,7 @@ def run_pass(now: dt.datetime | None = None) -> dict[str, int]:
         who = step.assignee.full_name or step.assignee.username if step.assignee else _("queue")
         text = _("Step “%(step)s” of dossier %(code)s is late: it was due at %(due)s "
                  "(%(who)s).") % {"step": step.name, "code": step.dossier.code,
-                                  "due": _local(step.due_at), "who": who}
+                                  "due": format_dt_or_blank(step.due_at), "who": who}
         sent[Kind.STEP_LATE] += _send(step.dossier, step, Kind.STEP_LATE, _heads(step.agency),
                                       text, now, step.agency)
 
@@ -89,7 +90,7 @@ def run_pass(now: dt.datetime | None = None) -> dict[str, int]:
                                                          [Role.ONE_STOP_OFFICER])
         text = _("Dossier %(code)s is legally due at %(due)s and no apology has been issued. "
                  "If it cannot be finished in time, issue the apology with a new appointment "
-                 "(Form 04) before then.") % {"code": d.code, "due": _local(d.due_at)}
+                 "(Form 04) before then.") % {"code": d.code, "due": format_dt_or_blank(d.due_at)}
         sent[Kind.DOSSIER_DUE_SOON] += _send(d, None, Kind.DOSSIER_DUE_SOON, recipients, text,
                                              now, d.handling_agency)
     return sent
@@ -115,8 +116,21 @@ def _staff(agency: Agency, roles: Iterable[str]) -> list[User]:
     )
 
 
+MAX_LEVELS_UP = 5  # agency → parent → …: a bound, in case the data ever has a cycle
+
+
 def _heads(agency: Agency) -> list[User]:
-    return _staff(agency, [Role.HEAD]) or _staff(agency, [Role.LEADER])
+    """The heads of `agency`, else its leaders; for a unit with neither (a vacancy, a unit
+    being set up), those of the agency above it, so that a warning always reaches someone."""
+    level: Agency | None = agency
+    for _level in range(MAX_LEVELS_UP):
+        if level is None:
+            break
+        heads = _staff(level, [Role.HEAD]) or _staff(level, [Role.LEADER])
+        if heads:
+            return heads
+        level = level.parent
+    return []
 
 
 def _send(d: Dossier, step: StepInstance | None, kind: str, recipients: list[User], text: str,
@@ -143,5 +157,3 @@ def _send(d: Dossier, step: StepInstance | None, kind: str, recipients: list[Use
     return 1
 
 
-def _local(value: dt.datetime | None) -> str:
-    return value.astimezone(TZ).strftime("%H:%M %d/%m/%Y") if value else ""

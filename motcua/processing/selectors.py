@@ -181,7 +181,7 @@ def _fold_counts(row: dict[str, int]) -> dict[str, int]:
     for name in ("due_soon", "waiting", "late"):
         counts[name] = row[f"mine_{name}"] + row[f"queue_{name}"]
     counts["late"] += row.get("heads_late", 0)
-    return counts
+    return {view: counts[view] for view in VIEWS}
 
 
 # Compiling the worklist's statements (the Q trees above → SQL) cost more Python than

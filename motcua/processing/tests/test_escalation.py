@@ -112,6 +112,23 @@ def test_steps_of_other_agencies_warn_their_own_staff(world):
     assert recipients("step_late") == ["tax.head"]
 
 
+def test_a_late_step_of_a_unit_without_heads_warns_the_heads_above_it(world):
+    from motcua.org.models import Role, StaffRole
+    from motcua.tests.builders import agency, staff
+
+    department = agency("000.00.00.H40", "Cục Thuế tỉnh Ninh Bình", "sector", world.org.province)
+    world.tax.parent = department
+    world.tax.save()
+    staff("department.head", "Hà Văn Cục", department, Role.HEAD)
+    StaffRole.objects.filter(user=world.tax_head).update(is_active=False)  # the post is vacant
+    d = world.receive()
+    engine.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
+    engine.act(world.open_step(d), "handover", actor=world.org.specialist_a,
+               now=at("09:00 16/11/2026"))  # tax step due 15:00 Mon
+    run_pass(at("15:00 16/11/2026"))
+    assert recipients("step_late") == ["department.head"]
+
+
 def test_notifications_api_lists_and_marks_read(api, world):
     world.receive()
     run_pass(at("15:00 16/11/2026"))
