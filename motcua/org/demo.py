@@ -180,6 +180,8 @@ def _account_specs(named: list[tuple[str, str]]) -> list[AccountSpec]:
     return [
         AccountSpec("officer.tinh", "Nguyễn Thị Thu Hà", staff,
                     (("province_center", Role.ONE_STOP_OFFICER),)),
+        # the center's director: escalations of its steps (delivery) reach someone
+        AccountSpec("head.tinh", "Lê Thị Thanh Hương", staff, (("province_center", Role.HEAD),)),
         AccountSpec(f"officer.{slug_a}", "Trần Thị Mai", staff,
                     ((center_a, Role.ONE_STOP_OFFICER),)),
         AccountSpec(f"officer.{slug_b}", "Lê Văn Hùng", staff,

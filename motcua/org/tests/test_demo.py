@@ -57,6 +57,7 @@ def test_demo_accounts_and_roles():
              for name, a in accounts.items()}
     assert roles["officer.tinh"] == {
         ("one_stop_officer", "Trung tâm Phục vụ hành chính công tỉnh Ninh Bình")}
+    assert roles["head.tinh"] == {("head", "Trung tâm Phục vụ hành chính công tỉnh Ninh Bình")}
     assert roles["officer.hoalu"] == {
         ("one_stop_officer", "Trung tâm Phục vụ hành chính công phường Hoa Lư")}
     assert roles["officer.namdinh"] == {
