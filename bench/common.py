@@ -9,6 +9,7 @@ directory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import resource
@@ -406,8 +407,32 @@ def fill(template: Path, workdir: Path, name: str | None = None, **values: str) 
 
 
 @dataclass
+class WrkRun:
+    """One wrk run against the server: its output, the RESULT line of the bench/*.lua script
+    (empty without one), the CPU each party used meanwhile, the workers' RSS after."""
+
+    stdout: str
+    stderr: str
+    result: dict[str, float]
+    cpu: dict[str, float]
+    rss: list[float]
+
+
+def run_wrk(server: Server, cmd: list[str], sampler: Any = None) -> WrkRun:
+    """Run wrk `cmd`; `sampler`: a context manager to keep open meanwhile (LockSampler)."""
+    window = CpuWindow(server.worker_pids(), bench_backends())
+    with sampler if sampler is not None else contextlib.nullcontext():
+        out = run(cmd, env=os.environ.copy(), check=False)
+    cpu = window.stop()
+    if out.returncode != 0:
+        raise RuntimeError(f"wrk failed: {out.stdout[-2000:]} {out.stderr}")
+    result = parse_result(out.stdout) if "\nRESULT " in f"\n{out.stdout}" else {}
+    return WrkRun(out.stdout, out.stderr, result, cpu, server.worker_rss_mb())
+
+
+@dataclass
 class ReadLoad:
-    """One wrk run of a read load: wrk's RESULT figures, errors, CPU per party, worker RSS."""
+    """One read load: wrk's RESULT figures, errors, CPU per party, worker RSS."""
 
     result: dict[str, float]
     errors: int
@@ -419,14 +444,9 @@ def run_read_load(server: Server, cmd: list[str], title: str, shown_script: str,
                   ceilings: dict[str, float], report: Report) -> ReadLoad:
     """Run wrk (`cmd`, its last three arguments `-s <script> <url>`), print the figures every
     read load prints: rate and its ratio to django_pk_read_rps, latencies, errors, CPU, RSS."""
-    window = CpuWindow(server.worker_pids(), bench_backends())
-    out = run(cmd, env=os.environ.copy(), check=False)
-    cpu = window.stop()
-    if out.returncode != 0:
-        raise RuntimeError(f"wrk failed: {out.stderr}")
-    r = parse_result(out.stdout)
-    rss = server.worker_rss_mb()
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out.stdout)
+    wrk = run_wrk(server, cmd)
+    r, cpu, rss = wrk.result, wrk.cpu, wrk.rss
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk.stdout)
     errors = int(r["connect_err"] + r["read_err"] + r["write_err"] + r["timeout_err"])
     errors += int(non2xx.group(1)) if non2xx else int(r["status_err"])
     report.say(title)

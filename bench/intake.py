@@ -45,21 +45,19 @@ from common import (
     BENCH,
     ROOT,
     RSS_MB,
-    CpuWindow,
     LockSampler,
     Report,
     Server,
-    bench_backends,
     cpu_line,
     create_database,
     django_setup,
     drop_database,
     fill,
     measure_ceilings,
-    parse_result,
     ratio,
     run,
     run_read_load,
+    run_wrk,
     summarize_queries,
     wait_for_quiet,
     wait_quiet,
@@ -223,14 +221,9 @@ def bench_submission(server: Server, fx: Fixture, workdir: Path, seconds: int, c
                   BODIES=", ".join(f"[==[{b}]==]" for b in bodies))
     cmd = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds + 3}s", "--timeout", "10s",
            "-s", str(script), f"{server.url}/api/v1/dossiers"]
-    window = CpuWindow(server.worker_pids(), bench_backends())
-    with LockSampler(DB) as locks:
-        out = run(cmd, env=os.environ.copy(), check=False)
-    cpu = window.stop()
-    if out.returncode != 0:
-        raise RuntimeError(f"wrk failed: {out.stderr}")
-    r = parse_result(out.stdout)
-    rss = server.worker_rss_mb()
+    locks = LockSampler(DB)
+    wrk = run_wrk(server, cmd, locks)
+    r, cpu, rss = wrk.result, wrk.cpu, wrk.rss
     rate = r["created"] / r["elapsed_s"] if r["elapsed_s"] > 0 else 0.0
     errors = int(r["failed"] + r["connect_err"] + r["read_err"] + r["write_err"]
                  + r["timeout_err"])
@@ -244,7 +237,7 @@ def bench_submission(server: Server, fx: Fixture, workdir: Path, seconds: int, c
     report.say(f"  latency ms: p50 {r['p50_ms']:.1f}  p90 {r['p90_ms']:.1f}  "
                f"p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f}  max {r['max_ms']:.1f}")
     report.say(f"  errors (non-201 + socket errors): {errors}")
-    for line in out.stdout.splitlines():
+    for line in wrk.stdout.splitlines():
         if line.startswith("FIRST_ERROR"):
             report.say(f"  {line}")
     report.say(f"  {cpu_line(cpu, int(r['completed']))}")
@@ -449,13 +442,12 @@ def bench_healthz(server: Server, seconds: int, connections: int, ceilings: dict
     """Reference: GET /healthz, the project's whole middleware stack and `SELECT 1`, to split
     the tracking cost between the stack every request pays and the tracking view itself."""
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", f"{server.url}/healthz"]
-    window = CpuWindow(server.worker_pids(), bench_backends())
-    out = run(cmd, env=os.environ.copy(), check=False)
-    cpu = window.stop()
-    rps = re.search(r"Requests/sec:\s*([0-9.]+)", out.stdout)
-    done = re.search(r"(\d+) requests in", out.stdout)
-    if out.returncode != 0 or not rps or not done:
-        raise RuntimeError(f"wrk failed: {out.stdout} {out.stderr}")
+    wrk = run_wrk(server, cmd)
+    cpu = wrk.cpu
+    rps = re.search(r"Requests/sec:\s*([0-9.]+)", wrk.stdout)
+    done = re.search(r"(\d+) requests in", wrk.stdout)
+    if not rps or not done:
+        raise RuntimeError(f"wrk printed no rate: {wrk.stdout}")
     value = float(rps.group(1))
     share = ratio(value, ceilings.get("django_pk_read_rps"))
     report.say(f"reference: GET /healthz (all middleware, SELECT 1), {connections} connections, "

@@ -52,22 +52,20 @@ from typing import Any
 from common import (
     BENCH,
     RSS_MB,
-    CpuWindow,
     LockSampler,
     Report,
     Server,
-    bench_backends,
     cpu_line,
     create_database,
     django_setup,
     drop_database,
     fill,
     measure_ceilings,
-    parse_result,
     percentile,
     ratio,
     run,
     run_read_load,
+    run_wrk,
     summarize_queries,
     wait_for_quiet,
     wait_quiet,
@@ -720,13 +718,9 @@ def bench_transitions(server: Server, w: World, workdir: Path, lists: list[list[
                   TOKENS=", ".join(f'"{token}"' for _u, token, _a in w.clients))
     cmd = ["wrk", f"-t{n}", f"-c{n}", f"-d{seconds + 8}s", "--timeout", "10s", "-s", str(script),
            server.url]
-    window = CpuWindow(server.worker_pids(), bench_backends())
-    with LockSampler(DB) as locks:
-        out = run(cmd, env=os.environ.copy(), check=False)
-    cpu = window.stop()
-    if out.returncode != 0:
-        raise RuntimeError(f"wrk failed: {out.stderr}")
-    r = parse_result(out.stdout)
+    locks = LockSampler(DB)
+    wrk = run_wrk(server, cmd, locks)
+    r, cpu = wrk.result, wrk.cpu
     clients = read_client_files(out_dir, n)
     moved = sum(c["moved"] for c in clients)
     errors = sum(c["errors"] for c in clients) + int(
@@ -773,9 +767,9 @@ def bench_transitions(server: Server, w: World, workdir: Path, lists: list[list[
         log = server.log.read_text(errors="replace").strip().splitlines() \
             if server.log.exists() else []
         report.say("  gunicorn's error log, last lines: " + (" | ".join(log[-10:]) or "empty"))
-        if out.stderr.strip():
-            report.say(f"  wrk's stderr: {out.stderr.strip()[-500:]}")
-    summary = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT")), "")
+        if wrk.stderr.strip():
+            report.say(f"  wrk's stderr: {wrk.stderr.strip()[-500:]}")
+    summary = next((ln for ln in wrk.stdout.splitlines() if ln.startswith("RESULT")), "")
     report.say(f"  wrk (all requests together): {summary[7:]}")
     report.say(f"  {cpu_line(cpu, max(moved, 1), 'transition')} (the whole wrk run, "
                "every transition)")

@@ -18,13 +18,11 @@ from pathlib import Path
 from common import (
     BENCH,
     PG_ENV,
-    CpuWindow,
     Server,
-    bench_backends,
     django_setup,
     fill,
-    parse_result,
     run,
+    run_wrk,
 )
 
 DB = "motcua_bench_wl"
@@ -51,11 +49,9 @@ def main() -> int:
             url = f"{server.url}/api/v1/worklist?view={view}"
             run(["wrk", "-t1", "-c3", "-d2s", "-s", script, url], check=False)  # warm-up
             for connections in (1, 3):
-                window = CpuWindow(server.worker_pids(), bench_backends())
-                out = run(["wrk", "-t1", f"-c{connections}", f"-d{args.seconds}s", "--latency",
-                           "-s", script, url], check=False)
-                cpu = window.stop()
-                r = parse_result(out.stdout)
+                wrk = run_wrk(server, ["wrk", "-t1", f"-c{connections}", f"-d{args.seconds}s",
+                                       "--latency", "-s", script, url])
+                r, cpu = wrk.result, wrk.cpu
                 n = r["completed"]
                 print(f"{view:5} c{connections}: {r['rps']:6.1f} req/s  p50 {r['p50_ms']:6.2f}  "
                       f"p95 {r['p95_ms']:6.2f}  p99 {r['p99_ms']:6.2f} ms  non-2xx "
