@@ -196,3 +196,8 @@ CALENDAR_RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", "30"
 # the heads and the one-stop unit this many before the dossier's legal due time (Form 04).
 STEP_WARN_BEFORE_HOURS = float(os.environ.get("STEP_WARN_BEFORE_HOURS", "4"))
 DOSSIER_WARN_BEFORE_HOURS = float(os.environ.get("DOSSIER_WARN_BEFORE_HOURS", "8"))
+
+# Housekeeping (manage.py housekeep, hourly under scripts/serve.sh): how long an Idempotency-Key
+# replays its first response, and how long results of finished background tasks are kept.
+IDEMPOTENCY_KEEP_HOURS = float(os.environ.get("IDEMPOTENCY_KEEP_HOURS", "72"))
+TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "30"))

@@ -6,7 +6,9 @@
 #   * the background worker of django-tasks-db (`manage.py db_worker`);
 #   * the deadline escalation loop (`manage.py escalate --loop 60`, every ESCALATE_EVERY
 #     seconds): warns assignees before a step is due, heads when it is late, heads and the
-#     one-stop unit before a dossier's legal due time (in-app: GET /api/v1/notifications).
+#     one-stop unit before a dossier's legal due time (in-app: GET /api/v1/notifications);
+#   * housekeeping (`manage.py housekeep --loop`, every HOUSEKEEP_EVERY seconds, default an
+#     hour): deletes expired idempotency records and old background-task results.
 # Prints the URLs (with a real demo dossier code, the worklist and notification endpoints), the
 # demo logins and which accounts have worklist items before serving.
 #
@@ -38,7 +40,7 @@ pids=()
 stop() {
   trap - INT TERM EXIT
   if ((${#pids[@]})); then
-    echo "Stopping (web, worker and escalation loop)..."
+    echo "Stopping (web, worker, escalation and housekeeping loops)..."
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
@@ -51,11 +53,13 @@ trap stop EXIT
 pids+=("$!")
 "$BIN/python" manage.py escalate --loop "${ESCALATE_EVERY:-60}" &
 pids+=("$!")
+"$BIN/python" manage.py housekeep --loop "${HOUSEKEEP_EVERY:-3600}" >/dev/null &
+pids+=("$!")
 "$BIN/gunicorn" motcua.wsgi:application \
   --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-3}" \
   --access-logfile - --graceful-timeout 10 --no-control-socket &
 pids+=("$!")
-echo "Serving on http://127.0.0.1:$PORT (worker, escalation loop and web: pids ${pids[*]})."
+echo "Serving on http://127.0.0.1:$PORT (worker, escalation and housekeeping loops, web: pids ${pids[*]})."
 echo "  GET http://127.0.0.1:$PORT/api/v1/worklist?view=mine   (mine, queue, due_soon, late, waiting, handed_over)"
 echo "  GET http://127.0.0.1:$PORT/api/v1/notifications"
 echo "Ctrl-C to stop."

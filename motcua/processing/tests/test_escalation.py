@@ -157,6 +157,7 @@ def test_the_command_and_the_task_run_the_pass(world, capsys):
 
 
 def test_the_loop_runs_the_pass_again_and_survives_a_failed_pass(db, monkeypatch, capsys):
+    from motcua.core import loop
     from motcua.processing.management.commands import escalate as command
 
     calls = []
@@ -171,8 +172,8 @@ def test_the_loop_runs_the_pass_again_and_survives_a_failed_pass(db, monkeypatch
 
     clock = iter(range(0, 10_000, 30))
     monkeypatch.setattr(command, "run_pass", fake_pass)
-    monkeypatch.setattr(command.time, "sleep", lambda s: None)
-    monkeypatch.setattr(command.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(loop.time, "sleep", lambda s: None)
+    monkeypatch.setattr(loop.time, "monotonic", lambda: next(clock))
     with pytest.raises(KeyboardInterrupt):
         call_command("escalate", "--loop", "60")
     assert len(calls) == 3

@@ -1,0 +1,47 @@
+"""Housekeeping: delete what is kept only for a while, so that tables do not grow forever.
+
+- Idempotency records (core.idempotency): a client retries a request within minutes or hours;
+  a record older than IDEMPOTENCY_KEEP_HOURS (default 72: a request sent on a Friday evening and
+  retried on Monday morning still replays) is deleted. A key reused after that acts anew.
+- Results of finished background tasks (django-tasks-db) older than TASK_RESULTS_KEEP_DAYS
+  (default 30), through that package's own `prune_db_task_results`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from motcua.core.models import IdempotencyRecord
+
+BATCH = 10_000  # rows per DELETE: short transactions on a big table
+
+
+def idempotency_keep() -> dt.timedelta:
+    return dt.timedelta(hours=float(getattr(settings, "IDEMPOTENCY_KEEP_HOURS", 72)))
+
+
+def prune_idempotency_records(now: dt.datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - idempotency_keep()
+    removed = 0
+    while True:
+        batch = list(IdempotencyRecord.objects.filter(created_at__lt=cutoff)
+                     .values_list("pk", flat=True)[:BATCH])
+        if not batch:
+            return removed
+        removed += IdempotencyRecord.objects.filter(pk__in=batch).delete()[0]
+
+
+def prune_task_results() -> None:
+    days = int(getattr(settings, "TASK_RESULTS_KEEP_DAYS", 30))
+    call_command("prune_db_task_results", min_age_days=days, verbosity=0)
+
+
+def run_pass(now: dt.datetime | None = None) -> dict[str, int]:
+    """One housekeeping pass; returns what was deleted."""
+    removed = {"idempotency_records": prune_idempotency_records(now)}
+    prune_task_results()
+    return removed
