@@ -76,7 +76,8 @@ class Procedure(models.Model):
     )
     name = models.CharField(_("name"), max_length=1000)  # of the newest version, for listing
     name_folded = models.CharField(max_length=1000, db_index=True, editable=False)
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="procedures")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="procedures",
+                               verbose_name=_("sector"))
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -126,7 +127,8 @@ class OnlineLevel(models.TextChoices):
 class ProcedureVersion(models.Model):
     """One rule set of a procedure, in force from `effective_from` until `effective_to`."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions",
+                                  verbose_name=_("procedure"))
     number = models.PositiveIntegerField(_("version"))
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(_("in force until"), null=True, blank=True)
@@ -137,7 +139,7 @@ class ProcedureVersion(models.Model):
     implementing_agency = models.TextField(_("implementing agency"), blank=True)
     competent_agency = models.TextField(_("competent agency"), blank=True)
     # Which kind of agency handles dossiers of this procedure (routing by level and commune).
-    handling_agency_kind = models.CharField(max_length=20, blank=True)
+    handling_agency_kind = models.CharField(_("handling agency kind"), max_length=20, blank=True)
     steps = models.TextField(_("sequence of steps"), blank=True)
     method = models.TextField(_("method"), blank=True)
     applicant_types = models.JSONField(_("applicant types"), default=list)  # ["person", "org"]
@@ -147,10 +149,12 @@ class ProcedureVersion(models.Model):
         _("duration unit"), max_length=16, choices=DurationUnit.choices, blank=True
     )
     duration_text = models.TextField(_("duration as published"), blank=True)
-    online_duration_value = models.PositiveIntegerField(null=True, blank=True)
+    online_duration_value = models.PositiveIntegerField(_("duration when submitted online"),
+                                                        null=True, blank=True)
     cutoff = models.TimeField(_("same-day cut-off"), null=True, blank=True)
     supplement_mode = models.CharField(
-        max_length=8, choices=SupplementMode.choices, default=SupplementMode.PAUSE
+        _("clock during a supplement"), max_length=8, choices=SupplementMode.choices,
+        default=SupplementMode.PAUSE,
     )
     pause_on_payment = models.BooleanField(
         _("clock stops while a financial obligation is due"), default=True
@@ -160,18 +164,20 @@ class ProcedureVersion(models.Model):
     results = models.TextField(_("results"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     online_level = models.CharField(
-        max_length=8, choices=OnlineLevel.choices, default=OnlineLevel.NONE
+        _("online service level"), max_length=8, choices=OnlineLevel.choices,
+        default=OnlineLevel.NONE,
     )
     decision_number = models.CharField(_("publishing decision"), max_length=100, blank=True)
-    decision_date = models.DateField(null=True, blank=True)
-    legal_effective_date = models.DateField(null=True, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    legal_effective_date = models.DateField(_("legal effective date"), null=True, blank=True)
     made_public_at = models.DateField(_("made public in the national DB"), null=True, blank=True)
-    source_url = models.URLField(max_length=500, blank=True)
-    unconfirmed = models.JSONField(default=list, blank=True)  # fields published as "?"
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    unconfirmed = models.JSONField(_("unconfirmed fields"), default=list,
+                                   blank=True)  # fields published as "?"
     # Fields the source backs with a citation, as listed by the national data file.
     confirmed = models.JSONField(_("confirmed by a cited source"), default=list, blank=True)
     retrieved_via = models.TextField(_("retrieved via"), blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         verbose_name = _("procedure version")

@@ -30,7 +30,8 @@ class AdministrativeUnit(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     division_type = models.CharField(_("division type"), max_length=40)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("parent unit"),
     )
 
     class Meta:
@@ -98,7 +99,8 @@ class Agency(models.Model):
         verbose_name=_("administrative unit"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("parent agency"),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -178,14 +180,18 @@ class StaffRoleQuerySet(models.QuerySet["StaffRole"]):
 class StaffRole(models.Model):
     """A role a staff member holds in one agency. A person may hold several."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff_roles")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles",
+                             verbose_name=_("staff member"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff_roles",
+                               verbose_name=_("agency"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = StaffRoleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
         constraints = [
             models.UniqueConstraint(fields=["user", "agency", "role"], name="staffrole_unique")
         ]

@@ -35,7 +35,8 @@ class ProcessQuerySet(models.QuerySet["Process"]):
 class Process(models.Model):
     """One version of a procedure's internal process (or of a variant for an agency kind)."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="processes")
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="processes",
+                                  verbose_name=_("procedure"))
     # A variant for dossiers handled by agencies of this kind; blank = the default process.
     agency_kind = models.CharField(_("agency kind"), max_length=20, blank=True)
     number = models.PositiveIntegerField(_("version"))
@@ -43,11 +44,11 @@ class Process(models.Model):
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(_("in force until"), null=True, blank=True)
     definition = models.JSONField(_("definition"))
-    source = models.CharField(max_length=8, choices=Source.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", verbose_name=_("created by"),
     )
 
     objects = ProcessQuerySet.as_manager()
@@ -224,10 +225,11 @@ class StepAgency(models.Model):
 
     procedure = models.ForeignKey(
         Procedure, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-        help_text=_("empty: every procedure"),
+        verbose_name=_("procedure"), help_text=_("empty: every procedure"),
     )
     step_key = models.CharField(_("step key"), max_length=41)
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("agency"))
 
     class Meta:
         verbose_name = _("step agency")

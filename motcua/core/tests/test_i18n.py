@@ -178,3 +178,23 @@ def test_the_drf_supplement_is_merged_into_the_catalogue():
     merged = {e["msgid"]: e["msgstr"] for e in read_po(VI_PO)}
     missing = [e["msgid"] for e in read_po(UPSTREAM_PO) if merged.get(e["msgid"]) != e["msgstr"]]
     assert not missing, f"plain makemessages dropped them; run {UPDATE}: {missing}"
+
+
+def test_every_field_shown_in_the_administration_has_a_translatable_label():
+    """A field without verbose_name gets an English label made from its name, shown as is in
+    the Vietnamese administration pages."""
+    from django.contrib import admin
+    from django.utils.functional import Promise
+
+    plain = []
+    for model in admin.site._registry:
+        if not model.__module__.startswith("motcua."):
+            continue
+        if not isinstance(model._meta.verbose_name, Promise):
+            plain.append(f"{model._meta.label} (the model)")
+        for f in model._meta.get_fields():
+            if f.auto_created or not getattr(f, "editable", False) or f.primary_key:
+                continue
+            if not isinstance(f.verbose_name, Promise):
+                plain.append(f"{model._meta.label}.{f.name}")
+    assert plain == [], f"give these a verbose_name with gettext_lazy: {plain}"
