@@ -62,8 +62,9 @@ def _detail(dossier: Dossier, request: Request) -> dict[str, Any]:
     return DossierDetailSerializer(fresh, context={"request": request}).data
 
 
-def detail_queryset() -> QuerySet[Dossier]:
-    return Dossier.objects.select_related(
+def detail_queryset(qs: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
+    """`qs` (all dossiers by default) with what the detail shows."""
+    return (Dossier.objects.all() if qs is None else qs).select_related(
         "procedure", "procedure_version", "receiving_agency", "handling_agency",
         "applicant_commune",
     ).prefetch_related(
@@ -150,8 +151,8 @@ class CounterIntake(APIView):
 class DossierDetail(APIView):
     @extend_schema(responses=DossierDetailSerializer, summary="A dossier with its timeline")
     def get(self, request: Request, code: str) -> Response:
-        dossier = policy.get_visible(request.user, code)  # type: ignore[arg-type]
-        return Response(_detail(dossier, request))
+        dossier = policy.get_visible(request.user, code, detail_queryset)  # type: ignore[arg-type]
+        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
 
 
 ACTION_NAMES = sorted(policy.ACTION_RULES.keys() - {"attach_file"})

@@ -13,6 +13,7 @@ Every refusal is written to the audit log.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -56,19 +57,31 @@ PROVINCE_WIDE_READERS = (Role.AUDITOR, Role.ADMIN)
 APPLICANT_EDITABLE = (Status.SUBMITTED, Status.SUPPLEMENT)
 
 
+def _held(user: User) -> list[tuple[int, str, int, str]]:
+    """The staff member's active roles: (agency, role, its unit, the unit's level). Read on
+    every check, never kept: a role changed by an administrator counts at once."""
+    return list(StaffRole.objects.active().filter(user=user).values_list(
+        "agency_id", "role", "agency__unit_id", "agency__unit__level"))
+
+
+def _reach(user: User) -> tuple[list[int], list[int]]:
+    """A staff member's agencies (active roles) and the provinces they read whole."""
+    held = _held(user)
+    agency_ids = [agency_id for agency_id, _r, _u, _l in held]
+    provinces = [unit_id for _a, role, unit_id, level in held
+                 if role in PROVINCE_WIDE_READERS and level == "province"]
+    return agency_ids, provinces
+
+
 def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
-    """Every dossier `user` may read; the base of every list and lookup."""
+    """Every dossier `user` may read; the base of every list. `can_read` is the same rule for
+    one dossier already read (test_visibility keeps the two alike)."""
     qs = Dossier.objects.all()
     if not user.is_authenticated:
         return qs.none()
     if user.kind != User.Kind.STAFF:
         return qs.filter(account=user)
-    roles = StaffRole.objects.active().filter(user=user)
-    agency_ids = list(roles.values_list("agency_id", flat=True))
-    provinces = list(
-        roles.filter(role__in=PROVINCE_WIDE_READERS, agency__unit__level="province")
-        .values_list("agency__unit_id", flat=True)
-    )
+    agency_ids, provinces = _reach(user)
     from motcua.processing.models import StepInstance
 
     condition = (
@@ -84,12 +97,39 @@ def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
     return qs.filter(condition)
 
 
-def get_visible(user: User | AnonymousUser, code: str) -> Dossier:
+def can_read(user: User | AnonymousUser, dossier: Dossier) -> bool:
+    """Whether `dossier` is among visible_dossiers(user): no query beyond the user's roles when
+    they work at its receiving or handling agency (the common case)."""
+    if not user.is_authenticated:
+        return False
+    if user.kind != User.Kind.STAFF:
+        return dossier.account_id == user.pk
+    agency_ids, provinces = _reach(user)
+    if dossier.receiving_agency_id in agency_ids or dossier.handling_agency_id in agency_ids:
+        return True
+    if provinces:
+        unit = AdministrativeUnit.objects.filter(agencies=dossier.receiving_agency_id) \
+            .values_list("id", "parent_id").first()
+        if unit is not None and (unit[0] in provinces or unit[1] in provinces):
+            return True
+    if not agency_ids:
+        return False
+    from motcua.processing.models import StepInstance
+
+    return (Handover.objects.filter(dossier_id=dossier.pk, to_agency_id__in=agency_ids).exists()
+            or StepInstance.objects.filter(dossier_id=dossier.pk,
+                                           agency_id__in=agency_ids).exists())
+
+
+def get_visible(user: User | AnonymousUser, code: str,
+                shape: Callable[[QuerySet[Dossier]], QuerySet[Dossier]] | None = None) -> Dossier:
     """The dossier with `code` if `user` may read it. Others get the same 404 as a missing
-    code, so nobody learns which codes exist."""
-    dossier = visible_dossiers(user).filter(code=code).first()
-    if dossier is None:
-        if Dossier.objects.filter(code=code).exists():
+    code, so nobody learns which codes exist. `shape` adds what the caller reads with it
+    (select_related, prefetch_related), in the same read."""
+    found = Dossier.objects.filter(code=code)
+    dossier = (shape(found) if shape else found).first()
+    if dossier is None or not can_read(user, dossier):
+        if dossier is not None:
             _refused(user, "read", code)
         raise NotFound(_("No dossier with this code is visible to you."))
     return dossier
@@ -107,21 +147,33 @@ def follows_process(dossier: Dossier) -> bool:
 
 
 def can_act(user: User, dossier: Dossier, action: str) -> bool:
-    if action in STEP_DRIVEN and follows_process(dossier):
-        return False
-    for side, roles in ACTION_RULES.get(action, ()):
+    return action in allowed_actions(user, dossier, [action])
+
+
+def allowed_actions(user: User, dossier: Dossier, actions: Iterable[str]) -> list[str]:
+    """Those of `actions` that `user` may take on `dossier` (in their order), reading the
+    user's roles at the dossier's agencies once."""
+    actions = list(actions)
+    if any(a in STEP_DRIVEN for a in actions) and follows_process(dossier):
+        actions = [a for a in actions if a not in STEP_DRIVEN]
+    sides = {side for a in actions for side, _roles in ACTION_RULES.get(a, ())} - {APPLICANT}
+    roles: dict[str, set[str]] = {side: set() for side in sides}
+    if user.kind == User.Kind.STAFF and sides:
+        held = _held(user)
+        for side in sides:
+            ids = _agencies_on_side(dossier, side)
+            roles[side] = {role for agency_id, role, _u, _l in held if agency_id in ids}
+    return [a for a in actions if _allowed(user, dossier, a, roles)]
+
+
+def _allowed(user: User, dossier: Dossier, action: str, roles: dict[str, set[str]]) -> bool:
+    for side, needed in ACTION_RULES.get(action, ()):
         if side == APPLICANT:
             # applicants change files only while the dossier waits for them
             waiting = action != "attach_file" or dossier.status in APPLICANT_EDITABLE
             if user.kind != User.Kind.STAFF and dossier.account_id == user.pk and waiting:
                 return True
-            continue
-        if user.kind != User.Kind.STAFF:
-            continue
-        agencies = _agencies_on_side(dossier, side)
-        if StaffRole.objects.active().filter(
-            user=user, agency_id__in=agencies, role__in=roles
-        ).exists():
+        elif roles.get(side, set()) & set(needed):
             return True
     return False
 
@@ -153,6 +205,8 @@ def _agencies_on_side(dossier: Dossier, side: str) -> list[int]:
         return [dossier.receiving_agency_id]
     if side == HANDLING:
         return [dossier.handling_agency_id]
+    if "handovers" in getattr(dossier, "_prefetched_objects_cache", {}):  # the detail has them
+        return [h.to_agency_id for h in dossier.handovers.all() if h.returned_at is None]
     return list(
         dossier.handovers.filter(returned_at__isnull=True).values_list("to_agency_id", flat=True)
     )

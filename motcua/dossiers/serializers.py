@@ -217,10 +217,10 @@ class DossierDetailSerializer(DossierListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, d: Dossier) -> list[str]:
-        from motcua.dossiers.policy import can_act
+        from motcua.dossiers.policy import allowed_actions
 
-        user = self.context["request"].user
-        return [a for a in lifecycle.allowed_actions(d.status_enum) if can_act(user, d, a)]
+        return allowed_actions(self.context["request"].user, d,
+                               lifecycle.allowed_actions(d.status_enum))
 
 
 class TrackingSerializer(serializers.Serializer):

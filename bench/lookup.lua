@@ -1,7 +1,11 @@
--- wrk script: GET /api/v1/tracking/<code> with a random existing code per request.
--- bench/intake.py fills in CODES (a file with one code a line) and SEED.
+-- wrk script: GET <PATH><code> with a random existing code per request, e.g. the public
+-- tracking (PATH /api/v1/tracking/) or a dossier's detail (PATH /api/v1/dossiers/, with TOKEN).
+-- bench/intake.py fills in PATH, CODES (a file with one code a line), SEED and TOKEN (an API
+-- token, or empty for no Authorization header). Non-2xx responses are counted by wrk.
+local PATH = "@PATH@"
 local CODES = "@CODES@"
 local SEED = @SEED@
+local TOKEN = "@TOKEN@"
 
 local threads = {}
 
@@ -20,7 +24,11 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", "/api/v1/tracking/" .. codes[math.random(#codes)])
+  local headers = {["Accept"] = "application/json"}
+  if TOKEN ~= "" then
+    headers["Authorization"] = "Token " .. TOKEN
+  end
+  return wrk.format("GET", PATH .. codes[math.random(#codes)], headers)
 end
 
 function done(summary, latency, requests)
