@@ -37,6 +37,7 @@ from motcua.dossiers.serializers import (
     DossierListSerializer,
     SubmissionSerializer,
     TrackingSerializer,
+    detail_payload,
     tracking_payload,
 )
 from motcua.org.models import Agency, User
@@ -58,8 +59,8 @@ def _submission(data: dict[str, Any], channel: int) -> actions.Submission:
 
 
 def _detail(dossier: Dossier, request: Request) -> dict[str, Any]:
-    fresh = detail_queryset().get(pk=dossier.pk)
-    return DossierDetailSerializer(fresh, context={"request": request}).data
+    """The detail of `dossier` as it is now (read again, with its relations)."""
+    return detail_payload(detail_queryset().get(pk=dossier.pk), request.user)
 
 
 def detail_queryset(qs: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
@@ -118,7 +119,7 @@ class DossierListCreate(generics.GenericAPIView):
 
         def create() -> tuple[int, dict]:
             dossier = actions.submit(_submission(body.validated_data, 2), account=user)
-            return 201, DossierDetailSerializer(dossier, context={"request": request}).data
+            return 201, detail_payload(dossier, user)
 
         return run_once(f"user:{user.pk}", request.headers.get("Idempotency-Key"),
                         request.data, create)
@@ -152,7 +153,7 @@ class DossierDetail(APIView):
     @extend_schema(responses=DossierDetailSerializer, summary="A dossier with its timeline")
     def get(self, request: Request, code: str) -> Response:
         dossier = policy.get_visible(request.user, code, detail_queryset)  # type: ignore[arg-type]
-        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
+        return Response(detail_payload(dossier, request.user))
 
 
 ACTION_NAMES = sorted(policy.ACTION_RULES.keys() - {"attach_file"})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from motcua.core.formatting import iso_local
 from motcua.core.text import mask_name
 from motcua.dossiers import lifecycle
 from motcua.dossiers.models import ApplicantKind, Dossier, Status
@@ -221,6 +222,75 @@ class DossierDetailSerializer(DossierListSerializer):
 
         return allowed_actions(self.context["request"].user, d,
                                lifecycle.allowed_actions(d.status_enum))
+
+
+# The detail is read and returned by most dossier endpoints (GET, every action, the 201 of a
+# submission, where it is built while the day's numbering lock is held). DRF's nested
+# serializers cost ≈ 2–3 ms a call for it; these functions build the same JSON in ≈ 0.3 ms.
+# DossierDetailSerializer stays as the schema, and test_detail_payload_equals_the_serializer
+# compares the two on every dossier of the demo.
+
+
+def _agency_ref(agency: Any) -> dict[str, str] | None:
+    return {"code": agency.code, "name": agency.name} if agency is not None else None
+
+
+def detail_payload(d: Dossier, user: Any) -> dict[str, Any]:
+    """What DossierDetailSerializer renders for `d` (its relations read with it, see
+    dossiers.api.detail_queryset) as seen by `user`."""
+    from motcua.dossiers.policy import allowed_actions
+
+    commune = d.applicant_commune
+    return {
+        "code": d.code, "procedure_code": d.procedure.code,
+        "procedure_name": d.procedure_version.name, "channel": d.channel,
+        "status": status_payload(d.status), "applicant_name": d.applicant_name,
+        "submitted_at": iso_local(d.submitted_at), "received_at": iso_local(d.received_at),
+        "due_at": iso_local(d.due_at), "appointment_at": iso_local(d.appointment_at),
+        "finished_at": iso_local(d.finished_at), "timeliness": timeliness_of(d),
+        "procedure_version": d.procedure_version.number,
+        "receiving_agency": _agency_ref(d.receiving_agency),
+        "handling_agency": _agency_ref(d.handling_agency),
+        "applicant": {
+            "kind": d.applicant_kind, "name": d.applicant_name,
+            "id_number": d.applicant_id_number, "tax_code": d.applicant_tax_code,
+            "phone": d.applicant_phone, "email": d.applicant_email,
+            "address": d.applicant_address, "commune_code": commune.code if commune else "",
+            "representative_name": d.representative_name,
+        },
+        "counted_from": iso_local(d.counted_from), "returned_at": iso_local(d.returned_at),
+        "clock_paused": d.paused_at is not None, "form_data": d.form_data,
+        "components": [{
+            "id": c.pk, "requirement_id": c.requirement_id, "name": c.name, "copies": c.copies,
+            "is_paper": c.is_paper,
+            "files": [{"id": f.pk, "name": f.original_name, "content_type": f.content_type,
+                       "size": f.size, "sha256": f.sha256, "uploaded_at": iso_local(f.uploaded_at)}
+                      for f in c.files.all()],
+        } for c in d.components.all()],
+        "events": [{
+            "at": iso_local(e.at), "action": e.action, "actor_name": e.actor_name,
+            "from_status": e.from_status, "to_status": e.to_status, "reason": e.reason,
+            "data": {str(k): v for k, v in e.data.items()},
+        } for e in d.events.all()],
+        "pauses": [{"reason": p.reason, "started_at": iso_local(p.started_at),
+                    "ended_at": iso_local(p.ended_at)} for p in d.pauses.all()],
+        "supplements": [{
+            "requested_at": iso_local(s.requested_at),
+            "items": [{str(k): v for k, v in item.items()} for item in s.items],
+            "reason": s.reason, "before_receipt": s.before_receipt,
+            "fulfilled_at": iso_local(s.fulfilled_at),
+        } for s in d.supplements.all()],
+        "apology_slips": [{"issued_at": iso_local(a.issued_at), "reason": a.reason,
+                           "old_due_at": iso_local(a.old_due_at),
+                           "new_due_at": iso_local(a.new_due_at)}
+                          for a in d.apology_slips.all()],
+        "handovers": [{
+            "from_agency": _agency_ref(h.from_agency), "to_agency": _agency_ref(h.to_agency),
+            "sent_at": iso_local(h.sent_at), "step_due_at": iso_local(h.step_due_at),
+            "returned_at": iso_local(h.returned_at), "note": h.note,
+        } for h in d.handovers.all()],
+        "allowed_actions": allowed_actions(user, d, lifecycle.allowed_actions(d.status_enum)),
+    }
 
 
 class TrackingSerializer(serializers.Serializer):

@@ -208,3 +208,39 @@ def test_demo_logins_prints_urls_with_a_real_code_and_the_accounts(loaded):
     listed = text.split("Accounts with worklist items")[1]
     for username in ("officer.hoalu", "specialist.hoalu", "head.hoalu", "specialist.congan"):
         assert f"\n  {username} " in listed
+
+
+def test_detail_payload_equals_the_serializer(loaded):
+    """The dossier endpoints answer with serializers.detail_payload (built by hand, for speed);
+    DossierDetailSerializer is the schema. Every demo dossier, every status, with events,
+    pauses, supplements, apologies, handovers and files, seen by its officer and applicant."""
+    import json
+    from types import SimpleNamespace
+
+    from rest_framework.renderers import JSONRenderer
+
+    from motcua.dossiers.api import detail_queryset
+    from motcua.dossiers.serializers import DossierDetailSerializer, detail_payload
+
+    def as_json(data):
+        return json.loads(JSONRenderer().render(data))
+
+    from motcua.dossiers.models import DossierComponent, DossierFile
+
+    component = DossierComponent.objects.order_by("id").first()
+    DossierFile.objects.create(  # a file row: what the detail shows of it, no bytes needed
+        dossier=component.dossier, component=component, file="x/y.pdf", original_name="Tờ khai.pdf",
+        content_type="application/pdf", size=1234, sha256="a" * 64)
+    users = [User.objects.get(username=name) for name in ("officer.hoalu", "head.hoalu")]
+    dossiers = list(detail_queryset().order_by("id"))
+    kinds = Counter()
+    for d in dossiers:
+        readers = [*users, *([d.account] if d.account else [])]
+        for user in readers:
+            expected = DossierDetailSerializer(d, context={"request": SimpleNamespace(user=user)})
+            assert as_json(detail_payload(d, user)) == as_json(expected.data), (d.code,
+                                                                                 user.username)
+        kinds.update(k for k in ("events", "pauses", "supplements", "apology_slips",
+                                 "handovers") if getattr(d, k).all())
+        kinds.update(["files"] if any(c.files.all() for c in d.components.all()) else [])
+    assert len(dossiers) > 60 and len(kinds) == 6
