@@ -194,7 +194,7 @@ class LockSampler:
         lock, active, idle_tx = (sum(s[i] for s in self.samples) / n for i in range(3))
         waits = ", ".join(f"{k} {v}" for k, v in sorted(self.waits.items(),
                                                          key=lambda kv: -kv[1]))
-        return (f"sessions of the 3 workers, on average over {n} samples: {lock:.2f} waiting "
+        return (f"sessions of the workers, on average over {n} samples: {lock:.2f} waiting "
                 f"for a lock{f' (lock kinds seen: {waits})' if waits else ''}, {active:.2f} "
                 f"running a statement, {idle_tx:.2f} in a transaction between statements (the "
                 "worker runs Python)")

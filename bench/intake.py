@@ -236,8 +236,9 @@ def bench_submission(server: Server, fx: Fixture, workdir: Path, seconds: int, c
                  + r["timeout_err"])
     where = (f"one receiving agency ({agencies[0]})" if len(agencies) == 1
              else f"{len(agencies)} receiving agencies, one per wrk connection in turn")
-    report.say(f"online submission, {where}: POST /api/v1/dossiers, gunicorn -w 3 (sync), "
-               f"{connections} connections, {seconds} s, unique Idempotency-Key per request")
+    report.say(f"online submission, {where}: POST /api/v1/dossiers, gunicorn -w "
+               f"{server.workers} (sync), {connections} connections, {seconds} s, unique "
+               "Idempotency-Key per request")
     report.say(f"  command: {' '.join(cmd[:-3])} bench/submit.lua {cmd[-1]}")
     report.say(f"  {int(r['created'])} created in {r['elapsed_s']:.2f} s = {rate:,.1f} dossiers/s"
                f" ({ratio(rate, ceilings.get('pgbench_N_tps'))} pgbench_N_tps)")
@@ -519,6 +520,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, help="bulk dossier rows (default 1,000,000)")
     parser.add_argument("--seconds", type=int, help="submission load seconds (default 20)")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=3,
+                        help="gunicorn sync workers (default 3, as scripts/serve.sh)")
     parser.add_argument("--keep", action="store_true",
                         help=f"keep {DB} at the end (to look into it; drop it yourself)")
     args = parser.parse_args()
@@ -542,7 +545,7 @@ def main() -> int:
     wait_for_quiet(report, "before the ceilings")
     ceilings = measure_ceilings(ceiling_s, report)
     workdir = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
-    server = Server(workdir, DB)
+    server = Server(workdir, DB, workers=args.workers)
     try:
         create_database(DB)
         django_setup(DB)
