@@ -98,12 +98,7 @@ class Procedure(models.Model):
 
     def version_on(self, day: dt.date) -> ProcedureVersion | None:
         """The version in force on `day`: a dossier keeps the one in force when received."""
-        return (
-            self.versions.filter(effective_from__lte=day)
-            .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day))
-            .order_by("-effective_from")
-            .first()
-        )
+        return ProcedureVersion.objects.filter(procedure=self).in_force_on(day).first()
 
 
 class DurationUnit(models.TextChoices):
@@ -122,6 +117,15 @@ class OnlineLevel(models.TextChoices):
     FULL = "full", _("Full online")
     PARTIAL = "partial", _("Partial online")
     NONE = "none", _("Not online")
+
+
+class ProcedureVersionQuerySet(models.QuerySet["ProcedureVersion"]):
+    def in_force_on(self, day: dt.date) -> ProcedureVersionQuerySet:
+        """The versions in force on `day`, the latest first (one per procedure once the
+        publication rules hold)."""
+        return (self.filter(effective_from__lte=day)
+                .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day))
+                .order_by("-effective_from"))
 
 
 class ProcedureVersion(models.Model):
@@ -178,6 +182,8 @@ class ProcedureVersion(models.Model):
     confirmed = models.JSONField(_("confirmed by a cited source"), default=list, blank=True)
     retrieved_via = models.TextField(_("retrieved via"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = ProcedureVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("procedure version")

@@ -121,13 +121,14 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime) -> Dossi
             _("%(agency)s does not receive dossiers.") % {"agency": sub.receiving_agency.name},
             code="not_a_receiving_unit",
         )
-    procedure = Procedure.objects.filter(code=sub.procedure_code, is_active=True).first()
-    if procedure is None:
-        raise InvalidInput(_("Unknown procedure code."), code="unknown_procedure")
     local_day = now.astimezone(TZ).date()
-    version = procedure.version_on(local_day)
+    version = ProcedureVersion.objects.in_force_on(local_day).select_related("procedure").filter(
+        procedure__code=sub.procedure_code, procedure__is_active=True).first()
     if version is None:
+        if not Procedure.objects.filter(code=sub.procedure_code, is_active=True).exists():
+            raise InvalidInput(_("Unknown procedure code."), code="unknown_procedure")
         raise InvalidInput(_("The procedure is not in force on this date."), code="not_in_force")
+    procedure = version.procedure
     if sub.channel == Channel.ONLINE and version.online_level == "none":
         raise InvalidInput(_("This procedure is not offered online."), code="not_online")
     applicant = _validated_applicant(sub.applicant, version)

@@ -78,3 +78,46 @@ def test_concurrent_actions_on_one_dossier_apply_once(org, procedure):
         t.join()
     assert sorted(outcomes) == ["done", "refused", "refused", "refused"]
     assert d.events.filter(action="return_result").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_idempotency_key_create_one_dossier(org, procedure):
+    """A client that retries at once (a timeout, a double click) sends the same key several
+    times in parallel: one dossier, one number, and every answer is that dossier."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    from motcua.core.idempotency import run_once
+    from motcua.core.models import IdempotencyRecord
+
+    now = at("09:00 16/11/2026")
+    start = threading.Barrier(THREADS)
+    answers: list[tuple[int, str, bool]] = []
+    errors: list[BaseException] = []
+
+    def create():
+        d = actions.submit(submission(org, procedure), account=org.citizen, now=now)
+        return 201, {"code": d.code}
+
+    def retry() -> None:
+        try:
+            start.wait()
+            response = run_once(f"user:{org.citizen.pk}", "retry-1", {"same": "body"}, create)
+            answers.append((response.status_code, response.data["code"],
+                            response.get("Idempotent-Replayed") == "true"))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=retry) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    [code] = Dossier.objects.values_list("code", flat=True)
+    assert code.endswith("-0001")
+    assert sorted(answers) == [(201, code, False)] + [(201, code, True)] * (THREADS - 1)
+    assert IdempotencyRecord.objects.count() == 1
