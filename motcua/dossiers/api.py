@@ -28,6 +28,7 @@ from motcua.core.errors import (
 )
 from motcua.core.formatting import iso_local
 from motcua.core.idempotency import run_once
+from motcua.core.ratelimit import public_lookup_refused
 from motcua.dossiers import actions, policy
 from motcua.dossiers.models import Dossier, DossierComponent, DossierFile
 from motcua.dossiers.serializers import (
@@ -284,15 +285,25 @@ _TRACKING_SQL = (
 )
 
 
+def _problem_json(status: int, detail: str, code: str) -> JsonResponse:
+    return JsonResponse(problem(status, _title(status), detail, code), status=status,
+                        content_type=PROBLEM_CONTENT_TYPE,
+                        json_dumps_params={"ensure_ascii": False})
+
+
 @require_safe
 def tracking_fast(request: HttpRequest, code: str) -> JsonResponse:
+    if (wait := public_lookup_refused(request)) is not None:
+        response = _problem_json(429, _("Too many lookups from your address; try again in "
+                                        "%(seconds)d seconds.") % {"seconds": wait},
+                                 "rate_limited")
+        response["Retry-After"] = str(wait)
+        return response
     with connection.cursor() as cursor:
         cursor.execute(_TRACKING_SQL, [code])
         row = cursor.fetchone()
     if row is None:
-        return JsonResponse(problem(404, _title(404), _("No dossier with this code."), "not_found"),
-                            status=404, content_type=PROBLEM_CONTENT_TYPE,
-                            json_dumps_params={"ensure_ascii": False})
+        return _problem_json(404, _("No dossier with this code."), "not_found")
     fields = ("code", "status", "applicant_name", "submitted_at", "received_at", "due_at",
               "appointment_at", "finished_at", "returned_at")
     found = SimpleNamespace(**dict(zip(fields, row, strict=False)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from motcua.core.ratelimit import public_lookup_refused
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import tracking_payload
 
@@ -16,6 +17,11 @@ def tracking(request: HttpRequest, code: str = "") -> HttpResponse:
     if query and not code:
         return redirect("portal:tracking-code", code=query[:MAX_CODE_LENGTH])
     dossier = None
+    if code and (wait := public_lookup_refused(request)) is not None:
+        response = render(request, "portal/tracking.html", {"code": code, "wait": wait},
+                          status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if code:
         dossier = (
             Dossier.objects.select_related("procedure").filter(code=code[:MAX_CODE_LENGTH])
