@@ -16,10 +16,12 @@ import logging
 from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.core.audit import record
+from motcua.core.compiled import Compiled
 from motcua.core.errors import DomainError, NotAllowed, NotFound
 from motcua.dossiers.lifecycle import action_label
 from motcua.dossiers.models import Dossier, Handover, Status
@@ -57,11 +59,15 @@ PROVINCE_WIDE_READERS = (Role.AUDITOR, Role.ADMIN)
 APPLICANT_EDITABLE = (Status.SUBMITTED, Status.SUPPLEMENT)
 
 
+HELD_ROLES = Compiled(  # every dossier request of a staff member: compiled once
+    lambda user_id: StaffRole.objects.active().filter(user_id=user_id).values_list(
+        "agency_id", "role", "agency__unit_id", "agency__unit__level"), stand_in=-770_077)
+
+
 def _held(user: User) -> list[tuple[int, str, int, str]]:
     """The staff member's active roles: (agency, role, its unit, the unit's level). Read on
     every check, never kept: a role changed by an administrator counts at once."""
-    return list(StaffRole.objects.active().filter(user=user).values_list(
-        "agency_id", "role", "agency__unit_id", "agency__unit__level"))
+    return HELD_ROLES.rows(user.pk, router.db_for_read(StaffRole))  # type: ignore[return-value]
 
 
 def _reach(user: User) -> tuple[list[int], list[int]]:

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from django.db import connections, router
 from django.db.models import Count, Q, QuerySet, Value
 
+from motcua.core.compiled import Compiled
 from motcua.org.models import Agency, Role, StaffRole, User
 from motcua.processing.models import StepInstance
 from motcua.workcalendar.service import get_calendar
@@ -65,13 +66,17 @@ class Scope:
         return frozenset(r for r, ids in self.by_role.items() if agency_id in ids)
 
 
+ROLES_OF_USER = Compiled(  # every request of a staff member: compiled once
+    lambda user_id: StaffRole.objects.active().filter(user_id=user_id)
+    .values_list("agency_id", "role"), stand_in=-770_077)
+
+
 def scope_of(user: Any) -> Scope:
     if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
             and getattr(user, "kind", None) == User.Kind.STAFF):
         return Scope(None)
     by_role: dict[str, list[int]] = defaultdict(list)
-    for agency_id, role in StaffRole.objects.active().filter(user=user).values_list(
-            "agency_id", "role"):
+    for agency_id, role in ROLES_OF_USER.rows(user.pk, router.db_for_read(StaffRole)):
         by_role[role].append(agency_id)
     return Scope(user.pk, dict(by_role))
 

@@ -129,3 +129,19 @@ def test_lockout_callable_answers_problem_json_under_api(rf):
     assert response["Retry-After"] == "1800"
     page = lockout_response(rf.post("/admin/login/"))
     assert page.status_code == 429 and page["Content-Type"].startswith("text/plain")
+
+
+def test_a_token_authenticates_its_user_until_the_account_is_deactivated(api, org):
+    token = Token.objects.create(user=org.officer_a).key
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    me = api.get("/api/v1/me")
+    assert me.status_code == 200 and me.json()["username"] == "officer.a"
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token[:-1]}x")
+    refused = api.get("/api/v1/me")
+    assert refused.status_code == 401 and refused["WWW-Authenticate"].startswith("Token")
+    org.officer_a.is_active = False
+    org.officer_a.save()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/me").status_code == 401
+    api.credentials(HTTP_AUTHORIZATION="Token a b")
+    assert api.get("/api/v1/me").status_code == 401
