@@ -13,6 +13,32 @@ THREADS = 8
 PER_THREAD = 15
 
 
+def at_once(work, threads: int = THREADS) -> list:
+    """Run `work()` in `threads` threads released together, each on its own connection;
+    returns what each returned; any exception fails the test."""
+    start = threading.Barrier(threads)
+    results: list = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            results.append(work())
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    pool = [threading.Thread(target=run) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    assert errors == []
+    return results
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_intake_allocates_every_number_once_without_gaps(org, procedure):
@@ -20,26 +46,12 @@ def test_concurrent_intake_allocates_every_number_once_without_gaps(org, procedu
         pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
     now = at("09:00 16/11/2026")
     sub = submission(org, procedure, channel=1)
-    start = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
 
     def intake_many() -> None:
-        try:
-            start.wait()
-            for _ in range(PER_THREAD):
-                actions.intake_at_counter(sub, officer=org.officer_a, now=now)
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+        for _ in range(PER_THREAD):
+            actions.intake_at_counter(sub, officer=org.officer_a, now=now)
 
-    threads = [threading.Thread(target=intake_many) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    at_once(intake_many)
     codes = list(Dossier.objects.values_list("code", flat=True))
     numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
     assert len(codes) == len(set(codes)) == THREADS * PER_THREAD
@@ -58,24 +70,15 @@ def test_concurrent_actions_on_one_dossier_apply_once(org, procedure):
                                   now=at("09:00 16/11/2026"))
     d = actions.start_processing(d, actor=org.specialist_a)
     d = actions.mark_result_ready(d, actor=org.specialist_a)
-    start = threading.Barrier(4)
-    outcomes: list[str] = []
 
-    def give_back() -> None:
-        start.wait()
+    def give_back() -> str:
         try:
             actions.return_result(d, actor=org.officer_a)
-            outcomes.append("done")
+            return "done"
         except IllegalTransition:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+            return "refused"
 
-    threads = [threading.Thread(target=give_back) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = at_once(give_back, 4)
     assert sorted(outcomes) == ["done", "refused", "refused", "refused"]
     assert d.events.filter(action="return_result").count() == 1
 
@@ -91,32 +94,17 @@ def test_concurrent_retries_with_one_idempotency_key_create_one_dossier(org, pro
     from motcua.core.models import IdempotencyRecord
 
     now = at("09:00 16/11/2026")
-    start = threading.Barrier(THREADS)
-    answers: list[tuple[int, str, bool]] = []
-    errors: list[BaseException] = []
 
     def create():
         d = actions.submit(submission(org, procedure), account=org.citizen, now=now)
         return 201, {"code": d.code}
 
-    def retry() -> None:
-        try:
-            start.wait()
-            response = run_once(f"user:{org.citizen.pk}", "retry-1", {"same": "body"}, create)
-            answers.append((response.status_code, response.data["code"],
-                            response.get("Idempotent-Replayed") == "true"))
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+    def retry() -> tuple[int, str, bool]:
+        response = run_once(f"user:{org.citizen.pk}", "retry-1", {"same": "body"}, create)
+        return (response.status_code, response.data["code"],
+                response.get("Idempotent-Replayed") == "true")
 
-    threads = [threading.Thread(target=retry) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    answers = at_once(retry)
     [code] = Dossier.objects.values_list("code", flat=True)
     assert code.endswith("-0001")
     assert sorted(answers) == [(201, code, False)] + [(201, code, True)] * (THREADS - 1)
