@@ -38,6 +38,7 @@ from motcua.processing.serializers import (
 
 WORKLIST_PARAMS = [
     OpenApiParameter("procedure", str, description="national procedure code"),
+    OpenApiParameter("q", str, description="dossier code, or its beginning"),
     OpenApiParameter("status", str, description="dossier status codes, e.g. 0,4"),
     OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
     OpenApiParameter("limit", int), OpenApiParameter("offset", int),
@@ -57,6 +58,7 @@ def _query(serializer_class: type, request: Request) -> dict[str, Any]:
     data = dict(query.validated_data)
     status = data.pop("status", "")
     data["statuses"] = [int(s) for s in status.split(",")] if status else None
+    data["code"] = data.pop("q", "").strip() or None
     return data
 
 

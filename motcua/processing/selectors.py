@@ -111,8 +111,12 @@ def working_day_seconds() -> int:
     return get_calendar().rules.working_seconds_per_day
 
 
-def _filtered(qs: QuerySet[StepInstance], procedure: str | None, statuses: list[int] | None
-              ) -> QuerySet[StepInstance]:
+def _filtered(qs: QuerySet[StepInstance], procedure: str | None, statuses: list[int] | None,
+              code: str | None = None) -> QuerySet[StepInstance]:
+    """The worklists' filters: procedure, dossier statuses, dossier code (or its beginning,
+    as an officer types it from a slip)."""
+    if code:
+        qs = qs.filter(dossier__code__startswith=code)
     if procedure:
         qs = qs.filter(dossier__procedure__code=procedure)
     if statuses:
@@ -205,13 +209,13 @@ class Statement(NamedTuple):
 
 @lru_cache(maxsize=1024)
 def _statements(user_id: int, roles: tuple[tuple[str, tuple[int, ...]], ...], view: str,
-                procedure: str | None, statuses: tuple[int, ...], sort: str, limit: int,
-                offset: int, using: str) -> tuple[Statement, Statement]:
+                procedure: str | None, statuses: tuple[int, ...], code: str | None, sort: str,
+                limit: int, offset: int, using: str) -> tuple[Statement, Statement]:
     """The counts and the page of a worklist, compiled with the clock's stand-ins."""
     scope = Scope(user_id, {role: list(ids) for role, ids in roles})
     conditions = view_conditions(scope, _NOW, _HORIZON)
     open_steps = _filtered(StepInstance.objects.using(using).filter(finished_at__isnull=True),
-                           procedure, list(statuses))
+                           procedure, list(statuses), code)
     counts = _joined(_count_rows(open_steps, scope, conditions, _NOW, _HORIZON))
     ops = connections[using].ops
     if not {ops.adapt_datetimefield_value(_NOW), ops.adapt_datetimefield_value(_HORIZON)} \
@@ -236,8 +240,8 @@ def _aware(value: Any) -> Any:
 
 
 def worklist(user: User, *, view: str = "mine", procedure: str | None = None,
-             statuses: list[int] | None = None, sort: str = "due_at", limit: int = 50,
-             offset: int = 0, now: dt.datetime) -> Page:
+             statuses: list[int] | None = None, code: str | None = None, sort: str = "due_at",
+             limit: int = 50, offset: int = 0, now: dt.datetime) -> Page:
     """One page of a staff member's worklist with the count of every view (3 queries,
     whatever the size: the scope, the counts, the page)."""
     scope = scope_of(user)
@@ -247,7 +251,8 @@ def worklist(user: User, *, view: str = "mine", procedure: str | None = None,
     using = router.db_for_read(StepInstance)
     roles = tuple(sorted((role, tuple(sorted(ids))) for role, ids in scope.by_role.items()))
     counts_sql, page_sql = _statements(scope.user_id, roles, view, procedure,
-                                       tuple(sorted(statuses or ())), sort, limit, offset, using)
+                                       tuple(sorted(statuses or ())), code or None, sort, limit,
+                                       offset, using)
     ops = connections[using].ops
     clock = {ops.adapt_datetimefield_value(_NOW): ops.adapt_datetimefield_value(now),
              ops.adapt_datetimefield_value(_HORIZON): ops.adapt_datetimefield_value(horizon)}
@@ -282,13 +287,14 @@ def unit_conditions(agency: Agency, now: dt.datetime) -> dict[str, Q]:
 
 
 def unit_worklist(agency: Agency, *, view: str = "all", procedure: str | None = None,
-                  statuses: list[int] | None = None, sort: str = "due_at", limit: int = 50,
-                  offset: int = 0, now: dt.datetime) -> Page:
+                  statuses: list[int] | None = None, code: str | None = None,
+                  sort: str = "due_at", limit: int = 50, offset: int = 0,
+                  now: dt.datetime) -> Page:
     """Every open step of a unit, for its heads: counts per view and per assignee, and for
     each item whether its assignee can still act on it (roles change at once)."""
     conditions = unit_conditions(agency, now)
     open_steps = _filtered(StepInstance.objects.filter(finished_at__isnull=True, agency=agency),
-                           procedure, statuses)
+                           procedure, statuses, code)
     counts = _aggregate(open_steps, conditions)
     by_assignee = list(
         open_steps.filter(assignee__isnull=False)

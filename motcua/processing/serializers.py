@@ -92,6 +92,8 @@ def work_item(row: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
 class WorklistQuerySerializer(serializers.Serializer):
     view = serializers.ChoiceField(choices=VIEWS, default="mine")
     procedure = serializers.CharField(max_length=20, required=False)
+    q = serializers.CharField(max_length=48, required=False, allow_blank=True,
+                              help_text="dossier code, or its beginning")
     status = serializers.RegexField(r"^\d{1,2}(,\d{1,2})*$", required=False,
                                     help_text="dossier status codes, e.g. 0,4")
     sort = serializers.ChoiceField(choices=list(SORTS), default="due_at")

@@ -212,6 +212,24 @@ def test_filters_and_sorting(api, world):
         problem(response, 400, "invalid")
 
 
+def test_officers_find_a_dossier_in_their_worklists_by_its_code(api, world):
+    first, second, third = (world.receive(f"{h}:00 16/11/2026") for h in ("09", "10", "14"))
+    engine.claim(world.open_step(second), user=world.org.specialist_a, now=at(T0))
+    body = worklist(api, world.org.specialist_a, view="queue", q=f" {third.code} ")
+    assert [i["dossier"]["code"] for i in body["items"]] == [third.code]
+    assert body["counts"]["queue"] == 1 and body["counts"]["mine"] == 0  # counts follow it
+    prefix = first.code.rsplit("-", 1)[0]  # unit and day: all three
+    body = worklist(api, world.org.specialist_a, view="queue", q=prefix)
+    assert body["counts"]["queue"] == 2 and body["counts"]["mine"] == 1
+    for wildcard in ("%", "_", f"{prefix}-%1"):  # LIKE's wildcards are plain characters
+        assert worklist(api, world.org.specialist_a, view="queue", q=wildcard)["count"] == 0
+    unit = as_user(api, world.head_a).get(f"/api/v1/worklist/unit/{world.org.pc_a.code}",
+                                          {"q": second.code}).json()
+    assert unit["counts"]["all"] == 1 and unit["items"][0]["dossier"]["code"] == second.code
+    problem(as_user(api, world.org.specialist_a).get("/api/v1/worklist", {"q": "x" * 49}),
+            400, "invalid")
+
+
 def test_worklists_are_for_staff(api, world):
     problem(as_user(api, world.org.citizen).get("/api/v1/worklist"), 403, "staff_only")
     assert api.logout() is None
