@@ -461,3 +461,24 @@ def run_read_load(server: Server, cmd: list[str], title: str, shown_script: str,
     report.say(f"  {cpu_line(cpu, int(r['completed']))}")
     report.say(f"  gunicorn worker RSS after the load: {', '.join(f'{m:.0f}' for m in rss)} MB")
     return ReadLoad(r, errors, cpu, rss)
+
+
+def finish(server: Server, db: str, keep: bool, workdir: Path, report: Report,
+           started: float) -> list[str]:
+    """Stop gunicorn, drop `db` (or keep it and say so), remove `workdir`, print the verdicts'
+    summary line; returns what failed."""
+    import shutil
+
+    server.stop()
+    if keep:
+        from django.db import connections
+
+        connections.close_all()
+        report.say(f"kept {db} (--keep): dropdb --force {db} when done")
+    else:
+        drop_database(db)
+    shutil.rmtree(workdir, ignore_errors=True)
+    failed = [what for what, ok in report.verdicts if not ok]
+    report.say(f"done in {time.monotonic() - started:.0f} s; {len(report.verdicts) - len(failed)}"
+               f" passed, {len(failed)} failed{': ' + '; '.join(failed) if failed else ''}")
+    return failed

@@ -58,8 +58,8 @@ from common import (
     cpu_line,
     create_database,
     django_setup,
-    drop_database,
     fill,
+    finish,
     measure_ceilings,
     percentile,
     ratio,
@@ -925,18 +925,7 @@ def main() -> int:
         if rows < 1_000_000:
             report.say(f"note: the issue asks for 1 M open dossiers; this run has {rows:,}")
     finally:
-        server.stop()
-        if args.keep:
-            from django.db import connections as conns
-
-            conns.close_all()
-            report.say(f"kept {DB} (--keep): dropdb --force {DB} when done")
-        else:
-            drop_database(DB)
-        shutil.rmtree(workdir, ignore_errors=True)
-    failed = [what for what, ok in report.verdicts if not ok]
-    report.say(f"done in {time.monotonic() - started:.0f} s; {len(report.verdicts) - len(failed)}"
-               f" passed, {len(failed)} failed{': ' + '; '.join(failed) if failed else ''}")
+        failed = finish(server, DB, args.keep, workdir, report, started)
     # performance misses are reported, not fatal; a wrong count or an error is
     return 1 if any("errors" in what or "exactly once" in what or "= plain SQL" in what
                     for what in failed) else 0
