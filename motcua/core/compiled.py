@@ -15,6 +15,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
+from motcua.core.formatting import utc_aware
+
 
 class Compiled:
     def __init__(self, build: Callable[[Any], QuerySet[Any]], stand_in: Any) -> None:
@@ -37,7 +39,8 @@ class Compiled:
         return self._sql[using]
 
     def rows(self, value: Any, using: str = "default") -> list[tuple[Any, ...]]:
+        """The rows for `value`, datetimes time-zone aware as the ORM gives them."""
         sql, params = self.statement(using)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, [value if self._is_stand_in(p) else p for p in params])
-            return cursor.fetchall()
+            return [tuple(map(utc_aware, row)) for row in cursor.fetchall()]

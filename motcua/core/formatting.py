@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from motcua.workcalendar.rules import TZ as LOCAL_TZ
 
@@ -22,14 +23,20 @@ def format_dt_or_blank(value: datetime | None) -> str:
     return format_dt(value) if value is not None else ""
 
 
+def utc_aware(value: Any) -> Any:
+    """A value read through a raw cursor, with its time zone as the ORM would give it: SQLite
+    returns naive datetimes, in UTC. Anything else is returned as it is."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
 def iso_local(value: datetime | None) -> str | None:
     """ISO 8601 in Vietnam time, as the API renders every time (DRF's DateTimeField does the
     same); a naive value is UTC (SQLite through a raw cursor)."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(LOCAL_TZ).isoformat()
+    return utc_aware(value).astimezone(LOCAL_TZ).isoformat()
 
 
 def format_vnd(value: int) -> str:

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -294,9 +295,11 @@ def _problem_json(status: int, detail: str, code: str) -> JsonResponse:
 @require_safe
 def tracking_fast(request: HttpRequest, code: str) -> JsonResponse:
     if (wait := public_lookup_refused(request)) is not None:
-        response = _problem_json(429, _("Too many lookups from your address; try again in "
-                                        "%(seconds)d seconds.") % {"seconds": wait},
-                                 "rate_limited")
+        # the same message as the tracking page's (portal/tracking.html)
+        detail = ngettext("Too many lookups from your address; try again in %(seconds)s "
+                          "second.", "Too many lookups from your address; try again in "
+                          "%(seconds)s seconds.", wait) % {"seconds": wait}
+        response = _problem_json(429, detail, "rate_limited")
         response["Retry-After"] = str(wait)
         return response
     with connection.cursor() as cursor:

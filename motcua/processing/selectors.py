@@ -23,6 +23,7 @@ from django.db import connections, router
 from django.db.models import Count, Q, QuerySet, Value
 
 from motcua.core.compiled import Compiled
+from motcua.core.formatting import utc_aware
 from motcua.org.models import Agency, Role, StaffRole, User
 from motcua.processing.models import StepInstance
 from motcua.workcalendar.service import get_calendar
@@ -85,6 +86,20 @@ def _any(conditions: list[Q]) -> Q:
     return reduce(or_, conditions) if conditions else NOTHING
 
 
+def timing_conditions(now: dt.datetime, horizon: dt.datetime) -> dict[str, Q]:
+    """A step's timing, the same in every view and count: due by `horizon` (one working day
+    ahead, see due_soon_horizon), late, or waiting for the applicant (then neither)."""
+    return {
+        "due_soon": Q(waiting=False, due_at__gt=now, due_at__lte=horizon),
+        "late": Q(waiting=False, due_at__lte=now),
+        "waiting": Q(waiting=True),
+    }
+
+
+def due_soon_horizon(now: dt.datetime) -> dt.datetime:
+    return get_calendar().add_working_seconds(now, working_day_seconds())
+
+
 def view_conditions(scope: Scope, now: dt.datetime, horizon: dt.datetime) -> dict[str, Q]:
     """The condition of each worklist view, on open steps."""
     if scope.user_id is None:
@@ -95,14 +110,14 @@ def view_conditions(scope: Scope, now: dt.datetime, horizon: dt.datetime) -> dic
     mine = Q(assignee_id=scope.user_id) & can_act
     queue = Q(assignee__isnull=True) & holds_role
     ours = mine | queue
-    late = Q(waiting=False, due_at__lte=now)
+    timing = timing_conditions(now, horizon)
     agencies = scope.agencies
     return {
         "mine": mine,
         "queue": queue,
-        "due_soon": ours & Q(waiting=False, due_at__gt=now, due_at__lte=horizon),
-        "late": (ours | Q(agency_id__in=heads) if heads else ours) & late,
-        "waiting": ours & Q(waiting=True),
+        "due_soon": ours & timing["due_soon"],
+        "late": (ours | Q(agency_id__in=heads) if heads else ours) & timing["late"],
+        "waiting": ours & timing["waiting"],
         "handed_over": Q(handed_over_by_id__in=agencies) if agencies else NOTHING,
     }
 
@@ -162,12 +177,10 @@ def _count_rows(open_steps: QuerySet[StepInstance], scope: Scope, conditions: di
     would visit a table page per step), the late steps of the agencies they head, the steps
     handed over by their agencies. `_fold_counts` reads their row."""
     heads = scope.head_agencies
-    late = Q(waiting=False, due_at__lte=now)
-    per_step = {  # on columns of the covering indexes only
-        "due_soon": Q(waiting=False, due_at__gt=now, due_at__lte=horizon),
-        "waiting": Q(waiting=True),
-        "late": late & ~Q(agency_id__in=heads) if heads else late,
-    }
+    per_step = timing_conditions(now, horizon)  # on columns of the covering indexes only
+    late = per_step["late"]
+    if heads:
+        per_step["late"] = late & ~Q(agency_id__in=heads)
     # Count("due_at"): a column of the indexes, never null
     rows = [
         _count_row(open_steps.filter(conditions[view]), {
@@ -177,8 +190,8 @@ def _count_rows(open_steps: QuerySet[StepInstance], scope: Scope, conditions: di
         for view in ("mine", "queue")
     ]
     if heads:
-        rows.append(_count_row(open_steps.filter(agency_id__in=heads, waiting=False,
-                                                 due_at__lte=now), {"heads_late": Count("due_at")}))
+        rows.append(_count_row(open_steps.filter(late, agency_id__in=heads),
+                               {"heads_late": Count("due_at")}))
     if scope.agencies:
         rows.append(_count_row(open_steps.filter(conditions["handed_over"]),
                                {"handed_over": Count("due_at")}))
@@ -232,13 +245,6 @@ def _execute(using: str, statement: Statement, clock: dict[Any, Any]
         return [column[0] for column in cursor.description], cursor.fetchall()
 
 
-def _aware(value: Any) -> Any:
-    """SQLite through a raw cursor gives naive UTC datetimes."""
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
-
-
 def worklist(user: User, *, view: str = "mine", procedure: str | None = None,
              statuses: list[int] | None = None, code: str | None = None, sort: str = "due_at",
              limit: int = 50, offset: int = 0, now: dt.datetime) -> Page:
@@ -247,7 +253,7 @@ def worklist(user: User, *, view: str = "mine", procedure: str | None = None,
     scope = scope_of(user)
     if scope.user_id is None:
         return Page([], 0, dict.fromkeys(VIEWS, 0))
-    horizon = get_calendar().add_working_seconds(now, working_day_seconds())
+    horizon = due_soon_horizon(now)
     using = router.db_for_read(StepInstance)
     roles = tuple(sorted((role, tuple(sorted(ids))) for role, ids in scope.by_role.items()))
     counts_sql, page_sql = _statements(scope.user_id, roles, view, procedure,
@@ -259,7 +265,7 @@ def worklist(user: User, *, view: str = "mine", procedure: str | None = None,
     names, rows = _execute(using, counts_sql, clock)
     counts = _fold_counts(dict(zip(names, rows[0], strict=True)))
     names, rows = _execute(using, page_sql, clock)
-    items = [{name: _aware(value) for name, value in zip(names, row, strict=True)}
+    items = [{name: utc_aware(value) for name, value in zip(names, row, strict=True)}
              for row in rows]
     return Page(items, counts[view], counts)
 
@@ -275,14 +281,12 @@ def _page(steps: QuerySet[StepInstance], sort: str, limit: int, offset: int
 
 
 def unit_conditions(agency: Agency, now: dt.datetime) -> dict[str, Q]:
-    horizon = get_calendar().add_working_seconds(now, working_day_seconds())
+    ours = Q(agency=agency)
     return {
-        "all": Q(agency=agency),
-        "queue": Q(agency=agency, assignee__isnull=True),
-        "assigned": Q(agency=agency, assignee__isnull=False),
-        "due_soon": Q(agency=agency, waiting=False, due_at__gt=now, due_at__lte=horizon),
-        "late": Q(agency=agency, waiting=False, due_at__lte=now),
-        "waiting": Q(agency=agency, waiting=True),
+        "all": ours,
+        "queue": ours & Q(assignee__isnull=True),
+        "assigned": ours & Q(assignee__isnull=False),
+        **{name: ours & q for name, q in timing_conditions(now, due_soon_horizon(now)).items()},
     }
 
 
