@@ -482,3 +482,27 @@ def finish(server: Server, db: str, keep: bool, workdir: Path, report: Report,
     report.say(f"done in {time.monotonic() - started:.0f} s; {len(report.verdicts) - len(failed)}"
                f" passed, {len(failed)} failed{': ' + '; '.join(failed) if failed else ''}")
     return failed
+
+
+def begin(script: str, quick: bool, tools: tuple[str, ...]) -> tuple[Report, float] | None:
+    """Check that `tools` are installed (None, with the reason on stderr, if one is missing),
+    then print the run's first line: script, time, machine, code."""
+    import datetime as dt
+    import shutil
+
+    for tool in tools:
+        if shutil.which(tool) is None:
+            print(f"{tool} is missing (apt-get install -y wrk postgresql-client)", file=sys.stderr)
+            return None
+    report = Report()
+    git = run(["git", "rev-parse", "--short", "HEAD"], check=False).stdout.strip()
+    report.say(f"bench/{script}{' --quick (smoke check, do not record)' if quick else ''} — "
+               f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, {os.cpu_count()} CPUs, "
+               f"load average {os.getloadavg()[0]:.2f}, code {ROOT} (git {git or '?'})")
+    return report, time.monotonic()
+
+
+def worklist_script(workdir: Path, path: str, token: str) -> Path:
+    """bench/lookup.lua asking for `path` (a worklist URL) every time, with `token`."""
+    return fill(BENCH / "lookup.lua", workdir, "worklist.lua", PATH=path, CODES="", SEED="1",
+                TOKEN=token)

@@ -31,7 +31,6 @@ import json
 import os
 import random
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -45,11 +44,11 @@ from typing import Any
 
 from common import (
     BENCH,
-    ROOT,
     RSS_MB,
     LockSampler,
     Report,
     Server,
+    begin,
     cpu_line,
     create_database,
     django_setup,
@@ -531,17 +530,10 @@ def main() -> int:
     tracking_s = 5 if args.quick else 15
     ceiling_s = 5 if args.quick else 10
     due_s = 1.0 if args.quick else 3.0
-    for tool in ("wrk", "pgbench", "createdb", "dropdb"):
-        if shutil.which(tool) is None:
-            print(f"{tool} is missing (apt-get install -y wrk postgresql-client)", file=sys.stderr)
-            return 2
-
-    report = Report()
-    started = time.monotonic()
-    git = run(["git", "rev-parse", "--short", "HEAD"], check=False).stdout.strip()
-    report.say(f"bench/intake.py{' --quick (smoke check, do not record)' if args.quick else ''} "
-               f"— {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, {os.cpu_count()} CPUs, "
-               f"load average {os.getloadavg()[0]:.2f}, code {ROOT} (git {git or '?'})")
+    started_run = begin("intake.py", args.quick, ("wrk", "pgbench", "createdb", "dropdb"))
+    if started_run is None:
+        return 2
+    report, started = started_run
     wait_for_quiet(report, "before the ceilings")
     ceilings = measure_ceilings(ceiling_s, report)
     workdir = Path(tempfile.mkdtemp(prefix="motcua-bench-"))

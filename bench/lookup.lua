@@ -1,7 +1,9 @@
 -- wrk script: GET <PATH><code> with a random existing code per request, e.g. the public
--- tracking (PATH /api/v1/tracking/) or a dossier's detail (PATH /api/v1/dossiers/, with TOKEN).
--- bench/intake.py fills in PATH, CODES (a file with one code a line), SEED and TOKEN (an API
--- token, or empty for no Authorization header). Non-2xx responses are counted by wrk.
+-- tracking (PATH /api/v1/tracking/) or a dossier's detail (PATH /api/v1/dossiers/, with TOKEN);
+-- with CODES empty, GET <PATH> every time (a worklist: PATH /api/v1/worklist?view=mine).
+-- bench/intake.py and bench/worklist.py fill in PATH, CODES (a file with one code a line, or
+-- empty), SEED and TOKEN (an API token, or empty for no Authorization header). Non-2xx
+-- responses are counted by wrk.
 local PATH = "@PATH@"
 local CODES = "@CODES@"
 local SEED = @SEED@
@@ -16,8 +18,12 @@ end
 
 function init(args)
   codes = {}
-  for line in io.lines(CODES) do
-    codes[#codes + 1] = line
+  if CODES == "" then
+    codes[1] = ""
+  else
+    for line in io.lines(CODES) do
+      codes[#codes + 1] = line
+    end
   end
   math.randomseed(SEED + id)
   bad = 0

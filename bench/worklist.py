@@ -41,7 +41,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -55,6 +54,7 @@ from common import (
     LockSampler,
     Report,
     Server,
+    begin,
     cpu_line,
     create_database,
     django_setup,
@@ -69,6 +69,7 @@ from common import (
     summarize_queries,
     wait_for_quiet,
     wait_quiet,
+    worklist_script,
 )
 
 DB = "motcua_bench_wl"
@@ -577,14 +578,14 @@ def pc_a_code(w: World) -> str:
 def bench_worklist_http(server: Server, w: World, workdir: Path, view: str, seconds: int,
                         connections: int, ceilings: dict[str, float], report: Report,
                         judge: bool) -> dict[str, float]:
-    script = fill(BENCH / "worklist.lua", workdir, TOKEN=w.officer_token)
     path = f"/api/v1/worklist?view={view}"
+    script = worklist_script(workdir, path, w.officer_token)
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
            f"{server.url}{path}"]
     plural = "s" if connections > 1 else ""
     load = run_read_load(server, cmd, f"worklist over HTTP: GET {path} as specialist.a, "
                          f"{connections} connection{plural}, {seconds} s",
-                         "bench/worklist.lua", ceilings, report)
+                         "bench/lookup.lua", ceilings, report)
     r, errors, cpu, rss = load.result, load.errors, load.cpu, load.rss
     report.judge(f"worklist {view} (c{connections}): no errors", errors == 0, f"{errors} errors")
     if judge:
@@ -868,20 +869,14 @@ def main() -> int:
     transition_s = 5 if args.quick else 20
     ceiling_s = 5 if args.quick else 10
     calls = 30 if args.quick else 200
-    for tool in ("wrk", "pgbench", "createdb", "dropdb", "psql"):
-        if shutil.which(tool) is None:
-            print(f"{tool} is missing (apt-get install -y wrk postgresql-client)", file=sys.stderr)
-            return 2
     if args.clients < 2 or args.clients % 2 or args.clients // 2 >= COMMUNES - 2:
         print("--clients: an even number, 2 per People's Committee", file=sys.stderr)
         return 2
-
-    report = Report()
-    started = time.monotonic()
-    git = run(["git", "rev-parse", "--short", "HEAD"], check=False).stdout.strip()
-    report.say(f"bench/worklist.py{' --quick (smoke check, do not record)' if args.quick else ''}"
-               f" — {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, {os.cpu_count()} CPUs, "
-               f"load average {os.getloadavg()[0]:.2f}, code {Path.cwd()} (git {git or '?'})")
+    started_run = begin("worklist.py", args.quick,
+                        ("wrk", "pgbench", "createdb", "dropdb", "psql"))
+    if started_run is None:
+        return 2
+    report, started = started_run
     wait_for_quiet(report, "before the ceilings")
     ceilings = measure_ceilings(ceiling_s, report)
     workdir = Path(tempfile.mkdtemp(prefix="motcua-bench-wl-"))
@@ -904,10 +899,10 @@ def main() -> int:
 
         server.start()
         for view in ("mine", "queue"):  # not reported: imports, connections, caches
+            path = f"/api/v1/worklist?view={view}"
             run(["wrk", "-t1", "-c3", "-d2s", "-s",
-                 str(fill(BENCH / "worklist.lua", workdir, TOKEN=w.officer_token)),
-                 f"{server.url}/api/v1/worklist?view={view}"], env=os.environ.copy(),
-                check=False)
+                 str(worklist_script(workdir, path, w.officer_token)), f"{server.url}{path}"],
+                env=os.environ.copy(), check=False)
         for view in ("mine", "queue"):
             for connections, seconds, judged in ((1, short_s, False), (3, load_s, True),
                                                  (16, load_s, False)):

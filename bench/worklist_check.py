@@ -16,13 +16,12 @@ import tempfile
 from pathlib import Path
 
 from common import (
-    BENCH,
     PG_ENV,
     Server,
     django_setup,
-    fill,
     run,
     run_wrk,
+    worklist_script,
 )
 
 DB = "motcua_bench_wl"
@@ -44,9 +43,9 @@ def main() -> int:
     server = Server(workdir, DB)
     server.start()
     try:
-        script = str(fill(BENCH / "worklist.lua", workdir, TOKEN=token))
         for view in ("mine", "queue"):
-            url = f"{server.url}/api/v1/worklist?view={view}"
+            path = f"/api/v1/worklist?view={view}"
+            script, url = str(worklist_script(workdir, path, token)), f"{server.url}{path}"
             run(["wrk", "-t1", "-c3", "-d2s", "-s", script, url], check=False)  # warm-up
             for connections in (1, 3):
                 wrk = run_wrk(server, ["wrk", "-t1", f"-c{connections}", f"-d{args.seconds}s",
