@@ -114,7 +114,7 @@ def build_world(n_clients: int) -> World:
     from rest_framework.authtoken.models import Token
 
     from motcua.org.models import Agency, Role, StaffRole, User
-    from motcua.processing.actions import publish_process
+    from motcua.processing.publishing import publish_process
     from motcua.processing.tests.conftest import DEFINITION, TAX_CODE
     from motcua.tests import builders
 

@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "motcua.workcalendar",
     "motcua.dossiers",
     "motcua.processing",
+    "motcua.notifications",
     "motcua.portal",
+    "motcua.demo",
 ]
 
 MIDDLEWARE = [

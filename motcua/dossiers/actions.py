@@ -1,24 +1,40 @@
-"""Every change to a dossier: one atomic transaction, the row locked, a timeline event written.
+"""Every change to a dossier: one atomic transaction, the row locked, one timeline event
+written and one domain event published (`dossiers.events`).
 
-Nothing else writes `Dossier.status`. Callers (API views, the counter, integrations, the demo
-loader) check permission with `policy` first and pass `now` only to replay history or in tests.
+Nothing else writes `Dossier.status`. Each action is described once in `lifecycle.ACTIONS`;
+`perform(dossier, name, actor, **inputs)` checks its input against that entry and runs its
+handler below. Callers (API views, the web pages, integrations, the demo) check permission
+with `policy` first and pass `now` only to replay history or in tests. Higher apps react to a
+change by subscribing to its domain event (processing starts a run on `DossierReceived`;
+notifications deliver the entry's `notice`); this module imports none of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ComponentRequirement, Procedure, ProcedureVersion, SupplementMode
 from motcua.core.errors import DomainError, InvalidInput
+from motcua.core.events import publish
 from motcua.core.formatting import iso_local
 from motcua.dossiers import lifecycle
 from motcua.dossiers.codes import allocate_code
+from motcua.dossiers.events import (
+    DossierChanged,
+    DossierClosed,
+    DossierReceived,
+    DossierResumed,
+    DossierSubmitted,
+    DossierWaiting,
+)
 from motcua.dossiers.models import (
     FINAL_STATUSES,
     Apology,
@@ -34,7 +50,11 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.dossiers.routing import competent_agency, find_commune, property_commune_code
-from motcua.org.models import AdministrativeUnit, Agency, StaffRole, User
+from motcua.dossiers.selectors import DetailRelations
+from motcua.dossiers.uploads import check_upload
+from motcua.org import identifiers
+from motcua.org.models import AdministrativeUnit, Agency, User
+from motcua.org.selectors import held_roles
 from motcua.workcalendar.rules import TZ
 from motcua.workcalendar.service import get_calendar
 
@@ -70,19 +90,92 @@ class Submission:
     channel: int = Channel.ONLINE
 
 
+# --- dispatch -----------------------------------------------------------------------------
+
+Handler = Callable[..., Dossier]
+HANDLERS: dict[str, Handler] = {}
+
+
+def _handles(name: str) -> Callable[[Handler], Handler]:
+    lifecycle.action(name)  # a handler for an action the registry does not know fails here
+
+    def register(handler: Handler) -> Handler:
+        HANDLERS[name] = handler
+        return handler
+    return register
+
+
+def perform(dossier: Dossier, name: str, actor: User | None, *,
+            now: dt.datetime | None = None, **inputs: Any) -> Dossier:
+    """Take action `name` (lifecycle.ACTIONS) on `dossier`: one transaction, the row locked.
+    Returns the dossier as it is after the change."""
+    with transaction.atomic():
+        return perform_locked(lock(dossier), name, actor, now=now, **inputs)
+
+
+def perform_locked(d: Dossier, name: str, actor: User | None, *,
+                   now: dt.datetime | None = None, **inputs: Any) -> Dossier:
+    """`perform` on a dossier the caller has locked (`lock`) in its open transaction: a
+    process step changes the dossier, its step and its run under one lock, read once."""
+    spec = lifecycle.action(name)
+    for item in spec.inputs:
+        if item.also and item.name not in inputs and item.also in inputs:
+            inputs[item.name] = inputs.pop(item.also)
+    unknown = set(inputs) - spec.accepted
+    if unknown:
+        raise TypeError(f"{name} takes no input {', '.join(sorted(unknown))}")
+    for item in spec.inputs:
+        if item.required and _blank(inputs.get(item.name)):
+            raise _missing(item.name)
+    return HANDLERS[name](d, actor=actor, now=now or timezone.now(), **inputs)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list | dict) and not value) or (
+        isinstance(value, str) and not value.strip())
+
+
+def _missing(name: str) -> InvalidInput:
+    if name == "reason":
+        return InvalidInput(_("A reason is required."), code="reason")
+    if name == "items":
+        return InvalidInput(_("List every missing or incorrect document, each with a name."),
+                            code="items")
+    codes = {"amount_vnd": "amount", "upload": "file"}
+    return InvalidInput(_("%(field)s is required.") % {"field": name},
+                        code=codes.get(name, name))
+
+
+def lock(dossier: Dossier | int) -> Dossier:
+    """The dossier row, read and locked until the end of the caller's transaction."""
+    # of=("self",): lock the dossier row only. Without it PostgreSQL's FOR UPDATE also locks
+    # the joined procedure version row, so every action on any dossier of that version waited
+    # for the others to commit (bench/worklist.py: step transitions, "transactionid" waits).
+    pk = dossier if isinstance(dossier, int) else dossier.pk
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version")
+        .get(pk=pk)
+    )
+
+
 # --- intake -------------------------------------------------------------------------------
 
 
 def submit(sub: Submission, *, account: User | None, now: dt.datetime | None = None) -> Dossier:
     """A dossier submitted online (or by post): status 1, code allocated, clock not started."""
+    return submit_described(sub, account=account, now=now)[0]
+
+
+def submit_described(sub: Submission, *, account: User | None, now: dt.datetime | None = None
+                     ) -> tuple[Dossier, DetailRelations]:
+    """`submit`, with what the dossier's detail shows: a new dossier has its components and
+    one event, so the 201 answer is built without reading them back (bench/intake.py)."""
     now = now or timezone.now()
     with transaction.atomic():
-        dossier = _create(sub, account=account, now=now)
-        event = _event(dossier, "submit", None, Status.SUBMITTED, account, now)
-    # A new dossier has these relations and no others: render it without reading it back.
-    dossier._prefetched_objects_cache.update(  # type: ignore[attr-defined]
-        events=[event], pauses=[], supplements=[], apology_slips=[], handovers=[])
-    return dossier
+        dossier, components = _create(sub, account=account, now=now)
+        event = _changed(dossier, "submit", None, actor=account, now=now, kind=DossierSubmitted)
+    return dossier, DetailRelations(components=[(c, []) for c in components], events=[event])
 
 
 def intake_at_counter(
@@ -103,19 +196,21 @@ def intake_at_counter(
     if decision not in {"receive", "supplement", "refuse"}:
         raise InvalidInput(_("Unknown intake decision."), code="invalid_decision")
     with transaction.atomic():
-        dossier = _create(sub, account=None, now=now)
-        _event(dossier, "intake", None, Status.SUBMITTED, officer, now)
+        dossier, _components = _create(sub, account=None, now=now)
+        _changed(dossier, "intake", None, actor=officer, now=now, kind=DossierSubmitted)
+        # created in this transaction: no other one sees the row, so it is as good as locked
         if decision == "receive":
-            accept(dossier, actor=officer, now=now)
+            perform_locked(dossier, "accept", officer, now=now)
         elif decision == "supplement":
-            request_supplement(dossier, actor=officer, items=missing or [], reason=reason, now=now)
+            perform_locked(dossier, "request_supplement", officer, now=now,
+                           items=missing or [], reason=reason)
         else:
-            refuse(dossier, actor=officer, reason=reason, now=now)
-        dossier.refresh_from_db()
+            perform_locked(dossier, "refuse", officer, now=now, reason=reason)
     return dossier
 
 
-def _create(sub: Submission, *, account: User | None, now: dt.datetime) -> Dossier:
+def _create(sub: Submission, *, account: User | None, now: dt.datetime
+            ) -> tuple[Dossier, list[DossierComponent]]:
     if not sub.receiving_agency.receives_dossiers or not sub.receiving_agency.is_active:
         raise InvalidInput(
             _("%(agency)s does not receive dossiers.") % {"agency": sub.receiving_agency.name},
@@ -172,10 +267,7 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime) -> Dossi
     for row in components:
         row.dossier = dossier
     DossierComponent.objects.bulk_create(components)
-    for row in components:
-        row._prefetched_objects_cache = {"files": []}  # type: ignore[attr-defined]
-    dossier._prefetched_objects_cache = {"components": components}  # type: ignore[attr-defined]
-    return dossier
+    return dossier, components
 
 
 def _validated_applicant(applicant: Applicant, version: ProcedureVersion) -> Applicant:
@@ -196,10 +288,6 @@ def _validated_applicant(applicant: Applicant, version: ProcedureVersion) -> App
 
 
 def _check_identifier(validator: str, value: str, code: str) -> None:
-    from django.core.exceptions import ValidationError
-
-    from motcua.org import identifiers
-
     try:
         getattr(identifiers, validator)(value)
     except DomainError as exc:
@@ -237,305 +325,283 @@ def _component_rows(
     return rows
 
 
-# --- receipt ------------------------------------------------------------------------------
+# --- receipt and processing ---------------------------------------------------------------
 
 
-def accept(dossier: Dossier, *, actor: User, now: dt.datetime | None = None) -> Dossier:
+@_handles("accept")
+def _accept(d: Dossier, *, actor: User | None, now: dt.datetime) -> Dossier:
     """1 → 2: the dossier is complete and valid; the legal clock starts now (Form 01)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        d = _locked(dossier)
-        frm = _move(d, "accept", now)
-        d.received_at = now
-        _start_clock(d, now)
-        d.save()
-        event = _event(d, "accept" if d.channel != Channel.COUNTER else "receive", frm,
-                       d.status, actor, now, due_at=iso_local(d.due_at))
-        _notify(d, "received", event)
-        _process_hook("received", d, actor, now)
+    frm = _move(d, "accept", now)
+    d.received_at = now
+    _start_clock(d, now)
+    d.save()
+    _changed(d, "accept" if d.channel != Channel.COUNTER else "receive", frm, actor=actor,
+             now=now, kind=DossierReceived, spec="accept", due_at=iso_local(d.due_at))
     return d
 
 
-def refuse(dossier: Dossier, *, actor: User, reason: str, now: dt.datetime | None = None):
+@_handles("refuse")
+def _refuse(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str) -> Dossier:
     """1 → 3: ineligible; Form 03 gives the reasons."""
-    _require_reason(reason)
-    return _simple(dossier, "refuse", actor, now, reason=reason)
+    return _simple(d, "refuse", actor, now, reason=reason)
 
 
-def start_processing(dossier: Dossier, *, actor: User, now: dt.datetime | None = None):
-    return _simple(dossier, "start_processing", actor, now)
+@_handles("start_processing")
+def _start_processing(d: Dossier, *, actor: User | None, now: dt.datetime) -> Dossier:
+    return _simple(d, "start_processing", actor, now)
 
 
-def request_supplement(
-    dossier: Dossier,
-    *,
-    actor: User,
-    items: list[dict[str, str]],
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Dossier:
+@_handles("request_supplement")
+def _request_supplement(d: Dossier, *, actor: User | None, now: dt.datetime,
+                        items: list[dict[str, str]], reason: str = "") -> Dossier:
     """Form 02: one slip listing everything missing. After receipt the clock stops."""
-    now = now or timezone.now()
     cleaned = [
         {"name": str(i.get("name", "")).strip(), "note": str(i.get("note", "")).strip()}
         for i in items
     ]
     if not cleaned or any(not i["name"] for i in cleaned):
-        raise InvalidInput(
-            _("List every missing or incorrect document, each with a name."), code="items"
-        )
-    with transaction.atomic():
-        d = _locked(dossier)
-        before_receipt = d.status == Status.SUBMITTED
-        frm = _move(d, "request_supplement", now)
-        SupplementRequest.objects.create(
-            dossier=d, requested_at=now, requested_by=_user(actor), items=cleaned, reason=reason,
-            before_receipt=before_receipt, old_due_at=d.due_at,
-        )
-        if not before_receipt:
-            d.supplements_after_receipt += 1
-            _pause(d, "supplement", now)
-        d.save()
-        event = _event(d, "request_supplement", frm, d.status, actor, now, reason=reason,
-                       items=cleaned, before_receipt=before_receipt)
-        _notify(d, "supplement", event)
-        if not before_receipt:
-            _process_hook("paused", d, actor, now)
+        raise _missing("items")
+    before_receipt = d.status == Status.SUBMITTED
+    frm = _move(d, "request_supplement", now)
+    SupplementRequest.objects.create(
+        dossier=d, requested_at=now, requested_by=_user(actor), items=cleaned, reason=reason,
+        before_receipt=before_receipt, old_due_at=d.due_at,
+    )
+    if not before_receipt:
+        d.supplements_after_receipt += 1
+        _pause(d, "supplement", now)
+    d.save()
+    _changed(d, "request_supplement", frm, actor=actor, now=now,
+             kind=DossierChanged if before_receipt else DossierWaiting, reason=reason,
+             items=cleaned, before_receipt=before_receipt)
     return d
 
 
-def receive_supplement(
-    dossier: Dossier, *, actor: User, note: str = "", now: dt.datetime | None = None
-) -> Dossier:
+@_handles("receive_supplement")
+def _receive_supplement(d: Dossier, *, actor: User | None, now: dt.datetime,
+                        note: str = "") -> Dossier:
     """The applicant completed the dossier: back to 1 if asked before receipt, else the clock
     resumes by the procedure's mode (PAUSE shifts the due time, RESTART counts again)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        d = _locked(dossier)
-        frm = _move(d, "receive_supplement", now)
-        request = d.supplements.filter(fulfilled_at__isnull=True).order_by("-requested_at").first()
-        restart = False
-        if request and request.before_receipt:
-            d.status = Status.SUBMITTED
-        else:
-            restart = d.procedure_version.supplement_mode == SupplementMode.RESTART
-            _resume(d, now, restart=restart)
-        if request:
-            request.fulfilled_at = now
-            request.new_due_at = d.due_at
-            request.save(update_fields=["fulfilled_at", "new_due_at"])
-        d.save()
-        _event(d, "receive_supplement", frm, d.status, actor, now, reason=note,
-               due_at=iso_local(d.due_at))
-        if d.status != Status.SUBMITTED:
-            _process_hook("resumed", d, actor, now, restart=restart)
+    frm = _move(d, "receive_supplement", now)
+    request = d.supplements.filter(fulfilled_at__isnull=True).order_by("-requested_at").first()
+    restart = False
+    if request and request.before_receipt:
+        d.status = Status.SUBMITTED
+    else:
+        restart = d.procedure_version.supplement_mode == SupplementMode.RESTART
+        _resume(d, now, restart=restart)
+    if request:
+        request.fulfilled_at = now
+        request.new_due_at = d.due_at
+        request.save(update_fields=["fulfilled_at", "new_due_at"])
+    d.save()
+    if d.status == Status.SUBMITTED:
+        _changed(d, "receive_supplement", frm, actor=actor, now=now, reason=note,
+                 due_at=iso_local(d.due_at))
+    else:
+        _changed(d, "receive_supplement", frm, actor=actor, now=now, kind=DossierResumed,
+                 restart=restart, reason=note, due_at=iso_local(d.due_at))
     return d
 
 
-def request_payment(
-    dossier: Dossier, *, actor: User, amount_vnd: int, reason: str = "",
-    now: dt.datetime | None = None,
-) -> Dossier:
-    if amount_vnd <= 0:
+@_handles("request_payment")
+def _request_payment(d: Dossier, *, actor: User | None, now: dt.datetime, amount_vnd: int,
+                     reason: str = "") -> Dossier:
+    if not isinstance(amount_vnd, int) or isinstance(amount_vnd, bool) or amount_vnd <= 0:
         raise InvalidInput(_("The amount must be a positive number of VND."), code="amount")
-    now = now or timezone.now()
-    with transaction.atomic():
-        d = _locked(dossier)
-        frm = _move(d, "request_payment", now)
-        if d.procedure_version.pause_on_payment:
-            _pause(d, "payment", now)
-        d.save()
-        _event(d, "request_payment", frm, d.status, actor, now, reason=reason,
-               amount_vnd=amount_vnd)
-        _process_hook("paused", d, actor, now)
+    frm = _move(d, "request_payment", now)
+    if d.procedure_version.pause_on_payment:
+        _pause(d, "payment", now)
+    d.save()
+    _changed(d, "request_payment", frm, actor=actor, now=now, kind=DossierWaiting,
+             reason=reason, amount_vnd=amount_vnd)
     return d
 
 
-def confirm_payment(
-    dossier: Dossier, *, actor: User, reference: str = "", now: dt.datetime | None = None
-) -> Dossier:
-    now = now or timezone.now()
-    with transaction.atomic():
-        d = _locked(dossier)
-        frm = _move(d, "confirm_payment", now)
-        if d.paused_at:
-            _resume(d, now, restart=False)
-        d.save()
-        _event(d, "confirm_payment", frm, d.status, actor, now, reference=reference)
-        _process_hook("resumed", d, actor, now, restart=False)
+@_handles("confirm_payment")
+def _confirm_payment(d: Dossier, *, actor: User | None, now: dt.datetime,
+                     reference: str = "") -> Dossier:
+    frm = _move(d, "confirm_payment", now)
+    if d.paused_at:
+        _resume(d, now, restart=False)
+    d.save()
+    _changed(d, "confirm_payment", frm, actor=actor, now=now, kind=DossierResumed,
+             restart=False, reference=reference)
     return d
 
 
-def send_interagency(
-    dossier: Dossier, *, actor: User, to_agency: Agency, note: str = "",
-    step_due_at: dt.datetime | None = None, now: dt.datetime | None = None,
-) -> Dossier:
-    """Hand the dossier to another agency for its part (liên thông); recorded for Form 05."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        d = _locked(dossier)
-        if to_agency.pk == d.handling_agency_id or not to_agency.is_active:
-            raise InvalidInput(_("Choose another, active agency."), code="to_agency")
-        frm = _move(d, "send_interagency", now)
-        Handover.objects.create(
-            dossier=d, from_agency=d.handling_agency, to_agency=to_agency, sent_at=now,
-            sent_by=_user(actor), step_due_at=step_due_at, note=note,
-        )
-        d.save()
-        _event(d, "send_interagency", frm, d.status, actor, now, reason=note,
-               to_agency=to_agency.code, step_due_at=iso_local(step_due_at))
+@_handles("send_interagency")
+def _send_interagency(d: Dossier, *, actor: User | None, now: dt.datetime,
+                      to_agency: Agency | str, note: str = "",
+                      step_due_at: dt.datetime | None = None) -> Dossier:
+    """Hand the dossier to another agency for its part (liên thông); recorded for the control
+    sheet. `to_agency`: the agency or its code."""
+    if isinstance(to_agency, str):
+        found = Agency.objects.filter(code=to_agency).first()
+        if found is None:
+            raise InvalidInput(_("Unknown agency code."), code="to_agency")
+        to_agency = found
+    if to_agency.pk == d.handling_agency_id or not to_agency.is_active:
+        raise InvalidInput(_("Choose another, active agency."), code="to_agency")
+    frm = _move(d, "send_interagency", now)
+    Handover.objects.create(
+        dossier=d, from_agency_id=d.handling_agency_id, to_agency=to_agency, sent_at=now,
+        sent_by=_user(actor), step_due_at=step_due_at, note=note,
+    )
+    d.save()
+    _changed(d, "send_interagency", frm, actor=actor, now=now, reason=note,
+             to_agency=to_agency.code, step_due_at=iso_local(step_due_at))
     return d
 
 
-def return_interagency(
-    dossier: Dossier, *, actor: User, note: str = "", now: dt.datetime | None = None
-) -> Dossier:
-    now = now or timezone.now()
-    with transaction.atomic():
-        d = _locked(dossier)
-        frm = _move(d, "return_interagency", now)
-        # the event first: the acting agency is found among the open handovers' recipients
-        _event(d, "return_interagency", frm, d.status, actor, now, reason=note)
-        d.handovers.filter(returned_at__isnull=True).update(returned_at=now)
-        d.save()
+@_handles("return_interagency")
+def _return_interagency(d: Dossier, *, actor: User | None, now: dt.datetime,
+                        note: str = "") -> Dossier:
+    frm = _move(d, "return_interagency", now)
+    # the event first: the acting agency is found among the open handovers' recipients
+    _changed(d, "return_interagency", frm, actor=actor, now=now, reason=note)
+    d.handovers.filter(returned_at__isnull=True).update(returned_at=now)
+    d.save()
     return d
 
 
-def mark_result_ready(dossier: Dossier, *, actor: User, note: str = "",
-                      now: dt.datetime | None = None) -> Dossier:
-    return _simple(dossier, "mark_result_ready", actor, now, reason=note)
+@_handles("mark_result_ready")
+def _mark_result_ready(d: Dossier, *, actor: User | None, now: dt.datetime,
+                       note: str = "") -> Dossier:
+    return _simple(d, "mark_result_ready", actor, now, reason=note)
 
 
-def return_result(dossier: Dossier, *, actor: User, note: str = "",
-                  now: dt.datetime | None = None) -> Dossier:
-    return _simple(dossier, "return_result", actor, now, reason=note)
+@_handles("return_result")
+def _return_result(d: Dossier, *, actor: User | None, now: dt.datetime,
+                   note: str = "") -> Dossier:
+    return _simple(d, "return_result", actor, now, reason=note)
 
 
-def withdraw(dossier: Dossier, *, actor: User, reason: str, now: dt.datetime | None = None):
+@_handles("withdraw")
+def _withdraw(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str) -> Dossier:
     """7: withdrawn at the applicant's request."""
-    _require_reason(reason)
-    return _simple(dossier, "withdraw", actor, now, reason=reason)
+    return _simple(d, "withdraw", actor, now, reason=reason)
 
 
-def stop(dossier: Dossier, *, actor: User, reason: str, now: dt.datetime | None = None):
+@_handles("stop")
+def _stop(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str) -> Dossier:
     """8: processing stopped, with a notice of stopping giving the reason."""
-    _require_reason(reason)
-    return _simple(dossier, "stop", actor, now, reason=reason)
+    return _simple(d, "stop", actor, now, reason=reason)
 
 
-def apologize(
-    dossier: Dossier, *, actor: User, reason: str, new_appointment: dt.datetime,
-    now: dt.datetime | None = None,
-) -> Dossier:
+@_handles("apologize")
+def _apologize(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str,
+               new_appointment: dt.datetime) -> Dossier:
     """Form 04: before the due time passes, apologise and give a new appointment.
 
     The legal due time does not move: the dossier is still judged late if it ends after it.
     """
-    _require_reason(reason)
-    now = now or timezone.now()
-    with transaction.atomic():
-        d = _locked(dossier)
-        lifecycle.check_transition("apologize", d.status_enum)
-        limit = d.procedure_version.max_apologies
-        if d.apologies >= limit:
-            raise DomainError(
-                _("The apology with a new appointment may be issued at most %(n)d time(s).")
-                % {"n": limit},
-                code="apology_limit",
-            )
-        if d.due_at is None or now > d.due_at:
-            raise DomainError(
-                _("The apology must be issued before the due time passes."), code="apology_late"
-            )
-        current = d.appointment_at or d.due_at
-        if new_appointment <= current:
-            raise InvalidInput(
-                _("The new appointment must be later than the current one."),
-                code="new_appointment",
-            )
-        Apology.objects.create(
-            dossier=d, issued_at=now, issued_by=_user(actor), reason=reason,
-            old_due_at=current, new_due_at=new_appointment,
+    frm = _move(d, "apologize", now)
+    limit = d.procedure_version.max_apologies
+    if d.apologies >= limit:
+        raise DomainError(
+            _("The apology with a new appointment may be issued at most %(n)d time(s).")
+            % {"n": limit},
+            code="apology_limit",
         )
-        d.apologies += 1
-        d.appointment_at = new_appointment
-        d.save()
-        event = _event(d, "apologize", d.status_enum, d.status, actor, now, reason=reason,
-                       old_appointment=iso_local(current),
-                       new_appointment=iso_local(new_appointment))
-        _notify(d, "apology", event)
+    if d.due_at is None or now > d.due_at:
+        raise DomainError(
+            _("The apology must be issued before the due time passes."), code="apology_late"
+        )
+    current = d.appointment_at or d.due_at
+    if new_appointment <= current:
+        raise InvalidInput(
+            _("The new appointment must be later than the current one."),
+            code="new_appointment",
+        )
+    Apology.objects.create(
+        dossier=d, issued_at=now, issued_by=_user(actor), reason=reason,
+        old_due_at=current, new_due_at=new_appointment,
+    )
+    d.apologies += 1
+    d.appointment_at = new_appointment
+    d.save()
+    _changed(d, "apologize", frm, actor=actor, now=now, reason=reason,
+             old_appointment=iso_local(current), new_appointment=iso_local(new_appointment))
+    return d
+
+
+@_handles("attach_file")
+def _attach_file(d: Dossier, *, actor: User | None, now: dt.datetime, upload: Any,
+                 component_id: int | None = None) -> Dossier:
+    """Add a checked file to a dossier component (online applicant, or digitization at the
+    counter). Files of a finished dossier never change."""
+    if d.status in lifecycle.FINISHING:
+        raise DomainError(_("Files of a finished dossier cannot change."), code="finished")
+    frm = _move(d, "attach_file", now)
+    name, content_type, digest = check_upload(upload)
+    component = None
+    if component_id is not None:
+        component = d.components.filter(pk=component_id).first()
+        if component is None:
+            raise InvalidInput(_("No such component in this dossier."), code="component")
+    stored = DossierFile(
+        dossier=d, component=component, original_name=name, content_type=content_type,
+        size=upload.size, sha256=digest, uploaded_by=_user(actor),
+    )
+    stored.file.save(name, upload, save=False)
+    try:
+        stored.save()
+    except Exception:
+        stored.file.delete(save=False)  # nothing half-written: no orphan file
+        raise
+    _changed(d, "attach_file", frm, actor=actor, now=now, file=name, sha256=digest,
+             component=component_id)
     return d
 
 
 # --- the machinery ------------------------------------------------------------------------
 
 
-def _simple(dossier: Dossier, action: str, actor: User, now: dt.datetime | None,
+def _simple(d: Dossier, action: str, actor: User | None, now: dt.datetime,
             reason: str = "") -> Dossier:
-    now = now or timezone.now()
-    with transaction.atomic():
-        d = _locked(dossier)
-        frm = _move(d, action, now)
-        if d.status in lifecycle.FINISHING and d.paused_at:
-            _close_pause(d, now)
-        d.save()
-        event = _event(d, action, frm, d.status, actor, now, reason=reason)
-        if action in NOTIFIED:
-            _notify(d, NOTIFIED[action], event)
-        if d.status in FINAL_STATUSES and frm != Status.SUBMITTED:
-            _process_hook("closed", d, actor, now, action=action)
+    frm = _move(d, action, now)
+    if d.status in lifecycle.FINISHING and d.paused_at:
+        _close_pause(d, now)
+    d.save()
+    closed = d.status in FINAL_STATUSES and frm != Status.SUBMITTED
+    _changed(d, action, frm, actor=actor, now=now,
+             kind=DossierClosed if closed else DossierChanged, reason=reason)
     return d
 
 
-NOTIFIED = {"refuse": "refused", "mark_result_ready": "result_ready"}
+def _changed(d: Dossier, action: str, frm: Status | None, *, actor: User | None,
+             now: dt.datetime, kind: type[DossierChanged] = DossierChanged, spec: str = "",
+             restart: bool | None = None, reason: str = "", **data: Any) -> DossierEvent:
+    """The end of every action: its timeline event, then its domain event (with the notice
+    of its registry entry `spec`, by default the action's own)."""
+    event = timeline_event(d, action, actor=actor, now=now, reason=reason, from_status=frm,
+                           **data)
+    entry = lifecycle.ACTIONS.get(spec or action)
+    notice = entry.notice if entry is not None else ""
+    extra = {"restart": restart} if restart is not None else {}
+    publish(kind(dossier=d, action=spec or action, actor=_user(actor), at=now, timeline=event,
+                 notice=notice, **extra))
+    return event
 
 
-def _notify(d: Dossier, kind: str, event: DossierEvent) -> None:
-    """Tell the applicant once the change is committed (never for a rolled-back change)."""
-    if d.applicant_email:
-        from motcua.dossiers.tasks import notify_applicant
-
-        transaction.on_commit(lambda: notify_applicant.enqueue(d.pk, kind, event.pk))
-
-
-def _process_hook(name: str, d: Dossier, actor: User | None, now: dt.datetime,
-                  **data: Any) -> None:
-    """Tell the dossier's internal process (the processing app) what happened, in the same
-    transaction: received → its run starts; paused/resumed → its open steps wait or resume;
-    closed → its run ends. Imported lazily: dossiers does not depend on processing."""
-    from motcua.processing import engine
-
-    getattr(engine, f"on_{name}")(d, actor=actor, now=now, **data)
-
-
-def lock(dossier: Dossier) -> Dossier:
-    """The dossier row, locked until the end of the caller's transaction."""
-    return _locked(dossier)
+_SAME: Any = object()
 
 
 def timeline_event(d: Dossier, action: str, *, actor: User | None, now: dt.datetime,
-                   agency: Agency | None = None, reason: str = "", **data: Any
-                   ) -> DossierEvent:
-    """A timeline event that does not change the status (process steps, escalations),
-    on behalf of `agency` when given."""
+                   agency: Agency | None = None, reason: str = "",
+                   from_status: Status | int | None = _SAME, **data: Any) -> DossierEvent:
+    """The one writer of the dossier's timeline. Without `from_status` the event does not
+    change the status (process steps, escalations). On behalf of `agency` when given, else
+    of the agency where the staff member acts on this dossier."""
     user = _user(actor)
     return DossierEvent.objects.create(
         dossier=d, at=now, actor=user,
         actor_name=(user.full_name or user.username) if user else "",
         agency_id=agency.pk if agency is not None else _acting_agency(d, user),
-        action=action, from_status=d.status, to_status=d.status, reason=reason,
+        action=action, from_status=d.status if from_status is _SAME else from_status,
+        to_status=d.status, reason=reason,
         data={k: v for k, v in data.items() if v is not None},
-    )
-
-
-def _locked(dossier: Dossier) -> Dossier:
-    # of=("self",): lock the dossier row only. Without it PostgreSQL's FOR UPDATE also locks
-    # the joined procedure version row, so every action on any dossier of that version waited
-    # for the others to commit (bench/worklist.py: step transitions, "transactionid" waits).
-    return (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure_version")
-        .get(pk=dossier.pk)
     )
 
 
@@ -589,71 +655,19 @@ def _close_pause(d: Dossier, now: dt.datetime) -> None:
     d.paused_at = None
 
 
-def _event(d: Dossier, action: str, frm: Status | None, to: int | None, actor: User | None,
-           now: dt.datetime, reason: str = "", **data: Any) -> DossierEvent:
-    user = _user(actor)
-    return DossierEvent.objects.create(
-        dossier=d, at=now, actor=user, actor_name=(user.full_name or user.username) if user else "",
-        agency_id=_acting_agency(d, user), action=action, from_status=frm, to_status=to,
-        reason=reason,
-        data={k: v for k, v in data.items() if v is not None},
-    )
-
-
 def _acting_agency(d: Dossier, user: User | None) -> int | None:
-    """The agency on whose behalf a staff member acted: where they hold a role on this dossier."""
+    """The agency on whose behalf a staff member acted: where they hold a role on this dossier
+    (its receiving, handling, then an agency it is handed over to)."""
     if user is None or user.kind != User.Kind.STAFF:
         return None
-    candidates = [d.receiving_agency_id, d.handling_agency_id]
-    candidates += list(
-        d.handovers.filter(returned_at__isnull=True).values_list("to_agency_id", flat=True)
-    )
-    held = set(
-        StaffRole.objects.active().filter(user=user, agency_id__in=candidates)
-        .values_list("agency_id", flat=True)
-    )
-    return next((a for a in candidates if a in held), None)
+    held = {r.agency_id for r in held_roles(user)}
+    for agency_id in (d.receiving_agency_id, d.handling_agency_id):
+        if agency_id in held:
+            return agency_id
+    handed_to = d.handovers.filter(returned_at__isnull=True, to_agency_id__in=held) \
+        .values_list("to_agency_id", flat=True).first()
+    return handed_to
 
 
 def _user(actor: User | None) -> User | None:
     return actor if actor is not None and getattr(actor, "pk", None) else None
-
-
-def _require_reason(reason: str) -> None:
-    if not reason or not reason.strip():
-        raise InvalidInput(_("A reason is required."), code="reason")
-
-
-
-def attach_file(
-    dossier: Dossier, *, actor: User, upload: Any, component_id: int | None,
-    now: dt.datetime | None = None,
-) -> DossierFile:
-    """Add a checked file to a dossier component (online applicant, or digitization at the
-    counter). Files of a finished dossier never change."""
-    from motcua.dossiers.uploads import check_upload
-
-    now = now or timezone.now()
-    name, content_type, digest = check_upload(upload)
-    with transaction.atomic():
-        d = _locked(dossier)
-        if d.status in lifecycle.FINISHING:
-            raise DomainError(_("Files of a finished dossier cannot change."), code="finished")
-        component = None
-        if component_id is not None:
-            component = d.components.filter(pk=component_id).first()
-            if component is None:
-                raise InvalidInput(_("No such component in this dossier."), code="component")
-        stored = DossierFile(
-            dossier=d, component=component, original_name=name, content_type=content_type,
-            size=upload.size, sha256=digest, uploaded_by=_user(actor),
-        )
-        stored.file.save(name, upload, save=False)
-        try:
-            stored.save()
-        except Exception:
-            stored.file.delete(save=False)  # nothing half-written: no orphan file
-            raise
-        _event(d, "attach_file", d.status_enum, d.status, actor, now, file=name, sha256=digest,
-               component=component_id)
-    return stored

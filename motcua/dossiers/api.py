@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,8 +30,9 @@ from motcua.core.errors import (
 from motcua.core.formatting import iso_local
 from motcua.core.idempotency import run_once
 from motcua.core.ratelimit import public_lookup_refused
-from motcua.dossiers import actions, policy
-from motcua.dossiers.models import Dossier, DossierComponent, DossierFile
+from motcua.dossiers import actions, lifecycle, policy
+from motcua.dossiers.models import Dossier, DossierFile
+from motcua.dossiers.selectors import detail_queryset
 from motcua.dossiers.serializers import (
     ActionSerializer,
     CounterIntakeSerializer,
@@ -63,18 +64,6 @@ def _submission(data: dict[str, Any], channel: int) -> actions.Submission:
 def _detail(dossier: Dossier, request: Request) -> dict[str, Any]:
     """The detail of `dossier` as it is now (read again, with its relations)."""
     return detail_payload(detail_queryset().get(pk=dossier.pk), request.user)
-
-
-def detail_queryset(qs: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
-    """`qs` (all dossiers by default) with what the detail shows."""
-    return (Dossier.objects.all() if qs is None else qs).select_related(
-        "procedure", "procedure_version", "receiving_agency", "handling_agency",
-        "applicant_commune",
-    ).prefetch_related(
-        Prefetch("components", DossierComponent.objects.prefetch_related("files")),
-        "events", "pauses", "supplements", "apology_slips",
-        "handovers__from_agency", "handovers__to_agency",
-    )
 
 
 class DossierListCreate(generics.GenericAPIView):
@@ -120,8 +109,9 @@ class DossierListCreate(generics.GenericAPIView):
         body.is_valid(raise_exception=True)
 
         def create() -> tuple[int, dict]:
-            dossier = actions.submit(_submission(body.validated_data, 2), account=user)
-            return 201, detail_payload(dossier, user)
+            dossier, related = actions.submit_described(_submission(body.validated_data, 2),
+                                                        account=user)
+            return 201, detail_payload(dossier, user, related)
 
         return run_once(f"user:{user.pk}", request.headers.get("Idempotency-Key"),
                         request.data, create)
@@ -158,56 +148,32 @@ class DossierDetail(APIView):
         return Response(detail_payload(dossier, request.user))
 
 
-ACTION_NAMES = sorted(policy.ACTION_RULES.keys() - {"attach_file"})
-
-
 class DossierAction(APIView):
     @extend_schema(
         request=ActionSerializer, responses=DossierDetailSerializer,
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTION_NAMES)],
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH,
+                                     enum=lifecycle.API_ACTIONS)],
         summary="Move a dossier through its lifecycle",
     )
     def post(self, request: Request, code: str, action: str) -> Response:
-        if action not in ACTION_NAMES:
+        if action not in lifecycle.API_ACTIONS:
             raise NotFound(_("Unknown action."))
         user: User = request.user  # type: ignore[assignment]
         dossier = policy.get_visible(user, code)
         policy.require_action(user, dossier, action)
         body = ActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        run_action(dossier, action, user, body.validated_data)
+        actions.perform(dossier, action, user, **action_inputs(action, body.validated_data))
         return Response(_detail(dossier, request))
 
 
-def run_action(dossier: Dossier, action: str, user: User, data: dict[str, Any]) -> Dossier:
-    reason, note = data.get("reason", ""), data.get("note", "")
-    if action == "request_supplement":
-        return actions.request_supplement(dossier, actor=user, items=data.get("items", []),
-                                          reason=reason)
-    if action == "request_payment":
-        if "amount_vnd" not in data:
-            raise InvalidInput(_("amount_vnd is required."), code="amount")
-        return actions.request_payment(dossier, actor=user, amount_vnd=data["amount_vnd"],
-                                       reason=reason)
-    if action == "confirm_payment":
-        return actions.confirm_payment(dossier, actor=user, reference=data.get("reference", ""))
-    if action == "send_interagency":
-        target = Agency.objects.filter(code=data.get("to_agency_code", "")).first()
-        if target is None:
-            raise InvalidInput(_("Unknown agency code."), code="to_agency")
-        return actions.send_interagency(dossier, actor=user, to_agency=target, note=note,
-                                        step_due_at=data.get("step_due_at"))
-    if action == "apologize":
-        if "new_appointment" not in data:
-            raise InvalidInput(_("new_appointment is required."), code="new_appointment")
-        return actions.apologize(dossier, actor=user, reason=reason,
-                                 new_appointment=data["new_appointment"])
-    if action in {"refuse", "withdraw", "stop"}:
-        return getattr(actions, action)(dossier, actor=user, reason=reason)
-    if action in {"receive_supplement", "return_interagency", "mark_result_ready",
-                  "return_result"}:
-        return getattr(actions, action)(dossier, actor=user, note=note or reason)
-    return getattr(actions, action)(dossier, actor=user)
+def action_inputs(action: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The validated body's fields that the action takes (lifecycle.ACTIONS: its inputs)."""
+    data = dict(data)
+    if "to_agency_code" in data:
+        data["to_agency"] = data.pop("to_agency_code")
+    accepted = lifecycle.action(action).accepted
+    return {k: v for k, v in data.items() if k in accepted}
 
 
 class UploadSerializer(serializers.Serializer):
@@ -226,8 +192,8 @@ class DossierFiles(APIView):
         policy.require_action(user, dossier, "attach_file")
         body = UploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        actions.attach_file(dossier, actor=user, upload=body.validated_data["file"],
-                            component_id=body.validated_data.get("component_id"))
+        actions.perform(dossier, "attach_file", user, upload=body.validated_data["file"],
+                        component_id=body.validated_data.get("component_id"))
         return Response(_detail(dossier, request), status=201)
 
 

@@ -1,99 +1,151 @@
-"""The legal transitions between dossier statuses (DOMAIN.md §4), in one table.
+"""The dossier actions (DOMAIN.md §4), each described once, in one registry.
 
-Pure data: `actions.py` asks `check_transition` before every status change, so no other code
-path can move a dossier to a status the law does not allow from where it is.
+An `Action` holds everything about one action: the statuses it may start from and where it
+leads (or that it leaves the status as it is), who may take it, the input it takes, the slip it
+issues, the notice it sends the applicant, its label, and whether a process step drives it.
+The lifecycle (`check_transition`), the policy (`policy.allowed_actions`), the API and the web
+pages all read it; `actions.perform` dispatches through it. Pure data: no database access.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import DomainError
 from motcua.dossiers.models import Status
+from motcua.org.models import HEADS, Role
 
 S = Status
 
-# action name -> (statuses it may start from, status it leads to)
-TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
-    "accept": (frozenset({S.SUBMITTED}), S.RECEIVED),
-    "refuse": (frozenset({S.SUBMITTED}), S.REFUSED),
-    "request_supplement": (frozenset({S.SUBMITTED, S.RECEIVED, S.PROCESSING}), S.SUPPLEMENT),
-    # the target depends on where the supplement was asked: back to 1 before receipt, else 4
-    "receive_supplement": (frozenset({S.SUPPLEMENT}), S.PROCESSING),
-    "start_processing": (frozenset({S.RECEIVED}), S.PROCESSING),
-    "request_payment": (frozenset({S.RECEIVED, S.PROCESSING}), S.PAYING),
-    "confirm_payment": (frozenset({S.PAYING}), S.PROCESSING),
-    "send_interagency": (frozenset({S.RECEIVED, S.PROCESSING}), S.INTEROPERATING),
-    "return_interagency": (frozenset({S.INTEROPERATING}), S.PROCESSING),
-    "mark_result_ready": (frozenset({S.PROCESSING, S.INTEROPERATING}), S.RESULT_READY),
-    "return_result": (frozenset({S.RESULT_READY}), S.RETURNED),
-    "withdraw": (
-        frozenset({S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.PAYING,
-                   S.INTEROPERATING}),
-        S.WITHDRAWN,
-    ),
-    "stop": (
-        frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.PAYING, S.INTEROPERATING}),
-        S.STOPPED,
-    ),
-}
-
-ACTION_LABELS = {
-    "accept": gettext_lazy("receive the dossier"),
-    "refuse": gettext_lazy("refuse the dossier"),
-    "request_supplement": gettext_lazy("request a supplement"),
-    "receive_supplement": gettext_lazy("receive the supplement"),
-    "start_processing": gettext_lazy("start processing"),
-    "request_payment": gettext_lazy("request the financial obligation"),
-    "confirm_payment": gettext_lazy("confirm the payment"),
-    "send_interagency": gettext_lazy("hand over to another agency"),
-    "return_interagency": gettext_lazy("take back from the other agency"),
-    "mark_result_ready": gettext_lazy("mark the result ready"),
-    "return_result": gettext_lazy("return the result"),
-    "withdraw": gettext_lazy("withdraw the dossier"),
-    "stop": gettext_lazy("stop processing"),
-    "apologize": gettext_lazy("issue an apology with a new appointment"),
-    "attach_file": gettext_lazy("attach a file"),
-}
-
-
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
-
-
-# Actions that leave the status as it is but must still happen in a legal state.
-IN_PLACE: dict[str, frozenset[Status]] = {
-    "apologize": frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.PAYING, S.INTEROPERATING}),
-}
+# Which side of the dossier a rule speaks of: its receiving agency, its handling agency, an
+# agency it is handed over to (an open handover), or its applicant (the owner of the account).
+RECEIVING, HANDLING, HANDED_TO, APPLICANT = "receiving", "handling", "handed_to", "applicant"
+ONE_STOP = (Role.ONE_STOP_OFFICER,)
+PROCESSORS = (Role.SPECIALIST, Role.HEAD, Role.LEADER)
+Rule = tuple[str, tuple[str, ...]]  # (side, roles there); APPLICANT takes no roles
 
 # The index's end time: the first time the dossier reached one of these (DOMAIN.md §4).
 FINISHING = frozenset({S.RESULT_READY, S.RETURNED, S.STOPPED, S.REFUSED, S.WITHDRAWN})
+RUNNING = frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.PAYING, S.INTEROPERATING})
+# Statuses in which the applicant may change the dossier's files.
+APPLICANT_EDITABLE = frozenset({S.SUBMITTED, S.SUPPLEMENT})
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    required: bool = False
+    also: str = ""  # another name the API accepts for it (a "reason" given for a "note")
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: Promise
+    sources: frozenset[Status]
+    target: Status | None  # None: the status stays as it is
+    who: tuple[Rule, ...]
+    inputs: tuple[Input, ...] = ()
+    slip: str = ""  # the form it issues (dossiers.slips.FORMS)
+    notice: str = ""  # the applicant notice it sends (notifications), if any
+    step_driven: bool = False  # done through the process steps when the dossier has a process
+    api: bool = True  # offered at POST /api/v1/dossiers/<code>/<name>
+    accepted: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = {i.name for i in self.inputs} | {i.also for i in self.inputs if i.also}
+        object.__setattr__(self, "accepted", frozenset(names))
+
+    def leads_to(self, status: Status) -> Status:
+        return status if self.target is None else self.target
+
+
+REASON = Input("reason", required=True)
+NOTE = Input("note", also="reason")
+
+ACTIONS: dict[str, Action] = {a.name: a for a in (
+    Action("accept", gettext_lazy("receive the dossier"), frozenset({S.SUBMITTED}), S.RECEIVED,
+           ((RECEIVING, ONE_STOP),), slip="01", notice="received"),
+    Action("refuse", gettext_lazy("refuse the dossier"), frozenset({S.SUBMITTED}), S.REFUSED,
+           ((RECEIVING, ONE_STOP),), (REASON,), slip="03", notice="refused"),
+    Action("request_supplement", gettext_lazy("request a supplement"),
+           frozenset({S.SUBMITTED, S.RECEIVED, S.PROCESSING}), S.SUPPLEMENT,
+           ((RECEIVING, ONE_STOP), (HANDLING, PROCESSORS)),
+           (Input("items", required=True), Input("reason")), slip="02", notice="supplement"),
+    # back to 1 when the supplement was asked before receipt (actions.receive_supplement)
+    Action("receive_supplement", gettext_lazy("receive the supplement"),
+           frozenset({S.SUPPLEMENT}), S.PROCESSING, ((RECEIVING, ONE_STOP), (APPLICANT, ())),
+           (NOTE,)),
+    Action("start_processing", gettext_lazy("start processing"), frozenset({S.RECEIVED}),
+           S.PROCESSING, ((HANDLING, PROCESSORS),), step_driven=True),
+    Action("request_payment", gettext_lazy("request the financial obligation"),
+           frozenset({S.RECEIVED, S.PROCESSING}), S.PAYING, ((HANDLING, PROCESSORS),),
+           (Input("amount_vnd", required=True), Input("reason")), step_driven=True),
+    Action("confirm_payment", gettext_lazy("confirm the payment"), frozenset({S.PAYING}),
+           S.PROCESSING, ((RECEIVING, ONE_STOP), (HANDLING, PROCESSORS)),
+           (Input("reference"),)),
+    Action("send_interagency", gettext_lazy("hand over to another agency"),
+           frozenset({S.RECEIVED, S.PROCESSING}), S.INTEROPERATING, ((HANDLING, PROCESSORS),),
+           (Input("to_agency", required=True), Input("note"), Input("step_due_at")),
+           step_driven=True),
+    Action("return_interagency", gettext_lazy("take back from the other agency"),
+           frozenset({S.INTEROPERATING}), S.PROCESSING,
+           ((HANDED_TO, PROCESSORS), (HANDLING, PROCESSORS)), (NOTE,), step_driven=True),
+    Action("mark_result_ready", gettext_lazy("mark the result ready"),
+           frozenset({S.PROCESSING, S.INTEROPERATING}), S.RESULT_READY,
+           ((HANDLING, PROCESSORS),), (NOTE,), notice="result_ready", step_driven=True),
+    Action("return_result", gettext_lazy("return the result"), frozenset({S.RESULT_READY}),
+           S.RETURNED, ((RECEIVING, ONE_STOP),), (NOTE,)),
+    Action("withdraw", gettext_lazy("withdraw the dossier"), frozenset({S.SUBMITTED}) | RUNNING,
+           S.WITHDRAWN, ((APPLICANT, ()), (RECEIVING, ONE_STOP)), (REASON,)),
+    Action("stop", gettext_lazy("stop processing"), RUNNING, S.STOPPED, ((HANDLING, tuple(HEADS)),),
+           (REASON,), slip="stop", step_driven=True),
+    Action("apologize", gettext_lazy("issue an apology with a new appointment"), RUNNING, None,
+           ((HANDLING, PROCESSORS), (RECEIVING, ONE_STOP)),
+           (REASON, Input("new_appointment", required=True)), slip="04", notice="apology"),
+    Action("attach_file", gettext_lazy("attach a file"),
+           frozenset(Status) - FINISHING, None,
+           ((APPLICANT, ()), (RECEIVING, ONE_STOP), (HANDLING, PROCESSORS)),
+           (Input("upload", required=True), Input("component_id")), api=False),
+)}
+API_ACTIONS = sorted(name for name, a in ACTIONS.items() if a.api)
 
 
 class IllegalTransition(DomainError):
     code = "illegal_transition"
 
 
+def action(name: str) -> Action:
+    try:
+        return ACTIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown action {name!r}") from None
+
+
+def action_label(name: str) -> str:
+    return str(ACTIONS[name].label) if name in ACTIONS else name
+
+
 def allowed_actions(status: Status) -> list[str]:
-    moves = [name for name, (sources, _target) in TRANSITIONS.items() if status in sources]
-    return moves + [name for name, sources in IN_PLACE.items() if status in sources]
+    """The actions the lifecycle allows from `status`: moves first, then those in place."""
+    moves = [n for n, a in ACTIONS.items() if a.target is not None and status in a.sources]
+    return moves + [n for n, a in ACTIONS.items()
+                    if a.target is None and a.api and status in a.sources]
 
 
-def check_transition(action: str, status: Status) -> Status:
-    """The status `action` leads to from `status`, or IllegalTransition."""
-    if action in IN_PLACE:
-        sources, target = IN_PLACE[action], status
-    elif action in TRANSITIONS:
-        sources, target = TRANSITIONS[action]
-    else:
-        raise ValueError(f"unknown action {action!r}")
-    if status not in sources:
+def check_transition(name: str, status: Status) -> Status:
+    """The status action `name` leads to from `status`, or IllegalTransition."""
+    spec = action(name)
+    if status not in spec.sources:
         raise IllegalTransition(
             _("“%(action)s” is not allowed for a dossier in status “%(status)s”.")
-            % {"action": action_label(action), "status": status.label},
-            action=action,
+            % {"action": action_label(name), "status": status.label},
+            action=name,
             current_status=int(status),
             allowed=allowed_actions(status),
         )
-    return target
+    return spec.leads_to(status)

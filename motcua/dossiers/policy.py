@@ -3,8 +3,9 @@
 - Staff see dossiers received by, routed to, or handed over to an agency where they hold an
   active role, or with a process step (open or past) at such an agency; auditors and
   administrators of a province-level agency see the whole province.
-- A dossier that follows an internal process moves through its steps (processing app): the
-  dossier-level processing actions (STEP_DRIVEN) are refused for it.
+- A dossier that follows an internal process moves through its steps (processing app): its
+  step-driven actions (`lifecycle.Action.step_driven`) are refused on the dossier.
+- Who may take an action is in its registry entry (`lifecycle.ACTIONS`, `who`).
 - An applicant sees only dossiers of their own account; an integrating system only those it
   submitted.
 Every refusal is written to the audit log.
@@ -14,68 +15,59 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.core.audit import record
-from motcua.core.compiled import Compiled
 from motcua.core.errors import DomainError, NotAllowed, NotFound
+from motcua.dossiers import lifecycle
 from motcua.dossiers.lifecycle import action_label
-from motcua.dossiers.models import Dossier, Handover, Status
-from motcua.org.models import AdministrativeUnit, Role, StaffRole, User
+from motcua.dossiers.models import Dossier, Handover
+from motcua.org.models import AdministrativeUnit, Role, User
+from motcua.org.selectors import has_role, held_roles
 
 log = logging.getLogger(__name__)
 
-RECEIVING, HANDLING, HANDED_TO, APPLICANT = "receiving", "handling", "handed_to", "applicant"
-PROCESSORS = (Role.SPECIALIST, Role.HEAD, Role.LEADER)
-
-# action -> who may do it: (which side of the dossier, roles there); APPLICANT = the owner.
-ACTION_RULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "accept": ((RECEIVING, (Role.ONE_STOP_OFFICER,)),),
-    "refuse": ((RECEIVING, (Role.ONE_STOP_OFFICER,)),),
-    "request_supplement": ((RECEIVING, (Role.ONE_STOP_OFFICER,)), (HANDLING, PROCESSORS)),
-    "receive_supplement": ((RECEIVING, (Role.ONE_STOP_OFFICER,)), (APPLICANT, ())),
-    "start_processing": ((HANDLING, PROCESSORS),),
-    "request_payment": ((HANDLING, PROCESSORS),),
-    "confirm_payment": ((RECEIVING, (Role.ONE_STOP_OFFICER,)), (HANDLING, PROCESSORS)),
-    "send_interagency": ((HANDLING, PROCESSORS),),
-    "return_interagency": ((HANDED_TO, PROCESSORS), (HANDLING, PROCESSORS)),
-    "mark_result_ready": ((HANDLING, PROCESSORS),),
-    "return_result": ((RECEIVING, (Role.ONE_STOP_OFFICER,)),),
-    "withdraw": ((APPLICANT, ()), (RECEIVING, (Role.ONE_STOP_OFFICER,))),
-    "stop": ((HANDLING, (Role.HEAD, Role.LEADER)),),
-    "apologize": ((HANDLING, PROCESSORS), (RECEIVING, (Role.ONE_STOP_OFFICER,))),
-    "attach_file": ((APPLICANT, ()), (RECEIVING, (Role.ONE_STOP_OFFICER,)), (HANDLING, PROCESSORS)),
-}
-# Done through the steps of the dossier's process when it has one (processing.engine).
-STEP_DRIVEN = frozenset({
-    "start_processing", "send_interagency", "return_interagency", "mark_result_ready", "stop",
-    "request_payment",
-})
 PROVINCE_WIDE_READERS = (Role.AUDITOR, Role.ADMIN)
-APPLICANT_EDITABLE = (Status.SUBMITTED, Status.SUPPLEMENT)
 
 
-HELD_ROLES = Compiled(  # every dossier request of a staff member: compiled once
-    lambda user_id: StaffRole.objects.active().filter(user_id=user_id).values_list(
-        "agency_id", "role", "agency__unit_id", "agency__unit__level"), stand_in=-770_077)
+@dataclass(frozen=True)
+class Involvement:
+    """How a higher app involves more agencies in a dossier than the three it names (the
+    processing app: the agencies of its process steps). Registered in that app's
+    `AppConfig.ready` with `involve`; the policy reads them without importing the app."""
+
+    # a condition on Dossier: one of these agencies is involved
+    condition: Callable[[list[int]], Q]
+    # whether one of these agencies is involved in the dossier with this id
+    involves: Callable[[int, list[int]], bool]
 
 
-def _held(user: User) -> list[tuple[int, str, int, str]]:
-    """The staff member's active roles: (agency, role, its unit, the unit's level). Read on
-    every check, never kept: a role changed by an administrator counts at once."""
-    return HELD_ROLES.rows(user.pk, router.db_for_read(StaffRole))  # type: ignore[return-value]
+_involvements: list[Involvement] = []
+_step_drivers: list[Callable[[int], bool]] = []
+
+
+def involve(involvement: Involvement) -> None:
+    if involvement not in _involvements:
+        _involvements.append(involvement)
+
+
+def drive_steps(follows_process: Callable[[int], bool]) -> None:
+    """Register how to tell that a dossier (by id) runs through process steps: then its
+    step-driven actions are done through the steps, not on the dossier."""
+    if follows_process not in _step_drivers:
+        _step_drivers.append(follows_process)
 
 
 def _reach(user: User) -> tuple[list[int], list[int]]:
     """A staff member's agencies (active roles) and the provinces they read whole."""
-    held = _held(user)
-    agency_ids = [agency_id for agency_id, _r, _u, _l in held]
-    provinces = [unit_id for _a, role, unit_id, level in held
-                 if role in PROVINCE_WIDE_READERS and level == "province"]
+    held = held_roles(user)
+    agency_ids = [r.agency_id for r in held]
+    provinces = [r.unit_id for r in held
+                 if r.role in PROVINCE_WIDE_READERS and r.unit_level == "province"]
     return agency_ids, provinces
 
 
@@ -88,14 +80,13 @@ def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
     if user.kind != User.Kind.STAFF:
         return qs.filter(account=user)
     agency_ids, provinces = _reach(user)
-    from motcua.processing.models import StepInstance
-
     condition = (
         Q(receiving_agency_id__in=agency_ids)
         | Q(handling_agency_id__in=agency_ids)
         | Q(Exists(Handover.objects.filter(dossier=OuterRef("pk"), to_agency_id__in=agency_ids)))
-        | Q(Exists(StepInstance.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)))
     )
+    for involvement in _involvements:
+        condition |= involvement.condition(agency_ids)
     if provinces:
         communes = AdministrativeUnit.objects.filter(parent_id__in=provinces).values("id")
         condition |= Q(receiving_agency__unit_id__in=provinces)
@@ -120,11 +111,8 @@ def can_read(user: User | AnonymousUser, dossier: Dossier) -> bool:
             return True
     if not agency_ids:
         return False
-    from motcua.processing.models import StepInstance
-
     return (Handover.objects.filter(dossier_id=dossier.pk, to_agency_id__in=agency_ids).exists()
-            or StepInstance.objects.filter(dossier_id=dossier.pk,
-                                           agency_id__in=agency_ids).exists())
+            or any(i.involves(dossier.pk, agency_ids) for i in _involvements))
 
 
 def get_visible(user: User | AnonymousUser, code: str,
@@ -142,57 +130,35 @@ def get_visible(user: User | AnonymousUser, code: str,
 
 
 def follows_process(dossier: Dossier) -> bool:
-    """Whether the dossier runs through an internal process (remembered on the instance)."""
-    cached = getattr(dossier, "_follows_process", None)
-    if cached is None:
-        from motcua.processing.models import ProcessRun
-
-        cached = ProcessRun.objects.filter(dossier_id=dossier.pk).exists()
-        dossier._follows_process = cached  # type: ignore[attr-defined]
-    return cached
+    """Whether the dossier runs through an internal process (its steps drive it)."""
+    return any(driver(dossier.pk) for driver in _step_drivers)
 
 
 def can_act(user: User, dossier: Dossier, action: str) -> bool:
     return action in allowed_actions(user, dossier, [action])
 
 
-def allowed_actions(user: User, dossier: Dossier, actions: Iterable[str]) -> list[str]:
+def allowed_actions(user: User | AnonymousUser, dossier: Dossier, actions: Iterable[str],
+                    *, open_handovers: list[int] | None = None) -> list[str]:
     """Those of `actions` that `user` may take on `dossier` (in their order), reading the
-    user's roles at the dossier's agencies once."""
-    actions = list(actions)
-    if any(a in STEP_DRIVEN for a in actions) and follows_process(dossier):
-        actions = [a for a in actions if a not in STEP_DRIVEN]
-    sides = {side for a in actions for side, _roles in ACTION_RULES.get(a, ())} - {APPLICANT}
-    roles: dict[str, set[str]] = {side: set() for side in sides}
-    if user.kind == User.Kind.STAFF and sides:
-        held = _held(user)
-        for side in sides:
-            ids = _agencies_on_side(dossier, side)
-            roles[side] = {role for agency_id, role, _u, _l in held if agency_id in ids}
-    return [a for a in actions if _allowed(user, dossier, a, roles)]
-
-
-def _allowed(user: User, dossier: Dossier, action: str, roles: dict[str, set[str]]) -> bool:
-    for side, needed in ACTION_RULES.get(action, ()):
-        if side == APPLICANT:
-            # applicants change files only while the dossier waits for them
-            waiting = action != "attach_file" or dossier.status in APPLICANT_EDITABLE
-            if user.kind != User.Kind.STAFF and dossier.account_id == user.pk and waiting:
-                return True
-        elif roles.get(side, set()) & set(needed):
-            return True
-    return False
+    user's roles once. `open_handovers`: the agencies the dossier is handed over to, when the
+    caller has read them already."""
+    specs = [lifecycle.action(a) for a in actions]
+    if any(a.step_driven for a in specs) and follows_process(dossier):
+        specs = [a for a in specs if not a.step_driven]
+    return _permitted(user, dossier, specs, open_handovers)
 
 
 def require_action(user: User, dossier: Dossier, action: str) -> None:
-    if action in STEP_DRIVEN and follows_process(dossier):
+    spec = lifecycle.action(action)
+    if spec.step_driven and follows_process(dossier):
         raise DomainError(
             _("This dossier follows an internal process: “%(action)s” is done through its "
               "steps (see /api/v1/dossiers/%(code)s/steps).")
             % {"action": action, "code": dossier.code},
             code="use_process_steps",
         )
-    if not can_act(user, dossier, action):
+    if not _permitted(user, dossier, [spec], None):
         _refused(user, action, dossier.code)
         raise NotAllowed(
             _("You may not %(action)s on this dossier.") % {"action": action_label(action)},
@@ -200,22 +166,51 @@ def require_action(user: User, dossier: Dossier, action: str) -> None:
         )
 
 
+def _permitted(user: User | AnonymousUser, dossier: Dossier, specs: list[lifecycle.Action],
+               open_handovers: list[int] | None) -> list[str]:
+    sides = {side for a in specs for side, _roles in a.who} - {lifecycle.APPLICANT}
+    roles: dict[str, set[str]] = {}
+    if user.is_authenticated and user.kind == User.Kind.STAFF and sides:
+        held = held_roles(user)
+        for side in sides:
+            ids = _agencies_on_side(dossier, side, open_handovers)
+            roles[side] = {r.role for r in held if r.agency_id in ids}
+    return [a.name for a in specs if _allowed(user, dossier, a, roles)]
+
+
+def _allowed(user: User | AnonymousUser, dossier: Dossier, action: lifecycle.Action,
+             roles: dict[str, set[str]]) -> bool:
+    for side, needed in action.who:
+        if side == lifecycle.APPLICANT:
+            # applicants change files only while the dossier waits for them
+            waiting = (action.name != "attach_file"
+                       or dossier.status in lifecycle.APPLICANT_EDITABLE)
+            if (user.is_authenticated and user.kind != User.Kind.STAFF
+                    and dossier.account_id == user.pk and waiting):
+                return True
+        elif roles.get(side, set()) & set(needed):
+            return True
+    return False
+
+
 def can_intake(user: User, agency_id: int) -> bool:
-    return StaffRole.objects.active().filter(
-        user=user, agency_id=agency_id, role=Role.ONE_STOP_OFFICER
-    ).exists()
+    return has_role(user, agency_id, lifecycle.ONE_STOP)
 
 
-def _agencies_on_side(dossier: Dossier, side: str) -> list[int]:
-    if side == RECEIVING:
-        return [dossier.receiving_agency_id]
-    if side == HANDLING:
-        return [dossier.handling_agency_id]
-    if "handovers" in getattr(dossier, "_prefetched_objects_cache", {}):  # the detail has them
-        return [h.to_agency_id for h in dossier.handovers.all() if h.returned_at is None]
+def open_handover_agencies(dossier: Dossier) -> list[int]:
+    """The agencies the dossier is handed over to now (open handovers)."""
     return list(
         dossier.handovers.filter(returned_at__isnull=True).values_list("to_agency_id", flat=True)
     )
+
+
+def _agencies_on_side(dossier: Dossier, side: str,
+                      open_handovers: list[int] | None = None) -> list[int]:
+    if side == lifecycle.RECEIVING:
+        return [dossier.receiving_agency_id]
+    if side == lifecycle.HANDLING:
+        return [dossier.handling_agency_id]
+    return open_handover_agencies(dossier) if open_handovers is None else open_handovers
 
 
 def _refused(user: User | AnonymousUser, action: str, code: str) -> None:

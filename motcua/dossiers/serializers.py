@@ -10,8 +10,9 @@ from rest_framework import serializers
 
 from motcua.core.formatting import iso_local
 from motcua.core.text import mask_name
-from motcua.dossiers import lifecycle
+from motcua.dossiers import lifecycle, policy
 from motcua.dossiers.models import ApplicantKind, Dossier, Status
+from motcua.dossiers.selectors import DetailRelations
 from motcua.workcalendar.rules import timeliness
 from motcua.workcalendar.service import get_calendar
 
@@ -218,9 +219,7 @@ class DossierDetailSerializer(DossierListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, d: Dossier) -> list[str]:
-        from motcua.dossiers.policy import allowed_actions
-
-        return allowed_actions(self.context["request"].user, d,
+        return policy.allowed_actions(self.context["request"].user, d,
                                lifecycle.allowed_actions(d.status_enum))
 
 
@@ -235,11 +234,11 @@ def _agency_ref(agency: Any) -> dict[str, str] | None:
     return {"code": agency.code, "name": agency.name} if agency is not None else None
 
 
-def detail_payload(d: Dossier, user: Any) -> dict[str, Any]:
-    """What DossierDetailSerializer renders for `d` (its relations read with it, see
-    dossiers.api.detail_queryset) as seen by `user`."""
-    from motcua.dossiers.policy import allowed_actions
-
+def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
+                   ) -> dict[str, Any]:
+    """What DossierDetailSerializer renders for `d` as seen by `user`: its relations from
+    `related`, else read with it (selectors.detail_queryset)."""
+    related = related or DetailRelations.of(d)
     commune = d.applicant_commune
     return {
         "code": d.code, "procedure_code": d.procedure.code,
@@ -265,31 +264,33 @@ def detail_payload(d: Dossier, user: Any) -> dict[str, Any]:
             "is_paper": c.is_paper,
             "files": [{"id": f.pk, "name": f.original_name, "content_type": f.content_type,
                        "size": f.size, "sha256": f.sha256, "uploaded_at": iso_local(f.uploaded_at)}
-                      for f in c.files.all()],
-        } for c in d.components.all()],
+                      for f in files],
+        } for c, files in related.components],
         "events": [{
             "at": iso_local(e.at), "action": e.action, "actor_name": e.actor_name,
             "from_status": e.from_status, "to_status": e.to_status, "reason": e.reason,
             "data": {str(k): v for k, v in e.data.items()},
-        } for e in d.events.all()],
+        } for e in related.events],
         "pauses": [{"reason": p.reason, "started_at": iso_local(p.started_at),
-                    "ended_at": iso_local(p.ended_at)} for p in d.pauses.all()],
+                    "ended_at": iso_local(p.ended_at)} for p in related.pauses],
         "supplements": [{
             "requested_at": iso_local(s.requested_at),
             "items": [{str(k): v for k, v in item.items()} for item in s.items],
             "reason": s.reason, "before_receipt": s.before_receipt,
             "fulfilled_at": iso_local(s.fulfilled_at),
-        } for s in d.supplements.all()],
+        } for s in related.supplements],
         "apology_slips": [{"issued_at": iso_local(a.issued_at), "reason": a.reason,
                            "old_due_at": iso_local(a.old_due_at),
                            "new_due_at": iso_local(a.new_due_at)}
-                          for a in d.apology_slips.all()],
+                          for a in related.apologies],
         "handovers": [{
             "from_agency": _agency_ref(h.from_agency), "to_agency": _agency_ref(h.to_agency),
             "sent_at": iso_local(h.sent_at), "step_due_at": iso_local(h.step_due_at),
             "returned_at": iso_local(h.returned_at), "note": h.note,
-        } for h in d.handovers.all()],
-        "allowed_actions": allowed_actions(user, d, lifecycle.allowed_actions(d.status_enum)),
+        } for h in related.handovers],
+        "allowed_actions": policy.allowed_actions(
+            user, d, lifecycle.allowed_actions(d.status_enum),
+            open_handovers=related.open_handover_agencies()),
     }
 
 

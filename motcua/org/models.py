@@ -172,6 +172,10 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
+# Who leads an agency: assigns its work, acts on any of its steps, is warned of its late ones.
+HEADS = frozenset({Role.HEAD.value, Role.LEADER.value})
+
+
 class StaffRoleQuerySet(models.QuerySet["StaffRole"]):
     def active(self) -> StaffRoleQuerySet:
         return self.filter(is_active=True, agency__is_active=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db import router
 from django.db.models import Q, QuerySet
 
+from motcua.core.compiled import Compiled
 from motcua.core.text import fold
 from motcua.org.models import AdministrativeUnit, Agency, StaffRole, User
 
@@ -90,3 +92,28 @@ def search_agencies(*, unit: str | None = None, province: str | None = None,
         folded = fold(q)
         agencies = agencies.filter(Q(name_folded__contains=folded) | Q(code=q.strip()))
     return agencies
+
+
+class HeldRole(NamedTuple):
+    agency_id: int
+    role: str
+    unit_id: int  # the agency's administrative unit
+    unit_level: str
+
+
+_HELD_ROLES = Compiled(  # read on every staff request: compiled once per process
+    lambda user_id: StaffRole.objects.active().filter(user_id=user_id).values_list(
+        "agency_id", "role", "agency__unit_id", "agency__unit__level"), stand_in=-770_077)
+
+
+def held_roles(user: User | Any) -> list[HeldRole]:
+    """The staff member's active roles, the one way every check reads them. Read on every
+    call, never kept: a role an administrator changes counts at once."""
+    if not _is_live_user(user) or getattr(user, "kind", None) != User.Kind.STAFF:
+        return []
+    return [HeldRole(*row) for row in _HELD_ROLES.rows(user.pk, router.db_for_read(StaffRole))]
+
+
+def roles_at(user: User | Any, agency_id: int) -> frozenset[str]:
+    """The user's active roles in one agency."""
+    return frozenset(r.role for r in held_roles(user) if r.agency_id == agency_id)

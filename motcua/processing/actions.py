@@ -1,154 +1,442 @@
-"""Publishing process definitions: validated, versioned, audited.
+"""Step actions: a received dossier goes through the steps of its process version.
 
-The step actions on running dossiers live in `engine.py`.
+Every state change here is one transaction that locks the dossier row once
+(`dossiers.actions.lock`), then the step row, writes timeline events, and changes the dossier
+only through `dossiers.actions.perform_locked` on that same locked row. The dossiers app tells
+this one about its own changes through domain events (subscribed in `apps.py`): a received
+dossier starts its run, a waiting one makes its steps wait, a closed one ends its run.
+
+Effects of the step actions (see `definition.py`):
+  forward, return, handover  finish the step, start the target step. The first move out of
+                             "received" starts processing (2→4). Moving to a step of an agency
+                             other than the dossier's handling or receiving agency hands the
+                             dossier over (→0, a Handover row, due = the new step's due time);
+                             moving back returns it (0→4).
+  request_supplement         the dossier waits for the applicant (→5); the step stays open,
+                             waiting; it resumes when the supplement is received, its due time
+                             shifted by the paused working time (or restarted, by the
+                             procedure's mode), like the dossier's.
+  request_payment            offered wherever request_supplement is: a financial obligation
+                             (→6); the step waits until the payment is confirmed.
+  refuse                     processing stops (→8) with the reason; the run ends.
+  approve, sign              the result is ready (→9); the target step (returning the result)
+                             starts.
+  finish                     the result is returned (→10); the run ends.
+
+Who may act: the assignee while they hold the step's role in the step's agency, or a head or
+leader of that agency. Roles are read at action time. Every refused attempt is audited.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Mapping
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import Procedure
 from motcua.core.audit import record
-from motcua.core.errors import InvalidInput
-from motcua.org.models import Agency, User
+from motcua.core.errors import DomainError, InvalidInput, NotAllowed
+from motcua.core.formatting import iso_local
+from motcua.dossiers import actions as dactions
+from motcua.dossiers import routing
+from motcua.dossiers.events import DossierClosed, DossierReceived, DossierResumed, DossierWaiting
+from motcua.dossiers.models import Dossier, Status
+from motcua.org.models import Agency, Role, User
+from motcua.org.selectors import roles_at
 from motcua.processing import definition as defn
-from motcua.processing.models import Process, Source
+from motcua.processing.models import Process, ProcessRun, StepAgency, StepInstance
+from motcua.processing.permissions import (
+    STEP_ACTIONS,
+    may_act,
+    may_assign,
+    may_claim,
+    offered_actions,
+)
 from motcua.workcalendar.rules import TZ
+from motcua.workcalendar.service import get_calendar
+
+log = logging.getLogger(__name__)
+
+PAUSING = ("request_supplement", "request_payment")
 
 
-class InvalidProcess(InvalidInput):
-    """The definition cannot be published; `problems` lists every reason."""
-
-    code = "invalid_process"
-
-    def __init__(self, procedure: str, problems: list[str]) -> None:
-        super().__init__(
-            _("The process of %(procedure)s cannot be published:\n- %(problems)s")
-            % {"procedure": procedure, "problems": "\n- ".join(problems)},
-            problems=problems,
-        )
-        self.problems = problems
+@dataclass(frozen=True)
+class Outcome:
+    dossier: Dossier
+    step: StepInstance  # the step acted on
+    next_step: StepInstance | None = None
 
 
-def canonical(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The definition as stored: JSON values only, without the publishing date."""
-    data = {k: v for k, v in raw.items() if k != "effective_from"}
-    return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+def ASSIGN_REFUSED() -> str:  # noqa: N802  (a message, translated when raised)
+    return _("Only a head or leader of the step's agency may assign it.")
 
 
-def check(procedure: Procedure, raw: Any, *, effective_from: dt.date) -> defn.ProcessDef:
-    """The parsed definition, or InvalidProcess listing every problem: the definition's own
-    (definition.parse, with the statutory duration in force on `effective_from` as the budget)
-    and those only the database knows (the procedure, agencies named by code)."""
-    label = procedure.code or str(procedure.pk)
-    if not isinstance(raw, Mapping):
-        raise InvalidProcess(label, [_("the definition must be a mapping")])
-    problems: list[str] = []
-    if str(raw.get("procedure") or "").strip() != (procedure.code or ""):
-        problems.append(
-            _("procedure: the definition is for %(got)r, not %(want)s")
-            % {"got": raw.get("procedure"), "want": procedure.code}
-        )
-    version = procedure.version_on(effective_from)
-    budget = None
-    if version is None:
-        problems.append(_("the procedure has no version in force on %(day)s")
-                        % {"day": effective_from.isoformat()})
-    else:
-        try:
-            budget = defn.budget_hours(version.duration_value, version.duration_unit)
-        except ValueError as exc:
-            problems.append(str(exc))
-    parsed = None
-    try:
-        parsed = defn.parse(raw, budget_hours=budget)
-    except defn.DefinitionError as exc:
-        problems += exc.problems
-    for step in raw.get("steps") or []:
-        agency = step.get("agency") if isinstance(step, Mapping) else None
-        if isinstance(agency, str) and agency.startswith("code:") and len(agency) > 5:
-            try:
-                found = Agency.objects.by_code(agency[5:])
-            except Agency.DoesNotExist:
-                problems.append(_("step %(key)s: no agency has the code %(code)s")
-                                % {"key": step.get("key"), "code": agency[5:]})
-                continue
-            if not found.is_active:
-                problems.append(_("step %(key)s: the agency %(code)s is not active")
-                                % {"key": step.get("key"), "code": agency[5:]})
-    if problems or parsed is None:
-        raise InvalidProcess(label, problems)
-    return parsed
+class _Refused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
-def publish_process(
-    procedure: Procedure, raw: Mapping[str, Any], *, source: str = Source.YAML,
-    effective_from: dt.date | None = None, actor: User | None = None,
-    now: dt.datetime | None = None,
-) -> Process:
-    """Publish a process definition for `procedure`.
+# --- which process ------------------------------------------------------------------------
 
-    Refused (InvalidProcess, listing every problem) when the definition is invalid or its
-    allotments do not fit in the statutory duration. Idempotent: when the definition equals the
-    latest version's, that version is returned unchanged. Otherwise a new version is created,
-    in force from `effective_from` (the definition's own `effective_from`, else today), and the
-    previous one is closed that day; dossiers already running keep their version.
-    """
+
+def process_for(dossier: Dossier, day: dt.date) -> Process | None:
+    """The process in force on `day` for the dossier: the variant for its handling agency's
+    kind, else the default one."""
+    kind = dossier.handling_agency.kind
+    candidates = list(
+        Process.objects.in_force_on(day)
+        .filter(procedure_id=dossier.procedure_id, agency_kind__in=[kind, ""])
+        .order_by("-effective_from", "-number")
+    )
+    for wanted in (kind, ""):
+        for process in candidates:
+            if process.agency_kind == wanted:
+                return process
+    return None
+
+
+# --- subscribers to the dossier's events (apps.py) ---------------------------------------
+
+
+def follows_process(dossier_id: int) -> bool:
+    """Whether the dossier runs through an internal process (the policy asks, apps.py)."""
+    return ProcessRun.objects.filter(dossier_id=dossier_id).exists()
+
+
+def start_run(event: DossierReceived) -> None:
+    """The dossier was received (1→2): start its process, if its procedure has one."""
+    d, now = event.dossier, event.at
+    process = process_for(d, (d.received_at or now).astimezone(TZ).date())
+    if process is None or ProcessRun.objects.filter(dossier=d).exists():
+        return
+    run = ProcessRun.objects.create(dossier=d, process=process, started_at=now)
+    start = process.parsed.start
+    agency, fallback = _agency_for(d, start)
+    step = _start_step(run, d, start, agency, previous=None, now=now)
+    dactions.timeline_event(
+        d, "process_start", actor=event.actor, now=now, agency=agency,
+        process=process.number, process_variant=process.agency_kind or None,
+        step=step.key, step_name=step.name, role=step.role, to_agency=agency.code,
+        due_at=iso_local(step.due_at), agency_fallback=fallback or None,
+    )
+    if not _is_home(d, agency.pk):
+        dactions.perform_locked(d, "send_interagency", event.actor, now=now, to_agency=agency,
+                                step_due_at=step.due_at)
+
+
+def wait_steps(event: DossierWaiting) -> None:
+    """The dossier waits for the applicant or a payment: its open steps wait too."""
+    StepInstance.objects.filter(dossier=event.dossier, finished_at__isnull=True,
+                                waiting=False).update(waiting=True, waiting_since=event.at)
+
+
+def resume_steps(event: DossierResumed) -> None:
+    """The applicant answered (or paid): the waiting steps resume, their due times shifted by
+    the paused working time (PAUSE) or counted again in full (RESTART)."""
+    calendar, now = get_calendar(), event.at
+    waiting = (
+        StepInstance.objects.select_for_update()
+        .select_related("run__process")
+        .filter(dossier=event.dossier, finished_at__isnull=True, waiting=True)
+    )
+    for step in waiting:
+        if event.restart:
+            hours = step.run.process.parsed.step(step.key).hours
+            step.due_at = calendar.add_working_seconds(now, round(hours * 3600))
+        else:
+            step.due_at = calendar.shift_for_pause(step.due_at, step.waiting_since or now, now)
+        step.waiting, step.waiting_since = False, None
+        step.save(update_fields=["due_at", "waiting", "waiting_since"])
+
+
+def end_run(event: DossierClosed) -> None:
+    """The dossier reached a final status (returned, stopped, withdrawn): the run ends and any
+    step still open is closed with that action as its outcome."""
+    d, now = event.dossier, event.at
+    StepInstance.objects.filter(dossier=d, finished_at__isnull=True).update(
+        finished_at=now, outcome=event.action[:20], waiting=False
+    )
+    ProcessRun.objects.filter(dossier=d, finished_at__isnull=True).update(finished_at=now)
+
+
+# --- assignment ---------------------------------------------------------------------------
+
+
+def claim(step: StepInstance, *, user: User, now: dt.datetime | None = None) -> StepInstance:
+    """Take a step from the unit queue: a staff member holding its role in its agency."""
     now = now or timezone.now()
-    if source not in Source.values:
-        raise InvalidInput(_("Unknown process source."), code="source")
-    effective_from = effective_from or _date(raw.get("effective_from") if isinstance(
-        raw, Mapping) else None) or now.astimezone(TZ).date()
-    parsed = check(procedure, raw, effective_from=effective_from)
-    stored = canonical(raw)
-    with transaction.atomic():
-        latest = (
-            Process.objects.select_for_update()
-            .filter(procedure=procedure, agency_kind=parsed.agency_kind)
-            .order_by("-number").first()
-        )
-        if latest is not None and latest.definition == stored and latest.effective_to is None:
-            return latest
-        if latest is not None and effective_from < latest.effective_from:
-            raise InvalidProcess(procedure.code or str(procedure.pk), [
-                _("version %(n)d is in force from %(day)s; a new version cannot take effect "
-                  "before it") % {"n": latest.number, "day": latest.effective_from.isoformat()}
-            ])
-        if latest is not None and (latest.effective_to is None
-                                   or latest.effective_to > effective_from):
-            latest.effective_to = effective_from
-            latest.save(update_fields=["effective_to"])
-        process = Process.objects.create(
-            procedure=procedure, agency_kind=parsed.agency_kind,
-            number=(latest.number + 1) if latest else 1, name=parsed.name[:1000],
-            effective_from=effective_from, definition=stored, source=source,
-            created_by=actor if actor is not None and actor.pk else None,
-        )
-        record(actor, "process.published", process, procedure=procedure.code,
-               agency_kind=parsed.agency_kind, number=process.number, source=source,
-               effective_from=effective_from.isoformat(),
-               replaces=latest.number if latest else None)
-    return process
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise InvalidInput(
-            _("effective_from must be a date YYYY-MM-DD, not %(value)r") % {"value": value},
-            code="effective_from",
-        ) from exc
+        with transaction.atomic():
+            d, s = _lock(step)
+            roles = roles_at(user, s.agency_id)
+            if s.role not in roles:
+                raise _Refused(_("Only staff holding the step's role in its agency may claim "
+                                 "it."))
+            if not may_claim(s.assignee_id, s.role, roles):
+                raise DomainError(
+                    _("This step is already assigned to %(name)s.")
+                    % {"name": _display(s.assignee)}, code="step_taken",
+                )
+            s.assignee, s.assigned_at = user, now
+            s.save(update_fields=["assignee", "assigned_at"])
+            dactions.timeline_event(d, "step_claim", actor=user, now=now, agency=s.agency,
+                                    step=s.key, step_name=s.name, assignee=user.username)
+            return s
+    except _Refused as refused:
+        raise refusal(user, step, "claim", refused.message) from None
+
+
+def assign(step: StepInstance, *, to_user: User, by: User,
+           now: dt.datetime | None = None) -> StepInstance:
+    """A head or leader of the step's agency assigns (or reassigns) it to a staff member who
+    holds the step's role there."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            d, s = _lock(step)
+            if not may_assign(roles_at(by, s.agency_id)):
+                raise _Refused(ASSIGN_REFUSED())
+            if s.role not in roles_at(to_user, s.agency_id):
+                raise InvalidInput(
+                    _("%(name)s does not hold the role “%(role)s” in %(agency)s.")
+                    % {"name": _display(to_user), "role": Role(s.role).label,
+                       "agency": s.agency.name},
+                    code="assignee",
+                )
+            before = s.assignee
+            s.assignee, s.assigned_at = to_user, now
+            s.save(update_fields=["assignee", "assigned_at"])
+            dactions.timeline_event(
+                d, "step_assign", actor=by, now=now, agency=s.agency, step=s.key,
+                step_name=s.name, assignee=to_user.username,
+                previous_assignee=before.username if before else None,
+            )
+            return s
+    except _Refused as refused:
+        raise refusal(by, step, "assign", refused.message) from None
+
+
+# --- step actions -------------------------------------------------------------------------
+
+
+def act(
+    step: StepInstance, action: str, *, actor: User, note: str = "", reason: str = "",
+    items: list[dict[str, str]] | None = None, amount_vnd: int | None = None,
+    now: dt.datetime | None = None,
+) -> Outcome:
+    """Do `action` on an open step (see the module docstring)."""
+    now = now or timezone.now()
+    if action not in STEP_ACTIONS:
+        raise InvalidInput(_("Unknown step action."), code="unknown_action")
+    try:
+        with transaction.atomic():
+            d, s = _lock(step)
+            if not may_act(actor.pk, s.assignee_id, s.role, roles_at(actor, s.agency_id)):
+                raise _Refused(_("Only the step's assignee, or a head or leader of its "
+                                 "agency, may act on it."))
+            step_def = s.run.process.parsed.step(s.key)
+            offered = offered_actions(step_def)
+            if action not in offered:
+                raise DomainError(
+                    _("“%(action)s” is not offered at step “%(step)s”; offered: %(offered)s.")
+                    % {"action": action, "step": s.name, "offered": ", ".join(offered)},
+                    code="action_not_offered", offered=offered,
+                )
+            if s.waiting and action != "refuse":
+                raise DomainError(
+                    _("The step waits for the applicant; it resumes when they answer."),
+                    code="step_waiting",
+                )
+            return _apply(d, s, step_def, action, actor=actor, note=note, reason=reason,
+                          items=items or [], amount_vnd=amount_vnd, now=now)
+    except _Refused as refused:
+        raise refusal(actor, step, action, refused.message) from None
+
+
+def _apply(d: Dossier, s: StepInstance, step_def: defn.StepDef, action: str, *, actor: User,
+           note: str, reason: str, items: list[dict[str, str]], amount_vnd: int | None,
+           now: dt.datetime) -> Outcome:
+    text = reason or note
+    if action in PAUSING:
+        dactions.timeline_event(d, f"step_{action}", actor=actor, now=now, agency=s.agency,
+                                reason=text, step=s.key, step_name=s.name)
+        if action == "request_supplement":
+            dactions.perform_locked(d, action, actor, now=now, items=items, reason=text)
+        else:
+            dactions.perform_locked(d, action, actor, now=now, amount_vnd=amount_vnd,
+                                    reason=text)
+        s.waiting, s.waiting_since = True, now  # as wait_steps has just written it
+        return Outcome(d, s)
+
+    process = s.run.process.parsed
+    target_key = step_def.next_step(action, condition_data(d))
+    target = process.step(target_key) if target_key else None
+    if action in defn.MOVES and target is None:  # validation forbids it; defensive
+        raise DomainError(_("No step follows this action."), code="no_target")
+    if action == "refuse" and not reason.strip():
+        raise InvalidInput(_("A reason is required."), code="reason")
+    _finish(s, action, actor, text, now)
+    agency, fallback = _agency_for(d, target) if target else (None, False)
+    due = _step_due(target.hours, now) if target else None
+    dactions.timeline_event(
+        d, f"step_{action}", actor=actor, now=now, agency=s.agency, reason=text, step=s.key,
+        step_name=s.name, to_step=target.key if target else None,
+        to_step_name=target.name if target else None,
+        to_agency=agency.code if agency else None, due_at=iso_local(due),
+        agency_fallback=fallback or None,
+    )
+    if action in defn.MOVES:
+        assert target is not None and agency is not None and due is not None
+        _move_dossier(d, s.agency, agency, actor=actor, note=text, step_due=due, now=now)
+    elif action == "refuse":
+        dactions.perform_locked(d, "stop", actor, now=now, reason=reason)
+    elif action in ("approve", "sign"):
+        _bring_home(d, s.agency, actor=actor, note=text, now=now)
+        if d.status != Status.RESULT_READY:
+            dactions.perform_locked(d, "mark_result_ready", actor, now=now, note=text)
+    elif action == "finish":
+        _bring_home(d, s.agency, actor=actor, note=text, now=now)
+        if d.status == Status.PROCESSING:
+            dactions.perform_locked(d, "mark_result_ready", actor, now=now, note=text)
+        dactions.perform_locked(d, "return_result", actor, now=now, note=text)
+    next_step = None
+    if target is not None and agency is not None:
+        next_step = _start_step(s.run, d, target, agency, previous=s, now=now,
+                                returning=action == "return")
+    return Outcome(d, s, next_step)
+
+
+def condition_data(d: Dossier) -> dict[str, Any]:
+    """What branch conditions see: the form data, the applicant, the procedure, the channel."""
+    commune = d.applicant_commune
+    return {
+        "form_data": d.form_data or {},
+        "applicant": {
+            "kind": d.applicant_kind,
+            "commune_code": commune.code if commune else "",
+            "has_account": d.account_id is not None,
+        },
+        "procedure": d.procedure.code,
+        "channel": d.channel,
+    }
+
+
+# --- the machinery ------------------------------------------------------------------------
+
+
+def _lock(step: StepInstance) -> tuple[Dossier, StepInstance]:
+    """Lock the dossier, then the step (always in this order), and check the step is open."""
+    d = dactions.lock(step.dossier_id)
+    s = (
+        StepInstance.objects.select_for_update(of=("self",))
+        .select_related("run__process", "agency", "assignee")
+        .get(pk=step.pk)
+    )
+    if s.finished_at is not None:
+        raise DomainError(_("This step is already finished."), code="step_finished")
+    return d, s
+
+
+def _is_home(d: Dossier, agency_id: int) -> bool:
+    """The handling and receiving agencies are the dossier's own; any other is inter-agency."""
+    return agency_id in (d.handling_agency_id, d.receiving_agency_id)
+
+
+def _move_dossier(d: Dossier, frm: Agency, to: Agency, *, actor: User, note: str,
+                  step_due: dt.datetime, now: dt.datetime) -> None:
+    if frm.pk != to.pk:
+        _bring_home(d, frm, actor=actor, note=note, now=now)
+        if not _is_home(d, to.pk) and d.status in (Status.RECEIVED, Status.PROCESSING):
+            dactions.perform_locked(d, "send_interagency", actor, now=now, to_agency=to,
+                                    note=note, step_due_at=step_due)
+            return
+    if d.status == Status.RECEIVED:
+        dactions.perform_locked(d, "start_processing", actor, now=now)
+
+
+def _bring_home(d: Dossier, frm: Agency, *, actor: User, note: str, now: dt.datetime) -> None:
+    """Leaving another agency's step: the dossier comes back (0→4); from received, start."""
+    if d.status == Status.INTEROPERATING and not _is_home(d, frm.pk):
+        dactions.perform_locked(d, "return_interagency", actor, now=now, note=note)
+    if d.status == Status.RECEIVED:
+        dactions.perform_locked(d, "start_processing", actor, now=now)
+
+
+def _agency_for(d: Dossier, step_def: defn.StepDef) -> tuple[Agency, bool]:
+    """The step's agency for this dossier; when none matches (an agency missing from the
+    organisation), the handling agency, so the dossier is never lost (flagged on the
+    timeline)."""
+    agency = _mapped_agency(d, step_def) or routing.step_agency(d, step_def.agency)
+    if agency is not None:
+        return agency, False
+    log.warning("dossier %s: no agency for step %s (%s); using the handling agency",
+                d.code, step_def.key, step_def.agency)
+    return d.handling_agency, True
+
+
+def _mapped_agency(d: Dossier, step_def: defn.StepDef) -> Agency | None:
+    """The deployment's StepAgency rule for a step at a province-level agency kind."""
+    if step_def.agency in ("receiving", "competent") or step_def.agency.startswith("code:") \
+            or step_def.agency in routing.COMMUNE_KINDS:
+        return None
+    rules = [
+        rule for rule in StepAgency.objects.filter(
+            Q(procedure_id=d.procedure_id) | Q(procedure__isnull=True),
+            agency__is_active=True,
+        ).select_related("agency")
+        if rule.matches(step_def.key)
+    ]
+    return max(rules, key=StepAgency.rank).agency if rules else None
+
+
+def _step_due(hours: float, now: dt.datetime) -> dt.datetime:
+    return get_calendar().add_working_seconds(now, round(hours * 3600))
+
+
+def _start_step(run: ProcessRun, d: Dossier, step_def: defn.StepDef, agency: Agency, *,
+                previous: StepInstance | None, now: dt.datetime, returning: bool = False
+                ) -> StepInstance:
+    assignee = _who_did(run, step_def, agency) if returning else None
+    return StepInstance.objects.create(
+        run=run, dossier=d, key=step_def.key, name=step_def.name[:255], role=step_def.role,
+        agency=agency, assignee=assignee, assigned_at=now if assignee else None,
+        started_at=now, due_at=_step_due(step_def.hours, now), previous=previous,
+        handed_over_by_id=None if _is_home(d, agency.pk) else d.handling_agency_id,
+    )
+
+
+def _who_did(run: ProcessRun, step_def: defn.StepDef, agency: Agency) -> User | None:
+    """A step returned to goes back to whoever did it last, if they still hold the role."""
+    last = (
+        run.steps.filter(key=step_def.key, agency=agency, finished_at__isnull=False)
+        .exclude(acted_by=None).select_related("acted_by").order_by("-finished_at").first()
+    )
+    if last is None or last.acted_by is None:
+        return None
+    return last.acted_by if step_def.role in roles_at(last.acted_by, agency.pk) else None
+
+
+def _finish(s: StepInstance, action: str, actor: User, note: str, now: dt.datetime) -> None:
+    s.finished_at, s.outcome, s.acted_by, s.note = now, action, actor, note
+    s.save(update_fields=["finished_at", "outcome", "acted_by", "note"])
+
+
+def refusal(user: Any, step: StepInstance, action: str, message: str) -> NotAllowed:
+    """Audit a refused attempt (outside the rolled-back transaction) and build the 403."""
+    log.warning("refused %s on step %s for user %s", action, step.pk, getattr(user, "pk", None))
+    record(user, "step.refused", step, attempted=action, step=step.key,
+           dossier=Dossier.objects.filter(pk=step.dossier_id).values_list("code", flat=True)
+           .first())
+    return NotAllowed(message, code="step_not_allowed")
+
+
+def _display(user: User | None) -> str:
+    return (user.full_name or user.username) if user else ""
+
+

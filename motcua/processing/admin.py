@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Procedure
 from motcua.core.errors import InvalidInput
-from motcua.processing.actions import publish_process
 from motcua.processing.models import Process, Source, StepAgency
+from motcua.processing.publishing import publish_process
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
 

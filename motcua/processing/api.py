@@ -19,9 +19,11 @@ from motcua.dossiers import policy
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import status_payload
 from motcua.org.models import User
-from motcua.org.selectors import agency_by_code
-from motcua.processing import engine, selectors
+from motcua.org.selectors import agency_by_code, roles_at
+from motcua.processing import actions as pactions
+from motcua.processing import permissions, selectors
 from motcua.processing.models import Notification, ProcessRun, StepInstance
+from motcua.processing.permissions import may_assign
 from motcua.processing.serializers import (
     AssignSerializer,
     DossierStepsSerializer,
@@ -92,7 +94,7 @@ class UnitWorklist(APIView):
         agency = agency_by_code(code)
         if agency is None:
             raise NotFound(_("Unknown agency code."))
-        if not engine.roles_at(user, agency.pk) & engine.HEADS:
+        if not may_assign(roles_at(user, agency.pk)):
             record(user, "worklist.refused", agency, attempted="unit_worklist")
             raise NotAllowed(_("Only a head or leader of the unit may see its worklist."),
                              code="not_unit_head")
@@ -129,7 +131,7 @@ def steps_payload(dossier: Dossier, user: Any) -> dict[str, Any]:
         allowed: list[str] = []
         if step.finished_at is None and run is not None:
             step_def = run.process.parsed.step(step.key)
-            allowed = engine.allowed_actions(user, step, scope.roles_at(step.agency_id),
+            allowed = permissions.allowed_actions(user.pk, step, scope.roles_at(step.agency_id),
                                              step_def)
         steps.append(step_payload(step, allowed, now))
     return {
@@ -164,7 +166,7 @@ class StepClaim(APIView):
                    summary="Claim a step from the unit queue")
     def post(self, request: Request, step_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        step = engine.claim(_step(step_id), user=user)
+        step = pactions.claim(_step(step_id), user=user)
         return steps_response(Dossier(pk=step.dossier_id), user)
 
 
@@ -180,11 +182,11 @@ class StepAssign(APIView):
                                       kind=User.Kind.STAFF, is_active=True).first()
         if to_user is None:
             # an unknown name must not tell a non-head anything: check the caller first
-            if not engine.roles_at(user, step.agency_id) & engine.HEADS:
-                raise engine.refusal(user, step, "assign", engine.ASSIGN_REFUSED())
+            if not may_assign(roles_at(user, step.agency_id)):
+                raise pactions.refusal(user, step, "assign", pactions.ASSIGN_REFUSED())
             raise InvalidInput(_("No active staff member has this username."),
                                code="assignee")
-        step = engine.assign(step, to_user=to_user, by=user)
+        step = pactions.assign(step, to_user=to_user, by=user)
         return steps_response(Dossier(pk=step.dossier_id), user)
 
 
@@ -192,18 +194,18 @@ class StepAction(APIView):
     @extend_schema(
         request=StepActionSerializer, responses=DossierStepsSerializer,
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH,
-                                     enum=list(engine.STEP_ACTIONS))],
+                                     enum=list(permissions.STEP_ACTIONS))],
         summary="Act on a step: forward, return, handover, request_supplement, "
                 "request_payment, refuse, approve, sign, finish",
     )
     def post(self, request: Request, step_id: int, action: str) -> Response:
-        if action not in engine.STEP_ACTIONS:
+        if action not in permissions.STEP_ACTIONS:
             raise NotFound(_("Unknown step action."))
         user: User = request.user  # type: ignore[assignment]
         body = StepActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        outcome = engine.act(
+        outcome = pactions.act(
             _step(step_id), action, actor=user, note=data.get("note", ""),
             reason=data.get("reason", ""), items=data.get("items"),
             amount_vnd=data.get("amount_vnd"),

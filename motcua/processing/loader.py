@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Procedure
 from motcua.core.errors import InvalidInput
 from motcua.org.models import User
-from motcua.processing.actions import publish_process
 from motcua.processing.bpmn import bpmn_to_definition
 from motcua.processing.models import Process, Source
+from motcua.processing.publishing import publish_process
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "processes"
 SUFFIXES = (".yaml", ".yml", ".json", ".bpmn")

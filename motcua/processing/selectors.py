@@ -20,12 +20,14 @@ from operator import or_
 from typing import Any, NamedTuple
 
 from django.db import connections, router
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 
-from motcua.core.compiled import Compiled
 from motcua.core.formatting import utc_aware
-from motcua.org.models import Agency, Role, StaffRole, User
+from motcua.dossiers.policy import Involvement
+from motcua.org.models import HEADS, Agency, StaffRole, User
+from motcua.org.selectors import held_roles
 from motcua.processing.models import StepInstance
+from motcua.processing.permissions import may_act
 from motcua.workcalendar.service import get_calendar
 
 VIEWS = ("mine", "queue", "due_soon", "late", "waiting", "handed_over")
@@ -36,7 +38,6 @@ SORTS = {
     "started_at": ("started_at", "id"),
     "-started_at": ("-started_at", "-id"),
 }
-HEADS = (Role.HEAD, Role.LEADER)
 NOTHING = Q(pk__lt=0)  # matches no row, without EmptyResultSet in conditional aggregates
 # A worklist item is read as one row of values, not as model instances: 50 steps with their
 # dossier, procedure, agency and assignee cost ≈ 2 ms less that way (docs/benchmarks.md).
@@ -67,18 +68,14 @@ class Scope:
         return frozenset(r for r, ids in self.by_role.items() if agency_id in ids)
 
 
-ROLES_OF_USER = Compiled(  # every request of a staff member: compiled once
-    lambda user_id: StaffRole.objects.active().filter(user_id=user_id)
-    .values_list("agency_id", "role"), stand_in=-770_077)
-
-
 def scope_of(user: Any) -> Scope:
-    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
-            and getattr(user, "kind", None) == User.Kind.STAFF):
+    held = held_roles(user)
+    if not held and not (getattr(user, "kind", None) == User.Kind.STAFF
+                         and getattr(user, "is_active", False)):
         return Scope(None)
     by_role: dict[str, list[int]] = defaultdict(list)
-    for agency_id, role in ROLES_OF_USER.rows(user.pk, router.db_for_read(StaffRole)):
-        by_role[role].append(agency_id)
+    for role in held:
+        by_role[role.role].append(role.agency_id)
     return Scope(user.pk, dict(by_role))
 
 
@@ -314,8 +311,9 @@ def unit_worklist(agency: Agency, *, view: str = "all", procedure: str | None = 
                 agency=agency, user_id__in=assignees).values_list("user_id", "role"):
             held[user_id].add(role)
     can_act = {
-        row["id"]: bool(row["assignee_id"]) and (row["role"] in held[row["assignee_id"]]
-                                                 or bool(held[row["assignee_id"]] & set(HEADS)))
+        row["id"]: bool(row["assignee_id"]) and may_act(
+            row["assignee_id"], row["assignee_id"], row["role"],
+            frozenset(held[row["assignee_id"]]))
         for row in items
     }
     return Page(items, counts[view], counts,
@@ -328,3 +326,16 @@ def dossier_steps(dossier_id: int) -> list[StepInstance]:
         .select_related("agency", "assignee", "acted_by")
         .order_by("started_at", "id")
     )
+
+
+def _step_at_condition(agency_ids: list[int]) -> Q:
+    return Q(Exists(StepInstance.objects.filter(dossier=OuterRef("pk"),
+                                                agency_id__in=agency_ids)))
+
+
+def _has_step_at(dossier_id: int, agency_ids: list[int]) -> bool:
+    return StepInstance.objects.filter(dossier_id=dossier_id, agency_id__in=agency_ids).exists()
+
+
+# A dossier with a process step (open or past) at an agency is visible to that agency's staff.
+STEP_AGENCIES = Involvement(condition=_step_at_condition, involves=_has_step_at)

@@ -46,7 +46,7 @@ def test_codes_restart_each_day_and_are_per_receiving_unit(org, procedure):
 def test_online_clock_starts_when_an_officer_accepts_not_at_submission(org, procedure):
     d = online(org, procedure, at("20:00 13/11/2026"))  # Friday evening
     assert d.status == Status.SUBMITTED and d.due_at is None and d.account == org.citizen
-    d = actions.accept(d, actor=org.officer_a, now=at("10:00 16/11/2026"))
+    d = actions.perform(d, "accept", org.officer_a, now=at("10:00 16/11/2026"))
     assert d.submitted_at == at("20:00 13/11/2026")
     assert d.received_at == at("10:00 16/11/2026")
     assert d.due_at == at("10:00 19/11/2026")
@@ -74,14 +74,14 @@ def test_same_day_procedure_after_cutoff_is_due_next_working_day(org):
 
 def test_supplement_in_pause_mode_shifts_due_by_the_paused_working_time(org, procedure):
     d = received(org, procedure, at("09:00 16/11/2026"))
-    d = actions.start_processing(d, actor=org.specialist_a, now=at("10:00 16/11/2026"))
+    d = actions.perform(d, "start_processing", org.specialist_a, now=at("10:00 16/11/2026"))
     items = [{"name": "Bản sao CCCD", "note": "bị mờ"}, {"name": "Tờ khai", "note": "thiếu chữ ký"}]
-    d = actions.request_supplement(d, actor=org.specialist_a, items=items,
+    d = actions.perform(d, "request_supplement", org.specialist_a, items=items,
                                    now=at("14:00 17/11/2026"))
     assert d.status == Status.SUPPLEMENT and d.paused_at == at("14:00 17/11/2026")
     assert d.supplements_after_receipt == 1
     # back after 5 working hours: 14:00-17:00 Tue (3 h) + 07:00-09:00 Wed (2 h)
-    d = actions.receive_supplement(d, actor=org.officer_a, now=at("09:00 18/11/2026"))
+    d = actions.perform(d, "receive_supplement", org.officer_a, now=at("09:00 18/11/2026"))
     assert d.status == Status.PROCESSING and d.paused_at is None
     assert d.due_at == at("16:00 19/11/2026")  # 09:00 Thu + 5 working hours, lunch skipped
     pause = ClockPause.objects.get(dossier=d)
@@ -93,18 +93,18 @@ def test_supplement_in_restart_mode_counts_the_full_duration_again(org):
     proc = build_procedure(code="1.001612", name="Đăng ký thành lập hộ kinh doanh",
                            supplement_mode="restart")
     d = received(org, proc, at("09:00 16/11/2026"))
-    d = actions.request_supplement(d, actor=org.officer_a, items=[{"name": "Giấy đề nghị"}],
+    d = actions.perform(d, "request_supplement", org.officer_a, items=[{"name": "Giấy đề nghị"}],
                                    now=at("10:00 16/11/2026"))
-    d = actions.receive_supplement(d, actor=org.officer_a, now=at("08:00 18/11/2026"))
+    d = actions.perform(d, "receive_supplement", org.officer_a, now=at("08:00 18/11/2026"))
     assert d.due_at == at("08:00 23/11/2026")  # 3 working days from Wednesday 08:00
 
 
 def test_supplement_before_receipt_returns_to_submitted_without_a_clock(org, procedure):
     d = online(org, procedure, at("09:00 16/11/2026"))
-    d = actions.request_supplement(d, actor=org.officer_a, items=[{"name": "Tờ khai"}],
+    d = actions.perform(d, "request_supplement", org.officer_a, items=[{"name": "Tờ khai"}],
                                    now=at("10:00 16/11/2026"))
     assert d.status == Status.SUPPLEMENT and d.paused_at is None
-    d = actions.receive_supplement(d, actor=org.citizen, now=at("10:00 17/11/2026"))
+    d = actions.perform(d, "receive_supplement", org.citizen, now=at("10:00 17/11/2026"))
     assert d.status == Status.SUBMITTED and d.due_at is None
     assert d.supplements_after_receipt == 0
 
@@ -112,19 +112,19 @@ def test_supplement_before_receipt_returns_to_submitted_without_a_clock(org, pro
 def test_supplement_slip_must_list_what_is_missing(org, procedure):
     d = received(org, procedure, at("09:00 16/11/2026"))
     with pytest.raises(InvalidInput):
-        actions.request_supplement(d, actor=org.officer_a, items=[])
+        actions.perform(d, "request_supplement", org.officer_a, items=[])
     with pytest.raises(InvalidInput):
-        actions.request_supplement(d, actor=org.officer_a, items=[{"name": " "}])
+        actions.perform(d, "request_supplement", org.officer_a, items=[{"name": " "}])
     d.refresh_from_db()
     assert d.status == Status.RECEIVED and not d.supplements.exists()
 
 
 def test_payment_stops_the_clock_and_resumes_it(org, procedure):
     d = received(org, procedure, at("09:00 16/11/2026"))
-    d = actions.request_payment(d, actor=org.specialist_a, amount_vnd=50_000,
+    d = actions.perform(d, "request_payment", org.specialist_a, amount_vnd=50_000,
                                 now=at("09:00 17/11/2026"))
     assert d.status == Status.PAYING
-    d = actions.confirm_payment(d, actor=org.officer_a, now=at("09:00 18/11/2026"))
+    d = actions.perform(d, "confirm_payment", org.officer_a, now=at("09:00 18/11/2026"))
     assert d.status == Status.PROCESSING
     assert d.due_at == at("09:00 20/11/2026")  # shifted by one working day
 
@@ -132,12 +132,12 @@ def test_payment_stops_the_clock_and_resumes_it(org, procedure):
 def test_apology_once_before_due_gives_a_new_appointment_but_keeps_the_legal_due(org, procedure):
     d = received(org, procedure, at("09:00 16/11/2026"))
     legal_due = d.due_at
-    d = actions.apologize(d, actor=org.specialist_a, reason="Cần xác minh thêm",
+    d = actions.perform(d, "apologize", org.specialist_a, reason="Cần xác minh thêm",
                           new_appointment=at("16:00 24/11/2026"), now=at("08:00 19/11/2026"))
     assert d.appointment_at == at("16:00 24/11/2026") and d.due_at == legal_due
     assert d.apology_slips.get().old_due_at == legal_due
     with pytest.raises(DomainError) as error:
-        actions.apologize(d, actor=org.specialist_a, reason="again",
+        actions.perform(d, "apologize", org.specialist_a, reason="again",
                           new_appointment=at("16:00 25/11/2026"), now=at("08:10 19/11/2026"))
     assert error.value.code == "apology_limit"
 
@@ -145,7 +145,7 @@ def test_apology_once_before_due_gives_a_new_appointment_but_keeps_the_legal_due
 def test_apology_after_the_due_time_is_refused(org, procedure):
     d = received(org, procedure, at("09:00 16/11/2026"))
     with pytest.raises(DomainError) as error:
-        actions.apologize(d, actor=org.specialist_a, reason="late",
+        actions.perform(d, "apologize", org.specialist_a, reason="late",
                           new_appointment=at("16:00 24/11/2026"), now=at("09:01 19/11/2026"))
     assert error.value.code == "apology_late"
     assert d.apology_slips.count() == 0
@@ -153,9 +153,9 @@ def test_apology_after_the_due_time_is_refused(org, procedure):
 
 def test_end_time_is_the_first_result_ready_not_the_return(org, procedure):
     d = received(org, procedure, at("09:00 16/11/2026"))
-    d = actions.start_processing(d, actor=org.specialist_a, now=at("10:00 16/11/2026"))
-    d = actions.mark_result_ready(d, actor=org.specialist_a, now=at("15:00 18/11/2026"))
-    d = actions.return_result(d, actor=org.officer_a, now=at("09:00 25/11/2026"))
+    d = actions.perform(d, "start_processing", org.specialist_a, now=at("10:00 16/11/2026"))
+    d = actions.perform(d, "mark_result_ready", org.specialist_a, now=at("15:00 18/11/2026"))
+    d = actions.perform(d, "return_result", org.officer_a, now=at("09:00 25/11/2026"))
     assert d.status == Status.RETURNED
     assert d.finished_at == at("15:00 18/11/2026")
     assert d.returned_at == at("09:00 25/11/2026")
@@ -163,11 +163,11 @@ def test_end_time_is_the_first_result_ready_not_the_return(org, procedure):
 
 def test_inter_agency_handover_is_recorded_and_returns(org, procedure):
     d = received(org, procedure, at("09:00 16/11/2026"))
-    d = actions.send_interagency(d, actor=org.specialist_a, to_agency=org.department,
+    d = actions.perform(d, "send_interagency", org.specialist_a, to_agency=org.department,
                                  note="Xin ý kiến", step_due_at=at("09:00 17/11/2026"),
                                  now=at("10:00 16/11/2026"))
     assert d.status == Status.INTEROPERATING
-    d = actions.return_interagency(d, actor=org.specialist_a, now=at("16:00 16/11/2026"))
+    d = actions.perform(d, "return_interagency", org.specialist_a, now=at("16:00 16/11/2026"))
     handover = d.handovers.get()
     assert (handover.from_agency, handover.to_agency) == (org.pc_a, org.department)
     assert handover.returned_at == at("16:00 16/11/2026")
@@ -176,11 +176,11 @@ def test_inter_agency_handover_is_recorded_and_returns(org, procedure):
 
 def test_withdraw_and_stop_need_a_reason_and_close_an_open_pause(org, procedure):
     d = received(org, procedure, at("09:00 16/11/2026"))
-    d = actions.request_supplement(d, actor=org.officer_a, items=[{"name": "Tờ khai"}],
+    d = actions.perform(d, "request_supplement", org.officer_a, items=[{"name": "Tờ khai"}],
                                    now=at("10:00 16/11/2026"))
     with pytest.raises(InvalidInput):
-        actions.withdraw(d, actor=org.citizen, reason="")
-    d = actions.withdraw(d, actor=org.citizen, reason="Không còn nhu cầu",
+        actions.perform(d, "withdraw", org.citizen, reason="")
+    d = actions.perform(d, "withdraw", org.citizen, reason="Không còn nhu cầu",
                          now=at("10:00 17/11/2026"))
     assert d.status == Status.WITHDRAWN and d.paused_at is None
     assert d.finished_at == at("10:00 17/11/2026")
@@ -191,7 +191,7 @@ def test_illegal_transition_changes_nothing(org, procedure):
     d = received(org, procedure, at("09:00 16/11/2026"))
     events = d.events.count()
     with pytest.raises(IllegalTransition):
-        actions.return_result(d, actor=org.officer_a)
+        actions.perform(d, "return_result", org.officer_a)
     d.refresh_from_db()
     assert d.status == Status.RECEIVED and d.events.count() == events
 

@@ -68,12 +68,12 @@ def test_concurrent_actions_on_one_dossier_apply_once(org, procedure):
 
     d = actions.intake_at_counter(submission(org, procedure, channel=1), officer=org.officer_a,
                                   now=at("09:00 16/11/2026"))
-    d = actions.start_processing(d, actor=org.specialist_a)
-    d = actions.mark_result_ready(d, actor=org.specialist_a)
+    d = actions.perform(d, "start_processing", org.specialist_a)
+    d = actions.perform(d, "mark_result_ready", org.specialist_a)
 
     def give_back() -> str:
         try:
-            actions.return_result(d, actor=org.officer_a)
+            actions.perform(d, "return_result", org.officer_a)
             return "done"
         except IllegalTransition:
             return "refused"

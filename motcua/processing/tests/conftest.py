@@ -11,8 +11,8 @@ import pytest
 
 from motcua.dossiers.tests.factories import at, person, submission
 from motcua.org.models import Agency, Role, User
-from motcua.processing.actions import publish_process
 from motcua.processing.models import Process, StepInstance
+from motcua.processing.publishing import publish_process
 from motcua.tests.builders import Org, agency, staff
 
 TAX_CODE = "000.00.31.H40"

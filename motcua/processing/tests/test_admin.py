@@ -46,9 +46,9 @@ def test_an_invalid_definition_shows_every_problem_and_publishes_nothing(admin_c
 
 def test_step_agency_rules_route_ambiguous_kinds(world):
     from motcua.dossiers.tests.factories import at
-    from motcua.processing import engine
-    from motcua.processing.actions import publish_process
+    from motcua.processing import actions as pactions
     from motcua.processing.models import StepAgency
+    from motcua.processing.publishing import publish_process
     from motcua.tests.builders import agency
 
     police = agency("000.00.30.H40", "Công an tỉnh", "sector", world.org.province)  # first code
@@ -61,8 +61,8 @@ def test_step_agency_rules_route_ambiguous_kinds(world):
 
     def handed_to():
         d = world.receive()
-        engine.claim(world.open_step(d), user=world.org.specialist_a, now=at("09:00 16/11/2026"))
-        return engine.act(world.open_step(d), "handover", actor=world.org.specialist_a,
+        pactions.claim(world.open_step(d), user=world.org.specialist_a, now=at("09:00 16/11/2026"))
+        return pactions.act(world.open_step(d), "handover", actor=world.org.specialist_a,
                           now=at("10:00 16/11/2026")).next_step.agency
 
     assert handed_to() == police  # the kind alone: the first sector agency by code

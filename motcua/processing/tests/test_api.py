@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from motcua.core.models import AuditEvent
 from motcua.dossiers.models import Status
-from motcua.processing import engine
+from motcua.processing import actions as pactions
 from motcua.processing.models import StepInstance
 from motcua.processing.tests.conftest import T0, at
 
@@ -83,7 +83,7 @@ def test_refused_step_actions_are_403_problems_and_audited(api, world):
 def test_offered_actions_unknown_actions_and_bad_input(api, world):
     d = world.receive()
     step = world.open_step(d)
-    engine.claim(step, user=world.org.specialist_a, now=at(T0))
+    pactions.claim(step, user=world.org.specialist_a, now=at(T0))
     as_user(api, world.org.specialist_a)
     body = problem(api.post(f"/api/v1/steps/{step.pk}/actions/approve", {}, format="json"), 409,
                    "action_not_offered")
@@ -142,15 +142,15 @@ def worklist(api, user, **params):
 
 def test_worklist_views_and_counts(api, world):
     mine = world.receive()
-    engine.claim(world.open_step(mine), user=world.org.specialist_a, now=at(T0))
+    pactions.claim(world.open_step(mine), user=world.org.specialist_a, now=at(T0))
     world.receive("09:05 16/11/2026")  # in the queue
     waiting = world.receive("09:10 16/11/2026")
-    engine.claim(world.open_step(waiting), user=world.org.specialist_a, now=at(T0))
-    engine.act(world.open_step(waiting), "request_supplement", actor=world.org.specialist_a,
+    pactions.claim(world.open_step(waiting), user=world.org.specialist_a, now=at(T0))
+    pactions.act(world.open_step(waiting), "request_supplement", actor=world.org.specialist_a,
                items=[{"name": "Tờ khai"}], now=at("09:20 16/11/2026"))
     away = world.receive("09:15 16/11/2026")
-    engine.claim(world.open_step(away), user=world.org.specialist_a, now=at(T0))
-    engine.act(world.open_step(away), "handover", actor=world.org.specialist_a,
+    pactions.claim(world.open_step(away), user=world.org.specialist_a, now=at(T0))
+    pactions.act(world.open_step(away), "handover", actor=world.org.specialist_a,
                now=at("09:30 16/11/2026"))
 
     body = worklist(api, world.org.specialist_a)
@@ -179,7 +179,7 @@ def test_due_soon_and_late_views_follow_the_clock(api, world, monkeypatch):
     d1 = world.receive("09:00 16/11/2026")  # check due 09:00 Tue
     d2 = world.receive("16:00 16/11/2026")  # check due 16:00 Tue
     for d in (d1, d2):
-        engine.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
+        pactions.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
     world.receive("08:00 17/11/2026")  # queue; due 08:00 Wed
 
     def at_time(text):
@@ -214,7 +214,7 @@ def test_filters_and_sorting(api, world):
 
 def test_officers_find_a_dossier_in_their_worklists_by_its_code(api, world):
     first, second, third = (world.receive(f"{h}:00 16/11/2026") for h in ("09", "10", "14"))
-    engine.claim(world.open_step(second), user=world.org.specialist_a, now=at(T0))
+    pactions.claim(world.open_step(second), user=world.org.specialist_a, now=at(T0))
     body = worklist(api, world.org.specialist_a, view="queue", q=f" {third.code} ")
     assert [i["dossier"]["code"] for i in body["items"]] == [third.code]
     assert body["counts"]["queue"] == 1 and body["counts"]["mine"] == 0  # counts follow it
@@ -255,7 +255,7 @@ def test_the_worklist_query_count_does_not_grow_with_its_size(api, world):
 
 def test_the_unit_worklist_is_for_its_heads(api, world):
     first = world.receive()
-    engine.claim(world.open_step(first), user=world.org.specialist_a, now=at(T0))
+    pactions.claim(world.open_step(first), user=world.org.specialist_a, now=at(T0))
     world.receive("09:30 16/11/2026")
     problem(as_user(api, world.org.specialist_a).get(
         f"/api/v1/worklist/unit/{world.org.pc_a.code}"), 403, "not_unit_head")
@@ -296,7 +296,7 @@ def test_work_items_have_the_schema_fields(api, world):
 
     world.receive()
     assigned = world.receive("09:30 16/11/2026")
-    engine.claim(world.open_step(assigned), user=world.org.specialist_a, now=at(T0))
+    pactions.claim(world.open_step(assigned), user=world.org.specialist_a, now=at(T0))
     expected = shape(WorkItemSerializer())
     for user, url, extra in ((world.org.specialist_a, "/api/v1/worklist?view=mine", False),
                              (world.head_a, f"/api/v1/worklist/unit/{world.org.pc_a.code}",
@@ -322,8 +322,8 @@ def test_the_endpoints_are_in_the_openapi_schema(api, world):
 
 def test_step_history_shows_outcomes_and_who_acted(api, world):
     d = world.receive()
-    engine.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
-    engine.act(world.open_step(d), "forward", actor=world.org.specialist_a, note="OK",
+    pactions.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
+    pactions.act(world.open_step(d), "forward", actor=world.org.specialist_a, note="OK",
                now=at("10:00 16/11/2026"))
     steps = as_user(api, world.org.officer_a).get(f"/api/v1/dossiers/{d.code}/steps").json()
     first, second = steps["steps"]

@@ -6,7 +6,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from motcua.core.errors import DomainError
-from motcua.processing import engine
+from motcua.processing import actions as pactions
 from motcua.processing.models import StepInstance
 from motcua.processing.tests.conftest import T0, at
 
@@ -41,7 +41,7 @@ def test_two_officers_claim_the_same_step_and_one_gets_it(world):
     d = world.receive()
     step = world.open_step(d)
     users = (world.org.specialist_a, world.specialist_a2)
-    results = race(*(lambda u=u: engine.claim(step, user=u, now=at(T0)) for u in users))
+    results = race(*(lambda u=u: pactions.claim(step, user=u, now=at(T0)) for u in users))
     errors = [r for r in results if isinstance(r, BaseException)]
     assert len(errors) == 1 and isinstance(errors[0], DomainError)
     assert errors[0].code == "step_taken"
@@ -56,8 +56,8 @@ def test_two_forwards_of_one_step_move_the_dossier_once(world):
         pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
     d = world.receive()
     step = world.open_step(d)
-    engine.claim(step, user=world.org.specialist_a, now=at(T0))
-    results = race(*(lambda: engine.act(step, "forward", actor=world.org.specialist_a,
+    pactions.claim(step, user=world.org.specialist_a, now=at(T0))
+    results = race(*(lambda: pactions.act(step, "forward", actor=world.org.specialist_a,
                                         now=at("10:00 16/11/2026")) for _ in range(2)))
     errors = [r for r in results if isinstance(r, BaseException)]
     assert len(errors) == 1 and errors[0].code == "step_finished"

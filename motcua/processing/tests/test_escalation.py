@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from motcua.dossiers import actions
 from motcua.dossiers.models import DossierEvent
-from motcua.processing import engine
+from motcua.processing import actions as pactions
 from motcua.processing.escalation import run_pass
 from motcua.processing.models import Escalation, Notification
 from motcua.processing.tests.conftest import T0, at
@@ -30,7 +30,7 @@ def recipients(kind):
 
 def test_the_assignee_is_warned_before_the_step_is_due_once(world):
     d = world.receive()  # check due 09:00 Tue 17/11
-    engine.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
+    pactions.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
     assert run_pass(at("14:00 16/11/2026")) == NOTHING  # 5 working hours left
     sent = run_pass(at("15:00 16/11/2026"))  # 4 working hours left
     assert sent == {**NOTHING, "step_due_soon": 1}
@@ -55,7 +55,7 @@ def test_the_queue_is_warned_when_nobody_took_the_step(world):
 def test_the_head_is_warned_when_the_step_is_late(world, settings):
     settings.STEP_WARN_BEFORE_HOURS = 1
     d = world.receive()
-    engine.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
+    pactions.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
     run_pass(at("08:30 17/11/2026"))
     assert recipients("step_due_soon") == ["specialist.a"]
     assert run_pass(at("08:59 17/11/2026")) == NOTHING
@@ -71,8 +71,8 @@ def test_the_head_is_warned_when_the_step_is_late(world, settings):
 def test_the_heads_and_one_stop_officers_are_warned_before_the_legal_due_time(world):
     d = world.receive()  # legally due 09:00 Thu 19/11
     step = world.open_step(d)
-    engine.claim(step, user=world.org.specialist_a, now=at(T0))
-    engine.act(step, "forward", actor=world.org.specialist_a, now=at("10:00 16/11/2026"))
+    pactions.claim(step, user=world.org.specialist_a, now=at(T0))
+    pactions.act(step, "forward", actor=world.org.specialist_a, now=at("10:00 16/11/2026"))
     sent = run_pass(at("08:00 18/11/2026"))  # 9 working hours left
     assert sent["dossier_due_soon"] == 0
     sent = run_pass(at("09:00 18/11/2026"))  # 8 working hours left
@@ -87,7 +87,7 @@ def test_the_heads_and_one_stop_officers_are_warned_before_the_legal_due_time(wo
 
 def test_no_legal_deadline_warning_once_an_apology_was_issued(world):
     d = world.receive()
-    actions.apologize(d, actor=world.org.officer_a, reason="Cần xác minh thêm",
+    actions.perform(d, "apologize", world.org.officer_a, reason="Cần xác minh thêm",
                       new_appointment=at("09:00 24/11/2026"), now=at("10:00 17/11/2026"))
     assert run_pass(at("09:00 18/11/2026"))["dossier_due_soon"] == 0
 
@@ -95,16 +95,16 @@ def test_no_legal_deadline_warning_once_an_apology_was_issued(world):
 def test_waiting_steps_and_paused_dossiers_are_not_warned(world):
     d = world.receive()
     step = world.open_step(d)
-    engine.claim(step, user=world.org.specialist_a, now=at(T0))
-    engine.act(step, "request_supplement", actor=world.org.specialist_a,
+    pactions.claim(step, user=world.org.specialist_a, now=at(T0))
+    pactions.act(step, "request_supplement", actor=world.org.specialist_a,
                items=[{"name": "Tờ khai"}], now=at("09:30 16/11/2026"))
     assert run_pass(at("09:00 18/11/2026")) == NOTHING
 
 
 def test_steps_of_other_agencies_warn_their_own_staff(world):
     d = world.receive()
-    engine.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
-    engine.act(world.open_step(d), "handover", actor=world.org.specialist_a,
+    pactions.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
+    pactions.act(world.open_step(d), "handover", actor=world.org.specialist_a,
                now=at("09:00 16/11/2026"))  # tax step due 15:00 Mon (4 working hours)
     run_pass(at("09:30 16/11/2026"))
     assert recipients("step_due_soon") == ["tax.officer"]
@@ -122,8 +122,8 @@ def test_a_late_step_of_a_unit_without_heads_warns_the_heads_above_it(world):
     staff("department.head", "Hà Văn Cục", department, Role.HEAD)
     StaffRole.objects.filter(user=world.tax_head).update(is_active=False)  # the post is vacant
     d = world.receive()
-    engine.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
-    engine.act(world.open_step(d), "handover", actor=world.org.specialist_a,
+    pactions.claim(world.open_step(d), user=world.org.specialist_a, now=at(T0))
+    pactions.act(world.open_step(d), "handover", actor=world.org.specialist_a,
                now=at("09:00 16/11/2026"))  # tax step due 15:00 Mon
     run_pass(at("15:00 16/11/2026"))
     assert recipients("step_late") == ["department.head"]

@@ -6,7 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from motcua.dossiers.slips import render_slip
-from motcua.processing import engine
+from motcua.processing import actions as pactions
 from motcua.processing.tests.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +21,15 @@ def test_every_step_is_a_row_with_its_times_and_whether_it_was_on_time(world):
     org = world.org
     d = world.receive("09:00 16/11/2026")
     check = world.open_step(d)
-    engine.claim(check, user=org.specialist_a, now=at("09:30 16/11/2026"))
+    pactions.claim(check, user=org.specialist_a, now=at("09:30 16/11/2026"))
     # the check step (8 working hours) ends late: due 09:00 17/11, done 10:00 17/11
-    engine.act(check, "forward", actor=org.specialist_a, note="Hồ sơ hợp lệ",
+    pactions.act(check, "forward", actor=org.specialist_a, note="Hồ sơ hợp lệ",
                now=at("10:00 17/11/2026"))
     approve = world.open_step(d)
-    engine.act(approve, "approve", actor=world.head_a, now=at("11:00 17/11/2026"))
+    pactions.act(approve, "approve", actor=world.head_a, now=at("11:00 17/11/2026"))
     deliver = world.open_step(d)
-    engine.claim(deliver, user=org.officer_a, now=at("13:30 17/11/2026"))
-    engine.act(deliver, "finish", actor=org.officer_a, now=at("14:00 17/11/2026"))
+    pactions.claim(deliver, user=org.officer_a, now=at("13:30 17/11/2026"))
+    pactions.act(deliver, "finish", actor=org.officer_a, now=at("14:00 17/11/2026"))
     d.refresh_from_db()
 
     text = text_of(render_slip(d, "05", now=at("15:00 17/11/2026")))

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from motcua.core.models import AuditEvent
-from motcua.processing.actions import InvalidProcess, publish_process
 from motcua.processing.models import Process
+from motcua.processing.publishing import InvalidProcess, publish_process
 from motcua.processing.tests.conftest import definition
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from motcua.dossiers import actions, policy
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import submission
 from motcua.org.models import Role
-from motcua.processing import engine
+from motcua.processing import actions as pactions
 from motcua.processing.tests.conftest import T0, at
 from motcua.tests.builders import agency, staff
 
@@ -21,8 +21,8 @@ def test_can_read_matches_the_list_filter_for_every_user_and_dossier(world):
     org = world.org
     queued = world.receive()  # at center A, handled by PC A, check step in its queue
     handed = world.receive("09:30 16/11/2026")
-    engine.claim(world.open_step(handed), user=org.specialist_a, now=at(T0))
-    engine.act(world.open_step(handed), "handover", actor=org.specialist_a,
+    pactions.claim(world.open_step(handed), user=org.specialist_a, now=at(T0))
+    pactions.act(world.open_step(handed), "handover", actor=org.specialist_a,
                now=at("10:00 16/11/2026"))  # a step at the tax agency now
     online = actions.submit(submission(org, world.procedure), account=org.citizen,
                             now=at("10:30 16/11/2026"))

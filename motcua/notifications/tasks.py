@@ -1,4 +1,4 @@
-"""Background work of the dossiers domain, run by the django-tasks worker (`db_worker`)."""
+"""Background work of the notifications app, run by the django-tasks worker (`db_worker`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.notifications import send_email
+from motcua.notifications.messages import send_email
 
 
 @task()

@@ -11,9 +11,9 @@ from motcua.dossiers import actions
 from motcua.dossiers.models import DossierEvent, Handover, Status
 from motcua.dossiers.tests.factories import at
 from motcua.org.models import StaffRole
-from motcua.processing import engine
-from motcua.processing.actions import publish_process
+from motcua.processing import actions as pactions
 from motcua.processing.models import ProcessRun, StepInstance
+from motcua.processing.publishing import publish_process
 from motcua.processing.tests.conftest import T0, definition
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 def claim_and(world, d, user, action, when, **kw):
     step = world.open_step(d)
     if step.assignee_id != user.pk:
-        engine.claim(step, user=user, now=at(when))
-    return engine.act(step, action, actor=user, now=at(when), **kw)
+        pactions.claim(step, user=user, now=at(when))
+    return pactions.act(step, action, actor=user, now=at(when), **kw)
 
 
 def test_receipt_starts_the_process_in_the_competent_units_queue(world):
@@ -44,7 +44,7 @@ def test_online_acceptance_starts_the_process_too(world):
 
     d = online(world.org, world.procedure, at("08:00 16/11/2026"))
     assert not ProcessRun.objects.filter(dossier=d).exists()
-    actions.accept(d, actor=world.org.officer_a, now=at(T0))
+    actions.perform(d, "accept", world.org.officer_a, now=at(T0))
     assert world.open_step(d).key == "check"
 
 
@@ -113,14 +113,14 @@ def test_return_to_someone_who_lost_the_role_goes_to_the_queue(world):
     d = world.receive()
     claim_and(world, d, world.org.specialist_a, "forward", "10:00 16/11/2026")
     StaffRole.objects.filter(user=world.org.specialist_a).update(is_active=False)
-    out = engine.act(world.open_step(d), "return", actor=world.head_a, now=at("11:00 16/11/2026"))
+    out = pactions.act(world.open_step(d), "return", actor=world.head_a, now=at("11:00 16/11/2026"))
     assert out.next_step.key == "check" and out.next_step.assignee is None
 
 
 def test_approve_makes_the_result_ready_and_the_one_stop_officer_finishes(world):
     d = world.receive()
     claim_and(world, d, world.org.specialist_a, "forward", "10:00 16/11/2026")
-    out = engine.act(world.open_step(d), "approve", actor=world.head_a,
+    out = pactions.act(world.open_step(d), "approve", actor=world.head_a,
                      now=at("11:00 16/11/2026"), note="Đồng ý")
     assert out.dossier.status == Status.RESULT_READY
     deliver = out.next_step
@@ -138,10 +138,10 @@ def test_approve_makes_the_result_ready_and_the_one_stop_officer_finishes(world)
 def test_refuse_stops_processing_with_the_reason_and_ends_the_run(world):
     d = world.receive()
     step = world.open_step(d)
-    engine.claim(step, user=world.org.specialist_a, now=at("09:30 16/11/2026"))
+    pactions.claim(step, user=world.org.specialist_a, now=at("09:30 16/11/2026"))
     with pytest.raises(InvalidInput):
-        engine.act(step, "refuse", actor=world.org.specialist_a, now=at("10:00 16/11/2026"))
-    out = engine.act(step, "refuse", actor=world.org.specialist_a, reason="Không đủ điều kiện",
+        pactions.act(step, "refuse", actor=world.org.specialist_a, now=at("10:00 16/11/2026"))
+    out = pactions.act(step, "refuse", actor=world.org.specialist_a, reason="Không đủ điều kiện",
                      now=at("10:00 16/11/2026"))
     assert out.dossier.status == Status.STOPPED
     assert d.events.get(action="stop").reason == "Không đủ điều kiện"
@@ -152,8 +152,8 @@ def test_refuse_stops_processing_with_the_reason_and_ends_the_run(world):
 def test_supplement_pauses_the_step_and_the_receipt_resumes_it_shifted(world):
     d = world.receive()
     step = world.open_step(d)
-    engine.claim(step, user=world.org.specialist_a, now=at(T0))
-    out = engine.act(step, "request_supplement", actor=world.org.specialist_a,
+    pactions.claim(step, user=world.org.specialist_a, now=at(T0))
+    out = pactions.act(step, "request_supplement", actor=world.org.specialist_a,
                      items=[{"name": "Bản sao trích lục", "note": ""}], reason="Thiếu giấy tờ",
                      now=at("10:00 16/11/2026"))
     assert out.dossier.status == Status.SUPPLEMENT
@@ -161,17 +161,17 @@ def test_supplement_pauses_the_step_and_the_receipt_resumes_it_shifted(world):
     assert step.waiting and step.finished_at is None
     assert step.waiting_since == at("10:00 16/11/2026")
     with pytest.raises(DomainError) as waiting:
-        engine.act(step, "forward", actor=world.org.specialist_a, now=at("11:00 16/11/2026"))
+        pactions.act(step, "forward", actor=world.org.specialist_a, now=at("11:00 16/11/2026"))
     assert waiting.value.code == "step_waiting"
     dossier_due_before = out.dossier.due_at
     # the applicant answers the next day at 10:00: 8 working hours paused
-    d = actions.receive_supplement(d, actor=world.org.officer_a, now=at("10:00 17/11/2026"))
+    d = actions.perform(d, "receive_supplement", world.org.officer_a, now=at("10:00 17/11/2026"))
     step.refresh_from_db()
     assert not step.waiting and step.waiting_since is None
     assert step.due_at == at("09:00 18/11/2026")
     assert d.due_at - dossier_due_before == step.due_at - at("09:00 17/11/2026")
     assert d.status == Status.PROCESSING
-    out = engine.act(step, "forward", actor=world.org.specialist_a, now=at("11:00 17/11/2026"))
+    out = pactions.act(step, "forward", actor=world.org.specialist_a, now=at("11:00 17/11/2026"))
     assert out.next_step.key == "approve"
 
 
@@ -181,10 +181,10 @@ def test_supplement_in_restart_mode_counts_the_step_allotment_again(world):
     pv.save()
     d = world.receive()
     step = world.open_step(d)
-    engine.claim(step, user=world.org.specialist_a, now=at(T0))
-    engine.act(step, "request_supplement", actor=world.org.specialist_a,
+    pactions.claim(step, user=world.org.specialist_a, now=at(T0))
+    pactions.act(step, "request_supplement", actor=world.org.specialist_a,
                items=[{"name": "Tờ khai"}], now=at("10:00 16/11/2026"))
-    actions.receive_supplement(d, actor=world.org.officer_a, now=at("14:00 18/11/2026"))
+    actions.perform(d, "receive_supplement", world.org.officer_a, now=at("14:00 18/11/2026"))
     step.refresh_from_db()
     assert step.due_at == at("14:00 19/11/2026")
 
@@ -192,15 +192,15 @@ def test_supplement_in_restart_mode_counts_the_step_allotment_again(world):
 def test_payment_request_waits_until_the_payment_is_confirmed(world):
     d = world.receive()
     step = world.open_step(d)
-    engine.claim(step, user=world.org.specialist_a, now=at(T0))
+    pactions.claim(step, user=world.org.specialist_a, now=at(T0))
     with pytest.raises(InvalidInput):
-        engine.act(step, "request_payment", actor=world.org.specialist_a, now=at(T0))
-    out = engine.act(step, "request_payment", actor=world.org.specialist_a, amount_vnd=50_000,
+        pactions.act(step, "request_payment", actor=world.org.specialist_a, now=at(T0))
+    out = pactions.act(step, "request_payment", actor=world.org.specialist_a, amount_vnd=50_000,
                      now=at("10:00 16/11/2026"))
     assert out.dossier.status == Status.PAYING
     step.refresh_from_db()
     assert step.waiting
-    actions.confirm_payment(d, actor=world.org.officer_a, now=at("11:00 16/11/2026"))
+    actions.perform(d, "confirm_payment", world.org.officer_a, now=at("11:00 16/11/2026"))
     step.refresh_from_db()
     assert not step.waiting and step.due_at == at("10:00 17/11/2026")
 
@@ -208,14 +208,14 @@ def test_payment_request_waits_until_the_payment_is_confirmed(world):
 def test_an_action_the_step_does_not_offer_is_refused_naming_the_offered_ones(world):
     d = world.receive()
     step = world.open_step(d)
-    engine.claim(step, user=world.org.specialist_a, now=at(T0))
+    pactions.claim(step, user=world.org.specialist_a, now=at(T0))
     with pytest.raises(DomainError) as refused:
-        engine.act(step, "approve", actor=world.org.specialist_a, now=at(T0))
+        pactions.act(step, "approve", actor=world.org.specialist_a, now=at(T0))
     assert refused.value.code == "action_not_offered" and refused.value.status_code == 409
     assert refused.value.extra["offered"] == ["forward", "handover", "request_supplement",
                                               "request_payment", "refuse"]
     with pytest.raises(InvalidInput):
-        engine.act(step, "teleport", actor=world.org.specialist_a, now=at(T0))
+        pactions.act(step, "teleport", actor=world.org.specialist_a, now=at(T0))
 
 
 def test_a_finished_step_cannot_be_acted_on_twice(world):
@@ -223,13 +223,13 @@ def test_a_finished_step_cannot_be_acted_on_twice(world):
     step = world.open_step(d)
     claim_and(world, d, world.org.specialist_a, "forward", "10:00 16/11/2026")
     with pytest.raises(DomainError) as twice:
-        engine.act(step, "forward", actor=world.org.specialist_a, now=at("10:01 16/11/2026"))
+        pactions.act(step, "forward", actor=world.org.specialist_a, now=at("10:01 16/11/2026"))
     assert twice.value.code == "step_finished"
 
 
 def test_withdrawal_by_the_applicant_closes_the_run(world):
     d = world.receive()
-    actions.withdraw(d, actor=world.org.officer_a, reason="Người dân rút hồ sơ",
+    actions.perform(d, "withdraw", world.org.officer_a, reason="Người dân rút hồ sơ",
                      now=at("10:00 16/11/2026"))
     step = StepInstance.objects.get(dossier=d)
     assert (step.finished_at, step.outcome) == (at("10:00 16/11/2026"), "withdraw")
@@ -258,10 +258,10 @@ def _refused(call, user, attempted):
 def test_only_the_assignee_or_a_head_may_act(world, action, kw, who):
     d = world.receive()
     step = world.open_step(d)
-    engine.claim(step, user=world.org.specialist_a, now=at(T0))
+    pactions.claim(step, user=world.org.specialist_a, now=at(T0))
     user = {"not_assignee": world.specialist_a2, "other_agency": world.specialist_b,
             "wrong_role": world.org.officer_a}[who]
-    audit = _refused(lambda: engine.act(step, action, actor=user, now=at(T0), **kw), user,
+    audit = _refused(lambda: pactions.act(step, action, actor=user, now=at(T0), **kw), user,
                      action)
     assert audit.data["dossier"] == d.code and audit.data["step"] == "check"
     step.refresh_from_db()
@@ -276,34 +276,34 @@ def test_approval_actions_are_refused_to_specialists(world, action, kw):
     d = world.receive()
     claim_and(world, d, world.org.specialist_a, "forward", "10:00 16/11/2026")
     step = world.open_step(d)
-    _refused(lambda: engine.act(step, action, actor=world.org.specialist_a,
+    _refused(lambda: pactions.act(step, action, actor=world.org.specialist_a,
                                 now=at("10:30 16/11/2026"), **kw), world.org.specialist_a, action)
 
 
 def test_finish_is_refused_to_the_other_centers_officer(world):
     d = world.receive()
     claim_and(world, d, world.org.specialist_a, "forward", "10:00 16/11/2026")
-    engine.act(world.open_step(d), "approve", actor=world.head_a, now=at("11:00 16/11/2026"))
+    pactions.act(world.open_step(d), "approve", actor=world.head_a, now=at("11:00 16/11/2026"))
     step = world.open_step(d)
-    _refused(lambda: engine.act(step, "finish", actor=world.org.officer_b,
+    _refused(lambda: pactions.act(step, "finish", actor=world.org.officer_b,
                                 now=at("14:00 16/11/2026")), world.org.officer_b, "finish")
-    _refused(lambda: engine.claim(step, user=world.org.officer_b, now=at("14:00 16/11/2026")),
+    _refused(lambda: pactions.claim(step, user=world.org.officer_b, now=at("14:00 16/11/2026")),
              world.org.officer_b, "claim")
 
 
 def test_an_unassigned_step_is_acted_on_only_after_a_claim(world):
     d = world.receive()
     step = world.open_step(d)
-    _refused(lambda: engine.act(step, "forward", actor=world.org.specialist_a, now=at(T0)),
+    _refused(lambda: pactions.act(step, "forward", actor=world.org.specialist_a, now=at(T0)),
              world.org.specialist_a, "forward")
 
 
 def test_a_role_change_takes_effect_at_once(world):
     d = world.receive()
     step = world.open_step(d)
-    engine.claim(step, user=world.org.specialist_a, now=at(T0))
+    pactions.claim(step, user=world.org.specialist_a, now=at(T0))
     StaffRole.objects.filter(user=world.org.specialist_a).update(is_active=False)
-    _refused(lambda: engine.act(step, "forward", actor=world.org.specialist_a, now=at(T0)),
+    _refused(lambda: pactions.act(step, "forward", actor=world.org.specialist_a, now=at(T0)),
              world.org.specialist_a, "forward")
 
 
@@ -313,13 +313,13 @@ def test_a_role_change_takes_effect_at_once(world):
 def test_claim_needs_the_role_in_the_agency_and_an_unassigned_step(world):
     d = world.receive()
     step = world.open_step(d)
-    _refused(lambda: engine.claim(step, user=world.specialist_b, now=at(T0)),
+    _refused(lambda: pactions.claim(step, user=world.specialist_b, now=at(T0)),
              world.specialist_b, "claim")
-    _refused(lambda: engine.claim(step, user=world.org.officer_a, now=at(T0)),
+    _refused(lambda: pactions.claim(step, user=world.org.officer_a, now=at(T0)),
              world.org.officer_a, "claim")
-    engine.claim(step, user=world.org.specialist_a, now=at(T0))
+    pactions.claim(step, user=world.org.specialist_a, now=at(T0))
     with pytest.raises(DomainError) as taken:
-        engine.claim(step, user=world.specialist_a2, now=at(T0))
+        pactions.claim(step, user=world.specialist_a2, now=at(T0))
     assert taken.value.code == "step_taken" and taken.value.status_code == 409
     step.refresh_from_db()
     assert step.assignee == world.org.specialist_a and step.assigned_at == at(T0)
@@ -329,8 +329,8 @@ def test_claim_needs_the_role_in_the_agency_and_an_unassigned_step(world):
 def test_heads_assign_and_reassign_and_may_act_themselves(world):
     d = world.receive()
     step = world.open_step(d)
-    engine.assign(step, to_user=world.org.specialist_a, by=world.head_a, now=at(T0))
-    engine.assign(step, to_user=world.specialist_a2, by=world.leader_a,
+    pactions.assign(step, to_user=world.org.specialist_a, by=world.head_a, now=at(T0))
+    pactions.assign(step, to_user=world.specialist_a2, by=world.leader_a,
                   now=at("09:30 16/11/2026"))
     step.refresh_from_db()
     assert step.assignee == world.specialist_a2
@@ -338,23 +338,23 @@ def test_heads_assign_and_reassign_and_may_act_themselves(world):
     assert reassigned.data["previous_assignee"] == "specialist.a"
     assert reassigned.data["assignee"] == "specialist.a2"
     # the former assignee can no longer act
-    _refused(lambda: engine.act(step, "forward", actor=world.org.specialist_a, now=at(T0)),
+    _refused(lambda: pactions.act(step, "forward", actor=world.org.specialist_a, now=at(T0)),
              world.org.specialist_a, "forward")
-    out = engine.act(step, "forward", actor=world.head_a, now=at("10:00 16/11/2026"))
+    out = pactions.act(step, "forward", actor=world.head_a, now=at("10:00 16/11/2026"))
     assert out.step.acted_by == world.head_a
 
 
 def test_only_heads_assign_and_only_to_holders_of_the_role(world):
     d = world.receive()
     step = world.open_step(d)
-    _refused(lambda: engine.assign(step, to_user=world.specialist_a2,
+    _refused(lambda: pactions.assign(step, to_user=world.specialist_a2,
                                    by=world.org.specialist_a, now=at(T0)),
              world.org.specialist_a, "assign")
-    _refused(lambda: engine.assign(step, to_user=world.tax_officer, by=world.tax_head,
+    _refused(lambda: pactions.assign(step, to_user=world.tax_officer, by=world.tax_head,
                                    now=at(T0)), world.tax_head, "assign")
     for outsider in (world.specialist_b, world.org.officer_a):
         with pytest.raises(InvalidInput) as wrong:
-            engine.assign(step, to_user=outsider, by=world.head_a, now=at(T0))
+            pactions.assign(step, to_user=outsider, by=world.head_a, now=at(T0))
         assert wrong.value.code == "assignee"
     step.refresh_from_db()
     assert step.assignee is None
@@ -391,7 +391,7 @@ def test_a_variant_for_the_handling_agency_kind_wins_over_the_default(world):
 
 def test_conditions_see_form_data_applicant_and_procedure(world):
     d = world.receive(form_data={"has_land": True})
-    data = engine.condition_data(d)
+    data = pactions.condition_data(d)
     assert data["form_data"] == {"has_land": True}
     assert data["applicant"]["kind"] == "person"
     assert data["applicant"]["commune_code"] == world.org.commune_a.code
@@ -420,13 +420,13 @@ def test_sign_after_approval_keeps_the_result_ready_and_leads_to_the_return(worl
     publish_process(world.procedure, raw, effective_from=dt.date(2026, 11, 1))
     d = world.receive()
     claim_and(world, d, world.org.specialist_a, "forward", "10:00 16/11/2026")
-    out = engine.act(world.open_step(d), "approve", actor=world.head_a,
+    out = pactions.act(world.open_step(d), "approve", actor=world.head_a,
                      now=at("11:00 16/11/2026"))
     assert out.dossier.status == Status.RESULT_READY and out.next_step.key == "sign"
     sign = out.next_step
-    _refused(lambda: engine.act(sign, "sign", actor=world.org.specialist_a,
+    _refused(lambda: pactions.act(sign, "sign", actor=world.org.specialist_a,
                                 now=at("13:30 16/11/2026")), world.org.specialist_a, "sign")
-    out = engine.act(sign, "sign", actor=world.leader_a, now=at("14:00 16/11/2026"))
+    out = pactions.act(sign, "sign", actor=world.leader_a, now=at("14:00 16/11/2026"))
     assert out.dossier.status == Status.RESULT_READY and out.next_step.key == "deliver"
     assert d.events.filter(action="mark_result_ready").count() == 1
 
@@ -449,11 +449,11 @@ def test_a_process_starting_at_another_agency_hands_the_dossier_over_at_receipt(
 def test_a_supplement_asked_at_the_dossier_level_pauses_the_open_step(world):
     d = world.receive()
     step = world.open_step(d)
-    actions.request_supplement(d, actor=world.org.officer_a, items=[{"name": "Tờ khai"}],
+    actions.perform(d, "request_supplement", world.org.officer_a, items=[{"name": "Tờ khai"}],
                                now=at("10:00 16/11/2026"))
     step.refresh_from_db()
     assert step.waiting and step.waiting_since == at("10:00 16/11/2026")
-    actions.receive_supplement(d, actor=world.org.officer_a, now=at("11:00 16/11/2026"))
+    actions.perform(d, "receive_supplement", world.org.officer_a, now=at("11:00 16/11/2026"))
     step.refresh_from_db()
     assert not step.waiting and step.due_at == at("10:00 17/11/2026")
 
@@ -468,7 +468,7 @@ def test_staff_of_an_agency_with_a_step_of_the_dossier_read_it(world):
     step = world.open_step(d)
     StepInstance.objects.filter(pk=step.pk).update(agency=world.org.department)
     assert policy.visible_dossiers(justice).filter(pk=d.pk).exists()
-    engine.act(step, "forward", actor=staff("justice.head", "Trưởng phòng", world.org.department,
+    pactions.act(step, "forward", actor=staff("justice.head", "Trưởng phòng", world.org.department,
                                             "head"), now=at("10:00 16/11/2026"))
     # a past step keeps the dossier readable
     assert policy.visible_dossiers(justice).filter(pk=d.pk).exists()

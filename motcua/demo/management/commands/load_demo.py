@@ -6,7 +6,7 @@ received before the internal processes took effect (they follow no process); the
 processes, in force from ten working days back, their StepAgency rules, ~60 current dossiers
 received at the counters over the last eight working days and driven through their steps so
 that every demo officer's worklist has items in every view, and one escalation pass
-(`motcua.processing.demo`). A second run adds nothing and takes a few seconds.
+(`motcua.demo.processes`). A second run adds nothing and takes a few seconds.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from motcua.catalog.importers import load_procedures
 from motcua.catalog.models import Procedure
-from motcua.dossiers.demo import build_demo_dossiers, demo_dossiers, format_summary
-from motcua.org.demo import DEFAULT_PASSWORD, build_demo_org
+from motcua.demo import processes as process_demo
+from motcua.demo.dossiers import build_demo_dossiers, demo_dossiers, format_summary
+from motcua.demo.org import DEFAULT_PASSWORD, build_demo_org
 from motcua.org.importers import load_units
-from motcua.processing import demo as process_demo
 from motcua.processing.loader import LoadError
 
 # The catalogue loaded into an empty database is in force from the start of the two-level local

@@ -9,11 +9,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from motcua.dossiers.demo import demo_dossiers
+from motcua.demo.dossiers import demo_dossiers
+from motcua.demo.org import DEFAULT_PASSWORD
+from motcua.demo.processes import current_dossiers, worklist_counts
 from motcua.dossiers.models import Dossier, Status
-from motcua.org.demo import DEFAULT_PASSWORD
 from motcua.org.models import StaffRole, User
-from motcua.processing.demo import current_dossiers, worklist_counts
 from motcua.processing.selectors import VIEWS
 
 

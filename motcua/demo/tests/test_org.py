@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from motcua.core.models import AuditEvent
-from motcua.org.demo import build_demo_org, commune_codes
+from motcua.demo.org import build_demo_org, commune_codes
 from motcua.org.identifiers import validate_agency_code, validate_personal_id
 from motcua.org.models import AdministrativeUnit, Agency, Role, StaffRole, User
 from motcua.org.selectors import has_role

@@ -22,7 +22,7 @@ procedures) only get the receiving center's steps: received, refused, withdrawn,
 before receipt.
 
 With `received_before` (what `load_demo` passes: the day the internal processes take effect,
-see `motcua.processing.demo`), every dossier that is received at all is received before that
+see `motcua.demo.processes`), every dossier that is received at all is received before that
 day, so none of them is missing the process it would have followed; the later steps still
 happen up to `now`. Dossiers never received (submitted online and not reviewed yet, or waiting
 for a supplement before receipt) may arrive up to `now`.
@@ -43,18 +43,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Level, OnlineLevel, Procedure, ProcedureVersion, SupplementMode
-from motcua.dossiers import actions, policy
+from motcua.demo.org import NAMED_COMMUNES
+from motcua.dossiers import actions, lifecycle, policy
 from motcua.dossiers.models import ApplicantKind, Channel, Dossier, Status
 from motcua.dossiers.routing import competent_agency
 from motcua.dossiers.serializers import timeliness_of
-from motcua.org.demo import NAMED_COMMUNES
 from motcua.org.identifiers import Sex, personal_id_marker, tax_code_check_digit
 from motcua.org.models import AdministrativeUnit, Agency, Role, StaffRole, User
 from motcua.workcalendar.rules import TZ, WorkCalendar
 from motcua.workcalendar.service import get_calendar
 
 DEMO_MARK = "demo"  # form_data key that marks the sample dossiers
-DEMO_PROVINCE = "37"  # Ninh Bình, as built by motcua.org.demo.build_demo_org
+DEMO_PROVINCE = "37"  # Ninh Bình, as built by motcua.demo.org.build_demo_org
 WINDOW_DAYS = 60
 HOUR = 3600
 DAY = 8 * HOUR  # one working day of working time
@@ -283,7 +283,7 @@ class _Demo:
 
     def processors(self, agency: Agency) -> list[User]:
         roles = self.staff.get(agency.pk, {})
-        return [u for r in policy.PROCESSORS for u in roles.get(r, [])]
+        return [u for r in lifecycle.PROCESSORS for u in roles.get(r, [])]
 
     # ---- the catalogue --------------------------------------------------------------------------
 
@@ -510,7 +510,7 @@ class _Demo:
                 for agency_id in d.handovers.filter(returned_at__isnull=True).values_list(
                         "to_agency_id", flat=True):
                     roles = self.staff.get(agency_id, {})
-                    candidates += [u for r in policy.PROCESSORS for u in roles.get(r, [])]
+                    candidates += [u for r in lifecycle.PROCESSORS for u in roles.get(r, [])]
             else:
                 candidates += self.staff.get(d.handling_agency_id, {}).get(who, [])
         for user in candidates:
@@ -571,7 +571,7 @@ class _Run:
     def act(self, action: str, prefer: tuple[str, ...], **kwargs: Any) -> None:
         actor = self.demo.actor(self.dossier, action, prefer)
         assert policy.can_act(actor, self.dossier, action)
-        self.d = getattr(actions, action)(self.dossier, actor=actor, now=self.t, **kwargs)
+        self.d = actions.perform(self.dossier, action, actor, now=self.t, **kwargs)
 
     def submission(self) -> actions.Submission:
         case, demo, rng = self.case, self.demo, self.rng

@@ -5,7 +5,7 @@ from django.core import mail
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import actions
-from motcua.dossiers.tasks import notify_applicant
+from motcua.notifications.tasks import notify_applicant
 from motcua.dossiers.tests.factories import at, person, received
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_the_apology_reaches_the_applicant_by_email_once(org, procedure,
         d = with_email(org, procedure, at("09:00 16/11/2026"))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        d = actions.apologize(d, actor=org.specialist_a, reason="Cần xác minh thêm tại cơ sở",
+        d = actions.perform(d, "apologize", org.specialist_a, reason="Cần xác minh thêm tại cơ sở",
                               new_appointment=at("16:00 25/11/2026"), now=at("08:00 18/11/2026"))
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -48,8 +48,7 @@ def test_supplement_request_lists_everything_missing(org, procedure,
                                                      django_capture_on_commit_callbacks):
     d = with_email(org, procedure, at("09:00 16/11/2026"))
     with django_capture_on_commit_callbacks(execute=True):
-        actions.request_supplement(
-            d, actor=org.officer_a, now=at("10:00 16/11/2026"),
+        actions.perform(d, "request_supplement", org.officer_a, now=at("10:00 16/11/2026"),
             items=[{"name": "Bản sao CCCD", "note": "bị mờ"}, {"name": "Tờ khai"}],
         )
     body = mail.outbox[-1].body
@@ -61,11 +60,11 @@ def test_nothing_is_sent_for_a_refused_change_or_without_an_address(
     d = with_email(org, procedure, at("09:00 16/11/2026"))
     with (django_capture_on_commit_callbacks(execute=True) as callbacks,
           pytest.raises(DomainError)):
-        actions.apologize(d, actor=org.specialist_a, reason="late",
+        actions.perform(d, "apologize", org.specialist_a, reason="late",
                           new_appointment=at("16:00 25/11/2026"), now=at("10:00 20/11/2026"))
     assert callbacks == []
     no_email = received(org, procedure, at("09:00 16/11/2026"))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        actions.start_processing(no_email, actor=org.specialist_a)
-        actions.mark_result_ready(no_email, actor=org.specialist_a)
+        actions.perform(no_email, "start_processing", org.specialist_a)
+        actions.perform(no_email, "mark_result_ready", org.specialist_a)
     assert callbacks == []

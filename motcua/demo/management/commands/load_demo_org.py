@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from motcua.org.demo import DEFAULT_PASSWORD, build_demo_org
+from motcua.demo.org import DEFAULT_PASSWORD, build_demo_org
 
 
 class Command(BaseCommand):

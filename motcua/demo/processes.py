@@ -1,7 +1,7 @@
 """The demo's internal processes: published, routed, and running on current dossiers.
 
 `build_demo_processes` is what `load_demo` runs after the historical sample of
-`motcua.dossiers.demo` (dossiers received before the processes existed, which keep no process):
+`motcua.demo.dossiers` (dossiers received before the processes existed, which keep no process):
 
 1. publishes the bundled process files (`processing/data/processes`, through the same
    `publish_process` as `manage.py load_processes`), in force from `process_day(now)`, ten
@@ -13,7 +13,7 @@
    Environment (land registration office). Without them every `sector` step would go to the
    sector agency with the lowest code (the police), social insurance steps included.
 3. receives ~60 "current" dossiers at the counters over the last eight working days and drives
-   them through their steps with `engine.claim` / `engine.assign` / `engine.act` at working-hours
+   them through their steps with `pactions.claim` / `assign` / `act` at working-hours
    times in the past, by demo accounts the engine allows (checked with `allowed_actions` before
    every action). Each dossier is planned backwards from `now`, so that whatever the time the
    demo is loaded, the accounts' worklists have items in every view: assigned to me, unit queue,
@@ -46,13 +46,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
+from motcua.demo.dossiers import DAY, HOUR, SUPPLEMENT_NOTES, _Demo, _Place, working_before
 from motcua.dossiers import actions as dactions
 from motcua.dossiers import policy
-from motcua.dossiers.demo import DAY, HOUR, SUPPLEMENT_NOTES, _Demo, _Place, working_before
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.org.models import AdministrativeUnit, Agency, Role, User
+from motcua.org.selectors import roles_at
+from motcua.processing import actions as pactions
 from motcua.processing import definition as defn
-from motcua.processing import engine, escalation, selectors
+from motcua.processing import escalation, permissions, selectors
 from motcua.processing.loader import DEFAULT_DIR, LoadReport, load_processes
 from motcua.processing.models import Process, StepAgency, StepInstance
 from motcua.workcalendar.rules import TZ, WorkCalendar
@@ -521,7 +523,7 @@ class _Builder:
             d.refresh_from_db()
             actor = step.assignee
             assert actor is not None and policy.can_act(actor, d, "request_supplement")
-            dactions.request_supplement(d, actor=actor, items=self.missing(d),
+            dactions.perform(d, "request_supplement", actor, items=self.missing(d),
                                         reason="Lãnh đạo phòng xem xét: cần bổ sung giấy tờ",
                                         now=at)
         elif final == "refused":
@@ -538,10 +540,10 @@ class _Builder:
         if step.assignee_id is not None:
             return step
         for user in self.staff(step.agency_id, step.role):
-            if "claim" in engine.allowed_actions(user, step, engine.roles_at(user,
+            if "claim" in permissions.allowed_actions(user.pk, step, roles_at(user,
                                                                              step.agency_id),
                                                  None):
-                return engine.claim(step, user=user, now=at)
+                return pactions.claim(step, user=user, now=at)
         return step
 
     def actor(self, step: StepInstance, action: str) -> User:
@@ -552,8 +554,8 @@ class _Builder:
         candidates += self.staff(step.agency_id, Role.HEAD) + self.staff(step.agency_id,
                                                                           Role.LEADER)
         for user in candidates:
-            roles = engine.roles_at(user, step.agency_id)
-            if action in engine.allowed_actions(user, step, roles, step_def):
+            roles = roles_at(user, step.agency_id)
+            if action in permissions.allowed_actions(user.pk, step, roles, step_def):
                 return user
         raise AssertionError(f"no demo account may {action} step {step.key} of dossier "
                              f"{step.dossier_id} at {step.agency.code}")
@@ -565,7 +567,7 @@ class _Builder:
         actor = self.actor(step, action)
         if action in NOTES and "note" not in kw and "reason" not in kw:
             kw["note"] = self.rng.choice(NOTES[action])
-        return engine.act(step, action, actor=actor, now=at, **kw).next_step
+        return pactions.act(step, action, actor=actor, now=at, **kw).next_step
 
     def round_trip(self, d: Dossier, step: StepInstance, m: _Move, at: dt.datetime) -> None:
         if m.round_trip == "payment":
@@ -582,10 +584,10 @@ class _Builder:
         officer = next(u for u in self.demo.officers(d.receiving_agency)
                        if policy.can_act(u, d, action))
         if kind == "supplement":
-            dactions.receive_supplement(d, actor=officer, note="Người yêu cầu đã bổ sung",
+            dactions.perform(d, "receive_supplement", officer, note="Người yêu cầu đã bổ sung",
                                         now=at)
         else:
-            dactions.confirm_payment(d, actor=officer, now=at,
+            dactions.perform(d, "confirm_payment", officer, now=at,
                                      reference=f"BL-{self.rng.randrange(10**6):06d}")
 
     def missing(self, d: Dossier) -> list[dict[str, str]]:
@@ -653,7 +655,7 @@ def build_demo_processes(count: int = 60, *, seed: int = 2026, now: dt.datetime 
 
 
 def _demo_province() -> AdministrativeUnit:
-    from motcua.dossiers.demo import DEMO_PROVINCE
+    from motcua.demo.dossiers import DEMO_PROVINCE
 
     return AdministrativeUnit.objects.get(code=DEMO_PROVINCE, level="province")
 

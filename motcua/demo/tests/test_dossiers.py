@@ -13,12 +13,12 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.dossiers.demo import build_demo_dossiers, demo_dossiers
+from motcua.demo import processes as process_demo
+from motcua.demo.dossiers import build_demo_dossiers, demo_dossiers
 from motcua.dossiers.models import Channel, Dossier, DossierEvent, Handover, Status
 from motcua.dossiers.serializers import timeliness_of
 from motcua.org.identifiers import validate_personal_id, validate_tax_code
 from motcua.org.models import User
-from motcua.processing import demo as process_demo
 from motcua.processing.models import (
     Escalation,
     Notification,

@@ -1,0 +1,56 @@
+"""Reads of dossiers: what the detail shows, read with the dossier or built by an action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from motcua.dossiers.models import (
+    Apology,
+    ClockPause,
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    DossierFile,
+    Handover,
+    SupplementRequest,
+)
+
+
+def detail_queryset(qs: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
+    """`qs` (all dossiers by default) with what the detail shows, read with it."""
+    return (Dossier.objects.all() if qs is None else qs).select_related(
+        "procedure", "procedure_version", "receiving_agency", "handling_agency",
+        "applicant_commune",
+    ).prefetch_related(
+        Prefetch("components", DossierComponent.objects.prefetch_related("files")),
+        "events", "pauses", "supplements", "apology_slips",
+        "handovers__from_agency", "handovers__to_agency",
+    )
+
+
+@dataclass
+class DetailRelations:
+    """The rows the detail shows beside the dossier's own fields: a read model, filled from a
+    dossier read through `detail_queryset` (`of`) or by the action that made them."""
+
+    components: list[tuple[DossierComponent, list[DossierFile]]] = field(default_factory=list)
+    events: list[DossierEvent] = field(default_factory=list)
+    pauses: list[ClockPause] = field(default_factory=list)
+    supplements: list[SupplementRequest] = field(default_factory=list)
+    apologies: list[Apology] = field(default_factory=list)
+    handovers: list[Handover] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, d: Dossier) -> DetailRelations:
+        """From a dossier read through `detail_queryset` (no further query)."""
+        return cls(
+            components=[(c, list(c.files.all())) for c in d.components.all()],
+            events=list(d.events.all()), pauses=list(d.pauses.all()),
+            supplements=list(d.supplements.all()), apologies=list(d.apology_slips.all()),
+            handovers=list(d.handovers.all()),
+        )
+
+    def open_handover_agencies(self) -> list[int]:
+        return [h.to_agency_id for h in self.handovers if h.returned_at is None]
