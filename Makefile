@@ -45,8 +45,10 @@ test-postgres:
 	@echo "== tests on PostgreSQL ($${DATABASE_URL%%@*}@...)"
 	$(BIN)/pytest -n 2 --dist loadfile
 
+# ruff, the layers contract of DESIGN.md (import-linter, config in pyproject.toml), mypy.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy motcua
 
 run: deps
