@@ -32,8 +32,10 @@ messages: $(STAMP)
 	@if ls motcua/locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
 	  $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
 
-# Runs every test on SQLite, then on PostgreSQL when DATABASE_URL points at one.
+# Lints (ruff, the layers contract, mypy), then runs every test on SQLite, then on PostgreSQL
+# when DATABASE_URL points at one.
 test: deps
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then $(MAKE) --no-print-directory test-postgres; fi
 
