@@ -32,8 +32,10 @@ messages: $(STAMP)
 	@if ls motcua/locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
 	  $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
 
-# Runs every test on SQLite, then on PostgreSQL when DATABASE_URL points at one.
+# Lints (ruff, the layers contract, mypy), then runs every test on SQLite, then on PostgreSQL
+# when DATABASE_URL points at one.
 test: deps
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then $(MAKE) --no-print-directory test-postgres; fi
 
@@ -45,8 +47,10 @@ test-postgres:
 	@echo "== tests on PostgreSQL ($${DATABASE_URL%%@*}@...)"
 	$(BIN)/pytest -n 2 --dist loadfile
 
+# ruff, the layers contract of DESIGN.md (import-linter, config in pyproject.toml), mypy.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy motcua
 
 run: deps

@@ -4,6 +4,8 @@ the dates and lets administrators correct data entry of a version."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
@@ -16,6 +18,7 @@ from motcua.catalog.models import (
     ComponentRequirement,
     Fee,
     Procedure,
+    ProcedureQuerySet,
     ProcedureVersion,
     Sector,
 )
@@ -56,10 +59,11 @@ class ProcedureAdmin(admin.ModelAdmin):
     inlines = [ProcedureVersionInline]
     actions = ["activate", "deactivate"]
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Procedure],
+                           search_term: str) -> tuple[QuerySet[Procedure], bool]:
         # the catalogue's own search: diacritic-insensitive whole words or a code prefix
         if search_term.strip():
-            return queryset.search(search_term), False
+            return cast(ProcedureQuerySet, queryset).search(search_term), False
         return queryset, False
 
     @admin.action(description=_("Offer the selected procedures"))

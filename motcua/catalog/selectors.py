@@ -98,7 +98,7 @@ def procedure_detail(ref: str, on: dt.date | None = None) -> tuple[Procedure, Pr
             % {"code": ref, "day": day.isoformat()},
             code="no_version_in_force",
         )
-    procedure.all_versions = list(  # type: ignore[attr-defined]
+    procedure.all_versions = list(  # type: ignore[attr-defined]  # not a field: for the API
         procedure.versions.order_by("number").only(
             "id", "procedure_id", "number", "effective_from", "effective_to"
         )

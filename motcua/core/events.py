@@ -51,7 +51,7 @@ class EventRegistry:
 
     def publish(self, event: DomainEvent) -> None:
         for kind in type(event).__mro__:
-            for subscriber in list(self._subscribers.get(kind, ())):  # type: ignore[call-overload]
+            for subscriber in list(self._subscribers.get(kind, ())):
                 subscriber(event)
 
     def subscribers(self, kind: type[DomainEvent]) -> list[str]:
@@ -60,7 +60,7 @@ class EventRegistry:
         return [
             f"{s.__module__}.{s.__qualname__}"
             for k in kind.__mro__
-            for s in self._subscribers.get(k, ())  # type: ignore[call-overload]
+            for s in self._subscribers.get(k, ())
         ]
 
 

@@ -36,7 +36,8 @@ def iso_local(value: datetime | None) -> str | None:
     same); a naive value is UTC (SQLite through a raw cursor)."""
     if value is None:
         return None
-    return utc_aware(value).astimezone(LOCAL_TZ).isoformat()
+    aware: datetime = utc_aware(value)
+    return aware.astimezone(LOCAL_TZ).isoformat()
 
 
 def format_vnd(value: int) -> str:

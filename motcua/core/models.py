@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +20,7 @@ class AuditEvent(models.Model):
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("audit events are append-only")
         super().save(*args, **kwargs)

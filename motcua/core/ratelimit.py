@@ -28,7 +28,7 @@ def client_address(request: HttpRequest) -> str:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
                 if h.strip()]
         if len(hops) >= proxies:
-            return hops[-proxies]  # the address the outermost trusted proxy saw
+            return str(hops[-proxies])  # the address the outermost trusted proxy saw
     return str(request.META.get("REMOTE_ADDR", ""))
 
 

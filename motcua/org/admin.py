@@ -1,6 +1,9 @@
+from typing import cast
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +46,7 @@ class AgencyForm(forms.ModelForm):
         fields = ["code", "name", "short_name", "kind", "unit", "parent", "is_active"]
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"]
+        code: str = self.cleaned_data["code"]
         try:
             actions.ensure_code_free(code, agency=self.instance if self.instance.pk else None)
         except DomainError as exc:
@@ -61,7 +64,8 @@ class AgencyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit", "parent"]
     inlines = [AgencyCodeChangeInline]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Agency, form: forms.ModelForm,
+                   change: bool) -> None:
         if change and "code" in form.changed_data:
             # Keep the history: save the other fields under the old code, then change it.
             new_code = obj.code
@@ -69,7 +73,7 @@ class AgencyAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             actions.change_agency_code(obj, new_code, at=timezone.now(),
                                        reason=str(_("Changed in the admin site")),
-                                       actor=request.user)
+                                       actor=cast(User, request.user))  # admin: staff only
         else:
             super().save_model(request, obj, form, change)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth import authenticate, logout, user_logged_in, user_logged_out
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from motcua.core.errors import NotFound
 from motcua.org.lockout import lockout_message, lockout_seconds
-from motcua.org.models import Agency, AgencyCodeChange, User
+from motcua.org.models import AdministrativeUnit, Agency, AgencyCodeChange, User
 from motcua.org.selectors import search_agencies, search_units
 from motcua.org.serializers import (
     AgencyDetailSerializer,
@@ -113,13 +113,13 @@ class UnitListView(ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = UnitSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[AdministrativeUnit]:
         query = UnitQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         return search_units(**query.validated_data)
 
     @extend_schema(parameters=[UnitQuery], summary="List administrative units", tags=["org"])
-    def get(self, request: Request, *args, **kwargs) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
 
@@ -127,13 +127,13 @@ class AgencyListView(ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = AgencySerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Agency]:
         query = AgencyQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         return search_agencies(**query.validated_data)
 
     @extend_schema(parameters=[AgencyQuery], summary="List agencies", tags=["org"])
-    def get(self, request: Request, *args, **kwargs) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
 

@@ -102,4 +102,5 @@ class AgencyDetailSerializer(AgencySerializer):
         fields = [*AgencySerializer.Meta.fields, "requested_code", "code_history"]
 
     def get_requested_code(self, agency: Agency) -> str:
-        return self.context.get("requested_code", agency.code)
+        code: str = self.context.get("requested_code", agency.code)
+        return code

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time as clock
 from datetime import time
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, Max
@@ -18,7 +19,15 @@ from motcua.workcalendar.rules import WorkCalendar, vietnam_rules
 
 YEARS = range(2015, 2041)
 _lock = threading.Lock()
-_state: dict[str, object] = {"stamp": None, "calendar": None, "checked": 0.0}
+
+
+class _State(TypedDict):
+    stamp: tuple[Any, ...] | None  # the overrides table's row count and last change
+    calendar: WorkCalendar | None
+    checked: float  # clock.monotonic() of the last look at the overrides table
+
+
+_state: _State = {"stamp": None, "calendar": None, "checked": 0.0}
 
 
 def _parse_periods(spec: str) -> tuple[tuple[time, time], ...]:
@@ -29,7 +38,7 @@ def _parse_periods(spec: str) -> tuple[tuple[time, time], ...]:
     return tuple(periods)
 
 
-def _overrides_stamp() -> tuple:
+def _overrides_stamp() -> tuple[Any, ...]:
     agg = DayOverride.objects.aggregate(n=Count("id"), last=Max("updated_at"))
     return (agg["n"], agg["last"])
 
@@ -38,15 +47,16 @@ def get_calendar() -> WorkCalendar:
     """The calendar in force."""
     calendar = _state["calendar"]
     now = clock.monotonic()
-    if isinstance(calendar, WorkCalendar) and now - float(_state["checked"]) < float(  # type: ignore[arg-type]
+    if isinstance(calendar, WorkCalendar) and now - float(_state["checked"]) < float(
         settings.CALENDAR_RECHECK_SECONDS
     ):
         return calendar
     with _lock:
         stamp = _overrides_stamp()
-        if stamp != _state["stamp"] or not isinstance(_state["calendar"], WorkCalendar):
+        calendar = _state["calendar"]
+        if stamp != _state["stamp"] or calendar is None:
             overrides = dict(DayOverride.objects.values_list("date", "is_working"))
-            _state["calendar"] = WorkCalendar(
+            calendar = _state["calendar"] = WorkCalendar(
                 vietnam_rules(
                     YEARS,
                     overrides=overrides,
@@ -56,10 +66,10 @@ def get_calendar() -> WorkCalendar:
             )
             _state["stamp"] = stamp
         _state["checked"] = now
-        return _state["calendar"]  # type: ignore[return-value]
+        return calendar
 
 
 def reset_calendar() -> None:
     """Forget the cached calendar (after an override changes, or between tests)."""
     with _lock:
-        _state.update(stamp=None, calendar=None, checked=0.0)
+        _state.update({"stamp": None, "calendar": None, "checked": 0.0})

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.demo.org import DEFAULT_PASSWORD, build_demo_org
 
@@ -9,12 +11,12 @@ class Command(BaseCommand):
         "every commune's People's Committee and service center, and demo accounts. Idempotent."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--province", default="37", help="GSO province code (default 37)")
         parser.add_argument("--password", default=DEFAULT_PASSWORD,
                             help="password of newly created demo accounts")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         demo = build_demo_org(options["province"], options["password"])
         agencies = demo["agencies"]
         self.stdout.write(self.style.SUCCESS(
