@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from motcua.workcalendar.rules import TZ as LOCAL_TZ
+# The legal time of every deadline and of everything shown to people (DOMAIN.md §4).
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def local(value: datetime) -> datetime:

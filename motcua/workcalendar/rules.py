@@ -15,13 +15,15 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from motcua.core.formatting import LOCAL_TZ
+
 UNIT_WORKING_DAYS = "working_days"
 UNIT_WORKING_HOURS = "working_hours"
 UNIT_CALENDAR_DAYS = "calendar_days"
 UNIT_SAME_DAY = "same_day"
 UNITS = frozenset({UNIT_WORKING_DAYS, UNIT_WORKING_HOURS, UNIT_CALENDAR_DAYS, UNIT_SAME_DAY})
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TZ = LOCAL_TZ
 DEFAULT_PERIODS: tuple[tuple[time, time], ...] = (
     (time(7, 0), time(11, 30)),
     (time(13, 30), time(17, 0)),

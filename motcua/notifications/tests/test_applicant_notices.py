@@ -5,8 +5,8 @@ from django.core import mail
 
 from motcua.core.errors import DomainError
 from motcua.dossiers import actions
-from motcua.notifications.tasks import notify_applicant
 from motcua.dossiers.tests.factories import at, person, received
+from motcua.notifications.tasks import notify_applicant
 
 pytestmark = pytest.mark.django_db
 
