@@ -50,16 +50,17 @@ from motcua.dossiers.routing import competent_agency
 from motcua.dossiers.serializers import timeliness_of
 from motcua.org.identifiers import Sex, personal_id_marker, tax_code_check_digit
 from motcua.org.models import AdministrativeUnit, Agency, Role, StaffRole, User
+from motcua.workcalendar import rules
 from motcua.workcalendar.rules import TZ, WorkCalendar
-from motcua.workcalendar.service import get_calendar
+from motcua.workcalendar.service import get_calendar, working_day_hours
 
 DEMO_MARK = "demo"  # form_data key that marks the sample dossiers
 DEMO_PROVINCE = "37"  # Ninh Bình, as built by motcua.demo.org.build_demo_org
 WINDOW_DAYS = 60
 HOUR = 3600
-DAY = 8 * HOUR  # one working day of working time
+DAY = round(working_day_hours() * HOUR)  # one working day of working time
 
-TIMELINESS = ("early", "on_time", "late", "in_time", "overdue", "no_clock")
+TIMELINESS = (*rules.TIMELINESS, rules.NO_CLOCK)
 
 # How often each procedure is asked for in a commune (a guess for the demo; default 1).
 POPULARITY = {

@@ -13,7 +13,7 @@ from motcua.core.text import mask_name
 from motcua.dossiers import lifecycle, policy
 from motcua.dossiers.models import ApplicantKind, Dossier, Status
 from motcua.dossiers.selectors import DetailRelations
-from motcua.workcalendar.rules import timeliness
+from motcua.workcalendar.rules import NO_CLOCK, TIMELINESS, timeliness
 from motcua.workcalendar.service import get_calendar
 
 MAX_COMPONENTS = 50
@@ -81,6 +81,14 @@ class ActionSerializer(serializers.Serializer):
     new_appointment = serializers.DateTimeField(required=False)
 
 
+class StatusSerializer(serializers.Serializer):
+    """A dossier status: its number and name, and the national portal's word for it."""
+
+    code = serializers.IntegerField()
+    name = serializers.CharField()
+    portal = serializers.CharField()
+
+
 def status_payload(status: int) -> dict[str, Any]:
     s = Status(status)
     return {"code": int(s), "name": str(s.label), "portal": s.portal}
@@ -105,20 +113,19 @@ class DossierListSerializer(serializers.ModelSerializer):
             "timeliness",
         ]
 
-    @extend_schema_field({"type": "object", "properties": {
-        "code": {"type": "integer"}, "name": {"type": "string"}, "portal": {"type": "string"}}})
+    @extend_schema_field(StatusSerializer)
     def get_status(self, d: Dossier) -> dict[str, Any]:
         return status_payload(d.status)
 
     @extend_schema_field(serializers.ChoiceField(
-        choices=["early", "on_time", "late", "in_time", "overdue", "no_clock"]))
+        choices=[*TIMELINESS, NO_CLOCK]))
     def get_timeliness(self, d: Dossier) -> str:
         return timeliness_of(d)
 
 
 def timeliness_of(d: Dossier) -> str:
     if d.due_at is None:
-        return "no_clock"
+        return NO_CLOCK
     finished = d.finished_at if d.finished_at and d.received_at else None
     return timeliness(finished, d.due_at, timezone.now(), get_calendar(),
                       settings.TIMELINESS_GRANULARITY)

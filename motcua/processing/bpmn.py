@@ -58,6 +58,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 from motcua.core.text import fold
 from motcua.processing import definition
+from motcua.workcalendar.service import working_day_hours
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -69,7 +70,6 @@ MAX_ELEMENTS = 1000  # flow nodes and flows in the process
 MAX_WORK = 20_000  # flow visits while following gateways (a lattice of gateways can explode)
 MAX_CHAIN = 50  # gateways in a row between two tasks
 MAX_LANE_DEPTH = 10
-HOURS_PER_DAY = 8
 DAYS_PER_WEEK = 5
 
 PROCESS_ROLES = ("one_stop_officer", "specialist", "head", "leader")
@@ -790,14 +790,15 @@ def _condition(text: str) -> dict[str, Any] | None:
 
 
 def _duration_hours(text: str) -> float | None:
-    """Working hours in an ISO 8601 duration (P1D = 8 h, P1W = 5 days); None if not one."""
+    """Working hours in an ISO 8601 duration (P1D = one working day, 8 h by default; P1W = 5
+    days); None if not one."""
     match = _DURATION_RE.match(text.strip())
     if match is None or text.strip() in ("P", "PT") or text.strip().endswith("T"):
         return None
     weeks, days, hours, minutes, seconds = (
         float(g.replace(",", ".")) if g else 0.0 for g in match.groups()
     )
-    total = ((weeks * DAYS_PER_WEEK + days) * HOURS_PER_DAY + hours + minutes / 60
+    total = ((weeks * DAYS_PER_WEEK + days) * working_day_hours() + hours + minutes / 60
              + seconds / 3600)
     return round(total, 2) or None
 

@@ -185,7 +185,7 @@ def parse(raw: Mapping[str, Any], *, budget_hours: float | None = None) -> Proce
     raise DefinitionError(problems)
 
 
-def budget_hours(duration_value: int | None, duration_unit: str, hours_per_day: float = 8
+def budget_hours(duration_value: int | None, duration_unit: str, hours_per_day: float
                  ) -> float | None:
     """The statutory duration in working hours, the ceiling for a process's allotments.
 

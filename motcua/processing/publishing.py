@@ -21,6 +21,7 @@ from motcua.org.models import Agency, User
 from motcua.processing import definition as defn
 from motcua.processing.models import Process, Source
 from motcua.workcalendar.rules import TZ
+from motcua.workcalendar.service import working_day_hours
 
 
 class InvalidProcess(InvalidInput):
@@ -63,7 +64,8 @@ def check(procedure: Procedure, raw: Any, *, effective_from: dt.date) -> defn.Pr
                         % {"day": effective_from.isoformat()})
     else:
         try:
-            budget = defn.budget_hours(version.duration_value, version.duration_unit)
+            budget = defn.budget_hours(version.duration_value, version.duration_unit,
+                                       working_day_hours())
         except ValueError as exc:
             problems.append(str(exc))
     parsed = None

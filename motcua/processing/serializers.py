@@ -7,22 +7,21 @@ from django.conf import settings
 from rest_framework import serializers
 
 from motcua.core.formatting import iso_local
-from motcua.dossiers.serializers import MAX_COMPONENTS, AgencyRefSerializer, status_payload
+from motcua.dossiers.serializers import (
+    MAX_COMPONENTS,
+    AgencyRefSerializer,
+    StatusSerializer,
+    status_payload,
+)
 from motcua.processing.models import Notification, StepInstance
 from motcua.processing.selectors import SORTS, UNIT_VIEWS, VIEWS
-from motcua.workcalendar.rules import timeliness
+from motcua.workcalendar.rules import NO_CLOCK, TIMELINESS, timeliness
 from motcua.workcalendar.service import get_calendar
 
 
 class UserRefSerializer(serializers.Serializer):
     username = serializers.CharField()
     full_name = serializers.CharField()
-
-
-class StatusSerializer(serializers.Serializer):
-    code = serializers.IntegerField()
-    name = serializers.CharField()
-    portal = serializers.CharField()
 
 
 class WorkDossierSerializer(serializers.Serializer):
@@ -141,8 +140,7 @@ class StepSerializer(StepBaseSerializer):
     note = serializers.CharField()
     waiting = serializers.BooleanField()
     # the dossier's choice set (one enum in the schema); a step always has a due time
-    timeliness = serializers.ChoiceField(choices=["early", "on_time", "late", "in_time",
-                                                  "overdue", "no_clock"])
+    timeliness = serializers.ChoiceField(choices=[*TIMELINESS, NO_CLOCK])
     previous_id = serializers.IntegerField(allow_null=True)
     allowed_actions = serializers.ListField(child=serializers.CharField())
 

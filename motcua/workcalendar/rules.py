@@ -302,6 +302,12 @@ class WorkCalendar:
 GRANULARITIES = ("day", "exact")
 
 
+# What `timeliness` answers, and NO_CLOCK for a dossier without a legal duration: one
+# vocabulary for the API's enum, the worklists, the demo and the index.
+TIMELINESS = ("early", "on_time", "late", "in_time", "overdue")
+NO_CLOCK = "no_clock"
+
+
 def timeliness(
     finished_at: datetime | None,
     due_at: datetime,

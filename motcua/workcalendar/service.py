@@ -73,3 +73,13 @@ def reset_calendar() -> None:
     """Forget the cached calendar (after an override changes, or between tests)."""
     with _lock:
         _state.update({"stamp": None, "calendar": None, "checked": 0.0})
+
+
+def working_day_hours() -> float:
+    """Working hours in one working day (WORKING_PERIODS: 8 by default). What a process's
+    "1 day" allotment and a procedure's working day mean, without reading the database."""
+    seconds = sum(
+        (end.hour * 3600 + end.minute * 60) - (start.hour * 3600 + start.minute * 60)
+        for start, end in _parse_periods(settings.WORKING_PERIODS)
+    )
+    return seconds / 3600

@@ -117,7 +117,7 @@ def test_birth_registration_with_two_lanes_a_gateway_and_a_return():
              "agency": "receiving", "hours": 1, "actions": {"finish": None}},
         ],
     }
-    process = definition.parse(result, budget_hours=definition.budget_hours(3, "working_days"))
+    process = definition.parse(result, budget_hours=definition.budget_hours(3, "working_days", 8))
     assert process.start.key == "receive"
     assert process.total_hours == 19
     check = process.step("check")

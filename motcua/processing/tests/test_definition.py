@@ -93,4 +93,4 @@ def test_unreachable_steps_are_refused():
      (3, "", None)],
 )
 def test_budget_in_working_hours(value, unit, hours):
-    assert budget_hours(value, unit) == hours
+    assert budget_hours(value, unit, 8) == hours

@@ -38,7 +38,7 @@ def budget(code: str) -> float | None:
     value, unit = record.get("duration_value"), record.get("duration_unit")
     if value in (None, UNKNOWN) or unit in (None, "", UNKNOWN):
         return None
-    return definition.budget_hours(value, unit)
+    return definition.budget_hours(value, unit, 8)
 
 
 @cache

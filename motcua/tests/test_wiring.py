@@ -1,0 +1,33 @@
+"""How the apps are wired together: who subscribes to which domain event. Outside the layers,
+since it looks at all of them."""
+
+from motcua.core.events import events
+from motcua.dossiers import lifecycle
+from motcua.dossiers.events import (
+    DossierChanged,
+    DossierClosed,
+    DossierReceived,
+    DossierResumed,
+    DossierSubmitted,
+    DossierWaiting,
+)
+from motcua.notifications.messages import KINDS
+
+
+def test_subscribers_of_each_dossier_event():
+    """Who reacts to what: change this list only together with a subscription in apps.py."""
+    notify = "motcua.notifications.subscribers.notify_applicant_of"
+    assert events.subscribers(DossierChanged) == [notify]
+    assert events.subscribers(DossierSubmitted) == [notify]
+    assert events.subscribers(DossierReceived) == [
+        "motcua.processing.actions.start_run", notify]
+    assert events.subscribers(DossierWaiting) == [
+        "motcua.processing.actions.wait_steps", notify]
+    assert events.subscribers(DossierResumed) == [
+        "motcua.processing.actions.resume_steps", notify]
+    assert events.subscribers(DossierClosed) == ["motcua.processing.actions.end_run", notify]
+
+
+
+def test_every_notice_of_the_registry_has_a_message():
+    assert {a.notice for a in lifecycle.ACTIONS.values() if a.notice} <= set(KINDS)
