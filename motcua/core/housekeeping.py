@@ -21,7 +21,7 @@ BATCH = 10_000  # rows per DELETE: short transactions on a big table
 
 
 def idempotency_keep() -> dt.timedelta:
-    return dt.timedelta(hours=float(getattr(settings, "IDEMPOTENCY_KEEP_HOURS", 72)))
+    return dt.timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS)
 
 
 def prune_idempotency_records(now: dt.datetime | None = None) -> int:
@@ -36,7 +36,7 @@ def prune_idempotency_records(now: dt.datetime | None = None) -> int:
 
 
 def prune_task_results() -> None:
-    days = int(getattr(settings, "TASK_RESULTS_KEEP_DAYS", 30))
+    days = settings.TASK_RESULTS_KEEP_DAYS
     call_command("prune_db_task_results", min_age_days=days, verbosity=0)
 
 

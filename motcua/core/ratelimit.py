@@ -23,7 +23,7 @@ WINDOW_SECONDS = 60
 
 
 def client_address(request: HttpRequest) -> str:
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies > 0:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
                 if h.strip()]
@@ -34,7 +34,7 @@ def client_address(request: HttpRequest) -> str:
 
 def public_lookup_refused(request: HttpRequest) -> int | None:
     """Count one public lookup by this client: None if allowed, else the seconds to wait."""
-    limit = int(getattr(settings, "PUBLIC_LOOKUPS_PER_MINUTE", 60))
+    limit = settings.PUBLIC_LOOKUPS_PER_MINUTE
     if limit <= 0:
         return None
     now = time.time()
