@@ -177,6 +177,17 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# One cache shared by every process: Redis when REDIS_URL is set (redis://host:6379/0),
+# otherwise the database (table motcua_cache, made by core's migrations like any other table).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "motcua_cache"}
+    )
+}
+
 # Mail to applicants. The default writes each message to a file under var/mail (demo, dev);
 # production sets EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST etc.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
@@ -213,6 +224,6 @@ IDEMPOTENCY_KEEP_HOURS = float(os.environ.get("IDEMPOTENCY_KEEP_HOURS", "72"))
 TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "30"))
 
 # Public lookups (tracking by code, API and page): per client and minute; 0 = no limit. Counted
-# in Django's cache (per process unless CACHES is shared; see motcua/core/ratelimit.py).
+# in Django's cache (see motcua/core/ratelimit.py).
 PUBLIC_LOOKUPS_PER_MINUTE = int(os.environ.get("PUBLIC_LOOKUPS_PER_MINUTE", "60"))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -5,10 +5,9 @@ through a day's codes and collect every masked applicant name, procedure and sta
 (its address) may make PUBLIC_LOOKUPS_PER_MINUTE lookups per minute (default 60; 0 turns the
 limit off); beyond that it gets 429 with Retry-After until the minute ends.
 
-The counts live in Django's cache. The default local-memory cache counts per worker process,
-so with N workers a client may get up to N × the limit; configure CACHES with a shared cache
-(Redis, Memcached, the database) for an exact one. Behind a reverse proxy, set
-TRUSTED_PROXY_COUNT to the number of proxies so the address comes from X-Forwarded-For.
+The counts live in Django's cache, which every process shares (settings.CACHES: the
+database, or Redis with REDIS_URL). Behind a reverse proxy, set TRUSTED_PROXY_COUNT to the
+number of proxies so the address comes from X-Forwarded-For.
 """
 
 from __future__ import annotations
