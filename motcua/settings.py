@@ -224,6 +224,6 @@ IDEMPOTENCY_KEEP_HOURS = float(os.environ.get("IDEMPOTENCY_KEEP_HOURS", "72"))
 TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "30"))
 
 # Public lookups (tracking by code, API and page): per client and minute; 0 = no limit. Counted
-# in Django's cache (see motcua/core/ratelimit.py).
+# across all processes (in Redis, or in the database; see motcua/core/ratelimit.py).
 PUBLIC_LOOKUPS_PER_MINUTE = int(os.environ.get("PUBLIC_LOOKUPS_PER_MINUTE", "60"))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -55,3 +55,11 @@ class CacheEntry(models.Model):
     class Meta:
         db_table = "motcua_cache"
 
+
+class RateCount(models.Model):
+    """A client's requests in the current minute, for a limit that holds across processes
+    (core.ratelimit). One row per client, updated by one atomic upsert per request."""
+
+    bucket = models.CharField(max_length=100, primary_key=True)
+    minute = models.BigIntegerField()  # minutes since the epoch
+    hits = models.IntegerField()

@@ -5,9 +5,13 @@ through a day's codes and collect every masked applicant name, procedure and sta
 (its address) may make PUBLIC_LOOKUPS_PER_MINUTE lookups per minute (default 60; 0 turns the
 limit off); beyond that it gets 429 with Retry-After until the minute ends.
 
-The counts live in Django's cache, which every process shares (settings.CACHES: the
-database, or Redis with REDIS_URL). Behind a reverse proxy, set TRUSTED_PROXY_COUNT to the
-number of proxies so the address comes from X-Forwarded-For.
+The count is shared by every worker process and server, so the limit is exact however many
+there are. With Redis (REDIS_URL) it is Django's cache: `add` then `incr`, both atomic there.
+With the database cache it is not: Django's DatabaseCache.incr reads then writes (concurrent
+requests lose counts) and culls entries beyond MAX_ENTRIES, so there the count is one atomic
+upsert per request in a table of its own (core.RateCount, one row per client, pruned by
+housekeeping). Behind a reverse proxy, set TRUSTED_PROXY_COUNT to the number of proxies so the
+address comes from X-Forwarded-For.
 """
 
 from __future__ import annotations
@@ -15,10 +19,15 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router
 from django.http import HttpRequest
 
+from motcua.core.models import RateCount
+
 WINDOW_SECONDS = 60
+BUCKET_CHARS = RateCount._meta.get_field("bucket").max_length or 100
 
 
 def client_address(request: HttpRequest) -> str:
@@ -38,13 +47,44 @@ def public_lookup_refused(request: HttpRequest) -> int | None:
         return None
     now = time.time()
     window = int(now // WINDOW_SECONDS)
-    key = f"ratelimit:lookup:{client_address(request)}:{window}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this request opens a new count
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 5)
-        count = 1
-    if count <= limit:
+    if count_hit(f"lookup:{client_address(request)}", window) <= limit:
         return None
     return max(1, int((window + 1) * WINDOW_SECONDS - now) + 1)
+
+
+def count_hit(bucket: str, window: int) -> int:
+    """Count one request in `bucket` during `window` (minutes since the epoch); the count so far,
+    this one included, across all processes."""
+    if isinstance(caches["default"], DatabaseCache):
+        return _count_in_database(bucket[:BUCKET_CHARS], window)
+    key = f"ratelimit:{bucket}:{window}"
+    try:  # the count exists but for the window's first request: one call (two round trips)
+        return int(cache.incr(key))
+    except ValueError:
+        if cache.add(key, 1, timeout=WINDOW_SECONDS + 5):
+            return 1
+    try:  # another process opened the count first
+        return int(cache.incr(key))
+    except ValueError:  # and it expired meanwhile: this request opens a new one
+        cache.set(key, 1, timeout=WINDOW_SECONDS + 5)
+        return 1
+
+
+def _count_in_database(bucket: str, window: int) -> int:
+    connection = connections[router.db_for_write(RateCount)]
+    table = connection.ops.quote_name(RateCount._meta.db_table)
+    # One statement, so concurrent requests serialize on the row. A later window starts the
+    # count afresh; a request stamped with an earlier one (a server's clock behind another's)
+    # counts in the current one.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (bucket, minute, hits) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (bucket) DO UPDATE SET "
+            f"hits = CASE WHEN excluded.minute > {table}.minute THEN 1 "
+            f"ELSE {table}.hits + 1 END, "
+            f"minute = CASE WHEN excluded.minute > {table}.minute THEN excluded.minute "
+            f"ELSE {table}.minute END "
+            f"RETURNING hits",
+            [bucket, window],
+        )
+        return int(cursor.fetchone()[0])
