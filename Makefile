@@ -30,6 +30,7 @@ $(STAMP): pyproject.toml
 
 messages: $(STAMP)
 	@if ls motcua/locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  SECRET_KEY="$${SECRET_KEY:-unused-by-compilemessages}" \
 	  $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
 
 # Lints (ruff, the layers contract, mypy), then runs every test on SQLite, then on PostgreSQL
@@ -51,12 +52,14 @@ test-postgres:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-logo
-	$(BIN)/mypy motcua
+	SECRET_KEY="$${SECRET_KEY:-unused-by-mypy}" $(BIN)/mypy motcua
 
+# Without SECRET_KEY in the environment, the installation's own key (scripts/secret_key.sh).
 run: deps
-	$(BIN)/python manage.py migrate --noinput -v 0
-	$(BIN)/python manage.py load_demo
-	@bash scripts/serve.sh $(PORT)
+	export SECRET_KEY="$${SECRET_KEY:-$$(bash scripts/secret_key.sh)}" && \
+	  $(BIN)/python manage.py migrate --noinput -v 0 && \
+	  $(BIN)/python manage.py load_demo && \
+	  bash scripts/serve.sh $(PORT)
 
 bench: deps
 	$(BIN)/python bench/intake.py

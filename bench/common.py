@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import resource
+import secrets
 import signal
 import socket
 import subprocess
@@ -33,6 +34,8 @@ CEILING_DB = "motcua_ceiling"  # the fixed name ceilings.sh uses: never run two 
 PGHOST, PGPORT, PGUSER = "127.0.0.1", "5432", "postgres"
 PG_ENV = {**os.environ, "PGHOST": PGHOST, "PGPORT": PGPORT, "PGUSER": PGUSER}
 
+# DEBUG is off, so the settings need a key; the benchmark's servers live for one run.
+SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
 RSS_MB = 300.0  # DESIGN.md: a web or worker process ≤ 300 MB RSS under load
 
 
@@ -48,6 +51,7 @@ def server_env(db: str) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": database_url(db),
         "DEBUG": "0",
+        "SECRET_KEY": SECRET_KEY,
         "CONN_MAX_AGE": "3600",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "motcua.settings",
@@ -311,7 +315,8 @@ def drop_database(db: str) -> None:
 def django_setup(db: str) -> None:
     env = server_env(db)
     os.environ.update({k: env[k] for k in
-                       ("DATABASE_URL", "DEBUG", "CONN_MAX_AGE", "DJANGO_SETTINGS_MODULE")})
+                       ("DATABASE_URL", "DEBUG", "SECRET_KEY", "CONN_MAX_AGE",
+                        "DJANGO_SETTINGS_MODULE")})
     sys.path.insert(0, str(ROOT))
     import django
 

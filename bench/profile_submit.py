@@ -15,6 +15,7 @@ import io
 import json
 import os
 import pstats
+import secrets
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DB = "motcua_bench_prof"
 ENV = {**os.environ, "PGHOST": "127.0.0.1", "PGUSER": "postgres",
        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "DEBUG": "0",
+       "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
        "CONN_MAX_AGE": "3600", "DJANGO_SETTINGS_MODULE": "motcua.settings"}
 
 
@@ -61,7 +63,8 @@ def main() -> int:
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput",
                         "-v", "0"], env=ENV, check=True, cwd=ROOT)
         os.environ.update({k: ENV[k] for k in
-                           ("DATABASE_URL", "DEBUG", "CONN_MAX_AGE", "DJANGO_SETTINGS_MODULE")})
+                           ("DATABASE_URL", "DEBUG", "SECRET_KEY", "CONN_MAX_AGE",
+                            "DJANGO_SETTINGS_MODULE")})
         sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
         import django
 

@@ -26,16 +26,6 @@ def fresh_calendar():
     reset_calendar()
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Per-process caches (the public-lookup counts) start empty in every test."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

@@ -25,6 +25,8 @@ if [[ ! -x "$BIN/python" || ! -x "$BIN/gunicorn" ]]; then
   exit 1
 fi
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}"  # QR codes on the slips
+# Settings refuse to start without a SECRET_KEY (DEBUG off): the installation's own, kept in var/.
+export SECRET_KEY="${SECRET_KEY:-$(bash scripts/secret_key.sh)}"
 
 # Static files for the API docs and the admin. `make run` collects them just before; when
 # serve.sh runs alone on a fresh var dir (settings.STATIC_ROOT = $MOTCUA_VAR_DIR/static), collect

@@ -5,23 +5,27 @@
   retried on Monday morning still replays) is deleted. A key reused after that acts anew.
 - Results of finished background tasks (django-tasks-db) older than TASK_RESULTS_KEEP_DAYS
   (default 30), through that package's own `prune_db_task_results`.
+- Public-lookup counts (core.ratelimit, on the database) of minutes that are over: one row per
+  client seen, so without this the table keeps every address that ever looked something up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from motcua.core.models import IdempotencyRecord
+from motcua.core.models import IdempotencyRecord, RateCount
+from motcua.core.ratelimit import WINDOW_SECONDS
 
 BATCH = 10_000  # rows per DELETE: short transactions on a big table
 
 
 def idempotency_keep() -> dt.timedelta:
-    return dt.timedelta(hours=float(getattr(settings, "IDEMPOTENCY_KEEP_HOURS", 72)))
+    return dt.timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS)
 
 
 def prune_idempotency_records(now: dt.datetime | None = None) -> int:
@@ -36,12 +40,18 @@ def prune_idempotency_records(now: dt.datetime | None = None) -> int:
 
 
 def prune_task_results() -> None:
-    days = int(getattr(settings, "TASK_RESULTS_KEEP_DAYS", 30))
+    days = settings.TASK_RESULTS_KEEP_DAYS
     call_command("prune_db_task_results", min_age_days=days, verbosity=0)
+
+
+def prune_rate_counts(now: dt.datetime | None = None) -> int:
+    current = int((now.timestamp() if now else time.time()) // WINDOW_SECONDS)
+    return RateCount.objects.filter(minute__lt=current).delete()[0]
 
 
 def run_pass(now: dt.datetime | None = None) -> dict[str, int]:
     """One housekeeping pass; returns what was deleted."""
-    removed = {"idempotency_records": prune_idempotency_records(now)}
+    removed = {"idempotency_records": prune_idempotency_records(now),
+               "rate_counts": prune_rate_counts(now)}
     prune_task_results()
     return removed

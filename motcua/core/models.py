@@ -40,3 +40,28 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["owner", "key"], name="idempotency_owner_key_unique")
         ]
+
+
+class CacheEntry(models.Model):
+    """The table of Django's database cache (settings.CACHES, when REDIS_URL is unset).
+
+    The same columns as `manage.py createcachetable` makes, as a model so that every migrated
+    database has it (test databases too) and flushes empty it. Only the cache backend reads and
+    writes it, with its own SQL; nothing should use it through the ORM.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "motcua_cache"
+
+
+class RateCount(models.Model):
+    """A client's requests in the current minute, for a limit that holds across processes
+    (core.ratelimit). One row per client, updated by one atomic upsert per request."""
+
+    bucket = models.CharField(max_length=100, primary_key=True)
+    minute = models.BigIntegerField()  # minutes since the epoch
+    hits = models.IntegerField()

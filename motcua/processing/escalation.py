@@ -44,11 +44,11 @@ CLOCK_RUNNING = (Status.RECEIVED, Status.PROCESSING, Status.INTEROPERATING)
 
 
 def step_warn_hours() -> float:
-    return float(getattr(settings, "STEP_WARN_BEFORE_HOURS", 4))
+    return float(settings.STEP_WARN_BEFORE_HOURS)
 
 
 def dossier_warn_hours() -> float:
-    return float(getattr(settings, "DOSSIER_WARN_BEFORE_HOURS", 8))
+    return float(settings.DOSSIER_WARN_BEFORE_HOURS)
 
 
 def run_pass(now: dt.datetime | None = None) -> dict[str, int]:

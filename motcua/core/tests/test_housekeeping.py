@@ -53,3 +53,16 @@ def test_the_command_says_what_it_deleted(capsys):
     with translation.override("en"):
         call_command("housekeep")
     assert "idempotency_records 1" in capsys.readouterr().out
+
+
+def test_counts_of_minutes_that_are_over_are_deleted():
+    from motcua.core.housekeeping import prune_rate_counts
+    from motcua.core.models import RateCount
+    from motcua.core.ratelimit import count_hit
+
+    now = timezone.now()
+    minute = int(now.timestamp() // 60)
+    assert [count_hit("lookup:10.0.0.1", minute - 1) for _ in range(2)] == [1, 2]
+    assert count_hit("lookup:10.0.0.2", minute) == 1
+    assert prune_rate_counts(now) == 1
+    assert list(RateCount.objects.values_list("bucket", "hits")) == [("lookup:10.0.0.2", 1)]

@@ -64,3 +64,18 @@ def test_behind_a_proxy_the_client_is_the_forwarded_address(client, org, procedu
     assert lookup("203.0.113.7") == 200
     assert lookup("203.0.113.8") == 200  # another citizen behind the same proxy
     assert lookup("198.51.100.1, 203.0.113.7") == 429  # a spoofed first hop changes nothing
+
+
+def test_a_count_is_per_minute_and_a_late_stamp_counts_in_the_current_one():
+    assert [ratelimit.count_hit("b", 100) for _ in range(3)] == [1, 2, 3]
+    assert ratelimit.count_hit("b", 101) == 1  # a new minute starts afresh
+    assert ratelimit.count_hit("b", 100) == 2  # a server whose clock is behind: still counted
+    assert ratelimit.count_hit("c", 101) == 1
+
+
+def test_an_overlong_forwarded_address_is_still_counted(client, settings, clock):
+    settings.PUBLIC_LOOKUPS_PER_MINUTE = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    junk = "x" * 500
+    assert client.get("/api/v1/tracking/A-1", HTTP_X_FORWARDED_FOR=junk).status_code == 404
+    assert client.get("/api/v1/tracking/A-1", HTTP_X_FORWARDED_FOR=junk).status_code == 429

@@ -326,7 +326,7 @@ def _classify(done: datetime | None, due: datetime | None, now: datetime) -> str
         return ""
     result = timeliness(
         done, due, now, get_calendar(),
-        getattr(settings, "TIMELINESS_GRANULARITY", "day"),
+        settings.TIMELINESS_GRANULARITY,
     )
     return TIMELINESS_LABELS.get(result, "")
 
