@@ -543,7 +543,7 @@ class _Builder:
             if "claim" in permissions.allowed_actions(user.pk, step, roles_at(user,
                                                                              step.agency_id),
                                                  None):
-                return pactions.claim(step, user=user, now=at)
+                return pactions.claim(step, user=user, now=at).step
         return step
 
     def actor(self, step: StepInstance, action: str) -> User:

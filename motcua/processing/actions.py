@@ -168,7 +168,7 @@ def end_run(event: DossierClosed) -> None:
 # --- assignment ---------------------------------------------------------------------------
 
 
-def claim(step: StepInstance, *, user: User, now: dt.datetime | None = None) -> StepInstance:
+def claim(step: StepInstance, *, user: User, now: dt.datetime | None = None) -> Outcome:
     """Take a step from the unit queue: a staff member holding its role in its agency."""
     now = now or timezone.now()
     try:
@@ -187,13 +187,13 @@ def claim(step: StepInstance, *, user: User, now: dt.datetime | None = None) -> 
             s.save(update_fields=["assignee", "assigned_at"])
             dactions.timeline_event(d, "step_claim", actor=user, now=now, agency=s.agency,
                                     step=s.key, step_name=s.name, assignee=user.username)
-            return s
+            return Outcome(d, s)
     except _Refused as refused:
         raise refusal(user, step, "claim", refused.message) from None
 
 
 def assign(step: StepInstance, *, to_user: User, by: User,
-           now: dt.datetime | None = None) -> StepInstance:
+           now: dt.datetime | None = None) -> Outcome:
     """A head or leader of the step's agency assigns (or reassigns) it to a staff member who
     holds the step's role there."""
     now = now or timezone.now()
@@ -217,7 +217,7 @@ def assign(step: StepInstance, *, to_user: User, by: User,
                 step_name=s.name, assignee=to_user.username,
                 previous_assignee=before.username if before else None,
             )
-            return s
+            return Outcome(d, s)
     except _Refused as refused:
         raise refusal(by, step, "assign", refused.message) from None
 
@@ -275,7 +275,9 @@ def _apply(d: Dossier, s: StepInstance, step_def: defn.StepDef, action: str, *, 
         return Outcome(d, s)
 
     process = s.run.process.parsed
-    target_key = step_def.next_step(action, condition_data(d))
+    # the data only when a branch asks: reading it costs the applicant's commune and procedure
+    target_key = step_def.next_step(
+        action, condition_data(d) if step_def.is_conditional(action) else {})
     target = process.step(target_key) if target_key else None
     if action in defn.MOVES and target is None:  # validation forbids it; defensive
         raise DomainError(_("No step follows this action."), code="no_target")

@@ -121,8 +121,8 @@ def steps_response(dossier: Dossier, user: Any) -> Response:
 
 
 def steps_payload(dossier: Dossier, user: Any) -> dict[str, Any]:
-    """The dossier's process run and step history, with what the caller may do on each."""
-    dossier = Dossier.objects.get(pk=dossier.pk)
+    """The dossier's process run and step history, with what the caller may do on each.
+    `dossier` as read now (by the policy or the step action that just changed it)."""
     run = ProcessRun.objects.select_related("process").filter(dossier=dossier).first()
     scope = selectors.scope_of(user)
     now = timezone.now()
@@ -166,8 +166,8 @@ class StepClaim(APIView):
                    summary="Claim a step from the unit queue")
     def post(self, request: Request, step_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        step = pactions.claim(_step(step_id), user=user)
-        return steps_response(Dossier(pk=step.dossier_id), user)
+        outcome = pactions.claim(_step(step_id), user=user)
+        return steps_response(outcome.dossier, user)
 
 
 class StepAssign(APIView):
@@ -186,8 +186,8 @@ class StepAssign(APIView):
                 raise pactions.refusal(user, step, "assign", pactions.ASSIGN_REFUSED())
             raise InvalidInput(_("No active staff member has this username."),
                                code="assignee")
-        step = pactions.assign(step, to_user=to_user, by=user)
-        return steps_response(Dossier(pk=step.dossier_id), user)
+        outcome = pactions.assign(step, to_user=to_user, by=user)
+        return steps_response(outcome.dossier, user)
 
 
 class StepAction(APIView):

@@ -108,6 +108,10 @@ class StepDef:
     def targets(self, action: str) -> tuple[Branch, ...]:
         return self.actions.get(action, ())
 
+    def is_conditional(self, action: str) -> bool:
+        """Whether a branch of `action` has a condition on the dossier's data."""
+        return any(branch.when is not None for branch in self.targets(action))
+
     def next_step(self, action: str, data: Mapping[str, Any]) -> str | None:
         """The target of `action` for a dossier with `data` (first matching branch)."""
         for branch in self.targets(action):

@@ -69,12 +69,19 @@ class Process(models.Model):
 
     @property
     def parsed(self) -> defn.ProcessDef:
-        """The definition as a ProcessDef (validated when published)."""
-        cached = getattr(self, "_parsed", None)
-        if cached is None:
-            cached = defn.parse(self.definition)
-            self._parsed = cached
-        return cached
+        """The definition as a ProcessDef (validated when published), parsed once per process
+        version and worker: a stored version never changes (a new one is published instead)."""
+        # compared, not trusted by id alone: a test database reuses ids after a rollback
+        found = _PARSED.get(self.pk)
+        if found is None or found[0] != self.definition:
+            found = (self.definition, defn.parse(self.definition))
+            if self.pk is not None:
+                _PARSED[self.pk] = found
+        return found[1]
+
+
+# process version id -> (its stored definition, parsed)
+_PARSED: dict[int, tuple[Any, defn.ProcessDef]] = {}
 
 
 class ProcessRun(models.Model):
