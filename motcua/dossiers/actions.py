@@ -151,10 +151,12 @@ def lock(dossier: Dossier | int) -> Dossier:
     # of=("self",): lock the dossier row only. Without it PostgreSQL's FOR UPDATE also locks
     # the joined procedure version row, so every action on any dossier of that version waited
     # for the others to commit (bench/worklist.py: step transitions, "transactionid" waits).
+    # The procedure and the applicant's commune come in the same read: process branches and
+    # routing look at them (a query each otherwise).
     pk = dossier if isinstance(dossier, int) else dossier.pk
     return (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure_version")
+        .select_related("procedure_version", "procedure", "applicant_commune")
         .get(pk=pk)
     )
 
