@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -195,7 +197,7 @@ class DossierEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["dossier", "at"])]
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("dossier events are append-only")
         super().save(*args, **kwargs)

@@ -156,7 +156,7 @@ class EventSerializer(serializers.Serializer):
     from_status = serializers.IntegerField(allow_null=True)
     to_status = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField()
-    data = serializers.DictField()  # type: ignore[assignment]
+    data = serializers.DictField()  # type: ignore[assignment]  # a field named like Serializer.data
 
 
 class PauseSerializer(serializers.Serializer):

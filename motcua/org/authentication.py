@@ -33,3 +33,11 @@ class TokenAuthentication(authentication.TokenAuthentication):
         token = Token(key=key, user=user)  # request.auth: the token that was shown
         token._state.adding, token._state.db = False, using
         return user, token
+
+
+def signed_in(request: Any) -> User:
+    """The user of a request that passed IsAuthenticated (DRF types it as any user)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise exceptions.NotAuthenticated()
+    return user

@@ -101,7 +101,7 @@ class ProcessAdmin(admin.ModelAdmin):
         if obj is None:
             form = NewVersionForm
 
-            class WithUser(form):  # type: ignore[valid-type,misc]
+            class WithUser(form):  # type: ignore[valid-type,misc]  # a class made at run time
                 def __init__(self, *args: Any, **kw: Any) -> None:
                     super().__init__(*args, user=request.user, **kw)
 

@@ -18,6 +18,7 @@ from motcua.core.errors import InvalidInput, NotAllowed, NotFound
 from motcua.dossiers import policy
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import status_payload
+from motcua.org.authentication import signed_in
 from motcua.org.models import User
 from motcua.org.selectors import agency_by_code, roles_at
 from motcua.processing import actions as pactions
@@ -48,7 +49,7 @@ WORKLIST_PARAMS = [
 
 
 def _staff(request: Request) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if getattr(user, "kind", None) != User.Kind.STAFF:
         raise NotAllowed(_("Worklists are for staff."), code="staff_only")
     return user
@@ -150,7 +151,7 @@ class DossierSteps(APIView):
     @extend_schema(responses=DossierStepsSerializer,
                    summary="A dossier's process steps, with the actions the caller may take")
     def get(self, request: Request, code: str) -> Response:
-        dossier = policy.get_visible(request.user, code)  # type: ignore[arg-type]
+        dossier = policy.get_visible(request.user, code)
         return steps_response(dossier, request.user)
 
 
@@ -165,7 +166,7 @@ class StepClaim(APIView):
     @extend_schema(request=None, responses=DossierStepsSerializer,
                    summary="Claim a step from the unit queue")
     def post(self, request: Request, step_id: int) -> Response:
-        user: User = request.user  # type: ignore[assignment]
+        user = signed_in(request)
         outcome = pactions.claim(_step(step_id), user=user)
         return steps_response(outcome.dossier, user)
 
@@ -174,7 +175,7 @@ class StepAssign(APIView):
     @extend_schema(request=AssignSerializer, responses=DossierStepsSerializer,
                    summary="Assign or reassign a step (heads and leaders of its agency)")
     def post(self, request: Request, step_id: int) -> Response:
-        user: User = request.user  # type: ignore[assignment]
+        user = signed_in(request)
         body = AssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         step = _step(step_id)
@@ -201,7 +202,7 @@ class StepAction(APIView):
     def post(self, request: Request, step_id: int, action: str) -> Response:
         if action not in permissions.STEP_ACTIONS:
             raise NotFound(_("Unknown step action."))
-        user: User = request.user  # type: ignore[assignment]
+        user = signed_in(request)
         body = StepActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -214,7 +215,7 @@ class StepAction(APIView):
 
 
 def _me(request: Request) -> User:
-    return request.user  # type: ignore[return-value]  # IsAuthenticated: a real user
+    return signed_in(request)
 
 
 class Notifications(generics.ListAPIView):

@@ -85,7 +85,7 @@ class Condition:
         if self.operator == "in":
             return actual in self.value
         try:
-            return actual > self.value if self.operator == "gt" else actual < self.value
+            return bool(actual > self.value if self.operator == "gt" else actual < self.value)
         except TypeError:
             return False
 

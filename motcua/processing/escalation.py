@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,7 +96,7 @@ def run_pass(now: dt.datetime | None = None) -> dict[str, int]:
     return sent
 
 
-def _open_steps(kind: str):
+def _open_steps(kind: str) -> QuerySet[StepInstance]:
     already = Escalation.objects.filter(step=OuterRef("pk"), kind=kind)
     return (
         StepInstance.objects.filter(finished_at__isnull=True, waiting=False)

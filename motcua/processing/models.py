@@ -8,6 +8,9 @@ from its allotment, and the action that ended it.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,7 +29,7 @@ class Source(models.TextChoices):
 
 
 class ProcessQuerySet(models.QuerySet["Process"]):
-    def in_force_on(self, day) -> ProcessQuerySet:
+    def in_force_on(self, day: dt.date) -> ProcessQuerySet:
         return self.filter(effective_from__lte=day).filter(
             Q(effective_to__isnull=True) | Q(effective_to__gt=day)
         )

@@ -41,7 +41,8 @@ class InvalidProcess(InvalidInput):
 def canonical(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The definition as stored: JSON values only, without the publishing date."""
     data = {k: v for k, v in raw.items() if k != "effective_from"}
-    return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+    stored: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False, default=str))
+    return stored
 
 
 def check(procedure: Procedure, raw: Any, *, effective_from: dt.date) -> defn.ProcessDef:

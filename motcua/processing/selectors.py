@@ -153,7 +153,8 @@ def _aggregate(steps: QuerySet[StepInstance], conditions: dict[str, Q]) -> dict[
 
 def _count_row(steps: QuerySet[StepInstance], counts: dict[str, Count]) -> QuerySet[Any]:
     """`steps` reduced to one row of `counts`, still lazy (grouped by a constant: no GROUP BY)."""
-    return steps.order_by().values(one=Value(1)).annotate(**counts).values(*counts)
+    row: QuerySet[Any] = steps.order_by().values(one=Value(1)).annotate(**counts).values(*counts)
+    return row
 
 
 def _joined(rows: list[QuerySet[Any]]) -> Statement:
@@ -269,7 +270,8 @@ def worklist(user: User, *, view: str = "mine", procedure: str | None = None,
 
 def _page_rows(steps: QuerySet[StepInstance], sort: str, limit: int, offset: int
                ) -> QuerySet[Any]:
-    return steps.order_by(*SORTS[sort]).values(*ITEM_FIELDS)[offset:offset + limit]
+    rows: QuerySet[Any] = steps.order_by(*SORTS[sort]).values(*ITEM_FIELDS)
+    return rows[offset:offset + limit]
 
 
 def _page(steps: QuerySet[StepInstance], sort: str, limit: int, offset: int

@@ -145,7 +145,7 @@ class StepSerializer(StepBaseSerializer):
     allowed_actions = serializers.ListField(child=serializers.CharField())
 
 
-def step_payload(step: StepInstance, allowed: list[str], now) -> dict[str, Any]:
+def step_payload(step: StepInstance, allowed: list[str], now: dt.datetime) -> dict[str, Any]:
     return {
         **step_base(step), "finished_at": step.finished_at, "outcome": step.outcome,
         "acted_by": user_ref(step.acted_by), "note": step.note, "waiting": step.waiting,

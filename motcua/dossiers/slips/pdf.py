@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -12,10 +13,11 @@ from weasyprint.urls import URLFetcher
 STYLESHEET = Path(__file__).with_name("slips.css")
 
 _lock = threading.Lock()
-_state: tuple[FontConfiguration, CSS] | None = None
+# (FontConfiguration, CSS): WeasyPrint has no type information, so they are Any to mypy.
+_state: tuple[Any, Any] | None = None
 
 
-def _fonts_and_css() -> tuple[FontConfiguration, CSS]:
+def _fonts_and_css() -> tuple[Any, Any]:
     global _state
     state = _state
     if state is None:
@@ -33,4 +35,5 @@ def html_to_pdf(html: str) -> bytes:
     # Slips embed their images as data: URIs; nothing is ever fetched from a file or network.
     fetcher = URLFetcher(allowed_protocols={"data"})
     document = HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[css], font_config=font_config)
+    pdf: bytes = document.write_pdf(stylesheets=[css], font_config=font_config)
+    return pdf
