@@ -784,7 +784,11 @@ def _withdrawn(run: _Run) -> None:
     if at == "processing" and run.demo.processors(run.dossier.handling_agency):
         run.act("start_processing", PROCESSORS_FIRST)
         run.step((0.1, 0.4))
-    run.act("withdraw", ("applicant", "receiving"), reason=run.rng.choice(WITHDRAWALS))
+    # after receipt the applicant asks, and the competent agency decides
+    run.act("request_withdrawal", ("applicant", "receiving"),
+            reason=run.rng.choice(WITHDRAWALS))
+    run.step((0.05, 0.2))
+    run.act("grant_withdrawal", HEADS_FIRST)
 
 
 def _stopped(run: _Run) -> None:
@@ -798,6 +802,9 @@ def _stopped(run: _Run) -> None:
     else:
         run.step((0.1, 0.4))
         reason = STOPS[1]
+    # the legal ground is recorded first (by the handling agency), then its head decides
+    run.act("request_stop", PROCESSORS_FIRST, reason=reason)
+    run.step((0.05, 0.2))
     run.act("stop", HEADS_FIRST, reason=reason)
 
 

@@ -45,6 +45,7 @@ from motcua.dossiers.models import (
     DossierComponent,
     DossierEvent,
     DossierFile,
+    DossierRequest,
     Handover,
     Status,
     SupplementRequest,
@@ -176,7 +177,7 @@ def submit_described(sub: Submission, *, account: User | None, now: dt.datetime 
     now = now or timezone.now()
     with transaction.atomic():
         dossier, components = _create(sub, account=account, now=now)
-        event = _changed(dossier, "submit", None, actor=account, now=now, kind=DossierSubmitted)
+        event = _changed(dossier, "submit", None, actor=account, now=now, event_type=DossierSubmitted)
     return dossier, DetailRelations(components=[(c, []) for c in components], events=[event])
 
 
@@ -199,7 +200,7 @@ def intake_at_counter(
         raise InvalidInput(_("Unknown intake decision."), code="invalid_decision")
     with transaction.atomic():
         dossier, _components = _create(sub, account=None, now=now)
-        _changed(dossier, "intake", None, actor=officer, now=now, kind=DossierSubmitted)
+        _changed(dossier, "intake", None, actor=officer, now=now, event_type=DossierSubmitted)
         # created in this transaction: no other one sees the row, so it is as good as locked
         if decision == "receive":
             perform_locked(dossier, "accept", officer, now=now)
@@ -338,7 +339,7 @@ def _accept(d: Dossier, *, actor: User | None, now: dt.datetime) -> Dossier:
     _start_clock(d, now)
     d.save()
     _changed(d, "accept" if d.channel != Channel.COUNTER else "receive", frm, actor=actor,
-             now=now, kind=DossierReceived, spec="accept", due_at=iso_local(d.due_at))
+             now=now, event_type=DossierReceived, spec="accept", due_at=iso_local(d.due_at))
     return d
 
 
@@ -365,6 +366,15 @@ def _request_supplement(d: Dossier, *, actor: User | None, now: dt.datetime,
         raise _missing("items")
     before_receipt = d.status == Status.SUBMITTED
     frm = _move(d, "request_supplement", now)
+    # The law allows one request listing everything: another one after receipt needs a stated
+    # reason, and the index counts the dossier as late (DOMAIN.md §4).
+    second = not before_receipt and d.supplements_after_receipt >= 1
+    if second and not reason.strip():
+        raise InvalidInput(
+            _("This dossier was already asked for a supplement after receipt: a second request "
+              "needs a stated reason."), code="second_supplement_reason")
+    if second:
+        d.counted_late = True
     SupplementRequest.objects.create(
         dossier=d, requested_at=now, requested_by=_user(actor), items=cleaned, reason=reason,
         before_receipt=before_receipt, old_due_at=d.due_at,
@@ -374,8 +384,8 @@ def _request_supplement(d: Dossier, *, actor: User | None, now: dt.datetime,
         _pause(d, "supplement", now)
     d.save()
     _changed(d, "request_supplement", frm, actor=actor, now=now,
-             kind=DossierChanged if before_receipt else DossierWaiting, reason=reason,
-             items=cleaned, before_receipt=before_receipt)
+             event_type=DossierChanged if before_receipt else DossierWaiting, reason=reason,
+             items=cleaned, before_receipt=before_receipt, second_request=second or None)
     return d
 
 
@@ -401,7 +411,7 @@ def _receive_supplement(d: Dossier, *, actor: User | None, now: dt.datetime,
         _changed(d, "receive_supplement", frm, actor=actor, now=now, reason=note,
                  due_at=iso_local(d.due_at))
     else:
-        _changed(d, "receive_supplement", frm, actor=actor, now=now, kind=DossierResumed,
+        _changed(d, "receive_supplement", frm, actor=actor, now=now, event_type=DossierResumed,
                  restart=restart, reason=note, due_at=iso_local(d.due_at))
     return d
 
@@ -415,7 +425,7 @@ def _request_payment(d: Dossier, *, actor: User | None, now: dt.datetime, amount
     if d.procedure_version.pause_on_payment:
         _pause(d, "payment", now)
     d.save()
-    _changed(d, "request_payment", frm, actor=actor, now=now, kind=DossierWaiting,
+    _changed(d, "request_payment", frm, actor=actor, now=now, event_type=DossierWaiting,
              reason=reason, amount_vnd=amount_vnd)
     return d
 
@@ -427,7 +437,7 @@ def _confirm_payment(d: Dossier, *, actor: User | None, now: dt.datetime,
     if d.paused_at:
         _resume(d, now, restart=False)
     d.save()
-    _changed(d, "confirm_payment", frm, actor=actor, now=now, kind=DossierResumed,
+    _changed(d, "confirm_payment", frm, actor=actor, now=now, event_type=DossierResumed,
              restart=False, reference=reference)
     return d
 
@@ -470,7 +480,17 @@ def _return_interagency(d: Dossier, *, actor: User | None, now: dt.datetime,
 @_handles("mark_result_ready")
 def _mark_result_ready(d: Dossier, *, actor: User | None, now: dt.datetime,
                        note: str = "") -> Dossier:
+    d.outcome = "result"
     return _simple(d, "mark_result_ready", actor, now, reason=note)
+
+
+@_handles("refuse_on_merits")
+def _refuse_on_merits(d: Dossier, *, actor: User | None, now: dt.datetime,
+                      reason: str) -> Dossier:
+    """After appraisal, the dossier ends with a reasoned refusal to resolve it (Form 03): the
+    refusal is its result, returned to the applicant like one. Not a stop."""
+    d.outcome = "refusal"
+    return _simple(d, "refuse_on_merits", actor, now, reason=reason)
 
 
 @_handles("return_result")
@@ -481,14 +501,79 @@ def _return_result(d: Dossier, *, actor: User | None, now: dt.datetime,
 
 @_handles("withdraw")
 def _withdraw(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str) -> Dossier:
-    """7: withdrawn at the applicant's request."""
+    """1 → 7: withdrawn at the applicant's word before any agency received it."""
     return _simple(d, "withdraw", actor, now, reason=reason)
+
+
+@_handles("request_withdrawal")
+def _request_withdrawal(d: Dossier, *, actor: User | None, now: dt.datetime,
+                        reason: str) -> Dossier:
+    """The applicant asks to withdraw a received dossier; the competent agency decides."""
+    return _request(d, "request_withdrawal", DossierRequest.Kind.WITHDRAWAL, actor, now, reason)
+
+
+@_handles("grant_withdrawal")
+def _grant_withdrawal(d: Dossier, *, actor: User | None, now: dt.datetime,
+                      note: str = "") -> Dossier:
+    """→ 7: the competent agency grants the applicant's request to withdraw."""
+    request = _decide(d, DossierRequest.Kind.WITHDRAWAL, actor, now, granted=True, reason=note)
+    return _simple(d, "grant_withdrawal", actor, now, reason=note or request.reason)
+
+
+@_handles("request_stop")
+def _request_stop(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str) -> Dossier:
+    """The applicant asks to stop, or the handling agency's staff record a legal ground for
+    stopping; the competent agency's head or leader decides."""
+    return _request(d, "request_stop", DossierRequest.Kind.STOP, actor, now, reason)
 
 
 @_handles("stop")
 def _stop(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str) -> Dossier:
-    """8: processing stopped, with a notice of stopping giving the reason."""
+    """→ 8: processing stopped on the recorded request or ground, with the notice of stopping
+    (Form 05) giving the reason."""
+    _decide(d, DossierRequest.Kind.STOP, actor, now, granted=True, reason=reason)
     return _simple(d, "stop", actor, now, reason=reason)
+
+
+@_handles("decline_request")
+def _decline_request(d: Dossier, *, actor: User | None, now: dt.datetime, kind: str,
+                     reason: str) -> Dossier:
+    """The competent agency refuses a request to withdraw or to stop, with its reason."""
+    if kind not in DossierRequest.Kind.values:
+        raise InvalidInput(_("Unknown kind of request."), code="kind")
+    frm = _move(d, "decline_request", now)
+    _decide(d, kind, actor, now, granted=False, reason=reason)
+    _changed(d, "decline_request", frm, actor=actor, now=now, reason=reason, kind=kind)
+    return d
+
+
+def _request(d: Dossier, action: str, kind: str, actor: User | None, now: dt.datetime,
+             reason: str) -> Dossier:
+    frm = _move(d, action, now)
+    if d.requests.filter(kind=kind, decided_at__isnull=True).exists():
+        raise DomainError(_("A request of this kind already waits for a decision."),
+                          code="request_open")
+    # a withdrawal is always the applicant's wish; a stop asked by staff is a legal ground
+    by_applicant = kind == DossierRequest.Kind.WITHDRAWAL or (
+        actor is None or actor.kind != User.Kind.STAFF)
+    DossierRequest.objects.create(dossier=d, kind=kind, requested_at=now,
+                                  requested_by=_user(actor), by_applicant=by_applicant,
+                                  reason=reason)
+    _changed(d, action, frm, actor=actor, now=now, reason=reason, by_applicant=by_applicant)
+    return d
+
+
+def _decide(d: Dossier, kind: str, actor: User | None, now: dt.datetime, *, granted: bool,
+            reason: str) -> DossierRequest:
+    request = d.requests.filter(kind=kind, decided_at__isnull=True).first()
+    if request is None:
+        raise DomainError(
+            _("There is no request or legal ground to decide on: record it first."),
+            code="no_request")
+    request.decided_at, request.decided_by, request.granted = now, _user(actor), granted
+    request.decision_reason = reason
+    request.save(update_fields=["decided_at", "decided_by", "granted", "decision_reason"])
+    return request
 
 
 @_handles("apologize")
@@ -568,12 +653,12 @@ def _simple(d: Dossier, action: str, actor: User | None, now: dt.datetime,
     d.save()
     closed = d.status in FINAL_STATUSES and frm != Status.SUBMITTED
     _changed(d, action, frm, actor=actor, now=now,
-             kind=DossierClosed if closed else DossierChanged, reason=reason)
+             event_type=DossierClosed if closed else DossierChanged, reason=reason)
     return d
 
 
 def _changed(d: Dossier, action: str, frm: Status | None, *, actor: User | None,
-             now: dt.datetime, kind: type[DossierChanged] = DossierChanged, spec: str = "",
+             now: dt.datetime, event_type: type[DossierChanged] = DossierChanged, spec: str = "",
              restart: bool | None = None, reason: str = "", **data: Any) -> DossierEvent:
     """The end of every action: its timeline event, then its domain event (with the notice
     of its registry entry `spec`, by default the action's own)."""
@@ -582,7 +667,7 @@ def _changed(d: Dossier, action: str, frm: Status | None, *, actor: User | None,
     entry = lifecycle.ACTIONS.get(spec or action)
     notice = entry.notice if entry is not None else ""
     extra = {"restart": restart} if restart is not None else {}
-    publish(kind(dossier=d, action=spec or action, actor=_user(actor), at=now, timeline=event,
+    publish(event_type(dossier=d, action=spec or action, actor=_user(actor), at=now, timeline=event,
                  notice=notice, **extra))
     return event
 

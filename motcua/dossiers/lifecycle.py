@@ -26,11 +26,14 @@ S = Status
 RECEIVING, HANDLING, HANDED_TO, APPLICANT = "receiving", "handling", "handed_to", "applicant"
 ONE_STOP = (Role.ONE_STOP_OFFICER,)
 PROCESSORS = (Role.SPECIALIST, Role.HEAD, Role.LEADER)
+LEADS = tuple(sorted(HEADS))  # the competent agency's decisions: its heads and leaders
 Rule = tuple[str, tuple[str, ...]]  # (side, roles there); APPLICANT takes no roles
 
 # The index's end time: the first time the dossier reached one of these (DOMAIN.md §4).
 FINISHING = frozenset({S.RESULT_READY, S.RETURNED, S.STOPPED, S.REFUSED, S.WITHDRAWN})
 RUNNING = frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.PAYING, S.INTEROPERATING})
+# Received and not waiting for the applicant or a payment: the legal clock runs.
+CLOCK_RUNNING = frozenset({S.RECEIVED, S.PROCESSING, S.INTEROPERATING})
 # Statuses in which the applicant may change the dossier's files.
 APPLICANT_EDITABLE = frozenset({S.SUBMITTED, S.SUPPLEMENT})
 
@@ -100,12 +103,28 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            ((HANDLING, PROCESSORS),), (NOTE,), notice="result_ready", step_driven=True),
     Action("return_result", gettext_lazy("return the result"), frozenset({S.RESULT_READY}),
            S.RETURNED, ((RECEIVING, ONE_STOP),), (NOTE,)),
-    Action("withdraw", gettext_lazy("withdraw the dossier"), frozenset({S.SUBMITTED}) | RUNNING,
+    # After appraisal, a reasoned refusal to resolve (Form 03): the result is the refusal.
+    Action("refuse_on_merits", gettext_lazy("refuse to resolve the dossier"),
+           CLOCK_RUNNING, S.RESULT_READY, ((HANDLING, LEADS),), (REASON,), slip="03",
+           notice="refused_on_merits", step_driven=True),
+    # Before receipt the applicant (or the counter, on their word) withdraws at once; after it,
+    # the request is recorded and the competent agency decides (grant_withdrawal).
+    Action("withdraw", gettext_lazy("withdraw the dossier"), frozenset({S.SUBMITTED}),
            S.WITHDRAWN, ((APPLICANT, ()), (RECEIVING, ONE_STOP)), (REASON,)),
-    Action("stop", gettext_lazy("stop processing"), RUNNING, S.STOPPED, ((HANDLING, tuple(HEADS)),),
-           (REASON,), slip="stop", step_driven=True),
-    Action("apologize", gettext_lazy("issue an apology with a new appointment"), RUNNING, None,
-           ((HANDLING, PROCESSORS), (RECEIVING, ONE_STOP)),
+    Action("request_withdrawal", gettext_lazy("ask to withdraw the dossier"), RUNNING, None,
+           ((APPLICANT, ()), (RECEIVING, ONE_STOP)), (REASON,)),
+    Action("grant_withdrawal", gettext_lazy("grant the withdrawal"), RUNNING, S.WITHDRAWN,
+           ((HANDLING, LEADS),), (NOTE,), notice="withdrawn"),
+    # A stop needs a request (the applicant's) or a legal ground (recorded by the handling
+    # agency's staff) first; the competent agency's head or leader decides, with Form 05.
+    Action("request_stop", gettext_lazy("ask to stop processing, or record a legal ground"),
+           RUNNING, None, ((APPLICANT, ()), (HANDLING, PROCESSORS)), (REASON,)),
+    Action("stop", gettext_lazy("stop processing"), RUNNING, S.STOPPED, ((HANDLING, LEADS),),
+           (REASON,), slip="stop", notice="stopped"),
+    Action("decline_request", gettext_lazy("decline the request"), RUNNING, None,
+           ((HANDLING, LEADS),), (Input("kind", required=True), REASON)),
+    Action("apologize", gettext_lazy("issue an apology with a new appointment"), CLOCK_RUNNING,
+           None, ((HANDLING, PROCESSORS), (RECEIVING, ONE_STOP)),
            (REASON, Input("new_appointment", required=True)), slip="04", notice="apology"),
     Action("attach_file", gettext_lazy("attach a file"),
            frozenset(Status) - FINISHING, None,

@@ -108,7 +108,15 @@ class Dossier(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
     supplements_after_receipt = models.PositiveSmallIntegerField(default=0)
+    # A second supplement request after receipt (with its stated reason): the index counts the
+    # dossier as late whatever its end time (DOMAIN.md §4, §5).
+    counted_late = models.BooleanField(_("counted as late"), default=False)
     apologies = models.PositiveSmallIntegerField(default=0)
+    # What the result is: the decision asked for, or a reasoned refusal to resolve it after
+    # appraisal (Form 03, refusing to resolve; not a stop).
+    outcome = models.CharField(_("outcome"), max_length=10, blank=True,
+                               choices=[("result", _("Result")),
+                                        ("refusal", _("Refusal to resolve"))])
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DossierQuerySet.as_manager()
@@ -234,6 +242,40 @@ class SupplementRequest(models.Model):
 
     class Meta:
         ordering = ["requested_at"]
+
+
+class DossierRequest(models.Model):
+    """A request to withdraw the dossier or to stop processing it (the applicant's), or a legal
+    ground for stopping it (recorded by staff), until the competent agency decides on it."""
+
+    class Kind(models.TextChoices):
+        WITHDRAWAL = "withdrawal", _("Withdrawal")
+        STOP = "stop", _("Stop")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="requests")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by_applicant = models.BooleanField(default=True)  # else a legal ground found by staff
+    reason = models.TextField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    granted = models.BooleanField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            # one open request of each kind at a time
+            models.UniqueConstraint(fields=["dossier", "kind"],
+                                    condition=models.Q(decided_at__isnull=True),
+                                    name="one_open_request_per_kind"),
+        ]
 
 
 class Apology(models.Model):

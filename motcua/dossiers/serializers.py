@@ -189,6 +189,16 @@ class HandoverSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class RequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["withdrawal", "stop"])
+    requested_at = serializers.DateTimeField()
+    by_applicant = serializers.BooleanField()
+    reason = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    granted = serializers.BooleanField(allow_null=True)
+    decision_reason = serializers.CharField()
+
+
 class DossierDetailSerializer(DossierListSerializer):
     procedure_version = serializers.IntegerField(source="procedure_version.number")
     receiving_agency = AgencyRefSerializer()
@@ -201,6 +211,7 @@ class DossierDetailSerializer(DossierListSerializer):
     supplements = SupplementSerializer(many=True)
     apology_slips = ApologySerializer(many=True)
     handovers = HandoverSerializer(many=True)
+    requests = RequestSerializer(many=True)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(DossierListSerializer.Meta):
@@ -208,7 +219,7 @@ class DossierDetailSerializer(DossierListSerializer):
             *DossierListSerializer.Meta.fields, "procedure_version", "receiving_agency",
             "handling_agency", "applicant", "counted_from", "returned_at", "clock_paused",
             "form_data", "components", "events", "pauses", "supplements", "apology_slips",
-            "handovers", "allowed_actions",
+            "handovers", "requests", "counted_late", "outcome", "allowed_actions",
         ]
 
     @extend_schema_field(ApplicantSerializer)
@@ -295,6 +306,13 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
             "sent_at": iso_local(h.sent_at), "step_due_at": iso_local(h.step_due_at),
             "returned_at": iso_local(h.returned_at), "note": h.note,
         } for h in related.handovers],
+        "requests": [{
+            "kind": r.kind, "requested_at": iso_local(r.requested_at),
+            "by_applicant": r.by_applicant, "reason": r.reason,
+            "decided_at": iso_local(r.decided_at), "granted": r.granted,
+            "decision_reason": r.decision_reason,
+        } for r in related.requests],
+        "counted_late": d.counted_late, "outcome": d.outcome,
         "allowed_actions": policy.allowed_actions(
             user, d, lifecycle.allowed_actions(d.status_enum),
             open_handovers=related.open_handover_agencies()),

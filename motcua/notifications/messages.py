@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from motcua.core.formatting import format_dt_or_blank
 from motcua.dossiers.models import Dossier
 
-KINDS = ("received", "supplement", "refused", "apology", "result_ready")
+KINDS = ("received", "supplement", "refused", "apology", "result_ready", "refused_on_merits",
+         "withdrawn", "stopped")
 
 
 def compose(dossier: Dossier, kind: str) -> tuple[str, str]:
@@ -23,6 +24,9 @@ def compose(dossier: Dossier, kind: str) -> tuple[str, str]:
             "refused": _("Dossier %(code)s was not accepted"),
             "apology": _("Dossier %(code)s: apology and new appointment"),
             "result_ready": _("Dossier %(code)s: the result is ready"),
+            "refused_on_merits": _("Dossier %(code)s: the agency refuses to resolve it"),
+            "withdrawn": _("Dossier %(code)s was withdrawn at your request"),
+            "stopped": _("Dossier %(code)s: processing was stopped"),
         }[kind] % {"code": dossier.code}
         lines = [
             _("Dear %(name)s,") % {"name": dossier.applicant_name},
@@ -40,6 +44,10 @@ def compose(dossier: Dossier, kind: str) -> tuple[str, str]:
             for item in request.items if request else []:
                 note = f": {item['note']}" if item.get("note") else ""
                 lines.append(f"- {item['name']}{note}")
+        elif kind in ("refused_on_merits", "stopped"):
+            decided = dossier.events.exclude(reason="").order_by("-at", "-id").first()
+            if decided:
+                lines.append(_("Reason: %(reason)s") % {"reason": decided.reason})
         elif kind == "received":
             lines.append(_("Appointment for the result: %(when)s")
                          % {"when": format_dt_or_blank(dossier.appointment_at)})

@@ -18,7 +18,8 @@ Effects of the step actions (see `definition.py`):
                              procedure's mode), like the dossier's.
   request_payment            offered wherever request_supplement is: a financial obligation
                              (→6); the step waits until the payment is confirmed.
-  refuse                     processing stops (→8) with the reason; the run ends.
+  refuse                     a reasoned refusal to resolve the dossier (→9, Form 03); the
+                             one-stop unit returns it like a result (→10), and the run ends.
   approve, sign              the result is ready (→9); the target step (returning the result)
                              starts.
   finish                     the result is returned (→10); the run ends.
@@ -296,8 +297,9 @@ def _apply(d: Dossier, s: StepInstance, step_def: defn.StepDef, action: str, *, 
     if action in defn.MOVES:
         assert target is not None and agency is not None and due is not None
         _move_dossier(d, s.agency, agency, actor=actor, note=text, step_due=due, now=now)
-    elif action == "refuse":
-        dactions.perform_locked(d, "stop", actor, now=now, reason=reason)
+    elif action == "refuse":  # after appraisal: a reasoned refusal to resolve, not a stop
+        _bring_home(d, s.agency, actor=actor, note=text, now=now)
+        dactions.perform_locked(d, "refuse_on_merits", actor, now=now, reason=reason)
     elif action in ("approve", "sign"):
         _bring_home(d, s.agency, actor=actor, note=text, now=now)
         if d.status != Status.RESULT_READY:

@@ -28,7 +28,7 @@ Actions and their effect on the dossier (applied by the engine):
   forward, return      move to the target step
   handover             move to a step at another agency; the dossier becomes inter-agency (0)
   request_supplement   the dossier waits for the applicant (5); the same step resumes
-  refuse               processing stops (8) with a reason; no target
+  refuse               a reasoned refusal to resolve (9, Form 03); no target
   approve, sign        the result is ready (9); target: the step that returns it (or none)
   finish               the result is returned (10); no target
 

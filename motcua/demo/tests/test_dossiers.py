@@ -173,7 +173,9 @@ def test_current_dossiers_follow_their_processes_and_fill_every_worklist_view(lo
         assert actions[action], action
     statuses = set(current.values_list("status", flat=True))
     assert {Status.RETURNED, Status.RESULT_READY, Status.PROCESSING, Status.INTEROPERATING,
-            Status.SUPPLEMENT, Status.PAYING, Status.STOPPED} <= statuses
+            Status.SUPPLEMENT, Status.PAYING} <= statuses
+    # a step's refusal is a reasoned refusal to resolve (Form 03), returned like a result
+    assert current.filter(outcome="refusal", status=Status.RESULT_READY).exists()
     for step in StepInstance.objects.filter(dossier__in=current, finished_at__isnull=False):
         assert step.acted_by_id is not None or step.outcome in ("return_result", "stop")
 

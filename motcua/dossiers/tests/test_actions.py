@@ -7,7 +7,8 @@ from motcua.dossiers import actions
 from motcua.dossiers.lifecycle import IllegalTransition
 from motcua.dossiers.models import ClockPause, DossierEvent, Status
 from motcua.dossiers.tests.factories import at, online, person, received, submission
-from motcua.tests.builders import build_procedure
+from motcua.org.models import Role
+from motcua.tests.builders import build_procedure, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -174,17 +175,78 @@ def test_inter_agency_handover_is_recorded_and_returns(org, procedure):
     assert d.status == Status.PROCESSING
 
 
-def test_withdraw_and_stop_need_a_reason_and_close_an_open_pause(org, procedure):
+def test_a_withdrawal_after_receipt_is_asked_then_granted_and_closes_an_open_pause(org, procedure):
+    head = staff("head.a", "Đỗ Văn Tâm", org.pc_a, Role.HEAD)
     d = received(org, procedure, at("09:00 16/11/2026"))
     d = actions.perform(d, "request_supplement", org.officer_a, items=[{"name": "Tờ khai"}],
-                                   now=at("10:00 16/11/2026"))
+                        now=at("10:00 16/11/2026"))
+    with pytest.raises(IllegalTransition):  # received: no longer the applicant's alone
+        actions.perform(d, "withdraw", org.citizen, reason="Không còn nhu cầu")
     with pytest.raises(InvalidInput):
-        actions.perform(d, "withdraw", org.citizen, reason="")
-    d = actions.perform(d, "withdraw", org.citizen, reason="Không còn nhu cầu",
-                         now=at("10:00 17/11/2026"))
+        actions.perform(d, "request_withdrawal", org.citizen, reason="")
+    with pytest.raises(DomainError) as nothing_asked:
+        actions.perform(d, "grant_withdrawal", head)
+    assert nothing_asked.value.code == "no_request"
+    d = actions.perform(d, "request_withdrawal", org.citizen, reason="Không còn nhu cầu",
+                        now=at("09:00 17/11/2026"))
+    assert d.status == Status.SUPPLEMENT  # asked, not yet decided
+    with pytest.raises(DomainError) as twice:
+        actions.perform(d, "request_withdrawal", org.citizen, reason="Một lần nữa")
+    assert twice.value.code == "request_open"
+    d = actions.perform(d, "grant_withdrawal", head, now=at("10:00 17/11/2026"))
     assert d.status == Status.WITHDRAWN and d.paused_at is None
     assert d.finished_at == at("10:00 17/11/2026")
     assert ClockPause.objects.get(dossier=d).ended_at == at("10:00 17/11/2026")
+    request = d.requests.get()
+    assert (request.kind, request.by_applicant, request.granted, request.decided_by) == (
+        "withdrawal", True, True, head)
+
+
+def test_a_stop_needs_a_recorded_ground_and_a_head_may_decline_it(org, procedure):
+    head = staff("head.a", "Đỗ Văn Tâm", org.pc_a, Role.HEAD)
+    d = received(org, procedure, at("09:00 16/11/2026"))
+    with pytest.raises(DomainError) as no_ground:
+        actions.perform(d, "stop", head, reason="Hồ sơ giả mạo")
+    assert no_ground.value.code == "no_request"
+    d = actions.perform(d, "request_stop", org.specialist_a, reason="Giấy tờ giả mạo",
+                        now=at("10:00 16/11/2026"))
+    d = actions.perform(d, "decline_request", head, kind="stop",
+                        reason="Đã xác minh, giấy tờ hợp lệ", now=at("11:00 16/11/2026"))
+    assert d.status == Status.RECEIVED and d.requests.get().granted is False
+    d = actions.perform(d, "request_stop", org.citizen, reason="Tôi xin dừng",
+                        now=at("13:30 16/11/2026"))
+    d = actions.perform(d, "stop", head, reason="Theo đề nghị của người nộp",
+                        now=at("14:00 16/11/2026"))
+    assert d.status == Status.STOPPED
+    asked = d.requests.order_by("id").last()
+    assert asked.by_applicant and asked.granted and asked.decision_reason.startswith("Theo")
+
+
+def test_a_second_supplement_after_receipt_needs_a_reason_and_counts_the_dossier_late(
+        org, procedure):
+    d = received(org, procedure, at("09:00 16/11/2026"))
+    d = actions.perform(d, "request_supplement", org.officer_a, items=[{"name": "Tờ khai"}],
+                        now=at("10:00 16/11/2026"))
+    d = actions.perform(d, "receive_supplement", org.officer_a, now=at("10:00 17/11/2026"))
+    with pytest.raises(InvalidInput) as no_reason:
+        actions.perform(d, "request_supplement", org.officer_a, items=[{"name": "Bản sao"}],
+                        now=at("11:00 17/11/2026"))
+    assert no_reason.value.code == "second_supplement_reason"
+    d.refresh_from_db()
+    assert not d.counted_late and d.supplements.count() == 1  # nothing half-written
+    d = actions.perform(d, "request_supplement", org.officer_a, items=[{"name": "Bản sao"}],
+                        reason="Văn bản mới ban hành yêu cầu thêm", now=at("11:00 17/11/2026"))
+    assert d.counted_late and d.supplements_after_receipt == 2
+    assert d.events.last().data["second_request"] is True
+
+
+def test_no_apology_while_the_clock_stands(org, procedure):
+    d = received(org, procedure, at("09:00 16/11/2026"))
+    d = actions.perform(d, "request_supplement", org.officer_a, items=[{"name": "Tờ khai"}],
+                        now=at("10:00 16/11/2026"))
+    with pytest.raises(IllegalTransition):
+        actions.perform(d, "apologize", org.specialist_a, reason="Chậm",
+                        new_appointment=at("16:00 30/11/2026"), now=at("11:00 16/11/2026"))
 
 
 def test_illegal_transition_changes_nothing(org, procedure):

@@ -185,6 +185,11 @@ def test_head_of_unit_may_stop_with_a_reason(api, org, procedure):
     url = f"/api/v1/dossiers/{d.code}/actions/stop"
     missing = api.post(url, {}, format="json")
     assert missing.status_code == 400 and missing.json()["code"] == "reason"
+    no_ground = api.post(url, {"reason": "Hồ sơ giả mạo"}, format="json")
+    assert no_ground.status_code in (400, 409) and no_ground.json()["code"] == "no_request"
+    ground = api.post(f"/api/v1/dossiers/{d.code}/actions/request_stop",
+                      {"reason": "Giấy tờ có dấu hiệu giả mạo"}, format="json")
+    assert ground.status_code == 200, ground.json()
     stopped = api.post(url, {"reason": "Hồ sơ giả mạo"}, format="json")
     assert stopped.json()["status"]["code"] == Status.STOPPED
 

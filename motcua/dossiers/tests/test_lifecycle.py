@@ -19,7 +19,9 @@ from motcua.dossiers.models import Status as S
         ("mark_result_ready", S.PROCESSING, S.RESULT_READY),
         ("mark_result_ready", S.INTEROPERATING, S.RESULT_READY),
         ("return_result", S.RESULT_READY, S.RETURNED),
-        ("withdraw", S.SUPPLEMENT, S.WITHDRAWN),
+        ("withdraw", S.SUBMITTED, S.WITHDRAWN),
+        ("grant_withdrawal", S.SUPPLEMENT, S.WITHDRAWN),
+        ("refuse_on_merits", S.PROCESSING, S.RESULT_READY),
         ("stop", S.PROCESSING, S.STOPPED),
         ("apologize", S.PROCESSING, S.PROCESSING),
     ],
@@ -35,6 +37,9 @@ def test_legal_transitions_lead_where_the_law_says(action, start, end):
         ("return_result", S.PROCESSING),  # no result yet
         ("mark_result_ready", S.SUPPLEMENT),  # waiting for the applicant
         ("withdraw", S.RETURNED),  # finished
+        ("withdraw", S.PROCESSING),  # received: asked, then decided (grant_withdrawal)
+        ("apologize", S.SUPPLEMENT),  # the clock stands
+        ("refuse_on_merits", S.SUPPLEMENT),
         ("stop", S.SUBMITTED),  # not received: refuse instead
         ("refuse", S.PROCESSING),  # refusal happens at receipt only
         ("apologize", S.RESULT_READY),  # no longer late-able

@@ -119,8 +119,8 @@ def test_dossier_level_processing_actions_are_refused_for_dossiers_with_a_proces
     as_user(api, world.org.specialist_a)
     detail = api.get(f"/api/v1/dossiers/{d.code}").json()
     assert "start_processing" not in detail["allowed_actions"]
-    for action in ("start_processing", "send_interagency", "mark_result_ready", "stop",
-                   "request_payment"):
+    for action in ("start_processing", "send_interagency", "mark_result_ready",
+                   "refuse_on_merits", "request_payment"):
         body = problem(api.post(f"/api/v1/dossiers/{d.code}/actions/{action}",
                                 {"reason": "x", "amount_vnd": 1}, format="json"),
                        409, "use_process_steps")

@@ -135,7 +135,7 @@ def test_approve_makes_the_result_ready_and_the_one_stop_officer_finishes(world)
         ("check", "forward"), ("approve", "approve"), ("deliver", "finish")]
 
 
-def test_refuse_stops_processing_with_the_reason_and_ends_the_run(world):
+def test_refuse_is_a_reasoned_refusal_to_resolve_returned_like_a_result(world):
     d = world.receive()
     step = world.open_step(d)
     pactions.claim(step, user=world.org.specialist_a, now=at("09:30 16/11/2026"))
@@ -143,10 +143,12 @@ def test_refuse_stops_processing_with_the_reason_and_ends_the_run(world):
         pactions.act(step, "refuse", actor=world.org.specialist_a, now=at("10:00 16/11/2026"))
     out = pactions.act(step, "refuse", actor=world.org.specialist_a, reason="Không đủ điều kiện",
                      now=at("10:00 16/11/2026"))
-    assert out.dossier.status == Status.STOPPED
-    assert d.events.get(action="stop").reason == "Không đủ điều kiện"
-    assert ProcessRun.objects.get(dossier=d).finished_at == at("10:00 16/11/2026")
+    assert out.dossier.status == Status.RESULT_READY and out.dossier.outcome == "refusal"
+    assert d.events.get(action="refuse_on_merits").reason == "Không đủ điều kiện"
     assert StepInstance.objects.get(dossier=d).outcome == "refuse"
+    assert out.next_step is None  # the one-stop unit returns the refusal
+    actions.perform(d, "return_result", world.org.officer_a, now=at("11:00 16/11/2026"))
+    assert ProcessRun.objects.get(dossier=d).finished_at == at("11:00 16/11/2026")
 
 
 def test_supplement_pauses_the_step_and_the_receipt_resumes_it_shifted(world):
@@ -227,12 +229,13 @@ def test_a_finished_step_cannot_be_acted_on_twice(world):
     assert twice.value.code == "step_finished"
 
 
-def test_withdrawal_by_the_applicant_closes_the_run(world):
+def test_withdrawal_granted_closes_the_run(world):
     d = world.receive()
-    actions.perform(d, "withdraw", world.org.officer_a, reason="Người dân rút hồ sơ",
-                     now=at("10:00 16/11/2026"))
+    actions.perform(d, "request_withdrawal", world.org.officer_a, reason="Người dân rút hồ sơ",
+                    now=at("09:30 16/11/2026"))
+    actions.perform(d, "grant_withdrawal", world.head_a, now=at("10:00 16/11/2026"))
     step = StepInstance.objects.get(dossier=d)
-    assert (step.finished_at, step.outcome) == (at("10:00 16/11/2026"), "withdraw")
+    assert (step.finished_at, step.outcome) == (at("10:00 16/11/2026"), "grant_withdrawal")
     assert ProcessRun.objects.get(dossier=d).finished_at == at("10:00 16/11/2026")
 
 
