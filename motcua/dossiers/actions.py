@@ -177,7 +177,8 @@ def submit_described(sub: Submission, *, account: User | None, now: dt.datetime 
     now = now or timezone.now()
     with transaction.atomic():
         dossier, components = _create(sub, account=account, now=now)
-        event = _changed(dossier, "submit", None, actor=account, now=now, event_type=DossierSubmitted)
+        event = _changed(dossier, "submit", None, actor=account, now=now,
+                         event_type=DossierSubmitted)
     return dossier, DetailRelations(components=[(c, []) for c in components], events=[event])
 
 
