@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.actions import supersede
 from motcua.catalog.models import (
     CODE_RE,
+    CompetenceBasis,
     ComponentRequirement,
     DurationUnit,
     Level,
@@ -65,13 +66,16 @@ COMPONENT_FORMS = tuple(ComponentRequirement.Form.values)
 
 LOCAL_KEYS = (
     "online_level", "handling_agency_kind", "supplement_mode", "pause_on_payment",
-    "max_apologies",
+    "max_apologies", "competence_basis", "competent_agency_code", "any_boundary",
 )
 LOCAL_DEFAULTS: dict[str, Any] = {
     "online_level": OnlineLevel.PARTIAL.value,
     "supplement_mode": SupplementMode.PAUSE.value,
     "pause_on_payment": True,
     "max_apologies": 1,
+    "competence_basis": CompetenceBasis.RESIDENCE.value,
+    "competent_agency_code": "",
+    "any_boundary": False,
 }
 # Version fields the two files determine; the importer compares exactly these.
 FILE_VERSION_FIELDS = (
@@ -507,14 +511,18 @@ def _check_local(key: str, value: Any) -> str:
         "online_level": OnlineLevel.values,
         "handling_agency_kind": Agency.Kind.values,
         "supplement_mode": SupplementMode.values,
+        "competence_basis": CompetenceBasis.values,
     }
     if key in choices:
         if value not in choices[key]:
             return _("'%(value)s' is not one of %(allowed)s.") % {
                 "value": value, "allowed": ", ".join(choices[key])}
-    elif key == "pause_on_payment":
+    elif key in ("pause_on_payment", "any_boundary"):
         if not isinstance(value, bool):
             return _("true or false expected.")
+    elif key == "competent_agency_code":
+        if not isinstance(value, str) or len(value) > 32:
+            return _("an agency code expected.")
     elif key == "max_apologies":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9:
             return _("a whole number from 0 to 9 expected.")

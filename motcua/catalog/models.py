@@ -31,6 +31,17 @@ class Sector(models.Model):
         return self.name
 
 
+class CompetenceBasis(models.TextChoices):
+    """What decides which agency is competent for a dossier (Decree 118/2025, DOMAIN.md §4)."""
+
+    FILING_UNIT = "filing_unit", _("The unit where it is filed")
+    RESIDENCE = "residence", _("The applicant's residence")
+    PROPERTY = "property", _("The property's location")
+    EVENT_PLACE = "event_place", _("The place of the event")
+    NEW_RESIDENCE = "new_residence", _("The new residence")
+    NAMED_AGENCY = "named_agency", _("A named agency")
+
+
 class Level(models.TextChoices):
     PROVINCE = "province", _("Province")
     COMMUNE = "commune", _("Commune")
@@ -145,6 +156,15 @@ class ProcedureVersion(models.Model):
     competent_agency = models.TextField(_("competent agency"), blank=True)
     # Which kind of agency handles dossiers of this procedure (routing by level and commune).
     handling_agency_kind = models.CharField(_("handling agency kind"), max_length=20, blank=True)
+    competence_basis = models.CharField(_("competence basis"), max_length=16,
+                                        choices=CompetenceBasis.choices,
+                                        default=CompetenceBasis.RESIDENCE)
+    # for NAMED_AGENCY: the agency's code; empty = a person routes each dossier by hand
+    competent_agency_code = models.CharField(_("competent agency code"), max_length=32,
+                                             blank=True)
+    # On the province's published list: any one-stop unit of the province receives it.
+    any_boundary = models.BooleanField(_("received regardless of administrative boundary"),
+                                       default=False)
     steps = models.TextField(_("sequence of steps"), blank=True)
     method = models.TextField(_("method"), blank=True)
     applicant_types = models.JSONField(_("applicant types"), default=list)  # ["person", "org"]

@@ -46,7 +46,7 @@ from motcua.catalog.models import Level, OnlineLevel, Procedure, ProcedureVersio
 from motcua.demo.org import NAMED_COMMUNES
 from motcua.dossiers import actions, lifecycle, policy
 from motcua.dossiers.models import ApplicantKind, Channel, Dossier, Status
-from motcua.dossiers.routing import competent_agency
+from motcua.dossiers.routing import competent_agency, place_form_data, receivable_at
 from motcua.dossiers.serializers import timeliness_of
 from motcua.org.identifiers import Sex, personal_id_marker, tax_code_check_digit
 from motcua.org.models import AdministrativeUnit, Agency, Role, StaffRole, User
@@ -345,7 +345,16 @@ class _Demo:
                     p.center for p in self.places["namdinh"] + self.places["hoalu"] if p.center
                 ]
                 receiving = rng.choice(centers)
-            handling = competent_agency(proc.version, receiving, place.unit)
+            routed = competent_agency(proc.version, receiving, place.unit, place=place.unit)
+            if routed.agency is None:
+                continue  # the dispatch queue has dossiers of its own (_dispatch)
+            if not receivable_at(proc.version, receiving, routed):
+                # not on the province's list received regardless of boundary: its own unit
+                receiving = (self.province_center if proc.version.level == Level.PROVINCE
+                             else place.center or self.province_center)
+                if not receivable_at(proc.version, receiving, routed):
+                    continue
+            handling = routed.agency
             if plan.process and not self.processors(handling):
                 continue
             account = rng.choice(self.citizens) if online else None
@@ -590,7 +599,8 @@ class _Run:
         ]
         return actions.Submission(
             procedure_code=case.proc.code, receiving_agency=case.receiving, applicant=applicant,
-            components=components, form_data={DEMO_MARK: True}, channel=case.channel,
+            components=components, channel=case.channel,
+            form_data={DEMO_MARK: True, **place_form_data(case.proc.version, case.place.unit.code)},
         )
 
     def missing(self) -> list[dict[str, str]]:
@@ -979,7 +989,10 @@ def build_demo_dossiers(
         demo = _Demo(rng, now, received_before)
         restart = any(p.version.supplement_mode == SupplementMode.RESTART for p in demo.procs)
         required = _required_plans(restart)
-        plans = required[:count] + [_random_plan(rng) for _i in range(count - len(required))]
+        waiting = len(DISPATCH_AGES) if count >= 2 * len(DISPATCH_AGES) else 0
+        planned = count - waiting
+        plans = required[:planned] + [_random_plan(rng)
+                                      for _i in range(planned - len(required))]
         for plan in plans:
             case = demo.case_for(plan)
             if case is None:
@@ -992,10 +1005,54 @@ def build_demo_dossiers(
                 stopped_early += 1  # the next step would be in the future: it stays open
             if run.d is not None:
                 created += 1
+        if waiting:
+            created += _dispatch(demo, now)
     result = summary()
     result.update(created=created, left_open_by_time=stopped_early,
                   seconds=round(time.monotonic() - started, 2))
     return result
+
+
+# Copies from an original register: the agency keeping the register is competent, which the
+# dossier's data cannot tell (local.yaml: named_agency without a code).
+DISPATCH_PROCEDURE = "2.000908"
+DISPATCH_AGES = (30, 6, 2)  # working hours before the latest receipt
+DISPATCH_REASONS = [
+    "Sổ gốc khai sinh năm 1998 lưu tại UBND phường Nam Định (theo trích lục người dân xuất "
+    "trình)",
+]
+
+
+def _dispatch(demo: _Demo, now: dt.datetime) -> int:
+    """Three dossiers received at Hoa Lư's center that wait in its dispatch queue, and one
+    routed by hand to the commune keeping the register (DOMAIN.md §4, Decree 118)."""
+    proc = next((p for p in demo.procs if p.code == DISPATCH_PROCEDURE), None)
+    place = demo.places["hoalu"][0]
+    if proc is None or place.center is None:
+        return 0
+    officer = demo.officers(place.center)[0]
+    keeper = demo.places["namdinh"][0].unit
+    made = 0
+    # received before the processes take effect, like every historical dossier
+    latest = min(now, demo.received_before) if demo.received_before else now
+    for hours_ago in DISPATCH_AGES:
+        t = working_before(demo.cal, latest, hours_ago * HOUR)
+        sub = actions.Submission(
+            procedure_code=proc.code, receiving_agency=place.center,
+            applicant=demo.person(place), channel=Channel.COUNTER,
+            components=[actions.ComponentInput(requirement_id=c.pk, is_paper=True)
+                        for c in proc.version.components.all() if c.required],
+            form_data={DEMO_MARK: True},
+        )
+        d = actions.intake_at_counter(sub, officer=officer, now=t)
+        assert d.dispatch_reason
+        made += 1
+        if hours_ago == DISPATCH_AGES[0]:  # the oldest was routed by hand the next morning
+            target = Agency.objects.get(kind=Agency.Kind.COMMUNE_PC, unit=keeper)
+            actions.perform(d, "route", officer, to_agency=target,
+                            reason=DISPATCH_REASONS[0],
+                            now=working_before(demo.cal, latest, 20 * HOUR))
+    return made
 
 
 def summary() -> dict[str, Any]:

@@ -50,6 +50,7 @@ from motcua.demo.dossiers import DAY, HOUR, SUPPLEMENT_NOTES, _Demo, _Place, wor
 from motcua.dossiers import actions as dactions
 from motcua.dossiers import policy
 from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.dossiers.routing import competent_agency, place_form_data, receivable_at
 from motcua.org.models import AdministrativeUnit, Agency, Role, User
 from motcua.org.selectors import roles_at
 from motcua.processing import actions as pactions
@@ -477,10 +478,15 @@ class _Builder:
             dactions.ComponentInput(requirement_id=c.pk, copies=c.quantity or 1, is_paper=True)
             for c in version.components.all() if c.required or self.rng.random() < 0.25
         ]
+        form_data = {**plan.form_data, **place_form_data(version, place.unit.code)}
+        routed = competent_agency(version, receiving, place.unit, place=place.unit)
+        if not receivable_at(version, receiving, routed):  # not on the boundary list
+            receiving = next(c for c in (place.center, self.demo.province_center)
+                             if c is not None and receivable_at(version, c, routed))
         sub = dactions.Submission(
             procedure_code=plan.procedure.code or "", receiving_agency=receiving,
             applicant=self.demo.person(place), components=components,
-            form_data=plan.form_data, channel=Channel.COUNTER,
+            form_data=form_data, channel=Channel.COUNTER,
         )
         officer = self.demo.officers(receiving)[0]
         assert policy.can_intake(officer, receiving.pk)

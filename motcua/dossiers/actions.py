@@ -32,6 +32,7 @@ from motcua.dossiers.events import (
     DossierClosed,
     DossierReceived,
     DossierResumed,
+    DossierRouted,
     DossierSubmitted,
     DossierWaiting,
 )
@@ -50,7 +51,14 @@ from motcua.dossiers.models import (
     Status,
     SupplementRequest,
 )
-from motcua.dossiers.routing import competent_agency, find_commune, property_commune_code
+from motcua.dossiers.routing import (
+    competent_agency,
+    find_commune,
+    form_commune_code,
+    place_field,
+    property_commune_code,
+    receivable_at,
+)
 from motcua.dossiers.selectors import DetailRelations
 from motcua.dossiers.uploads import check_upload
 from motcua.org import identifiers
@@ -238,14 +246,24 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
         ).first()
         if commune is None:
             raise InvalidInput(_("Unknown commune code."), code="unknown_commune")
-    property_commune = None
-    if code := property_commune_code(sub.form_data):
-        property_commune = find_commune(code)
-        if property_commune is None:
-            raise InvalidInput(_("Unknown commune code of the property."),
-                               code="unknown_property_commune")
-    handling = competent_agency(version, sub.receiving_agency, commune,
-                                property_commune=property_commune)
+    if (code := property_commune_code(sub.form_data)) and find_commune(code) is None:
+        raise InvalidInput(_("Unknown commune code of the property."),
+                           code="unknown_property_commune")
+    place = None
+    if code := form_commune_code(sub.form_data, place_field(version.competence_basis)):
+        place = find_commune(code)
+        if place is None:
+            raise InvalidInput(_("Unknown commune code in %(field)s.")
+                               % {"field": place_field(version.competence_basis)},
+                               code="unknown_place_commune")
+    routing = competent_agency(version, sub.receiving_agency, commune, place=place)
+    if routing.agency is not None and not receivable_at(version, sub.receiving_agency, routing):
+        raise InvalidInput(
+            _("%(receiving)s cannot receive this dossier: the procedure is not on the "
+              "province's list of procedures received regardless of administrative boundary. "
+              "It is filed with %(competent)s or a one-stop unit of its area.")
+            % {"receiving": sub.receiving_agency.name, "competent": routing.agency.name},
+            code="outside_boundary")
     components = _component_rows(version, sub.components)
     dossier = Dossier.objects.create(
         code=allocate_code(sub.receiving_agency.code, local_day),  # last: holds a row lock
@@ -254,7 +272,9 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
         channel=sub.channel,
         status=Status.SUBMITTED,
         receiving_agency=sub.receiving_agency,
-        handling_agency=handling,
+        # waiting in the dispatch queue: held by the receiving center until a person routes it
+        handling_agency=routing.agency or sub.receiving_agency,
+        dispatch_reason=routing.why if routing.agency is None else "",
         applicant_kind=applicant.kind,
         applicant_name=applicant.name,
         applicant_id_number=applicant.id_number,
@@ -449,12 +469,8 @@ def _send_interagency(d: Dossier, *, actor: User | None, now: dt.datetime,
                       step_due_at: dt.datetime | None = None) -> Dossier:
     """Hand the dossier to another agency for its part (liên thông); recorded for the control
     sheet. `to_agency`: the agency or its code."""
-    if isinstance(to_agency, str):
-        found = Agency.objects.filter(code=to_agency).first()
-        if found is None:
-            raise InvalidInput(_("Unknown agency code."), code="to_agency")
-        to_agency = found
-    if to_agency.pk == d.handling_agency_id or not to_agency.is_active:
+    to_agency = _agency(to_agency)
+    if to_agency.pk == d.handling_agency_id:
         raise InvalidInput(_("Choose another, active agency."), code="to_agency")
     frm = _move(d, "send_interagency", now)
     Handover.objects.create(
@@ -465,6 +481,30 @@ def _send_interagency(d: Dossier, *, actor: User | None, now: dt.datetime,
     _changed(d, "send_interagency", frm, actor=actor, now=now, reason=note,
              to_agency=to_agency.code, step_due_at=iso_local(step_due_at))
     return d
+
+
+@_handles("route")
+def _route(d: Dossier, *, actor: User | None, now: dt.datetime, to_agency: Agency | str,
+           reason: str) -> Dossier:
+    """A person routes a dossier from the receiving center's dispatch queue to the competent
+    agency, with the reason kept on the timeline."""
+    if not d.dispatch_reason:
+        raise DomainError(_("This dossier is not waiting to be routed."), code="not_in_dispatch")
+    agency = _agency(to_agency)
+    frm = _move(d, "route", now)
+    why, d.dispatch_reason, d.handling_agency = d.dispatch_reason, "", agency
+    d.save()
+    _changed(d, "route", frm, actor=actor, now=now, event_type=DossierRouted, reason=reason,
+             to_agency=agency.code, queue_reason=why)
+    return d
+
+
+def _agency(value: Agency | str) -> Agency:
+    """An active agency given as itself or by its code."""
+    found = Agency.objects.filter(code=value).first() if isinstance(value, str) else value
+    if found is None or not found.is_active:
+        raise InvalidInput(_("Unknown or inactive agency code."), code="to_agency")
+    return found
 
 
 @_handles("return_interagency")

@@ -45,6 +45,7 @@ from motcua.dossiers.serializers import (
 )
 from motcua.org.authentication import signed_in
 from motcua.org.models import Agency, User
+from motcua.org.selectors import held_roles
 
 
 def _submission(data: dict[str, Any], channel: int) -> actions.Submission:
@@ -175,6 +176,30 @@ def action_inputs(action: str, data: dict[str, Any]) -> dict[str, Any]:
         data["to_agency"] = data.pop("to_agency_code")
     accepted = lifecycle.action(action).accepted
     return {k: v for k, v in data.items() if k in accepted}
+
+
+class DispatchQueue(generics.GenericAPIView):
+    serializer_class = DossierListSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("agency", str, description="a receiving agency's code")],
+        summary="Dossiers waiting in the caller's receiving centers to be routed by hand",
+    )
+    def get(self, request: Request) -> Response:
+        """No competent agency could be found for these dossiers (Decree 118): a one-stop
+        officer or a head of the receiving center routes each one (action `route`)."""
+        user = signed_in(request)
+        centers = [r.agency_id for r in held_roles(user)
+                   if r.role in (*lifecycle.ONE_STOP, *lifecycle.LEADS)]
+        qs = policy.visible_dossiers(user).filter(receiving_agency_id__in=centers) \
+            .exclude(dispatch_reason="")
+        if code := request.query_params.get("agency"):
+            qs = qs.filter(receiving_agency__code=code)
+        qs = qs.select_related("procedure", "procedure_version").order_by("submitted_at", "id")
+        page = self.paginate_queryset(qs) or []
+        rows = [{**row, "dispatch_reason": d.dispatch_reason}
+                for row, d in zip(self.get_serializer(page, many=True).data, page, strict=True)]
+        return self.get_paginated_response(rows)
 
 
 class UploadSerializer(serializers.Serializer):

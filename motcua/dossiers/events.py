@@ -9,6 +9,7 @@ transaction, with the dossier row locked. Subscribers in higher apps react:
 - `DossierWaiting`: the clock stopped for the applicant or a payment; open steps wait.
 - `DossierResumed`: the clock runs again; waiting steps resume (`restart`: counted anew).
 - `DossierClosed`: a final status after receipt; the process run ends.
+- `DossierRouted`: routed by hand from the dispatch queue; a received dossier's run starts.
 """
 
 from __future__ import annotations
@@ -57,3 +58,8 @@ class DossierResumed(DossierChanged):
 @dataclass(frozen=True)
 class DossierClosed(DossierChanged):
     pass
+
+
+@dataclass(frozen=True)
+class DossierRouted(DossierChanged):
+    """A person routed the dossier from the dispatch queue to its competent agency."""

@@ -110,6 +110,9 @@ class Dossier(models.Model):
     supplements_after_receipt = models.PositiveSmallIntegerField(default=0)
     # A second supplement request after receipt (with its stated reason): the index counts the
     # dossier as late whatever its end time (DOMAIN.md §4, §5).
+    # Why no competent agency could be found: while set, the dossier waits in its receiving
+    # center's dispatch queue for a person to route it (handling_agency holds the center).
+    dispatch_reason = models.TextField(_("waiting to be routed because"), blank=True)
     counted_late = models.BooleanField(_("counted as late"), default=False)
     apologies = models.PositiveSmallIntegerField(default=0)
     # What the result is: the decision asked for, or a reasoned refusal to resolve it after

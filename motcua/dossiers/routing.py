@@ -1,18 +1,24 @@
-"""Which agency handles a dossier, and each step of its process (Decree 118).
+"""Which agency handles a dossier, and each step of its process (Decree 118/2025).
 
-A dossier filed at any service center of the province goes to the competent agency by the
-procedure's level and the place the dossier is about: the property's commune when the form
-names one (`form_data.property_commune_code`: land, construction), else the applicant's
-commune. Never the place it was filed, except for a commune procedure whose dossier names no
-commune at all, where the filing commune is the only place known.
+Competence is a per-procedure basis (`ProcedureVersion.competence_basis`): the unit where the
+dossier is filed, the applicant's residence, the property's location, the place of the event,
+the new residence, or a named agency. The place gives the commune (commune-level procedures:
+the agency of the procedure's kind there, else the province's when the commune has none of
+that kind) or the province (province-level: the only agency of that kind, or the one whose name
+carries the procedure's ministry). When that does not name exactly one agency,
+`competent_agency` says why and names none: the dossier waits in the receiving center's
+dispatch queue for a person to route it (`actions` "route"); nothing falls back silently.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from motcua.catalog.models import Level, ProcedureVersion
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import CompetenceBasis, Level, ProcedureVersion
 from motcua.core.text import fold
 from motcua.org.models import AdministrativeUnit, Agency
 
@@ -20,12 +26,34 @@ if TYPE_CHECKING:
     from motcua.dossiers.models import Dossier
 
 PROPERTY_COMMUNE_FIELD = "property_commune_code"
+# form_data fields naming the commune a basis looks at (the applicant's own is on the form)
+PLACE_FIELDS = {
+    CompetenceBasis.PROPERTY: PROPERTY_COMMUNE_FIELD,
+    CompetenceBasis.EVENT_PLACE: "event_commune_code",
+    CompetenceBasis.NEW_RESIDENCE: "new_residence_commune_code",
+}
 COMMUNE_KINDS = frozenset({Agency.Kind.COMMUNE_PC, Agency.Kind.COMMUNE_CENTER})
 
 
-def property_commune_code(form_data: Mapping[str, Any] | None) -> str:
-    value = (form_data or {}).get(PROPERTY_COMMUNE_FIELD)
+@dataclass(frozen=True)
+class Routing:
+    agency: Agency | None  # None: a person routes it (the dispatch queue)
+    why: str = ""  # why no agency, for the queue
+    commune: AdministrativeUnit | None = None  # the commune the basis pointed to
+
+
+def place_field(basis: str) -> str:
+    return PLACE_FIELDS.get(CompetenceBasis(basis), "") if basis in CompetenceBasis.values \
+        else ""
+
+
+def form_commune_code(form_data: Mapping[str, Any] | None, field: str) -> str:
+    value = (form_data or {}).get(field) if field else None
     return str(value).strip() if value not in (None, "") else ""
+
+
+def property_commune_code(form_data: Mapping[str, Any] | None) -> str:
+    return form_commune_code(form_data, PROPERTY_COMMUNE_FIELD)
 
 
 def find_commune(code: str) -> AdministrativeUnit | None:
@@ -35,37 +63,77 @@ def find_commune(code: str) -> AdministrativeUnit | None:
 
 
 def competent_agency(
-    version: ProcedureVersion, receiving: Agency, commune: AdministrativeUnit | None,
-    *, property_commune: AdministrativeUnit | None = None,
-) -> Agency:
-    """The agency that handles a dossier of `version`, filed at `receiving`, by an applicant
-    living in `commune`, about a property in `property_commune` (which wins when given)."""
+    version: ProcedureVersion, receiving: Agency, applicant_commune: AdministrativeUnit | None,
+    *, place: AdministrativeUnit | None = None,
+) -> Routing:
+    """The competent agency for a dossier of `version` filed at `receiving` by an applicant of
+    `applicant_commune`; `place` is the commune the form names for the basis (property, event,
+    new residence), already checked by the caller."""
+    basis = version.competence_basis
     kind = version.handling_agency_kind or Agency.Kind.COMMUNE_PC
-    place = property_commune or commune
-    province = place.province() if place is not None else receiving.unit.province()
+    if basis == CompetenceBasis.NAMED_AGENCY:
+        found = Agency.objects.filter(code=version.competent_agency_code, is_active=True) \
+            .first() if version.competent_agency_code else None
+        return Routing(found) if found else Routing(None, _(
+            "The procedure names no agency that the data can tell: route it by hand."))
+    if basis == CompetenceBasis.FILING_UNIT:
+        filed = receiving.unit if receiving.unit.level == AdministrativeUnit.Level.COMMUNE \
+            else None
+        commune = filed or applicant_commune
+    elif basis == CompetenceBasis.RESIDENCE:
+        commune = applicant_commune
+    else:
+        commune = place
+    if commune is None:
+        return Routing(None, _("The dossier does not name the commune that decides the "
+                               "competent agency (%(basis)s).")
+                       % {"basis": CompetenceBasis(basis).label})
     candidates = Agency.objects.filter(kind=kind, is_active=True).select_related("unit")
-    if version.level == Level.COMMUNE or (version.level == Level.BOTH and place):
-        unit = place or (receiving.unit if receiving.unit.level == "commune" else None)
-        if unit is not None:
-            found = candidates.filter(unit=unit).order_by("code").first()
-            if found:
-                return found
-    in_province = list(candidates.filter(unit=province).order_by("code"))
-    return _matching_sector(in_province, version) or receiving
+    if version.level in (Level.COMMUNE, Level.BOTH):
+        local = list(candidates.filter(unit=commune).order_by("code")[:2])
+        if len(local) == 1:
+            return Routing(local[0], commune=commune)
+        if len(local) > 1:
+            return Routing(None, _("Several agencies of the procedure's kind in %(commune)s.")
+                           % {"commune": commune.name})
+        # none of that kind in the commune (e.g. no commune police yet): the province's one
+    province = commune.province()
+    if province != receiving.unit.province():
+        return Routing(None, _("The competent agency is in another province."))
+    found = _matching_sector(list(candidates.filter(unit=province).order_by("code")), version)
+    return Routing(found, commune=commune) if found else Routing(None, _(
+        "No agency of the province matches the procedure's sector."))
 
 
 def _matching_sector(agencies: list[Agency], version: ProcedureVersion) -> Agency | None:
-    """Of several province agencies of one kind (departments, sector agencies), the one whose
-    name carries the procedure's ministry: "Đất đai (Nông nghiệp và Môi trường)" goes to the
-    Sở Nông nghiệp và Môi trường, "Lý lịch tư pháp (Công an)" to the Công an tỉnh. Without a
-    match, the first by code."""
+    """Of the province's agencies of one kind (departments, sector agencies), the only one, or
+    the one whose name carries the procedure's ministry: "Đất đai (Nông nghiệp và Môi
+    trường)" goes to the Sở Nông nghiệp và Môi trường, "Lý lịch tư pháp (Công an)" to the
+    Công an tỉnh. Several and none matching: None (a person decides)."""
+    if len(agencies) == 1:
+        return agencies[0]
     sector = version.procedure.sector.name if version.procedure.sector_id else ""
     ministry = sector[sector.rfind("(") + 1:sector.rfind(")")] if ")" in sector else sector
     wanted = fold(ministry)
-    for agency in agencies:
-        if wanted and wanted in fold(agency.name):
-            return agency
-    return agencies[0] if agencies else None
+    matching = [a for a in agencies if wanted and wanted in fold(a.name)]
+    return matching[0] if len(matching) == 1 else None
+
+
+def place_form_data(version: ProcedureVersion, commune_code: str) -> dict[str, str]:
+    """The form field that names the commune for the procedure's competence basis, if any."""
+    field = place_field(version.competence_basis)
+    return {field: commune_code} if field and commune_code else {}
+
+
+def receivable_at(version: ProcedureVersion, receiving: Agency, routing: Routing) -> bool:
+    """Whether `receiving` may receive the dossier: on the province's list of procedures
+    received regardless of administrative boundary any one-stop unit may; otherwise only a
+    unit of the commune the competence basis points to, or of the competent agency's own
+    commune or province."""
+    if version.any_boundary or routing.agency is None:
+        return True
+    home = {routing.agency.unit_id, routing.commune.pk if routing.commune else None}
+    return receiving.unit_id in home
 
 
 def place_of(dossier: Dossier) -> AdministrativeUnit | None:

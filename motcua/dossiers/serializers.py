@@ -219,7 +219,8 @@ class DossierDetailSerializer(DossierListSerializer):
             *DossierListSerializer.Meta.fields, "procedure_version", "receiving_agency",
             "handling_agency", "applicant", "counted_from", "returned_at", "clock_paused",
             "form_data", "components", "events", "pauses", "supplements", "apology_slips",
-            "handovers", "requests", "counted_late", "outcome", "allowed_actions",
+            "handovers", "requests", "counted_late", "outcome", "dispatch_reason",
+            "allowed_actions",
         ]
 
     @extend_schema_field(ApplicantSerializer)
@@ -313,6 +314,7 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
             "decision_reason": r.decision_reason,
         } for r in related.requests],
         "counted_late": d.counted_late, "outcome": d.outcome,
+        "dispatch_reason": d.dispatch_reason,
         "allowed_actions": policy.allowed_actions(
             user, d, lifecycle.allowed_actions(d.status_enum),
             open_handovers=related.open_handover_agencies()),

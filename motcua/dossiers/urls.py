@@ -6,6 +6,7 @@ urlpatterns = [
     path("tracking/<str:code>", api.tracking_fast, name="tracking"),  # the busiest: first
     path("dossiers", api.DossierListCreate.as_view(), name="dossiers"),
     path("counter/dossiers", api.CounterIntake.as_view(), name="counter-intake"),
+    path("dispatch", api.DispatchQueue.as_view(), name="dispatch-queue"),
     path("dossiers/<str:code>", api.DossierDetail.as_view(), name="dossier"),
     path("dossiers/<str:code>/actions/<str:action>", api.DossierAction.as_view(),
          name="dossier-action"),

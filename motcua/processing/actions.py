@@ -45,7 +45,13 @@ from motcua.core.errors import DomainError, InvalidInput, NotAllowed
 from motcua.core.formatting import iso_local
 from motcua.dossiers import actions as dactions
 from motcua.dossiers import routing
-from motcua.dossiers.events import DossierClosed, DossierReceived, DossierResumed, DossierWaiting
+from motcua.dossiers.events import (
+    DossierClosed,
+    DossierReceived,
+    DossierResumed,
+    DossierRouted,
+    DossierWaiting,
+)
 from motcua.dossiers.models import Dossier, Status
 from motcua.org.models import Agency, Role, User
 from motcua.org.selectors import roles_at
@@ -110,9 +116,13 @@ def follows_process(dossier_id: int) -> bool:
     return ProcessRun.objects.filter(dossier_id=dossier_id).exists()
 
 
-def start_run(event: DossierReceived) -> None:
-    """The dossier was received (1→2): start its process, if its procedure has one."""
+def start_run(event: DossierReceived | DossierRouted) -> None:
+    """The dossier was received (1→2), or routed from the dispatch queue after receipt: start
+    its process at the competent agency, if its procedure has one. Not while it waits to be
+    routed: the competent agency is not known yet."""
     d, now = event.dossier, event.at
+    if d.dispatch_reason or d.received_at is None:
+        return
     process = process_for(d, (d.received_at or now).astimezone(TZ).date())
     if process is None or ProcessRun.objects.filter(dossier=d).exists():
         return

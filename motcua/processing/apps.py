@@ -13,11 +13,13 @@ class ProcessingConfig(AppConfig):
             DossierClosed,
             DossierReceived,
             DossierResumed,
+            DossierRouted,
             DossierWaiting,
         )
         from motcua.processing import actions, selectors
 
         subscribe(DossierReceived, actions.start_run)
+        subscribe(DossierRouted, actions.start_run)
         subscribe(DossierWaiting, actions.wait_steps)
         subscribe(DossierResumed, actions.resume_steps)
         subscribe(DossierClosed, actions.end_run)

@@ -89,7 +89,11 @@ def build_procedure(*, code: str = "1.004873", name: str = MARITAL_STATUS,
                     duration: int | None = 3, unit: str = "working_days",
                     level: str = "commune", cutoff: dt.time | None = None,
                     supplement_mode: str = "pause", online_level: str = "full",
-                    effective_from: dt.date = dt.date(2025, 7, 1)) -> Procedure:
+                    effective_from: dt.date = dt.date(2025, 7, 1),
+                    competence_basis: str = "residence", any_boundary: bool = True,
+                    ) -> Procedure:
+    """A procedure with one version. On the list received regardless of administrative
+    boundary by default, so that any unit of the test province receives it."""
     sector, _ = Sector.objects.get_or_create(name="Hộ tịch")
     procedure = Procedure.objects.create(code=code, name=name, name_folded=fold(name),
                                          sector=sector, level=level)
@@ -98,6 +102,7 @@ def build_procedure(*, code: str = "1.004873", name: str = MARITAL_STATUS,
         duration_value=duration, duration_unit=unit if duration else "", cutoff=cutoff,
         supplement_mode=supplement_mode, online_level=online_level,
         applicant_types=["person"], handling_agency_kind="commune_pc",
+        competence_basis=competence_basis, any_boundary=any_boundary,
     )
     ComponentRequirement.objects.create(version=version, position=1, name="Tờ khai theo mẫu",
                                         required=True)

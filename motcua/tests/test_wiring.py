@@ -8,6 +8,7 @@ from motcua.dossiers.events import (
     DossierClosed,
     DossierReceived,
     DossierResumed,
+    DossierRouted,
     DossierSubmitted,
     DossierWaiting,
 )
@@ -26,6 +27,7 @@ def test_subscribers_of_each_dossier_event():
     assert events.subscribers(DossierResumed) == [
         "motcua.processing.actions.resume_steps", notify]
     assert events.subscribers(DossierClosed) == ["motcua.processing.actions.end_run", notify]
+    assert events.subscribers(DossierRouted) == ["motcua.processing.actions.start_run", notify]
 
 
 

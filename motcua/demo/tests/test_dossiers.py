@@ -56,6 +56,10 @@ def test_load_demo_covers_every_status_and_timeliness_through_allowed_actors(loa
     assert "Demo dossiers: 60 (60 created now" in loaded
 
     assert {d.status for d in dossiers} == {int(s) for s in Status}
+    # Decree 118: dossiers no data can route wait in a center's dispatch queue; one was routed
+    assert sum(1 for d in dossiers if d.dispatch_reason) == 2
+    routed = [d for d in dossiers if d.events.filter(action="route").exists()]
+    assert len(routed) == 1 and routed[0].handling_agency.kind == "commune_pc"
     classes = Counter(timeliness_of(d) for d in dossiers)
     assert {"early", "on_time", "late", "in_time", "overdue"} <= set(classes)
 

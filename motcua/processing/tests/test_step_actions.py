@@ -475,3 +475,13 @@ def test_staff_of_an_agency_with_a_step_of_the_dossier_read_it(world):
                                             "head"), now=at("10:00 16/11/2026"))
     # a past step keeps the dossier readable
     assert policy.visible_dossiers(justice).filter(pk=d.pk).exists()
+
+
+def test_a_dossier_waiting_to_be_routed_starts_its_process_once_routed(world):
+    world.procedure.versions.update(competence_basis="event_place")  # the form names no place
+    d = world.receive()
+    assert d.dispatch_reason and not ProcessRun.objects.filter(dossier=d).exists()
+    actions.perform(d, "route", world.org.officer_a, to_agency=world.org.pc_a.code,
+                    reason="Nơi người mất cư trú cuối cùng", now=at("10:00 16/11/2026"))
+    step = StepInstance.objects.get(dossier=d)
+    assert step.agency == world.org.pc_a and step.started_at == at("10:00 16/11/2026")
