@@ -90,3 +90,11 @@ def test_a_subscriber_failure_after_the_row_rolls_the_row_back(org, procedure):
     finally:
         events.unsubscribe(DossierChanged, boom)
     assert Delivery.objects.count() == before
+
+
+def test_the_notifications_app_subscribes_to_every_dossier_change():
+    from motcua.core.events import events
+    from motcua.dossiers.events import DossierChanged
+
+    assert "motcua.notifications.subscribers.queue_applicant_notice" in events.subscribers(
+        DossierChanged)
