@@ -181,7 +181,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Motcua <no-reply@motc
 # that failed is retried after DELIVERY_BACKOFF_SECONDS, then twice that, … up to
 # DELIVERY_MAX_ATTEMPTS attempts in all, then marked failed (the admin's "retry now"). A claimed
 # row whose worker died is taken up again when its lease of DELIVERY_LEASE_SECONDS runs out: keep
-# it longer than the slowest send (EMAIL_TIMEOUT).
+# it above twice the slowest send (EMAIL_TIMEOUT): a send starts only while half the lease remains.
 DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "8"))
 DELIVERY_BACKOFF_SECONDS = float(os.environ.get("DELIVERY_BACKOFF_SECONDS", "60"))
 DELIVERY_LEASE_SECONDS = float(os.environ.get("DELIVERY_LEASE_SECONDS", "120"))

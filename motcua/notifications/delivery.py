@@ -27,8 +27,8 @@ row is then still `sending`; when its lease runs out another pass sends it again
 Message-ID, and one more attempt counted). A crash anywhere else loses nothing and sends nothing
 twice: before the claim commits, the row stays pending; between the claim and the send, the row
 is sent once after the lease; after the mark-sent commit, it is done. The lease must be longer
-than the slowest send (the SMTP timeout): a worker notices an expired lease before each send and
-leaves the row to the next claim rather than send it late.
+than the slowest send (the SMTP timeout): a worker starts a send only while half its lease
+remains, and otherwise leaves the row to the next claim rather than send it late.
 """
 
 from __future__ import annotations
@@ -150,13 +150,26 @@ def mark_failed(d: Delivery, now: dt.datetime, error: str, *, permanent: bool = 
     return status if mine else ""
 
 
+OUTCOMES = ("sent", "retry", "failed", "late", "overtaken")
+
+
+def release(d: Delivery) -> None:
+    """Give back a claimed row that was not tried: due again at once, the attempt uncounted."""
+    with transaction.atomic():
+        _claimed(d).update(status=Status.PENDING, attempts=F("attempts") - 1, lease_until=None,
+                           claimed_by="")
+
+
 def run_pass(now: dt.datetime | None = None, *, worker: str | None = None,
              batch: int = BATCH) -> dict[str, int]:
-    """Send what is due; returns how many rows were sent, put back for a retry, failed, and
-    given up because their lease ran out before the send. `now`: a fixed (fake) clock."""
+    """Send what is due; returns how many rows were sent, put back for a retry, failed, left
+    unsent because too little of their lease remained ("late": given back, the next claim takes
+    them), and
+    sent after another worker took them over ("overtaken": a duplicate, see `_deliver`).
+    `now`: a fixed (fake) clock."""
     clock: Callable[[], dt.datetime] = (lambda: now) if now is not None else timezone.now
     worker = worker or new_worker_id()
-    counts = {"sent": 0, "retry": 0, "failed": 0, "lease_lost": 0}
+    counts = dict.fromkeys(OUTCOMES, 0)
     for _batch in range(MAX_BATCHES_PER_PASS):
         rows = claim(worker, clock(), batch)
         for d in rows:
@@ -168,8 +181,11 @@ def run_pass(now: dt.datetime | None = None, *, worker: str | None = None,
 
 def _deliver(d: Delivery, clock: Callable[[], dt.datetime]) -> str:
     assert d.lease_until is not None  # noqa: S101 - set by claim()
-    if clock() >= d.lease_until:
-        return "lease_lost"  # too late to send: another worker may take it over now
+    if clock() > d.lease_until - lease() / 2:
+        # A send starts only while half the lease remains, so that one taking up to half the
+        # lease (EMAIL_TIMEOUT is below it) ends before another worker may claim the row.
+        release(d)
+        return "late"
     try:
         adapter_for(d.channel).send(d)
     except (PermanentFailure, ChannelUnavailable) as exc:
@@ -179,10 +195,10 @@ def _deliver(d: Delivery, clock: Callable[[], dt.datetime]) -> str:
         log.warning("delivery %s (%s) attempt %s failed: %s", d.pk, d.channel, d.attempts, exc)
         status = mark_failed(d, clock(), f"{type(exc).__name__}: {exc}")
         outcomes: dict[str, str] = {Status.FAILED: "failed", Status.PENDING: "retry"}
-        return outcomes.get(status, "lease_lost")
+        return outcomes.get(status, "overtaken")
     if not mark_sent(d, clock()):
         log.warning("delivery %s was sent after another worker took it over", d.pk)
-        return "lease_lost"
+        return "overtaken"
     return "sent"
 
 

@@ -47,7 +47,7 @@ def test_the_apology_reaches_the_applicant_by_email_once(org, procedure):
                              "delivery": row.pk}
     assert notified.at == LATER and notified.to_status == d.status
 
-    assert delivery.run_pass(LATER) == {"sent": 0, "retry": 0, "failed": 0, "lease_lost": 0}
+    assert not any(delivery.run_pass(LATER).values())
     assert len(mail.outbox) == 2
 
 

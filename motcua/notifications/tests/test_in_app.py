@@ -47,3 +47,12 @@ def test_notifications_api_lists_and_marks_read(api, world):
     assert api.post("/api/v1/notifications/read-all").json() == {"marked": 0}
 
 
+
+
+def test_the_endpoints_are_in_the_openapi_schema(api, world):
+    api.force_authenticate(world.org.specialist_a)
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    for path in ("/api/v1/notifications", "/api/v1/notifications/{notification_id}/read",
+                 "/api/v1/notifications/read-all"):
+        assert path in schema["paths"], path
+    assert "Notification" in schema["components"]["schemas"]
