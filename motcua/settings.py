@@ -198,6 +198,16 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Motcua <no-reply@motcua.local>")
 
+# Delivery of messages to persons (notifications.delivery, `manage.py deliver --loop 1`): a row
+# that failed is retried after DELIVERY_BACKOFF_SECONDS, then twice that, … up to
+# DELIVERY_MAX_ATTEMPTS attempts in all, then marked failed (the admin's "retry now"). A claimed
+# row whose worker died is taken up again when its lease of DELIVERY_LEASE_SECONDS runs out: keep
+# it above twice the slowest send (EMAIL_TIMEOUT): a send starts only while half the lease remains.
+DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "8"))
+DELIVERY_BACKOFF_SECONDS = float(os.environ.get("DELIVERY_BACKOFF_SECONDS", "60"))
+DELIVERY_LEASE_SECONDS = float(os.environ.get("DELIVERY_LEASE_SECONDS", "120"))
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
+
 # Public base URL, used for QR codes on slips (the tracking address).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 

@@ -3,7 +3,10 @@
 #
 # Runs, until Ctrl-C or SIGTERM (both stop cleanly):
 #   * gunicorn on 127.0.0.1:PORT (WEB_CONCURRENCY workers, default 3; access log on stdout);
-#   * the background worker of django-tasks-db (`manage.py db_worker`);
+#   * the delivery worker (`manage.py deliver --loop 1`): sends the messages to persons (applicant
+#     emails) that actions wrote as delivery rows, retrying failures with a backoff;
+#   * the background worker of django-tasks-db (`manage.py db_worker`); nothing enqueues a task
+#     today (applicant notices moved to `deliver`), it stays for the background work to come;
 #   * the deadline escalation loop (`manage.py escalate --loop 60`, every ESCALATE_EVERY
 #     seconds): warns assignees before a step is due, heads when it is late, heads and the
 #     one-stop unit before a dossier's legal due time (in-app: GET /api/v1/notifications);
@@ -42,7 +45,7 @@ pids=()
 stop() {
   trap - INT TERM EXIT
   if ((${#pids[@]})); then
-    echo "Stopping (web, worker, escalation and housekeeping loops)..."
+    echo "Stopping (web, delivery, worker, escalation and housekeeping loops)..."
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
@@ -51,6 +54,8 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
+"$BIN/python" manage.py deliver --loop "${DELIVER_EVERY:-1}" &
+pids+=("$!")
 "$BIN/python" manage.py db_worker --queue-name '*' --no-reload &
 pids+=("$!")
 "$BIN/python" manage.py escalate --loop "${ESCALATE_EVERY:-60}" &
@@ -61,7 +66,7 @@ pids+=("$!")
   --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-3}" \
   --access-logfile - --graceful-timeout 10 --no-control-socket &
 pids+=("$!")
-echo "Serving on http://127.0.0.1:$PORT (worker, escalation and housekeeping loops, web: pids ${pids[*]})."
+echo "Serving on http://127.0.0.1:$PORT (delivery, worker, escalation and housekeeping loops, web: pids ${pids[*]})."
 echo "  GET http://127.0.0.1:$PORT/api/v1/worklist?view=mine   (mine, queue, due_soon, late, waiting, handed_over)"
 echo "  GET http://127.0.0.1:$PORT/api/v1/notifications"
 echo "Ctrl-C to stop."

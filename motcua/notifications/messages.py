@@ -4,7 +4,6 @@ is sent by email/SMS/app message to online applicants; paper slips at the counte
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -54,11 +53,3 @@ def compose(dossier: Dossier, kind: str) -> tuple[str, str]:
         lines.append(_("Track your dossier: %(url)s")
                      % {"url": f"{settings.PUBLIC_BASE_URL}/tra-cuu/{dossier.code}"})
     return subject, "\n".join(lines)
-
-
-def send_email(dossier: Dossier, kind: str) -> bool:
-    if not dossier.applicant_email:
-        return False
-    subject, body = compose(dossier, kind)
-    send_mail(subject, body, None, [dossier.applicant_email])
-    return True

@@ -13,7 +13,8 @@ Rules (working hours are counted with the working calendar):
                     heads of its handling agency and the one-stop officers of its receiving one.
 
 Each warning is sent exactly once (a unique Escalation row per step or dossier and kind),
-recorded on the dossier's timeline (event "escalate") and delivered as in-app notifications.
+recorded on the dossier's timeline (event "escalate") and published as `EscalationRaised` in
+the same transaction; `notifications` subscribes and writes the in-app notices.
 `run_pass(now)` is idempotent: running it again sends nothing new.
 """
 
@@ -29,11 +30,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.events import publish
 from motcua.core.formatting import format_dt_or_blank
 from motcua.dossiers import actions as dactions
 from motcua.dossiers.models import Dossier, Status
 from motcua.org.models import Agency, Role, StaffRole, User
-from motcua.processing.models import Escalation, Notification, StepInstance
+from motcua.processing.events import EscalationRaised
+from motcua.processing.models import Escalation, StepInstance
 from motcua.workcalendar.service import get_calendar
 
 log = logging.getLogger(__name__)
@@ -146,10 +149,8 @@ def _send(d: Dossier, step: StepInstance | None, kind: str, recipients: list[Use
                 recipients=[u.username for u in unique], step=step.key if step else None,
                 step_id=step.pk if step else None,
             )
-            Notification.objects.bulk_create(
-                Notification(user=u, dossier=d, kind=kind, text=text, created_at=now)
-                for u in unique
-            )
+            publish(EscalationRaised(dossier=d, step=step, kind=kind, recipients=tuple(unique),
+                                     text=text, at=now))
     except IntegrityError:
         return 0
     if not unique:

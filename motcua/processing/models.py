@@ -199,30 +199,6 @@ class Escalation(models.Model):
         ]
 
 
-class Notification(models.Model):
-    """An in-app message to a staff member."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    dossier = models.ForeignKey(
-        Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    kind = models.CharField(max_length=30)
-    text = models.TextField()
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["user", "-created_at"], name="notification_user_created"),
-            models.Index(
-                fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread",
-            ),
-        ]
-
-
 class StepAgency(models.Model):
     """Which agency handles a step whose selector is a province-level agency kind, where the
     kind alone is ambiguous (a province has several departments and sector agencies: police,

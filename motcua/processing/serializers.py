@@ -13,7 +13,7 @@ from motcua.dossiers.serializers import (
     StatusSerializer,
     status_payload,
 )
-from motcua.processing.models import Notification, StepInstance
+from motcua.processing.models import StepInstance
 from motcua.processing.selectors import SORTS, UNIT_VIEWS, VIEWS
 from motcua.workcalendar.rules import NO_CLOCK, TIMELINESS, timeliness
 from motcua.workcalendar.service import get_calendar
@@ -190,18 +190,3 @@ class StepActionSerializer(serializers.Serializer):
         required=False, max_length=MAX_COMPONENTS,
     )
     amount_vnd = serializers.IntegerField(min_value=1, max_value=10**13, required=False)
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    dossier_code = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "text", "dossier_code", "created_at", "read_at"]
-
-    def get_dossier_code(self, n: Notification) -> str | None:
-        return n.dossier.code if n.dossier_id and n.dossier else None
-
-
-class ReadAllSerializer(serializers.Serializer):
-    marked = serializers.IntegerField()

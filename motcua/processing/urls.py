@@ -10,9 +10,4 @@ urlpatterns = [
     path("steps/<int:step_id>/assign", api.StepAssign.as_view(), name="step-assign"),
     path("steps/<int:step_id>/actions/<str:action>", api.StepAction.as_view(),
          name="step-action"),
-    path("notifications", api.Notifications.as_view(), name="notifications"),
-    path("notifications/read-all", api.NotificationReadAll.as_view(),
-         name="notifications-read-all"),
-    path("notifications/<int:notification_id>/read", api.NotificationRead.as_view(),
-         name="notification-read"),
 ]

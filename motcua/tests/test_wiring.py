@@ -17,7 +17,7 @@ from motcua.notifications.messages import KINDS
 
 def test_subscribers_of_each_dossier_event():
     """Who reacts to what: change this list only together with a subscription in apps.py."""
-    notify = "motcua.notifications.subscribers.notify_applicant_of"
+    notify = "motcua.notifications.subscribers.queue_applicant_notice"
     assert events.subscribers(DossierChanged) == [notify]
     assert events.subscribers(DossierSubmitted) == [notify]
     assert events.subscribers(DossierReceived) == [

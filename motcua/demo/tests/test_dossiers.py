@@ -17,11 +17,11 @@ from motcua.demo import processes as process_demo
 from motcua.demo.dossiers import build_demo_dossiers, demo_dossiers
 from motcua.dossiers.models import Channel, Dossier, DossierEvent, Handover, Status
 from motcua.dossiers.serializers import timeliness_of
+from motcua.notifications.models import Notification
 from motcua.org.identifiers import validate_personal_id, validate_tax_code
 from motcua.org.models import User
 from motcua.processing.models import (
     Escalation,
-    Notification,
     Process,
     ProcessRun,
     StepAgency,

@@ -1,13 +1,15 @@
-"""Escalation with a fake clock: each warning once, on the timeline, as notifications."""
+"""Escalation (processing) with a fake clock, through to the staff notices: each warning once, on
+the timeline, as in-app notifications."""
 
 import pytest
 from django.core.management import call_command
 
 from motcua.dossiers import actions
 from motcua.dossiers.models import DossierEvent
+from motcua.notifications.models import Notification
 from motcua.processing import actions as pactions
 from motcua.processing.escalation import run_pass
-from motcua.processing.models import Escalation, Notification
+from motcua.processing.models import Escalation
 from motcua.processing.tests.conftest import T0, at
 
 pytestmark = pytest.mark.django_db
@@ -127,24 +129,6 @@ def test_a_late_step_of_a_unit_without_heads_warns_the_heads_above_it(world):
                now=at("09:00 16/11/2026"))  # tax step due 15:00 Mon
     run_pass(at("15:00 16/11/2026"))
     assert recipients("step_late") == ["department.head"]
-
-
-def test_notifications_api_lists_and_marks_read(api, world):
-    world.receive()
-    run_pass(at("15:00 16/11/2026"))
-    api.force_authenticate(world.org.specialist_a)
-    body = api.get("/api/v1/notifications").json()
-    assert body["count"] == 1
-    [note] = body["results"]
-    assert note["kind"] == "step_due_soon" and note["dossier_code"]
-    assert note["read_at"] is None
-    read = api.post(f"/api/v1/notifications/{note['id']}/read")
-    assert read.status_code == 200 and read.json()["read_at"]
-    assert api.get("/api/v1/notifications", {"unread": "true"}).json()["count"] == 0
-    api.force_authenticate(world.specialist_a2)
-    assert api.post(f"/api/v1/notifications/{note['id']}/read").status_code == 404
-    assert api.post("/api/v1/notifications/read-all").json() == {"marked": 1}
-    assert api.post("/api/v1/notifications/read-all").json() == {"marked": 0}
 
 
 def test_the_command_and_the_task_run_the_pass(world, capsys):
