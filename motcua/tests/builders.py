@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from motcua.catalog.models import ComponentRequirement, Fee, Procedure, ProcedureVersion, Sector
 from motcua.core.text import fold
@@ -89,7 +90,9 @@ def build_procedure(*, code: str = "1.004873", name: str = MARITAL_STATUS,
                     duration: int | None = 3, unit: str = "working_days",
                     level: str = "commune", cutoff: dt.time | None = None,
                     supplement_mode: str = "pause", online_level: str = "full",
-                    effective_from: dt.date = dt.date(2025, 7, 1)) -> Procedure:
+                    effective_from: dt.date = dt.date(2025, 7, 1),
+                    pause_on_payment: bool = False,
+                    duration_cases: list[dict[str, Any]] | None = None) -> Procedure:
     sector, _ = Sector.objects.get_or_create(name="Hộ tịch")
     procedure = Procedure.objects.create(code=code, name=name, name_folded=fold(name),
                                          sector=sector, level=level)
@@ -98,6 +101,7 @@ def build_procedure(*, code: str = "1.004873", name: str = MARITAL_STATUS,
         duration_value=duration, duration_unit=unit if duration else "", cutoff=cutoff,
         supplement_mode=supplement_mode, online_level=online_level,
         applicant_types=["person"], handling_agency_kind="commune_pc",
+        pause_on_payment=pause_on_payment, duration_cases=duration_cases or [],
     )
     ComponentRequirement.objects.create(version=version, position=1, name="Tờ khai theo mẫu",
                                         required=True)
