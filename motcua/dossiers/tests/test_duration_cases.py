@@ -181,3 +181,19 @@ def test_form_01_prints_the_duration_that_applies(org, marriage):
 
     text = " ".join(pdf_text(render_slip(detail_queryset().get(pk=d.pk), "01")).split())
     assert "05 ngày làm việc (Cần xác minh điều kiện kết hôn của hai bên nam, nữ)" in text
+
+
+def test_migration_backfills_the_duration_of_dossiers_received_before(org, permit):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module("motcua.dossiers.migrations.0003_backfill_duration_applied").backfill
+    d = at_counter(org, permit, at("09:00 02/11/2026"))
+    waiting = online(org, permit, at("09:00 02/11/2026"))
+    Dossier.objects.update(duration_value=None, duration_unit="")
+    backfill(apps, None)
+    d.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (d.duration_value, d.duration_unit) == (15, "calendar_days")
+    assert (waiting.duration_value, waiting.duration_unit) == (None, "")  # not received yet
