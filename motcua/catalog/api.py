@@ -81,6 +81,28 @@ class ProcedureDurationSerializer(serializers.Serializer):
     text = serializers.CharField(help_text=_("The duration as published."))
 
 
+class DurationCaseSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.label
+        help_text=_("In the language of the request."))
+    value = serializers.IntegerField()
+    unit = serializers.ChoiceField(choices=DurationUnit.choices)
+    online_value = serializers.IntegerField(allow_null=True)
+    rule = serializers.CharField(
+        allow_blank=True,
+        help_text=_("The dossier data that selects the case by itself, e.g. "
+                    "form_data.can_xac_minh = true; blank: the officer chooses it at receipt."),
+    )
+
+
+def cases_of(version: ProcedureVersion) -> list[dict[str, Any]]:
+    return [{
+        "key": c.key, "label": c.label, "value": c.value, "unit": c.unit,
+        "online_value": c.online_value,
+        "rule": f"{c.when_field} = {str(c.when_equals).lower()}" if c.when_field else "",
+    } for c in version.cases()]
+
+
 def duration_of(version: ProcedureVersion) -> dict[str, Any]:
     return {
         "value": version.duration_value,
@@ -194,6 +216,7 @@ class ProcedureDetailSerializer(serializers.Serializer):
     applicant_types = serializers.ListField(child=serializers.CharField())
     duration = serializers.SerializerMethodField()
     online_duration_value = serializers.IntegerField(allow_null=True)
+    duration_cases = serializers.SerializerMethodField()
     cutoff = serializers.TimeField(format="%H:%M", allow_null=True)
     supplement_mode = serializers.ChoiceField(choices=SupplementMode.choices)
     pause_on_payment = serializers.BooleanField()
@@ -223,6 +246,10 @@ class ProcedureDetailSerializer(serializers.Serializer):
     @extend_schema_field(ProcedureDurationSerializer)
     def get_duration(self, obj: ProcedureVersion) -> dict[str, Any]:
         return duration_of(obj)
+
+    @extend_schema_field(DurationCaseSerializer(many=True))
+    def get_duration_cases(self, obj: ProcedureVersion) -> list[dict[str, Any]]:
+        return cases_of(obj)
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_fee_total_vnd(self, obj: ProcedureVersion) -> int | None:

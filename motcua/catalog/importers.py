@@ -28,7 +28,9 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.actions import supersede
 from motcua.catalog.models import (
+    CASE_KEY_RE,
     CODE_RE,
+    DEFAULT_CASE,
     CompetenceBasis,
     ComponentRequirement,
     DurationUnit,
@@ -59,7 +61,9 @@ REQUIRED_KEYS = ("code", "name_vi", "sector", "level")
 OPTIONAL_KEYS = (
     "name_en", "agency", "duration_text", "duration_value", "duration_unit", "cutoff", "fees",
     "components", "result", "legal_basis", "source_url", "confirmed", "notes", "retrieved_via",
+    "duration_cases",
 )
+CASE_KEYS = ("key", "label_vi", "label_en", "value", "unit", "online_value", "when", "source")
 COMPONENT_KEYS = ("name", "form", "quantity", "required")
 FEE_KEYS = ("name", "amount_vnd", "note")
 COMPONENT_FORMS = tuple(ComponentRequirement.Form.values)
@@ -71,7 +75,7 @@ LOCAL_KEYS = (
 LOCAL_DEFAULTS: dict[str, Any] = {
     "online_level": OnlineLevel.PARTIAL.value,
     "supplement_mode": SupplementMode.PAUSE.value,
-    "pause_on_payment": True,
+    "pause_on_payment": False,  # true only where the procedure's law excludes that time
     "max_apologies": 1,
     "competence_basis": CompetenceBasis.RESIDENCE.value,
     "competent_agency_code": "",
@@ -80,7 +84,8 @@ LOCAL_DEFAULTS: dict[str, Any] = {
 # Version fields the two files determine; the importer compares exactly these.
 FILE_VERSION_FIELDS = (
     "name", "name_en", "level", "implementing_agency", "duration_value", "duration_unit",
-    "duration_text", "cutoff", "results", "legal_basis", "decision_number", "source_url",
+    "duration_text", "cutoff", "duration_cases", "results", "legal_basis", "decision_number",
+    "source_url",
     "unconfirmed", "confirmed", "retrieved_via", "notes", *LOCAL_KEYS,
 )
 COMPARED_COMPONENT_FIELDS = ("name", "form", "quantity", "required")
@@ -331,6 +336,14 @@ def _parse_record(
                         % {"value": cutoff})
         else:
             fields["cutoff"] = dt.time(int(match[1]), int(match[2]))
+            if fields["duration_unit"] not in ("", DurationUnit.SAME_DAY):
+                # DOMAIN.md section 4: the cut-off belongs to same-day procedures; on a longer
+                # duration it would be silently ignored, so the file must say what it means.
+                check.error("cutoff", _("a cut-off applies only to same-day durations "
+                                        "(duration_unit: same_day), not to %(unit)s.")
+                            % {"unit": fields["duration_unit"]})
+
+    fields["duration_cases"] = _parse_cases(raw.get("duration_cases"), check)
 
     # publication: the decision number only where it can be read reliably
     decision = DECISION_RE.search(fields.get("legal_basis", ""))
@@ -354,6 +367,77 @@ def _parse_record(
     if len(check.errors) > n_errors:
         return None
     return Record(position, code, name, sector, fields, components, fees)
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _parse_cases(raw: Any, check: _Checker) -> list[dict[str, Any]]:
+    """Alternative durations by case; only numbers the source confirms belong here."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        check.error("duration_cases", _("a list is expected."))
+        return []
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw, 1):
+        where = f"duration_cases[{i}]"
+        if not isinstance(item, dict):
+            check.error(where, _("a mapping with key, label_vi, value, unit is expected."))
+            continue
+        for key in sorted(set(item) - set(CASE_KEYS)):
+            check.error(f"{where}.{key}", _("unknown field (a typo?)."))
+        key = item.get("key")
+        if not isinstance(key, str) or not CASE_KEY_RE.match(key) or key == DEFAULT_CASE:
+            check.error(f"{where}.key", _("%(value)r is not a case key of lower-case letters, "
+                                          "digits and '_' (and not 'default').")
+                        % {"value": key})
+            continue
+        if key in seen:
+            check.error(f"{where}.key", _("duplicate case '%(key)s'.") % {"key": key})
+        seen.add(key)
+        label_vi, label_en = item.get("label_vi"), item.get("label_en", "")
+        if not isinstance(label_vi, str) or not label_vi.strip():
+            check.error(f"{where}.label_vi", _("missing."))
+        if not isinstance(label_en, str):
+            check.error(f"{where}.label_en", _("text expected, got %(type)s.")
+                        % {"type": type(label_en).__name__})
+        value, unit, online = item.get("value"), item.get("unit"), item.get("online_value")
+        if not _positive(value):
+            check.error(f"{where}.value", _("%(value)r is not a positive whole number.")
+                        % {"value": value})
+        if unit not in DurationUnit.values:
+            check.error(f"{where}.unit", _("'%(value)s' is not one of %(allowed)s.")
+                        % {"value": unit, "allowed": ", ".join(DurationUnit.values)})
+        if online is not None and not _positive(online):
+            check.error(f"{where}.online_value", _("%(value)r is not a positive whole number.")
+                        % {"value": online})
+        when = item.get("when")
+        if when is not None and not (
+            isinstance(when, dict) and set(when) == {"field", "equals"}
+            and isinstance(when["field"], str) and when["field"].startswith("form_data.")
+            and isinstance(when["equals"], str | int | float | bool)
+        ):
+            check.error(f"{where}.when", _("a rule {field: form_data.<name>, equals: <value>} "
+                                           "is expected."))
+        source = item.get("source", "")
+        if not isinstance(source, str):
+            check.error(f"{where}.source", _("text expected, got %(type)s.")
+                        % {"type": type(source).__name__})
+        row: dict[str, Any] = {
+            "key": key, "label_vi": _text(label_vi or ""), "label_en": _text(label_en or ""),
+            "value": value, "unit": unit,
+        }
+        if online is not None:
+            row["online_value"] = online
+        if when is not None:
+            row["when"] = when
+        if source:
+            row["source"] = _text(source)
+        rows.append(row)
+    return rows
 
 
 def _parse_components(raw: Any, check: _Checker, unconfirmed: list[str]) -> list[dict]:

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from motcua.workcalendar.rules import (
@@ -131,6 +133,63 @@ class OnlineLevel(models.TextChoices):
     NONE = "none", _("Not online")
 
 
+# A case key: lower-case letters, digits and "_" (e.g. "individual_house"); DEFAULT_CASE names
+# the version's own duration (duration_value/duration_unit) when an officer chooses it.
+CASE_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+DEFAULT_CASE = "default"
+
+
+@dataclass(frozen=True)
+class DurationCase:
+    """One of a procedure's alternative legal durations (e.g. marriage: the same day, or 5
+    working days when verification is needed), stored in ProcedureVersion.duration_cases.
+
+    `when_field`/`when_equals`: a declared rule on the dossier's data
+    (`form_data.can_xac_minh` equals true) that selects the case by itself; without one the
+    officer chooses the case at receipt, with a reason."""
+
+    key: str
+    label_vi: str
+    label_en: str
+    value: int
+    unit: str
+    online_value: int | None = None
+    when_field: str = ""
+    when_equals: Any = None
+    source: str = ""
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> DurationCase:
+        when = raw.get("when") or {}
+        return cls(
+            key=raw["key"], label_vi=raw["label_vi"], label_en=raw.get("label_en", ""),
+            value=raw["value"], unit=raw["unit"], online_value=raw.get("online_value"),
+            when_field=when.get("field", ""), when_equals=when.get("equals"),
+            source=raw.get("source", ""),
+        )
+
+    @property
+    def label(self) -> str:
+        """In the active language: Vietnamese unless English is asked for and given."""
+        lang = get_language() or "vi"
+        return self.label_en if lang.startswith("en") and self.label_en else self.label_vi
+
+    def duration(self, *, online: bool = False) -> Duration:
+        return Duration(self.online_value if online and self.online_value else self.value,
+                        self.unit)
+
+    def applies_to(self, form_data: dict[str, Any]) -> bool:
+        """True when the declared rule holds on the dossier's data; False without a rule."""
+        if not self.when_field:
+            return False
+        value: Any = {"form_data": form_data}
+        for part in self.when_field.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return False
+            value = value[part]
+        return bool(value == self.when_equals)
+
+
 class ProcedureVersionQuerySet(models.QuerySet["ProcedureVersion"]):
     def in_force_on(self, day: dt.date) -> ProcedureVersionQuerySet:
         """The versions in force on `day`, the latest first (one per procedure once the
@@ -176,13 +235,17 @@ class ProcedureVersion(models.Model):
     duration_text = models.TextField(_("duration as published"), blank=True)
     online_duration_value = models.PositiveIntegerField(_("duration when submitted online"),
                                                         null=True, blank=True)
+    # Only for same-day durations (DOMAIN.md section 4); the importer refuses it elsewhere.
     cutoff = models.TimeField(_("same-day cut-off"), null=True, blank=True)
+    # Alternative legal durations chosen by case (DurationCase as JSON, in the file's order);
+    # duration_value/duration_unit stay the duration when no case applies.
+    duration_cases = models.JSONField(_("durations by case"), default=list, blank=True)
     supplement_mode = models.CharField(
         _("clock during a supplement"), max_length=8, choices=SupplementMode.choices,
         default=SupplementMode.PAUSE,
     )
     pause_on_payment = models.BooleanField(
-        _("clock stops while a financial obligation is due"), default=True
+        _("clock stops while a financial obligation is due"), default=False
     )
     max_apologies = models.PositiveSmallIntegerField(_("apologies allowed"), default=1)
 
@@ -215,6 +278,17 @@ class ProcedureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code or '?'} v{self.number}"
+
+    def cases(self) -> list[DurationCase]:
+        return [DurationCase.from_json(raw) for raw in self.duration_cases or []]
+
+    def case(self, key: str) -> DurationCase | None:
+        return next((c for c in self.cases() if c.key == key), None)
+
+    def case_for(self, form_data: dict[str, Any]) -> DurationCase | None:
+        """The first case whose declared rule holds on the dossier's data, else None (the
+        version's own duration applies)."""
+        return next((c for c in self.cases() if c.applies_to(form_data)), None)
 
     def duration(self, *, online: bool = False) -> Duration | None:
         value = self.online_duration_value if online and self.online_duration_value else None

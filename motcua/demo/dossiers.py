@@ -1061,7 +1061,13 @@ def summary() -> dict[str, Any]:
     by_timeliness = Counter(timeliness_of(d) for d in dossiers)
     by_channel = Counter(d.channel for d in dossiers)
     ids = [d.pk for d in dossiers]
-    from motcua.dossiers.models import Apology, ClockPause, Handover, SupplementRequest
+    from motcua.dossiers.models import (
+        Apology,
+        ClockPause,
+        DossierEvent,
+        Handover,
+        SupplementRequest,
+    )
 
     return {
         "total": len(dossiers),
@@ -1072,7 +1078,9 @@ def summary() -> dict[str, Any]:
         "receiving_agencies": len({d.receiving_agency_id for d in dossiers}),
         "supplements": SupplementRequest.objects.filter(dossier_id__in=ids).count(),
         "pauses": ClockPause.objects.filter(dossier_id__in=ids).count(),
-        "payments": ClockPause.objects.filter(dossier_id__in=ids, reason="payment").count(),
+        # a payment stops the clock only where the procedure's law says so (pause_on_payment)
+        "payments": DossierEvent.objects.filter(dossier_id__in=ids,
+                                                action="request_payment").count(),
         "apologies": Apology.objects.filter(dossier_id__in=ids).count(),
         "handovers": Handover.objects.filter(dossier_id__in=ids).count(),
     }

@@ -219,6 +219,17 @@ REQUIRED: tuple[Scenario, ...] = (
     S("police", ("1.004194",), "last", "ready"),
 )
 
+def _duration_case(plan: _Plan) -> tuple[str, str]:
+    """A construction permit's legal duration depends on the works (15 days for an individual
+    house, 20 for grade III/IV works): the officer records the case at receipt, with a reason.
+    Chosen without the random generator, so that the other dossiers stay as they were."""
+    if plan.procedure.code != "1.013225":
+        return "", ""
+    if plan.scenario.stop == "role:specialist":
+        return "grade_iii_iv_works", "Công trình cấp III theo hồ sơ thiết kế kèm theo"
+    return "individual_house", "Nhà ở riêng lẻ của hộ gia đình"
+
+
 COMMUNE_CODES = SAME_DAY + ("1.004873", "1.004837", "2.002481", "2.000720", "1.001570",
                             "1.001731", "1.013225", "2.000908")
 HEADED = ("1.001731", "1.001570", "2.000720", "1.013225")
@@ -491,7 +502,9 @@ class _Builder:
         officer = self.demo.officers(receiving)[0]
         assert policy.can_intake(officer, receiving.pk)
         t = self.moment(plan.t0)
-        d = dactions.intake_at_counter(sub, officer=officer, now=t)
+        case, reason = _duration_case(plan)
+        d = dactions.intake_at_counter(sub, officer=officer, now=t, duration_case=case,
+                                       duration_reason=reason)
         step: StepInstance | None = StepInstance.objects.get(dossier=d,
                                                              finished_at__isnull=True)
         for m in plan.moves:

@@ -21,7 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import ComponentRequirement, Procedure, ProcedureVersion, SupplementMode
+from motcua.catalog.models import (
+    DEFAULT_CASE,
+    ComponentRequirement,
+    Procedure,
+    ProcedureVersion,
+    SupplementMode,
+)
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.events import publish
 from motcua.core.formatting import iso_local
@@ -64,7 +70,7 @@ from motcua.dossiers.uploads import check_upload
 from motcua.org import identifiers
 from motcua.org.models import AdministrativeUnit, Agency, User
 from motcua.org.selectors import held_roles
-from motcua.workcalendar.rules import TZ
+from motcua.workcalendar.rules import TZ, Duration
 from motcua.workcalendar.service import get_calendar
 
 
@@ -198,21 +204,28 @@ def intake_at_counter(
     reason: str = "",
     missing: list[dict[str, str]] | None = None,
     now: dt.datetime | None = None,
+    duration_case: str = "",
+    duration_reason: str = "",
 ) -> Dossier:
     """An officer receives a dossier on an applicant's behalf at the counter.
 
     decision "receive" → status 2 and Form 01; "supplement" → Form 02 listing what is missing;
     "refuse" → Form 03 with the reasons. The dossier is recorded in every case.
+    `duration_case`/`duration_reason`: as for "accept", with "receive" only.
     """
     now = now or timezone.now()
     if decision not in {"receive", "supplement", "refuse"}:
         raise InvalidInput(_("Unknown intake decision."), code="invalid_decision")
+    if decision != "receive" and (duration_case or duration_reason):
+        raise InvalidInput(_("A duration case is chosen only when the dossier is received."),
+                           code="duration_case")
     with transaction.atomic():
         dossier, _components = _create(sub, account=None, now=now)
         _changed(dossier, "intake", None, actor=officer, now=now, event_type=DossierSubmitted)
         # created in this transaction: no other one sees the row, so it is as good as locked
         if decision == "receive":
-            perform_locked(dossier, "accept", officer, now=now)
+            perform_locked(dossier, "accept", officer, now=now, duration_case=duration_case,
+                           duration_reason=duration_reason)
         elif decision == "supplement":
             perform_locked(dossier, "request_supplement", officer, now=now,
                            items=missing or [], reason=reason)
@@ -353,15 +366,54 @@ def _component_rows(
 
 
 @_handles("accept")
-def _accept(d: Dossier, *, actor: User | None, now: dt.datetime) -> Dossier:
-    """1 → 2: the dossier is complete and valid; the legal clock starts now (Form 01)."""
+def _accept(d: Dossier, *, actor: User | None, now: dt.datetime, duration_case: str = "",
+            duration_reason: str = "") -> Dossier:
+    """1 → 2: the dossier is complete and valid; the legal clock starts now (Form 01), with
+    the duration of its case (`_choose_duration`)."""
+    _choose_duration(d, duration_case, duration_reason)
     frm = _move(d, "accept", now)
     d.received_at = now
     _start_clock(d, now)
     d.save()
     _changed(d, "accept" if d.channel != Channel.COUNTER else "receive", frm, actor=actor,
-             now=now, event_type=DossierReceived, spec="accept", due_at=iso_local(d.due_at))
+             now=now, event_type=DossierReceived, spec="accept", due_at=iso_local(d.due_at),
+             duration_case=d.duration_case or None, duration_label=d.duration_case_label or None,
+             duration_value=d.duration_value, duration_unit=d.duration_unit or None,
+             duration_reason=d.duration_reason or None)
     return d
+
+
+def _choose_duration(d: Dossier, key: str, reason: str) -> None:
+    """Record on `d` the legal duration that applies: the case the officer names (`key`, or
+    "default" for the procedure's own duration), else the first case whose rule holds on the
+    dossier's data, else the procedure's own duration. Naming another case than the data
+    selects needs a reason. Nothing is written here; bad input raises before any change."""
+    version = d.procedure_version
+    key, reason = (key or "").strip(), (reason or "").strip()
+    automatic = version.case_for(d.form_data or {})
+    chosen = automatic
+    if not key and reason:
+        raise InvalidInput(_("A reason for the duration was given without a duration case."),
+                           code="duration_case")
+    if key:
+        chosen = None if key == DEFAULT_CASE else version.case(key)
+        if chosen is None and key != DEFAULT_CASE:
+            keys = [DEFAULT_CASE, *(c.key for c in version.cases())]
+            raise InvalidInput(
+                _("“%(case)s” is not a duration case of this procedure (its cases: "
+                  "%(cases)s).") % {"case": key, "cases": ", ".join(keys)},
+                code="unknown_duration_case",
+            )
+        if key != (automatic.key if automatic else DEFAULT_CASE) and not reason:
+            raise InvalidInput(_("Give the reason for choosing this duration case."),
+                               code="duration_reason")
+    online = d.channel == Channel.ONLINE
+    duration = chosen.duration(online=online) if chosen else version.duration(online=online)
+    d.duration_case = chosen.key if chosen else (DEFAULT_CASE if key else "")
+    d.duration_case_label = chosen.label_vi if chosen else ""
+    d.duration_value = duration.value if duration else None
+    d.duration_unit = duration.unit if duration else ""
+    d.duration_reason = reason if key else ""
 
 
 @_handles("refuse")
@@ -745,8 +797,16 @@ def _move(d: Dossier, action: str, now: dt.datetime) -> Status:
     return frm
 
 
+def _duration(d: Dossier) -> Duration | None:
+    """The duration recorded at receipt; the procedure's for a dossier received before it
+    was recorded."""
+    if d.duration_value and d.duration_unit:
+        return Duration(d.duration_value, d.duration_unit)
+    return d.procedure_version.duration(online=d.channel == Channel.ONLINE)
+
+
 def _start_clock(d: Dossier, now: dt.datetime) -> None:
-    duration = d.procedure_version.duration(online=d.channel == Channel.ONLINE)
+    duration = _duration(d)
     if duration is None:  # the national data does not confirm a duration: no legal clock
         d.counted_from = d.due_at = d.appointment_at = None
         return
@@ -767,12 +827,12 @@ def _resume(d: Dossier, now: dt.datetime, *, restart: bool) -> None:
         return
     calendar = get_calendar()
     old_due = d.due_at
+    duration = _duration(d)
+    assert duration is not None  # due_at is set only when there is a duration
     if restart:
-        duration = d.procedure_version.duration(online=d.channel == Channel.ONLINE)
-        assert duration is not None  # due_at is set only when there is a duration
         d.due_at = calendar.restart(now, duration, cutoff=d.procedure_version.cutoff).due_at
-    else:
-        d.due_at = calendar.shift_for_pause(old_due, d.paused_at, now)
+    else:  # a calendar-day duration moves by whole days (rules.shift_for_pause)
+        d.due_at = calendar.shift_for_pause(old_due, d.paused_at, now, unit=duration.unit)
     if d.appointment_at is not None:
         d.appointment_at = max(d.due_at, d.appointment_at + (d.due_at - old_due))
     _close_pause(d, now)

@@ -135,7 +135,8 @@ class CounterIntake(APIView):
         def create() -> tuple[int, dict]:
             dossier = actions.intake_at_counter(
                 sub, officer=user, decision=data["decision"], reason=data.get("reason", ""),
-                missing=data.get("missing"),
+                missing=data.get("missing"), duration_case=data.get("duration_case", ""),
+                duration_reason=data.get("duration_reason", ""),
             )
             return 201, _detail(dossier, request)
 

@@ -71,8 +71,12 @@ REASON = Input("reason", required=True)
 NOTE = Input("note", also="reason")
 
 ACTIONS: dict[str, Action] = {a.name: a for a in (
+    # duration_case: one of the procedure's alternative legal durations (catalog
+    # DurationCase.key, or "default" for its own); a choice other than the one the dossier's
+    # data selects needs duration_reason.
     Action("accept", gettext_lazy("receive the dossier"), frozenset({S.SUBMITTED}), S.RECEIVED,
-           ((RECEIVING, ONE_STOP),), slip="01", notice="received"),
+           ((RECEIVING, ONE_STOP),), (Input("duration_case"), Input("duration_reason")),
+           slip="01", notice="received"),
     Action("refuse", gettext_lazy("refuse the dossier"), frozenset({S.SUBMITTED}), S.REFUSED,
            ((RECEIVING, ONE_STOP),), (REASON,), slip="03", notice="refused"),
     Action("request_supplement", gettext_lazy("request a supplement"),

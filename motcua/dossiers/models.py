@@ -105,6 +105,14 @@ class Dossier(models.Model):
     # applicant may move later with an apology (Form 04) but never changes the legal due time.
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)  # set while the clock is stopped
+    # The legal duration applied at receipt (the procedure's own, or one of its cases chosen by
+    # the dossier's data or by the officer with a reason); RESTART counts it again.
+    duration_case = models.CharField(_("duration case"), max_length=40, blank=True)
+    duration_case_label = models.CharField(_("duration case label"), max_length=500,
+                                           blank=True)
+    duration_value = models.PositiveIntegerField(_("duration applied"), null=True, blank=True)
+    duration_unit = models.CharField(_("duration unit applied"), max_length=16, blank=True)
+    duration_reason = models.TextField(_("reason for the duration case"), blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
     supplements_after_receipt = models.PositiveSmallIntegerField(default=0)

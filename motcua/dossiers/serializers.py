@@ -56,8 +56,19 @@ class SubmissionSerializer(serializers.Serializer):
         return value
 
 
+DURATION_CASE_HELP = _("One of the procedure's duration cases (GET /api/v1/procedures/<code>: "
+                       "duration_cases), or \"default\" for its own duration; without it, the "
+                       "case the dossier's data selects applies.")
+DURATION_REASON_HELP = _("Required when duration_case differs from the case the dossier's data "
+                         "selects.")
+
+
 class CounterIntakeSerializer(SubmissionSerializer):
     decision = serializers.ChoiceField(choices=["receive", "supplement", "refuse"])
+    duration_case = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                          help_text=DURATION_CASE_HELP)
+    duration_reason = serializers.CharField(max_length=4000, required=False, allow_blank=True,
+                                            help_text=DURATION_REASON_HELP)
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     missing = serializers.ListField(
         child=serializers.DictField(child=serializers.CharField(max_length=2000)),
@@ -79,6 +90,27 @@ class ActionSerializer(serializers.Serializer):
     to_agency_code = serializers.CharField(max_length=32, required=False)
     step_due_at = serializers.DateTimeField(required=False)
     new_appointment = serializers.DateTimeField(required=False)
+    duration_case = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                          help_text=DURATION_CASE_HELP)
+    duration_reason = serializers.CharField(max_length=4000, required=False, allow_blank=True,
+                                            help_text=DURATION_REASON_HELP)
+
+
+class DurationAppliedSerializer(serializers.Serializer):
+    """The legal duration applied to the dossier at receipt, and why."""
+
+    case = serializers.CharField(help_text=_("Blank: the procedure's own duration."))
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    value = serializers.IntegerField(allow_null=True)
+    unit = serializers.CharField()
+    reason = serializers.CharField()
+
+
+def duration_payload(d: Dossier) -> dict[str, Any] | None:
+    if d.received_at is None and not d.duration_unit:
+        return None
+    return {"case": d.duration_case, "label": d.duration_case_label,
+            "value": d.duration_value, "unit": d.duration_unit, "reason": d.duration_reason}
 
 
 class StatusSerializer(serializers.Serializer):
@@ -213,11 +245,13 @@ class DossierDetailSerializer(DossierListSerializer):
     handovers = HandoverSerializer(many=True)
     requests = RequestSerializer(many=True)
     allowed_actions = serializers.SerializerMethodField()
+    duration = serializers.SerializerMethodField()
 
     class Meta(DossierListSerializer.Meta):
         fields = [
             *DossierListSerializer.Meta.fields, "procedure_version", "receiving_agency",
-            "handling_agency", "applicant", "counted_from", "returned_at", "clock_paused",
+            "handling_agency", "applicant", "counted_from", "duration", "returned_at",
+            "clock_paused",
             "form_data", "components", "events", "pauses", "supplements", "apology_slips",
             "handovers", "requests", "counted_late", "outcome", "dispatch_reason",
             "allowed_actions",
@@ -232,6 +266,10 @@ class DossierDetailSerializer(DossierListSerializer):
             "commune_code": d.applicant_commune.code if d.applicant_commune else "",
             "representative_name": d.representative_name,
         }
+
+    @extend_schema_field(DurationAppliedSerializer(allow_null=True))
+    def get_duration(self, d: Dossier) -> dict[str, Any] | None:
+        return duration_payload(d)
 
     def get_clock_paused(self, d: Dossier) -> bool:
         return d.paused_at is not None
@@ -276,7 +314,8 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
             "address": d.applicant_address, "commune_code": commune.code if commune else "",
             "representative_name": d.representative_name,
         },
-        "counted_from": iso_local(d.counted_from), "returned_at": iso_local(d.returned_at),
+        "counted_from": iso_local(d.counted_from), "duration": duration_payload(d),
+        "returned_at": iso_local(d.returned_at),
         "clock_paused": d.paused_at is not None, "form_data": d.form_data,
         "components": [{
             "id": c.pk, "requirement_id": c.requirement_id, "name": c.name, "copies": c.copies,

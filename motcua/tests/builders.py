@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from motcua.catalog.models import ComponentRequirement, Fee, Procedure, ProcedureVersion, Sector
 from motcua.core.text import fold
@@ -91,7 +92,8 @@ def build_procedure(*, code: str = "1.004873", name: str = MARITAL_STATUS,
                     supplement_mode: str = "pause", online_level: str = "full",
                     effective_from: dt.date = dt.date(2025, 7, 1),
                     competence_basis: str = "residence", any_boundary: bool = True,
-                    ) -> Procedure:
+                    pause_on_payment: bool = False,
+                    duration_cases: list[dict[str, Any]] | None = None) -> Procedure:
     """A procedure with one version. On the list received regardless of administrative
     boundary by default, so that any unit of the test province receives it."""
     sector, _ = Sector.objects.get_or_create(name="Hộ tịch")
@@ -103,6 +105,7 @@ def build_procedure(*, code: str = "1.004873", name: str = MARITAL_STATUS,
         supplement_mode=supplement_mode, online_level=online_level,
         applicant_types=["person"], handling_agency_kind="commune_pc",
         competence_basis=competence_basis, any_boundary=any_boundary,
+        pause_on_payment=pause_on_payment, duration_cases=duration_cases or [],
     )
     ComponentRequirement.objects.create(version=version, position=1, name="Tờ khai theo mẫu",
                                         required=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -33,7 +34,18 @@ class DueDateQuery(serializers.Serializer):
     unit = serializers.ChoiceField(
         choices=[UNIT_WORKING_DAYS, UNIT_WORKING_HOURS, UNIT_CALENDAR_DAYS, UNIT_SAME_DAY]
     )
-    cutoff = serializers.TimeField(required=False, format="%H:%M", input_formats=["%H:%M"])
+    cutoff = serializers.TimeField(
+        required=False, format="%H:%M", input_formats=["%H:%M"],
+        help_text=_("Same-day procedures only (unit=same_day): after this time the dossier is "
+                    "due the next working day."),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("cutoff") is not None and attrs["unit"] != UNIT_SAME_DAY:
+            raise serializers.ValidationError(
+                {"cutoff": _("A cut-off applies only to same-day durations (unit=same_day).")}
+            )
+        return attrs
 
     def validate_received_at(self, value: datetime) -> datetime:
         if value.year < 2015 or value.year > 2039:
@@ -60,6 +72,14 @@ class DueDateView(APIView):
             },
         ),
         summary="Legal due date of a dossier received at a given time",
+        description=(
+            "working_days/working_hours: counted in working time from the next working moment "
+            "at or after receipt. calendar_days (Civil Code 2015 Art. 147-148): the day of "
+            "receipt is not counted; counted_from is 00:00 of the next day and the period ends "
+            "at the end of working time (17:00) of its last day, moved to the end of the next "
+            "working day when that is a day off. same_day: the end of the working day of "
+            "receipt, or of the next working day after the cut-off (default 15:00)."
+        ),
     )
     def get(self, request: Request) -> Response:
         query = DueDateQuery(data=request.query_params)

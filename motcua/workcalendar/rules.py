@@ -190,6 +190,9 @@ class WorkCalendar:
             return True
         return d not in r.days_off and d.weekday() in r.weekdays
 
+    def _working_day_on_or_after(self, d: date) -> date:
+        return d if self.is_working_day(d) else self.next_working_day(d)
+
     def next_working_day(self, d: date) -> date:
         return self._nth_working_day_after(d, 1)
 
@@ -260,6 +263,22 @@ class WorkCalendar:
     def due_date(
         self, received_at: datetime, duration: Duration, *, cutoff: time | None = None
     ) -> DueDate:
+        """The legal due time of a dossier received at ``received_at`` (DOMAIN.md section 4).
+
+        * working days / hours: N x (working day) of working time counted from the next
+          working moment at or after receipt (provincial practice); ``counted_from`` is that
+          moment.
+        * calendar days (Civil Code 2015 Art. 147-148): the day of receipt is not counted; the
+          period runs from 00:00 of the next calendar day, whatever kind of day it is, which is
+          ``counted_from``; it ends at the end of working time (the last period's end, 17:00
+          by default) of its N-th day, or, when that day is a day off, at the end of the next
+          working day. The hour of receipt does not matter.
+        * same day: the end of the working day of receipt, or of the next working day when
+          received after the cut-off (``cutoff``, default 15:00), outside working time or on a
+          day off; ``counted_from`` is the receipt's next working moment (or the next working
+          day's start after the cut-off). A cut-off applies to same-day durations only: it is
+          ignored for the other units (the API refuses it with them).
+        """
         d, x = self._local(received_at)
         start_d, start_x = self._next_moment(d, x)
         n, unit = duration.value, duration.unit
@@ -268,12 +287,11 @@ class WorkCalendar:
         elif unit == UNIT_WORKING_HOURS:
             due = self._add(start_d, start_x, n * 3600 * _US)
         elif unit == UNIT_CALENDAR_DAYS:
-            # start_x lies inside a period (periods are the same every day), so keeping the
-            # clock time on the next working day is always a working moment.
-            due_d = start_d + timedelta(days=n)
-            if not self.is_working_day(due_d):
-                due_d = self.next_working_day(due_d)
-            due = self._at(due_d, start_x)
+            # Civil Code 2015 Art. 147-148: the day of receipt is not counted; the period
+            # starts at 00:00 of the next calendar day (working or not) and ends at the end of
+            # working time of its last day, moved to the next working day if that is a day off.
+            start_d, start_x = d + timedelta(days=1), 0
+            due = self.end_of_working_day(self._working_day_on_or_after(d + timedelta(days=n)))
         else:  # UNIT_SAME_DAY
             # After the cut-off (or after closing, or on a day off): the next working day.
             if x > _us_of_day(DEFAULT_CUTOFF if cutoff is None else cutoff):
@@ -283,19 +301,37 @@ class WorkCalendar:
         return DueDate(received_at.astimezone(self.rules.tz), self._at(start_d, start_x), due)
 
     def shift_for_pause(
-        self, due_at: datetime, pause_start: datetime, pause_end: datetime
+        self, due_at: datetime, pause_start: datetime, pause_end: datetime, *,
+        unit: str | None = None,
     ) -> datetime:
-        """PAUSE mode: the due date moves by the working time spent paused."""
+        """PAUSE mode: the due date moves by the time the clock stood still.
+
+        Durations in working time (working days or hours, same day) move by the working time
+        spent paused. A calendar-day duration (``unit`` UNIT_CALENDAR_DAYS) counts days, not
+        working time, so it moves by the calendar days the pause covered: the days from the
+        pause's day to the resumption's day (a pause begun and ended on the same day moves
+        nothing), counted from the due day as it stands; the new last day ends at the end of
+        working time, moved to the next working day when it is a day off.
+        """
+        _require_aware(due_at, pause_start, pause_end)
+        if unit == UNIT_CALENDAR_DAYS:
+            tz = self.rules.tz
+            days = (pause_end.astimezone(tz).date() - pause_start.astimezone(tz).date()).days
+            if days <= 0:
+                return due_at.astimezone(tz)
+            last = due_at.astimezone(tz).date() + timedelta(days=days)
+            return self.end_of_working_day(self._working_day_on_or_after(last))
         paused = self.working_seconds_between(pause_start, pause_end)
         if paused == 0:
-            _require_aware(due_at)
             return due_at.astimezone(self.rules.tz)
         return self.add_working_seconds(due_at, paused)
 
     def restart(
         self, resumed_at: datetime, duration: Duration, *, cutoff: time | None = None
     ) -> DueDate:
-        """RESTART mode: the full duration is counted again from ``resumed_at``."""
+        """RESTART mode: the full duration is counted again from ``resumed_at``, by the same
+        rules as at receipt (``due_date``): for calendar days the period starts on the day after
+        the completed supplement and ends at the end of working time of its last day."""
         return self.due_date(resumed_at, duration, cutoff=cutoff)
 
 

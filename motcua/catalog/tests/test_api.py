@@ -213,3 +213,16 @@ def test_endpoints_are_in_the_schema(api, db):
     item = schema["components"]["schemas"]["ProcedureListItem"]["properties"]
     assert item["fee_total_vnd"]["type"] == "integer"
     assert "ProcedureDetail" in schema["components"]["schemas"]
+
+
+def test_detail_lists_the_durations_by_case(api, catalog):
+    body = api.get(detail("1.000894")).json()
+    assert body["duration"]["unit"] == "same_day"
+    assert body["duration_cases"] == [{
+        "key": "verification", "label": "Cần xác minh điều kiện kết hôn của hai bên nam, nữ",
+        "value": 5, "unit": "working_days", "online_value": None,
+        "rule": "form_data.can_xac_minh = true",
+    }]
+    english = api.get(detail("1.000894"), HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["duration_cases"][0]["label"].startswith("Verification")
+    assert api.get(detail("1.001193")).json()["duration_cases"] == []

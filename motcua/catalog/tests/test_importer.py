@@ -56,7 +56,7 @@ def test_same_day_procedure_with_cutoff(catalog):
     assert v.handling_agency_kind == "commune_pc"
     assert v.online_level == "partial"
     assert v.supplement_mode == "pause"
-    assert v.pause_on_payment is True
+    assert v.pause_on_payment is False  # the civil-status law excludes no payment time
     assert v.max_apologies == 1
     assert "duration_text" in v.confirmed
     assert [f.amount_vnd for f in v.fees.all()] == [0, None]
@@ -207,6 +207,36 @@ BAD_RECORDS = [
     pytest.param({"level": "district"}, "1.009999", "level", id="bad-level"),
     pytest.param({"cutoff": "25:00"}, "1.009999", "cutoff", id="bad-cutoff"),
     pytest.param({"cutoff": 900}, "1.009999", "cutoff", id="unquoted-cutoff"),
+    pytest.param({"cutoff": "15:00"}, "1.009999", "cutoff", id="cutoff-on-working-days"),
+    pytest.param({"duration_unit": "calendar_days", "cutoff": "15:00"}, "1.009999", "cutoff",
+                 id="cutoff-on-calendar-days"),
+    pytest.param({"duration_cases": {"a": 1}}, "1.009999", "duration_cases",
+                 id="cases-not-a-list"),
+    pytest.param({"duration_cases": [{"key": "Xác minh", "label_vi": "x", "value": 5,
+                                      "unit": "working_days"}]},
+                 "1.009999", "duration_cases[1].key", id="case-key-format"),
+    pytest.param({"duration_cases": [{"key": "default", "label_vi": "x", "value": 5,
+                                      "unit": "working_days"}]},
+                 "1.009999", "duration_cases[1].key", id="case-key-reserved"),
+    pytest.param({"duration_cases": [{"key": "x", "label_vi": "", "value": 5,
+                                      "unit": "working_days"}]},
+                 "1.009999", "duration_cases[1].label_vi", id="case-without-label"),
+    pytest.param({"duration_cases": [{"key": "x", "label_vi": "x", "value": "?",
+                                      "unit": "working_days"}]},
+                 "1.009999", "duration_cases[1].value", id="case-unconfirmed-value"),
+    pytest.param({"duration_cases": [{"key": "x", "label_vi": "x", "value": 5,
+                                      "unit": "weeks"}]},
+                 "1.009999", "duration_cases[1].unit", id="case-bad-unit"),
+    pytest.param({"duration_cases": [{"key": "x", "label_vi": "x", "value": 5,
+                                      "unit": "working_days", "when": "needs it"}]},
+                 "1.009999", "duration_cases[1].when", id="case-bad-rule"),
+    pytest.param({"duration_cases": [{"key": "x", "label_vi": "x", "value": 5,
+                                      "unit": "working_days", "days": 5}]},
+                 "1.009999", "duration_cases[1].days", id="case-typo-key"),
+    pytest.param({"duration_cases": [
+        {"key": "x", "label_vi": "x", "value": 5, "unit": "working_days"},
+        {"key": "x", "label_vi": "y", "value": 6, "unit": "working_days"}]},
+        "1.009999", "duration_cases[2].key", id="case-duplicate"),
     pytest.param({"components": [{"name": "Tờ khai", "form": "scan"}]},
                  "1.009999", "components[1].form", id="bad-component-form"),
     pytest.param({"duraton_unit": "working_days"}, "1.009999", "duraton_unit", id="typo-key"),
@@ -223,6 +253,38 @@ def test_bad_record_is_refused_and_nothing_written(db, write_yaml, override, who
     message = str(caught.value.detail)
     assert who in message and f"'{field}'" in message
     assert not Procedure.objects.exists() and not Sector.objects.exists()
+
+
+def test_cutoffs_only_on_same_day_procedures(catalog):
+    with_cutoff = ProcedureVersion.objects.filter(cutoff__isnull=False)
+    assert set(with_cutoff.values_list("duration_unit", flat=True)) <= {"same_day", ""}
+    copies = Procedure.objects.get(code="2.000908").version_on(START)
+    assert (copies.duration_value, copies.duration_unit, copies.cutoff) == (
+        1, "same_day", dt.time(15, 0))
+
+
+def test_procedures_with_more_than_one_legal_duration(catalog):
+    marriage = Procedure.objects.get(code="1.000894").version_on(START)
+    assert (marriage.duration_value, marriage.duration_unit) == (1, "same_day")
+    [case] = marriage.cases()
+    assert (case.key, case.value, case.unit) == ("verification", 5, "working_days")
+    assert case.label_vi.startswith("Cần xác minh")
+    assert marriage.case_for({"can_xac_minh": True}) == case
+    assert marriage.case_for({"can_xac_minh": False}) is None
+    assert marriage.case_for({}) is None
+    permit = Procedure.objects.get(code="1.013225").version_on(START)
+    assert [(c.key, c.value, c.unit) for c in permit.cases()] == [
+        ("individual_house", 15, "calendar_days"), ("grade_iii_iv_works", 20, "calendar_days")]
+    assert permit.case_for({"anything": True}) is None  # no rule: the officer chooses
+    # the 15-day case of judicial records is not in the reference data: not invented
+    records = Procedure.objects.get(code="3.000333").version_on(START)
+    assert records.cases() == [] and records.duration() is not None
+
+
+def test_pause_on_payment_only_where_the_law_excludes_payment_time(catalog):
+    paused = set(ProcedureVersion.objects.filter(pause_on_payment=True)
+                 .values_list("procedure__code", flat=True))
+    assert paused == {"1.013067", "1.013978", "1.013831", "1.012784"}
 
 
 def test_every_problem_is_reported_at_once(db, write_yaml):

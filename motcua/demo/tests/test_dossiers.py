@@ -250,3 +250,11 @@ def test_detail_payload_equals_the_serializer(loaded):
                                  "handovers") if getattr(d, k).all())
         kinds.update(["files"] if any(c.files.all() for c in d.components.all()) else [])
     assert len(dossiers) > 60 and len(kinds) == 6
+
+
+def test_construction_permits_record_the_case_of_their_legal_duration(loaded):
+    permits = list(process_demo.current_dossiers().filter(procedure__code="1.013225"))
+    assert permits
+    assert {d.duration_case for d in permits} <= {"grade_iii_iv_works", "individual_house"}
+    assert all(d.duration_reason and d.duration_unit == "calendar_days" for d in permits)
+    assert {d.duration_value for d in permits} & {15, 20}

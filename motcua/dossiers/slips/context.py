@@ -178,12 +178,18 @@ class SlipData:
         return found
 
     def duration_text(self) -> str:
-        v = self.version
-        if v.duration_value and v.duration_unit:
-            if v.duration_unit == "same_day":
-                return "Trong ngày làm việc"
-            return f"{v.duration_value:02d} {DURATION_UNITS.get(v.duration_unit, '')}".strip()
-        return v.duration_text
+        """The legal duration that applies to this dossier: the one recorded at receipt (with
+        its case, e.g. "05 ngày làm việc (Cần xác minh …)"), else the procedure's."""
+        d, v = self.dossier, self.version
+        value, unit = (d.duration_value, d.duration_unit) if d.duration_unit else (
+            v.duration_value, v.duration_unit)
+        if not (value and unit):
+            return v.duration_text
+        if unit == "same_day":
+            text = "Trong ngày làm việc" if value == 1 else f"{value:02d} ngày làm việc"
+        else:
+            text = f"{value:02d} {DURATION_UNITS.get(unit, '')}".strip()
+        return f"{text} ({d.duration_case_label})" if d.duration_case_label else text
 
     def tracking_url(self) -> str:
         return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/tra-cuu/{self.dossier.code}"

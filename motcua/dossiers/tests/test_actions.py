@@ -121,6 +121,7 @@ def test_supplement_slip_must_list_what_is_missing(org, procedure):
 
 
 def test_payment_stops_the_clock_and_resumes_it(org, procedure):
+    procedure.versions.update(pause_on_payment=True)
     d = received(org, procedure, at("09:00 16/11/2026"))
     d = actions.perform(d, "request_payment", org.specialist_a, amount_vnd=50_000,
                                 now=at("09:00 17/11/2026"))
@@ -128,6 +129,14 @@ def test_payment_stops_the_clock_and_resumes_it(org, procedure):
     d = actions.perform(d, "confirm_payment", org.officer_a, now=at("09:00 18/11/2026"))
     assert d.status == Status.PROCESSING
     assert d.due_at == at("09:00 20/11/2026")  # shifted by one working day
+
+
+def test_payment_time_counts_where_the_law_does_not_exclude_it(org, procedure):
+    d = received(org, procedure, at("09:00 16/11/2026"))
+    d = actions.perform(d, "request_payment", org.specialist_a, amount_vnd=50_000,
+                        now=at("09:00 17/11/2026"))
+    d = actions.perform(d, "confirm_payment", org.officer_a, now=at("09:00 18/11/2026"))
+    assert d.due_at == at("09:00 19/11/2026") and not d.pauses.exists()
 
 
 def test_apology_once_before_due_gives_a_new_appointment_but_keeps_the_legal_due(org, procedure):

@@ -52,7 +52,38 @@ def test_same_day_with_a_custom_cutoff(client):
 def test_calendar_days_never_end_on_a_day_off(client):
     body = get(client, received_at="2026-11-06T09:00:00+07:00", duration=10,
                unit="calendar_days").json()
-    assert body["due_at"] == "2026-11-16T09:00:00+07:00"  # 16/11 instead of Sunday 15/11
+    assert body["due_at"] == "2026-11-16T17:00:00+07:00"  # 16/11 instead of Sunday 15/11
+
+
+def test_calendar_days_follow_the_civil_code(client):
+    # DOMAIN.md section 4: received Friday 18:00, 10 calendar days -> Monday ten days later.
+    body = get(client, received_at="2026-03-06T18:00:00+07:00", duration=10,
+               unit="calendar_days").json()
+    assert body == {
+        "received_at": "2026-03-06T18:00:00+07:00",
+        "counted_from": "2026-03-07T00:00:00+07:00",
+        "due_at": "2026-03-16T17:00:00+07:00",
+    }
+
+
+@pytest.mark.parametrize("received,duration,due", [
+    ("2026-04-28T09:00:00+07:00", 2, "2026-05-04T17:00:00+07:00"),  # 30/4, 1/5, weekend
+    ("2026-08-21T10:00:00+07:00", 12, "2026-09-03T17:00:00+07:00"),  # National Day 2/9
+    ("2026-02-03T10:00:00+07:00", 15, "2026-02-23T17:00:00+07:00"),  # Tết 2026
+    ("2027-01-29T15:00:00+07:00", 10, "2027-02-11T17:00:00+07:00"),  # Tết 2027
+    ("2026-08-12T10:00:00+07:00", 10, "2026-08-22T17:00:00+07:00"),  # working Saturday
+])
+def test_calendar_days_ending_on_days_off(client, received, duration, due):
+    body = get(client, received_at=received, duration=duration, unit="calendar_days").json()
+    assert body["due_at"] == due
+
+
+def test_a_cutoff_with_another_unit_is_refused(client):
+    response = get(client, received_at="2026-03-09T16:00:00+07:00", duration=1,
+                   unit="working_days", cutoff="15:00")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "cutoff" in response.content.decode()
 
 
 def test_a_local_override_takes_effect_at_once(client):

@@ -144,20 +144,87 @@ def test_same_day_with_value_two_ends_on_the_next_working_day() -> None:
 # ---------------------------------------------------------------- calendar days
 
 
+def test_calendar_days_friday_evening_example_of_domain_md() -> None:
+    # DOMAIN.md section 4: received Friday 18:00, 10 calendar days -> Monday ten days later,
+    # 17:00 (Sat 7 Mar is day 1, Mon 16 Mar day 10), not Thursday 07:00.
+    d = CAL.due_date(vn(2026, 3, 6, 18), Duration(10, UNIT_CALENDAR_DAYS))
+    assert d.counted_from == vn(2026, 3, 7)
+    assert d.due_at == vn(2026, 3, 16, 17)
+
+
+def test_calendar_days_ignore_the_hour_of_receipt() -> None:
+    for hour in (6, 9, 12, 16, 23):
+        assert due(vn(2026, 3, 9, hour), 10, UNIT_CALENDAR_DAYS) == vn(2026, 3, 19, 17)
+
+
 def test_calendar_days_landing_on_sunday_holiday_moves_past_observed_day() -> None:
     # Thu 23 Apr + 3 days = Sun 26 Apr (Hùng Kings); Mon 27 Apr is the observed day off.
-    assert due(vn(2026, 4, 23, 10), 3, UNIT_CALENDAR_DAYS) == vn(2026, 4, 28, 10)
+    assert due(vn(2026, 4, 23, 10), 3, UNIT_CALENDAR_DAYS) == vn(2026, 4, 28, 17)
 
 
-def test_calendar_days_landing_on_holiday() -> None:
-    # Tue 28 Apr + 2 days = Thu 30 Apr; 1 May is off too, then the weekend.
-    assert due(vn(2026, 4, 28, 9), 2, UNIT_CALENDAR_DAYS) == vn(2026, 5, 4, 9)
+def test_calendar_days_ending_on_a_public_holiday() -> None:
+    # Tue 28 Apr + 2 days = Thu 30 Apr (Reunification Day); 1 May is off too, then the weekend.
+    assert due(vn(2026, 4, 28, 9), 2, UNIT_CALENDAR_DAYS) == vn(2026, 5, 4, 17)
+    # Fri 21 Aug 2026 + 12 days = Wed 2 Sep (National Day; 31 Aug and 1 Sep off): Thu 3 Sep.
+    assert due(vn(2026, 8, 21, 10), 12, UNIT_CALENDAR_DAYS) == vn(2026, 9, 3, 17)
 
 
-def test_calendar_days_landing_on_working_day_and_from_outside_hours() -> None:
-    assert due(vn(2026, 3, 9, 9, 45), 10, UNIT_CALENDAR_DAYS) == vn(2026, 3, 19, 9, 45)
-    # Received Saturday evening: counted from Mon 07:00.
-    assert due(vn(2026, 3, 7, 20), 1, UNIT_CALENDAR_DAYS) == vn(2026, 3, 10, 7)
+def test_calendar_days_ending_at_tet_2026() -> None:
+    # holidays.VN 2026: Tết from Sat 14 to Sun 22 Feb. Received Tue 3 Feb, 10 days -> Fri 13 Feb
+    # (a working day, the eve of the break); 15 days -> Wed 18 Feb (Tết) -> Mon 23 Feb 17:00.
+    assert due(vn(2026, 2, 3, 10), 10, UNIT_CALENDAR_DAYS) == vn(2026, 2, 13, 17)
+    assert due(vn(2026, 2, 3, 10), 15, UNIT_CALENDAR_DAYS) == vn(2026, 2, 23, 17)
+
+
+def test_calendar_days_ending_at_tet_2027() -> None:
+    # holidays.VN 2027: Tết from Fri 5 to Wed 10 Feb 2027 (Lunar New Year on Sat 6 Feb).
+    for day in range(5, 11):
+        assert not CAL.is_working_day(date(2027, 2, day))
+    assert CAL.is_working_day(date(2027, 2, 11))
+    # Received Fri 29 Jan 2027, 10 calendar days -> Mon 8 Feb (Tết) -> Thu 11 Feb 17:00.
+    assert due(vn(2027, 1, 29, 15), 10, UNIT_CALENDAR_DAYS) == vn(2027, 2, 11, 17)
+
+
+def test_calendar_days_ending_on_saturday_and_on_sunday() -> None:
+    # Mon 9 Mar + 5 = Sat 14 Mar, + 6 = Sun 15 Mar: both end Monday 16 Mar at 17:00.
+    assert due(vn(2026, 3, 9, 10), 5, UNIT_CALENDAR_DAYS) == vn(2026, 3, 16, 17)
+    assert due(vn(2026, 3, 9, 10), 6, UNIT_CALENDAR_DAYS) == vn(2026, 3, 16, 17)
+
+
+def test_calendar_days_ending_on_a_swapped_working_saturday() -> None:
+    # Sat 22 Aug 2026 is a working day (swapped for Mon 31 Aug): the period ends there.
+    assert due(vn(2026, 8, 12, 10), 10, UNIT_CALENDAR_DAYS) == vn(2026, 8, 22, 17)
+
+
+def test_calendar_days_received_on_a_day_off() -> None:
+    # Received Saturday evening (an online dossier accepted then): day 1 is Sunday 8 Mar.
+    d = CAL.due_date(vn(2026, 3, 7, 20), Duration(1, UNIT_CALENDAR_DAYS))
+    assert d.counted_from == vn(2026, 3, 8)
+    assert d.due_at == vn(2026, 3, 9, 17)
+    # Received during Tết (Mon 16 Feb 2026): day 10 is Thu 26 Feb.
+    assert due(vn(2026, 2, 16, 10), 10, UNIT_CALENDAR_DAYS) == vn(2026, 2, 26, 17)
+
+
+def test_cutoff_is_ignored_for_calendar_and_working_days() -> None:
+    assert due(vn(2026, 3, 9, 16), 10, UNIT_CALENDAR_DAYS, cutoff=time(15)) == vn(2026, 3, 19, 17)
+    assert due(vn(2026, 3, 9, 16), 1, UNIT_WORKING_DAYS, cutoff=time(15)) == vn(2026, 3, 10, 16)
+
+
+def test_calendar_day_pause_moves_by_whole_days() -> None:
+    due_at = vn(2026, 3, 19, 17)
+    # Paused Tue 10 Mar 10:00, resumed Thu 12 Mar 09:00: two days -> Sat 21 -> Mon 23 Mar.
+    shifted = CAL.shift_for_pause(due_at, vn(2026, 3, 10, 10), vn(2026, 3, 12, 9),
+                                  unit=UNIT_CALENDAR_DAYS)
+    assert shifted == vn(2026, 3, 23, 17)
+    # A pause begun and ended on the same day moves nothing.
+    assert CAL.shift_for_pause(due_at, vn(2026, 3, 10, 8), vn(2026, 3, 10, 16),
+                               unit=UNIT_CALENDAR_DAYS) == due_at
+
+
+def test_calendar_day_restart_counts_from_the_day_after_the_supplement() -> None:
+    r = CAL.restart(vn(2026, 3, 13, 9), Duration(10, UNIT_CALENDAR_DAYS))
+    assert r.counted_from == vn(2026, 3, 14)
+    assert r.due_at == vn(2026, 3, 23, 17)
 
 
 # ---------------------------------------------------------------- configuration
@@ -402,10 +469,41 @@ def test_due_is_never_before_counting_start_and_lands_on_working_day(
 ) -> None:
     d = CAL.due_date(received, duration)
     assert received <= d.counted_from <= d.due_at
-    assert CAL.next_working_moment(d.counted_from) == d.counted_from
-    assert CAL.is_working_day(d.counted_from.date())
+    if duration.unit != UNIT_CALENDAR_DAYS:
+        assert CAL.next_working_moment(d.counted_from) == d.counted_from
+        assert CAL.is_working_day(d.counted_from.date())
     assert CAL.is_working_day(d.due_at.date())
     assert d.due_at.tzinfo == TZ
+
+
+@given(moments, st.integers(1, 400))
+def test_calendar_days_follow_the_civil_code(received: datetime, n: int) -> None:
+    d = CAL.due_date(received, Duration(n, UNIT_CALENDAR_DAYS))
+    first = received.date() + timedelta(days=1)
+    assert d.counted_from == datetime.combine(first, time(0), TZ)
+    last = received.date() + timedelta(days=n)
+    # the end of working time of the last day, or of the first working day after it
+    assert d.due_at == CAL.end_of_working_day(d.due_at.date())
+    assert d.due_at.date() >= last
+    day = last
+    while day < d.due_at.date():
+        assert not CAL.is_working_day(day)
+        day += timedelta(days=1)
+    # one more day never ends earlier
+    assert CAL.due_date(received, Duration(n + 1, UNIT_CALENDAR_DAYS)).due_at >= d.due_at
+
+
+@given(moments, moments, st.integers(0, 30), st.integers(0, 86_399))
+def test_calendar_day_pause_never_moves_back_and_ends_a_working_day(
+    due_at: datetime, pause_start: datetime, days: int, secs: int
+) -> None:
+    due_at = CAL.end_of_working_day(CAL.next_working_day(due_at.date()))
+    pause_end = pause_start + timedelta(days=days, seconds=secs)
+    shifted = CAL.shift_for_pause(due_at, pause_start, pause_end, unit=UNIT_CALENDAR_DAYS)
+    assert shifted >= due_at
+    assert shifted == CAL.end_of_working_day(shifted.date())
+    covered = (pause_end.date() - pause_start.date()).days
+    assert shifted.date() >= due_at.date() + timedelta(days=covered)
 
 
 @given(moments, working_durations)
