@@ -7,7 +7,14 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
@@ -209,12 +216,24 @@ class DossierFileDownload(APIView):
                             filename=stored.original_name, content_type=stored.content_type)
 
 
+# Slips follow the numbers of Circular 03/2025/TT-VPCP (01–06). The stop notice was served at
+# `stop.pdf` before it had a number: that link answers 301 to `05.pdf`. The control sheet
+# printed as "05" before; `05.pdf` now is the stop notice, and the control sheet is `06.pdf`.
+# No redirect can keep the old meaning of `05.pdf` without breaking the new one.
+OLD_SLIP_NAMES = {"stop": "05"}
+
+
 class DossierSlip(APIView):
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY},
-                   summary="An official slip (forms 01–05, stop notice) as PDF")
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
+                              (301, "text/html"): OpenApiTypes.NONE},
+                   summary="An official slip (forms 01–06 of Circular 03/2025) as PDF")
     def get(self, request: Request, code: str, form: str) -> HttpResponse:
         from motcua.dossiers.slips import FORMS, render_slip
 
+        if form in OLD_SLIP_NAMES:  # before any read: says nothing about the dossier
+            target = reverse("dossier-slip", kwargs={"code": code, "form": OLD_SLIP_NAMES[form]})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
         dossier = policy.get_visible(request.user, code)
         if form not in FORMS:
             raise NotFound(_("Unknown form."))

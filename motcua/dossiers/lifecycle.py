@@ -103,7 +103,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("withdraw", gettext_lazy("withdraw the dossier"), frozenset({S.SUBMITTED}) | RUNNING,
            S.WITHDRAWN, ((APPLICANT, ()), (RECEIVING, ONE_STOP)), (REASON,)),
     Action("stop", gettext_lazy("stop processing"), RUNNING, S.STOPPED, ((HANDLING, tuple(HEADS)),),
-           (REASON,), slip="stop", step_driven=True),
+           (REASON,), slip="05", step_driven=True),
     Action("apologize", gettext_lazy("issue an apology with a new appointment"), RUNNING, None,
            ((HANDLING, PROCESSORS), (RECEIVING, ONE_STOP)),
            (REASON, Input("new_appointment", required=True)), slip="04", notice="apology"),

@@ -286,7 +286,7 @@ def form_04(data: SlipData) -> dict[str, Any]:
         )
     return {
         **data.common(d.handling_agency, apology.issued_at),
-        "title": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+        "title": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
         "reason": apology.reason,
         "old_due": format_dt_or_blank(apology.old_due_at),
         "new_due": format_dt_or_blank(apology.new_due_at),
@@ -295,29 +295,30 @@ def form_04(data: SlipData) -> dict[str, Any]:
     }
 
 
-# -- Notice of stopping ---------------------------------------------------------------------
+# -- Form 05: notice of stopping ------------------------------------------------------------
 
 
-def form_stop(data: SlipData) -> dict[str, Any]:
+def form_05(data: SlipData) -> dict[str, Any]:
     d = data.dossier
     event = data.last_event_to(Status.STOPPED)
     if event is None:
         raise SlipNotApplicable(
-            _("Dossier %(code)s was not stopped (notice of stopping).") % {"code": d.code},
-            form="stop",
+            _("Dossier %(code)s was not stopped (notice of stopping, Form 05).")
+            % {"code": d.code},
+            form="05",
         )
     issuer = event.agency or d.handling_agency
     return {
         **data.common(issuer, event.at),
         "title": "THÔNG BÁO",
-        "subtitle": "Về việc dừng giải quyết hồ sơ",
+        "subtitle": "Dừng giải quyết hồ sơ",
         "reason": event.reason,
         "stopped": format_dt_or_blank(event.at),
         "signer": event_actor(event),
     }
 
 
-# -- Form 05 ---------------------------------------------------------------------------------
+# -- Form 06: process control sheet ---------------------------------------------------------
 
 
 def _classify(done: datetime | None, due: datetime | None, now: datetime) -> str:
@@ -333,7 +334,7 @@ def _classify(done: datetime | None, due: datetime | None, now: datetime) -> str
 
 @dataclass
 class Step:
-    """One pass of the dossier from an agency to another (a Form 05 row)."""
+    """One pass of the dossier from an agency to another (a Form 06 row)."""
 
     from_name: str
     to_name: str
@@ -401,12 +402,12 @@ def _event_steps(data: SlipData) -> list[Step]:
     return steps
 
 
-def form_05(data: SlipData) -> dict[str, Any]:
+def form_06(data: SlipData) -> dict[str, Any]:
     d = data.dossier
     if d.received_at is None:
         raise SlipNotApplicable(
-            _("Dossier %(code)s has not been received yet (Form 05).") % {"code": d.code},
-            form="05",
+            _("Dossier %(code)s has not been received yet (Form 06).") % {"code": d.code},
+            form="06",
         )
     handovers = list(
         d.handovers.select_related("from_agency", "to_agency", "sent_by").order_by("sent_at", "id")
