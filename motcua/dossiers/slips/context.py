@@ -200,7 +200,13 @@ def form_01(data: SlipData) -> dict[str, Any]:
             % {"code": d.code},
             form="01",
         )
-    issued_at = data.receipt_time() or data.now
+    if d.received_at is None:  # never for status 1 (nor 3, above): no receipt, no slip
+        raise SlipNotApplicable(
+            _("Dossier %(code)s has not been received: the receipt and appointment slip "
+              "(Form 01) is issued only for a received dossier.") % {"code": d.code},
+            form="01",
+        )
+    issued_at = d.received_at
     components = [
         {"no": i, "name": c.name, "copies": c.copies, "paper": c.is_paper}
         for i, c in enumerate(d.components.all().order_by("id"), start=1)
@@ -240,8 +246,10 @@ def form_02(data: SlipData) -> dict[str, Any]:
             name, note = str(item), ""
         items.append({"no": i, "name": name, "note": note})
     officer = request.requested_by
+    # before receipt the receiving centre asks; after it, the competent (handling) agency
+    issuer = d.receiving_agency if request.before_receipt else d.handling_agency
     return {
-        **data.common(d.receiving_agency, request.requested_at),
+        **data.common(issuer, request.requested_at),
         "title": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
         "items": items,
         "reason": request.reason,

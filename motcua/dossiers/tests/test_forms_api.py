@@ -57,3 +57,22 @@ def test_the_redirect_tells_nothing_and_the_target_still_checks_the_policy(api, 
     assert api.get(f"{base}/stop.pdf").status_code == 301
     assert api.get(f"{base}/05.pdf").status_code == 404
     assert api.get("/api/v1/dossiers/no-such-code/slips/stop.pdf").status_code == 301
+
+
+@pytest.mark.parametrize("decision", ["online", "refuse"])
+def test_form_01_of_a_dossier_not_received_is_refused_in_vietnamese(api, org, procedure, decision):
+    from motcua.dossiers.tests.factories import online, submission
+
+    if decision == "online":
+        d = online(org, procedure, at("09:00 16/11/2026"))
+    else:
+        d = actions.intake_at_counter(submission(org, procedure, channel=1), officer=org.officer_a,
+                                      decision="refuse", reason="Không thuộc thẩm quyền",
+                                      now=at("09:00 16/11/2026"))
+    as_user(api, org.officer_a)
+    response = api.get(f"/api/v1/dossiers/{d.code}/slips/01.pdf")
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "slip_not_applicable" and body["form"] == "01"
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in body["detail"]

@@ -147,16 +147,16 @@ def test_form_01_receipt_and_appointment(org, procedure):
     assert f"{BASE_URL}/tra-cuu/{dossier.code}" in text
 
 
-def test_form_01_online_before_receipt_falls_back(org, procedure):
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.REFUSED, Status.SUPPLEMENT])
+def test_form_01_only_for_a_received_dossier(org, procedure, status):
     dossier = make_dossier(
-        org, procedure, channel=2, status=Status.SUBMITTED, received_at=None, counted_from=None,
-        due_at=None, applicant_address="", applicant_commune=None,
+        org, procedure, channel=2, status=status, received_at=None, counted_from=None,
+        due_at=None,
     )
-    html = render_html(dossier, "01")
-    assert 'Thời gian nhận hồ sơ: <span class="b nowrap">14:00 12/02/2026</span>' in html
-    text = pdf_text(render_slip(dossier, "01"))
-    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
-    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
+    with pytest.raises(SlipNotApplicable) as caught:
+        render_slip(dossier, "01")
+    assert caught.value.code == "slip_not_applicable"
+    assert caught.value.extra == {"form": "01"}
 
 
 @pytest.mark.skipif(
@@ -206,6 +206,21 @@ def test_form_02_lists_everything_missing_of_the_latest_request(org, procedure):
     assert "Ninh Bình, ngày 13 tháng 02 năm 2026" in text
     assert "Trần Thị Mai" in text
     assert "Bản cũ" not in text and "Yêu cầu cũ" not in text
+    # after receipt: issued in the competent (handling) agency's name
+    assert "Cơ quan giải quyết hồ sơ: Ủy ban nhân dân phường Hoa Lư" in text
+    assert "tại Ủy ban nhân dân phường Hoa Lư để được hướng dẫn" in text
+
+
+def test_form_02_before_receipt_is_the_receiving_centres(org, procedure):
+    dossier = make_dossier(org, procedure, channel=2, status=Status.SUPPLEMENT, received_at=None,
+                           due_at=None)
+    SupplementRequest.objects.create(
+        dossier=dossier, requested_at=vn(2026, 2, 12, 15, 0), requested_by=org.officer_a,
+        items=[{"name": "Tờ khai theo mẫu", "note": "Thiếu chữ ký"}], before_receipt=True,
+    )
+    text = pdf_text(render_slip(dossier, "02"))
+    assert "Cơ quan giải quyết hồ sơ" not in text
+    assert "tại Trung tâm Phục vụ hành chính công phường Hoa Lư để được hướng dẫn" in text
 
 
 # -- Form 03 ---------------------------------------------------------------------------------
