@@ -25,7 +25,7 @@ from motcua.catalog.models import ComponentRequirement, Procedure, ProcedureVers
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.events import publish
 from motcua.core.formatting import iso_local
-from motcua.dossiers import lifecycle
+from motcua.dossiers import books, lifecycle
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.events import (
     DossierChanged,
@@ -336,6 +336,7 @@ def _accept(d: Dossier, *, actor: User | None, now: dt.datetime) -> Dossier:
     frm = _move(d, "accept", now)
     d.received_at = now
     _start_clock(d, now)
+    books.enter(d, now)  # Form 07: its row in the receiving unit's tracking book
     d.save()
     _changed(d, "accept" if d.channel != Channel.COUNTER else "receive", frm, actor=actor,
              now=now, kind=DossierReceived, spec="accept", due_at=iso_local(d.due_at))

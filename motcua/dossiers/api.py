@@ -14,7 +14,9 @@ from django.http import (
     HttpResponsePermanentRedirect,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
@@ -34,10 +36,10 @@ from motcua.core.errors import (
     _title,
     problem,
 )
-from motcua.core.formatting import iso_local
+from motcua.core.formatting import iso_local, local
 from motcua.core.idempotency import run_once
 from motcua.core.ratelimit import public_lookup_refused
-from motcua.dossiers import actions, lifecycle, policy
+from motcua.dossiers import actions, books, lifecycle, policy
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.selectors import detail_queryset
 from motcua.dossiers.serializers import (
@@ -221,6 +223,7 @@ class DossierFileDownload(APIView):
 # printed as "05" before; `05.pdf` now is the stop notice, and the control sheet is `06.pdf`.
 # No redirect can keep the old meaning of `05.pdf` without breaking the new one.
 OLD_SLIP_NAMES = {"stop": "05"}
+BOOK_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class DossierSlip(APIView):
@@ -241,6 +244,41 @@ class DossierSlip(APIView):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'
         return response
+
+
+class AgencyBook(APIView):
+    """Form 07, the unit's dossier tracking book (dossiers.books), as PDF or Excel."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["pdf", "xlsx"]),
+            OpenApiParameter("from", OpenApiTypes.DATE,
+                             description="first day of receipt (default: 1 January)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="last day (default: today)"),
+            OpenApiParameter("procedure", str, description="national procedure code"),
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY,
+                   (200, BOOK_XLSX): OpenApiTypes.BINARY},
+        summary="The dossier tracking book (Form 07) of a one-stop unit",
+    )
+    def get(self, request: Request, code: str, fmt: str) -> HttpResponseBase:
+        from motcua.dossiers.slips.book import book_pdf, xlsx_file
+
+        if fmt not in ("pdf", "xlsx"):
+            raise NotFound(_("The book comes as .pdf or .xlsx."))
+        agency = Agency.objects.select_related("unit", "parent").filter(code=code).first()
+        if agency is None or not agency.receives_dossiers:
+            raise NotFound(_("No one-stop unit with this code keeps a dossier tracking book."))
+        policy.require_book(request.user, agency)
+        now = timezone.now()
+        f = books.parse_filter(agency, request.query_params, local(now).date())
+        name = f"so-theo-doi-{agency.code}-{f.start:%Y%m%d}-{f.end:%Y%m%d}.{fmt}"
+        if fmt == "pdf":
+            response = HttpResponse(book_pdf(f, now), content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="{name}"'
+            return response
+        return FileResponse(xlsx_file(f, now), as_attachment=True, filename=name,
+                            content_type=BOOK_XLSX)
 
 
 class Tracking(APIView):

@@ -109,6 +109,10 @@ class Dossier(models.Model):
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
     supplements_after_receipt = models.PositiveSmallIntegerField(default=0)
     apologies = models.PositiveSmallIntegerField(default=0)
+    # The dossier tracking book (Form 07) of the receiving unit: one book per unit and year of
+    # receipt (its number is the year); the row is given at receipt and printed on Form 01.
+    book_year = models.PositiveSmallIntegerField(_("tracking book"), null=True, blank=True)
+    book_row = models.PositiveIntegerField(_("row in the tracking book"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DossierQuerySet.as_manager()
@@ -119,6 +123,11 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_agency", "status"]),
             models.Index(fields=["handling_agency", "status"]),
             models.Index(fields=["account", "submitted_at"]),
+            models.Index(fields=["receiving_agency", "received_at"], name="dossier_book_period"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["receiving_agency", "book_year", "book_row"],
+                                    name="dossier_book_row_unique"),
         ]
 
     def __str__(self) -> str:
@@ -139,6 +148,20 @@ class DailySequence(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["agency_code", "day"], name="dailyseq_unique")
+        ]
+
+
+class YearlySequence(models.Model):
+    """Last number given in a series that restarts every 1 January: the rows of a unit's
+    tracking book (`books`), the numbers of an agency's official letters (`letters`)."""
+
+    series = models.CharField(max_length=64)  # "book:<agency id>", "letter:<agency id>"
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="yearlyseq_unique")
         ]
 
 

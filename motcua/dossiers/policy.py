@@ -26,7 +26,7 @@ from motcua.core.errors import DomainError, NotAllowed, NotFound
 from motcua.dossiers import lifecycle
 from motcua.dossiers.lifecycle import action_label
 from motcua.dossiers.models import Dossier, Handover
-from motcua.org.models import AdministrativeUnit, Role, User
+from motcua.org.models import AdministrativeUnit, Agency, Role, User
 from motcua.org.selectors import has_role, held_roles
 
 log = logging.getLogger(__name__)
@@ -191,6 +191,34 @@ def _allowed(user: User | AnonymousUser, dossier: Dossier, action: lifecycle.Act
         elif roles.get(side, set()) & set(needed):
             return True
     return False
+
+
+# Who reads a unit's dossier tracking book (Form 07): its one-stop officers and its heads and
+# leaders; auditors and administrators of the province as for its dossiers.
+BOOK_READERS = (Role.ONE_STOP_OFFICER, Role.HEAD, Role.LEADER)
+
+
+def can_read_book(user: User | AnonymousUser, agency: Agency) -> bool:
+    if not user.is_authenticated or user.kind != User.Kind.STAFF:
+        return False
+    held = held_roles(user)
+    if any(r.agency_id == agency.pk and r.role in BOOK_READERS for r in held):
+        return True
+    province = agency.unit.parent_id or agency.unit_id
+    return any(r.role in PROVINCE_WIDE_READERS and r.unit_level == "province"
+               and r.unit_id == province for r in held)
+
+
+def require_book(user: User | AnonymousUser, agency: Agency) -> None:
+    """The unit's book may be read by `user`, or NotAllowed (403, audited)."""
+    if not can_read_book(user, agency):
+        log.warning("refused book of %s for user %s", agency.code, user.pk)
+        record(user, "book.refused", agency)
+        raise NotAllowed(
+            _("Only the unit's one-stop officers, heads and leaders may read its dossier "
+              "tracking book."),
+            code="book_not_allowed",
+        )
 
 
 def can_intake(user: User, agency_id: int) -> bool:

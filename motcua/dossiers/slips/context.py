@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError
+from motcua.dossiers.books import book_label
 from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
@@ -222,6 +223,8 @@ def form_01(data: SlipData) -> dict[str, Any]:
         "submitted": format_dt_or_blank(d.submitted_at),
         "is_online": d.channel == Channel.ONLINE,
         "officer": event_actor(receipt),
+        "book": book_label(d.book_year),
+        "book_row": d.book_row or "",
         "tracking_url": url,
         "qr": qr_data_uri(url),
     }
