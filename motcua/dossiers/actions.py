@@ -25,7 +25,7 @@ from motcua.catalog.models import ComponentRequirement, Procedure, ProcedureVers
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.events import publish
 from motcua.core.formatting import iso_local
-from motcua.dossiers import books, lifecycle
+from motcua.dossiers import books, letters, lifecycle
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.events import (
     DossierChanged,
@@ -489,7 +489,7 @@ def _withdraw(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str) 
 @_handles("stop")
 def _stop(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str) -> Dossier:
     """8: processing stopped, with a notice of stopping giving the reason."""
-    return _simple(d, "stop", actor, now, reason=reason)
+    return letters.issued(_simple(d, "stop", actor, now, reason=reason), letters.STOP, now)
 
 
 @_handles("apologize")
@@ -521,6 +521,7 @@ def _apologize(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str,
         dossier=d, issued_at=now, issued_by=_user(actor), reason=reason,
         old_due_at=current, new_due_at=new_appointment,
     )
+    letters.issue(d, letters.APOLOGY, now)  # Form 04: its number, signer and date
     d.apologies += 1
     d.appointment_at = new_appointment
     d.save()

@@ -291,3 +291,40 @@ class Handover(models.Model):
 
     class Meta:
         ordering = ["sent_at"]
+
+
+class LetterKind(models.TextChoices):
+    """The forms of Circular 03/2025/TT-VPCP that are official letters (Decree 30/2020)."""
+
+    APOLOGY = "04", _("Apology and request to extend the time (Form 04)")
+    STOP = "05", _("Notice of stopping (Form 05)")
+
+
+class Letter(models.Model):
+    """An official letter issued for a dossier (Forms 04 and 05): its number in the issuing
+    agency's yearly series, its notation, and the signer chosen when it was issued."""
+
+    kind = models.CharField(_("letter"), max_length=2, choices=LetterKind.choices)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="letters")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("issuing agency"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    notation = models.CharField(_("number and notation"), max_length=64)  # "12/TB-UBND"
+    issued_at = models.DateTimeField(_("issued"))
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("signer"), max_length=150, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
+    signer_role = models.CharField(max_length=20, blank=True)  # leader | head | "" (none)
+
+    class Meta:
+        verbose_name = _("official letter")
+        ordering = ["issued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "number"],
+                                    name="letter_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.notation

@@ -14,6 +14,7 @@ from motcua.dossiers.models import (
     DossierEvent,
     DossierFile,
     Handover,
+    Letter,
     SupplementRequest,
 )
 
@@ -26,7 +27,7 @@ def detail_queryset(qs: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
     ).prefetch_related(
         Prefetch("components", DossierComponent.objects.prefetch_related("files")),
         "events", "pauses", "supplements", "apology_slips",
-        "handovers__from_agency", "handovers__to_agency",
+        "handovers__from_agency", "handovers__to_agency", "letters__agency",
     )
 
 
@@ -41,6 +42,7 @@ class DetailRelations:
     supplements: list[SupplementRequest] = field(default_factory=list)
     apologies: list[Apology] = field(default_factory=list)
     handovers: list[Handover] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
 
     @classmethod
     def of(cls, d: Dossier) -> DetailRelations:
@@ -49,7 +51,7 @@ class DetailRelations:
             components=[(c, list(c.files.all())) for c in d.components.all()],
             events=list(d.events.all()), pauses=list(d.pauses.all()),
             supplements=list(d.supplements.all()), apologies=list(d.apology_slips.all()),
-            handovers=list(d.handovers.all()),
+            handovers=list(d.handovers.all()), letters=list(d.letters.all()),
         )
 
     def open_handover_agencies(self) -> list[int]:

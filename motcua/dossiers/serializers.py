@@ -189,6 +189,17 @@ class HandoverSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class LetterSerializer(serializers.Serializer):
+    """An official letter issued for the dossier (Form 04 or 05), as numbered and signed."""
+
+    form = serializers.CharField(source="kind")
+    notation = serializers.CharField()
+    agency = AgencyRefSerializer()
+    issued_at = serializers.DateTimeField()
+    signer_name = serializers.CharField()
+    signer_title = serializers.CharField()
+
+
 class DossierDetailSerializer(DossierListSerializer):
     procedure_version = serializers.IntegerField(source="procedure_version.number")
     receiving_agency = AgencyRefSerializer()
@@ -201,6 +212,7 @@ class DossierDetailSerializer(DossierListSerializer):
     supplements = SupplementSerializer(many=True)
     apology_slips = ApologySerializer(many=True)
     handovers = HandoverSerializer(many=True)
+    letters = LetterSerializer(many=True)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(DossierListSerializer.Meta):
@@ -208,7 +220,7 @@ class DossierDetailSerializer(DossierListSerializer):
             *DossierListSerializer.Meta.fields, "procedure_version", "receiving_agency",
             "handling_agency", "applicant", "counted_from", "returned_at", "clock_paused",
             "form_data", "components", "events", "pauses", "supplements", "apology_slips",
-            "handovers", "allowed_actions",
+            "handovers", "letters", "allowed_actions",
         ]
 
     @extend_schema_field(ApplicantSerializer)
@@ -295,6 +307,11 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
             "sent_at": iso_local(h.sent_at), "step_due_at": iso_local(h.step_due_at),
             "returned_at": iso_local(h.returned_at), "note": h.note,
         } for h in related.handovers],
+        "letters": [{
+            "form": letter.kind, "notation": letter.notation,
+            "agency": _agency_ref(letter.agency), "issued_at": iso_local(letter.issued_at),
+            "signer_name": letter.signer_name, "signer_title": letter.signer_title,
+        } for letter in related.letters],
         "allowed_actions": policy.allowed_actions(
             user, d, lifecycle.allowed_actions(d.status_enum),
             open_handovers=related.open_handover_agencies()),

@@ -15,12 +15,15 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError
 from motcua.dossiers.books import book_label
+from motcua.dossiers.letters import leader_title
 from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
     Dossier,
     DossierEvent,
     Handover,
+    Letter,
+    LetterKind,
     Status,
 )
 from motcua.dossiers.slips.formatting import (
@@ -287,6 +290,35 @@ def form_03(data: SlipData) -> dict[str, Any]:
 # -- Form 04 ---------------------------------------------------------------------------------
 
 
+def letter_place(agency: Agency) -> str:
+    """The place before the date of a letter (Decree 30/2020): the administrative unit where
+    the agency sits, without its kind ("Phường Hoa Lư" -> "Hoa Lư", "Tỉnh Ninh Bình" ->
+    "Ninh Bình")."""
+    name = place_name(agency.unit.name)
+    lowered = name.lower()
+    for prefix in ("phường ", "xã ", "đặc khu ", "thị trấn "):
+        if lowered.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def letter_fields(letter: Letter | None, issuer: Agency) -> dict[str, Any]:
+    """The number and notation line and the signature block of an official letter; blanks to
+    fill by hand for a letter issued before letters were numbered."""
+    if letter is None:
+        return {"letter_number": "", "signer": "", "signer_title": "Thủ trưởng cơ quan",
+                "signer_capacity": ""}
+    capacity = ""
+    if letter.signer_role == "head":  # signing on the leader's behalf (Decree 30, Art. 13)
+        capacity = f"TL. {leader_title(issuer)}"
+    return {
+        "letter_number": letter.notation,
+        "signer": letter.signer_name,
+        "signer_title": letter.signer_title or "Thủ trưởng cơ quan",
+        "signer_capacity": capacity,
+    }
+
+
 def form_04(data: SlipData) -> dict[str, Any]:
     d = data.dossier
     apology = d.apology_slips.select_related("issued_by").order_by("issued_at", "id").last()
@@ -295,14 +327,18 @@ def form_04(data: SlipData) -> dict[str, Any]:
             _("Dossier %(code)s has no apology (Form 04).") % {"code": d.code},
             form="04",
         )
+    letter = (d.letters.select_related("agency__unit", "agency__parent")
+              .filter(kind=LetterKind.APOLOGY, issued_at=apology.issued_at).last())
+    issuer = letter.agency if letter is not None else d.handling_agency
     return {
-        **data.common(d.handling_agency, apology.issued_at),
+        **data.common(issuer, apology.issued_at),
+        **letter_fields(letter, issuer),
+        "place_date": place_date_line(letter_place(issuer), apology.issued_at),
         "title": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
         "reason": apology.reason,
         "old_due": format_dt_or_blank(apology.old_due_at),
         "new_due": format_dt_or_blank(apology.new_due_at),
         "issued": format_dt_or_blank(apology.issued_at),
-        "signer": user_name(apology.issued_by),
     }
 
 
@@ -318,14 +354,18 @@ def form_05(data: SlipData) -> dict[str, Any]:
             % {"code": d.code},
             form="05",
         )
-    issuer = event.agency or d.handling_agency
+    letter = (d.letters.select_related("agency__unit", "agency__parent")
+              .filter(kind=LetterKind.STOP).last())
+    issuer = letter.agency if letter is not None else (event.agency or d.handling_agency)
+    issued_at = letter.issued_at if letter is not None else event.at
     return {
-        **data.common(issuer, event.at),
+        **data.common(issuer, issued_at),
+        **letter_fields(letter, issuer),
+        "place_date": place_date_line(letter_place(issuer), issued_at),
         "title": "THÔNG BÁO",
         "subtitle": "Dừng giải quyết hồ sơ",
         "reason": event.reason,
         "stopped": format_dt_or_blank(event.at),
-        "signer": event_actor(event),
     }
 
 

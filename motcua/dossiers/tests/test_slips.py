@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from motcua.core.errors import DomainError
+from motcua.dossiers import letters
 from motcua.dossiers.models import (
     Apology,
     Dossier,
@@ -27,6 +28,8 @@ from motcua.dossiers.models import (
 from motcua.dossiers.slips import FORMS, SlipNotApplicable, format_dt, render_html, render_slip
 from motcua.dossiers.slips.context import SlipData, form_06
 from motcua.dossiers.slips.formatting import legal_date, place_date_line
+from motcua.org.models import Role
+from motcua.tests.builders import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -249,23 +252,66 @@ def test_form_03_refusal_with_reason(org, procedure):
 
 def test_form_04_apology_and_new_appointment(org, procedure):
     dossier = make_dossier(org, procedure)
+    leader = staff("leader.a", "Đinh Công Lý", org.pc_a, Role.LEADER)
+    issued = vn(2026, 2, 24, 9, 15)
     Apology.objects.create(
-        dossier=dossier, issued_at=vn(2026, 2, 24, 9, 15), issued_by=org.specialist_a,
+        dossier=dossier, issued_at=issued, issued_by=org.specialist_a,
         reason="Cần xác minh thông tin cư trú tại địa phương khác.",
         old_due_at=vn(2026, 2, 25, 16, 30), new_due_at=vn(2026, 3, 3, 10, 0),
     )
+    letter = letters.issue(dossier, letters.APOLOGY, issued)
+    assert letter.signer == leader and letter.notation == "1/UBND-MC"
 
     text = pdf_text(render_slip(dossier, "04"))
 
     assert_common(text, dossier)
     assert "Mẫu số 04" in text
     assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
+    assert "Số: 1/UBND-MC" in text
+    assert "V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ" in text
     assert "Kính gửi: Nguyễn Văn An" in text
     assert "Lý do: Cần xác minh thông tin cư trú tại địa phương khác." in text
     assert "Thời gian hẹn trả kết quả giải quyết hồ sơ: 16:30 25/02/2026" in text
     assert "10:00 03/03/2026" in text
     assert "ỦY BAN NHÂN DÂN PHƯỜNG HOA LƯ" in text  # issued by the handling agency
-    assert "Ninh Bình, ngày 24 tháng 02 năm 2026" in text
+    assert "Hoa Lư, ngày 24 tháng 02 năm 2026" in text  # the place where the agency sits
+    assert "CHỦ TỊCH" in text and "Đinh Công Lý" in text  # its leader signs
+    assert "Phạm Quốc Bảo" not in text  # not whoever clicked
+
+
+# -- Form 05: notice of stopping ------------------------------------------------------------
+
+
+def test_form_05_stop_notice(org, procedure):
+    dossier = make_dossier(org, procedure, status=Status.STOPPED)
+    staff("head.a", "Đỗ Minh Tâm", org.pc_a, Role.HEAD)  # no leader: the head signs "TL."
+    at = vn(2026, 2, 20, 10, 10)
+    event(dossier, at, "stop", frm=Status.PROCESSING, to=Status.STOPPED,
+          agency=org.pc_a, actor=org.specialist_a,
+          reason="Người yêu cầu có văn bản đề nghị dừng giải quyết hồ sơ.")
+    letters.issue(dossier, letters.APOLOGY, vn(2026, 2, 19, 9, 0))  # the series is shared
+    letters.issue(dossier, letters.STOP, at)
+
+    text = pdf_text(render_slip(dossier, "05"))
+
+    assert_common(text, dossier)
+    assert "THÔNG BÁO" in text
+    assert "Mẫu số 05" in text
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text.upper()
+    assert "Số: 2/TB-UBND" in text
+    assert "Lý do: Người yêu cầu có văn bản đề nghị dừng giải quyết hồ sơ." in text
+    assert "10:10 20/02/2026" in text
+    assert "TL. CHỦ TỊCH" in text and "TRƯỞNG PHÒNG" in text and "Đỗ Minh Tâm" in text
+    assert "Phạm Quốc Bảo" not in text
+    assert "Hoa Lư, ngày 20 tháng 02 năm 2026" in text
+
+
+def test_letters_issued_before_numbering_leave_blanks_to_fill(org, procedure):
+    dossier = make_dossier(org, procedure, status=Status.STOPPED)
+    event(dossier, vn(2026, 2, 20, 10, 10), "stop", to=Status.STOPPED, agency=org.pc_a,
+          actor=org.specialist_a, reason="Dừng")
+    text = pdf_text(render_slip(dossier, "05"))
+    assert "Số: ………/………" in text and "THỦ TRƯỞNG CƠ QUAN" in text
 
 
 # -- Form 06 ---------------------------------------------------------------------------------
@@ -343,27 +389,6 @@ def test_form_06_without_handovers_reads_agency_moves_from_the_timeline(org, pro
     assert [(r["from"], r["to"], r["sent"]) for r in rows[1:]] == [
         (org.center_a.name, org.pc_a.name, "09:30 02/03/2026")
     ]
-
-
-# -- Form 05: notice of stopping ------------------------------------------------------------
-
-
-def test_form_05_stop_notice(org, procedure):
-    dossier = make_dossier(org, procedure, status=Status.STOPPED)
-    event(dossier, vn(2026, 2, 20, 10, 10), "stop", frm=Status.PROCESSING, to=Status.STOPPED,
-          agency=org.pc_a, actor=org.specialist_a,
-          reason="Người yêu cầu có văn bản đề nghị dừng giải quyết hồ sơ.")
-
-    text = pdf_text(render_slip(dossier, "05"))
-
-    assert_common(text, dossier)
-    assert "THÔNG BÁO" in text
-    assert "Mẫu số 05" in text
-    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text.upper()
-    assert "Lý do: Người yêu cầu có văn bản đề nghị dừng giải quyết hồ sơ." in text
-    assert "10:10 20/02/2026" in text
-    assert "Phạm Quốc Bảo" in text
-    assert "Ninh Bình, ngày 20 tháng 02 năm 2026" in text
 
 
 # -- refusals --------------------------------------------------------------------------------
