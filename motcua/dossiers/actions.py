@@ -25,7 +25,7 @@ from motcua.catalog.models import ComponentRequirement, Procedure, ProcedureVers
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.events import publish
 from motcua.core.formatting import iso_local
-from motcua.dossiers import books, letters, lifecycle
+from motcua.dossiers import books, letters, lifecycle, returns
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.events import (
     DossierChanged,
@@ -88,6 +88,7 @@ class Submission:
     components: list[ComponentInput] = field(default_factory=list)
     form_data: dict[str, Any] = field(default_factory=dict)
     channel: int = Channel.ONLINE
+    result_return: returns.ResultReturn | None = None  # None: at the receiving unit
 
 
 # --- dispatch -----------------------------------------------------------------------------
@@ -229,6 +230,7 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
     if sub.channel == Channel.ONLINE and version.online_level == "none":
         raise InvalidInput(_("This procedure is not offered online."), code="not_online")
     applicant = _validated_applicant(sub.applicant, version)
+    result_return = returns.validated(sub.result_return, sub.receiving_agency, applicant.address)
     commune = None
     if applicant.commune_code:
         commune = AdministrativeUnit.objects.filter(
@@ -262,6 +264,9 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
         applicant_address=applicant.address,
         applicant_commune=commune,
         representative_name=applicant.representative_name,
+        return_method=result_return.method,
+        return_agency=result_return.agency,
+        return_address=result_return.address,
         account=account,
         form_data=sub.form_data,
         submitted_at=now,

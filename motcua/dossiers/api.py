@@ -39,7 +39,7 @@ from motcua.core.errors import (
 from motcua.core.formatting import iso_local, local
 from motcua.core.idempotency import run_once
 from motcua.core.ratelimit import public_lookup_refused
-from motcua.dossiers import actions, books, lifecycle, policy
+from motcua.dossiers import actions, books, lifecycle, policy, returns
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.selectors import detail_queryset
 from motcua.dossiers.serializers import (
@@ -68,6 +68,8 @@ def _submission(data: dict[str, Any], channel: int) -> actions.Submission:
         components=[actions.ComponentInput(**c) for c in data.get("components", [])],
         form_data=data.get("form_data", {}),
         channel=channel,
+        result_return=returns.ResultReturn(**data["result_return"])
+        if data.get("result_return") else None,
     )
 
 

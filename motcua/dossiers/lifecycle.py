@@ -22,8 +22,10 @@ from motcua.org.models import HEADS, Role
 S = Status
 
 # Which side of the dossier a rule speaks of: its receiving agency, its handling agency, an
-# agency it is handed over to (an open handover), or its applicant (the owner of the account).
+# agency it is handed over to (an open handover), the one-stop unit the applicant chose to
+# collect the result at (returning), or its applicant (the owner of the account).
 RECEIVING, HANDLING, HANDED_TO, APPLICANT = "receiving", "handling", "handed_to", "applicant"
+RETURNING = "returning"
 ONE_STOP = (Role.ONE_STOP_OFFICER,)
 PROCESSORS = (Role.SPECIALIST, Role.HEAD, Role.LEADER)
 Rule = tuple[str, tuple[str, ...]]  # (side, roles there); APPLICANT takes no roles
@@ -99,7 +101,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            frozenset({S.PROCESSING, S.INTEROPERATING}), S.RESULT_READY,
            ((HANDLING, PROCESSORS),), (NOTE,), notice="result_ready", step_driven=True),
     Action("return_result", gettext_lazy("return the result"), frozenset({S.RESULT_READY}),
-           S.RETURNED, ((RECEIVING, ONE_STOP),), (NOTE,)),
+           S.RETURNED, ((RECEIVING, ONE_STOP), (RETURNING, ONE_STOP)), (NOTE,)),
     Action("withdraw", gettext_lazy("withdraw the dossier"), frozenset({S.SUBMITTED}) | RUNNING,
            S.WITHDRAWN, ((APPLICANT, ()), (RECEIVING, ONE_STOP)), (REASON,)),
     Action("stop", gettext_lazy("stop processing"), RUNNING, S.STOPPED, ((HANDLING, tuple(HEADS)),),

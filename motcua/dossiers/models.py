@@ -51,6 +51,14 @@ class Channel(models.IntegerChoices):
     POSTAL = 3, _("Public postal service")
 
 
+class ReturnMethod(models.TextChoices):
+    """Where the applicant collects the result (their choice at intake, DOMAIN.md §4)."""
+
+    UNIT = "unit", _("At a one-stop unit of the province")
+    POSTAL = "postal", _("By the public postal service")
+    ONLINE = "online", _("Online")
+
+
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("Person")
     ORGANISATION = "org", _("Organisation")
@@ -91,6 +99,16 @@ class Dossier(models.Model):
         AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     representative_name = models.CharField(_("representative"), max_length=255, blank=True)
+    # Where the result is returned: a one-stop unit of the province (return_agency), by post
+    # (return_address) or online; chosen at intake, by default at the receiving unit.
+    return_method = models.CharField(_("result returned"), max_length=8,
+                                     choices=ReturnMethod.choices, default=ReturnMethod.UNIT)
+    return_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("unit returning the result"),
+    )
+    return_address = models.CharField(_("postal address for the result"), max_length=500,
+                                      blank=True)
     account = models.ForeignKey(  # the online account that owns the dossier
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="dossiers",

@@ -1,8 +1,9 @@
 """Who may see and act on a dossier (and its files). The only place these rules live.
 
-- Staff see dossiers received by, routed to, or handed over to an agency where they hold an
-  active role, or with a process step (open or past) at such an agency; auditors and
-  administrators of a province-level agency see the whole province.
+- Staff see dossiers received by, routed to, handed over to, or to be returned at (the
+  applicant's choice of one-stop unit) an agency where they hold an active role, or with a
+  process step (open or past) at such an agency; auditors and administrators of a
+  province-level agency see the whole province.
 - A dossier that follows an internal process moves through its steps (processing app): its
   step-driven actions (`lifecycle.Action.step_driven`) are refused on the dossier.
 - Who may take an action is in its registry entry (`lifecycle.ACTIONS`, `who`).
@@ -26,6 +27,7 @@ from motcua.core.errors import DomainError, NotAllowed, NotFound
 from motcua.dossiers import lifecycle
 from motcua.dossiers.lifecycle import action_label
 from motcua.dossiers.models import Dossier, Handover
+from motcua.dossiers.returns import return_agency_id
 from motcua.org.models import AdministrativeUnit, Agency, Role, User
 from motcua.org.selectors import has_role, held_roles
 
@@ -83,6 +85,7 @@ def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
     condition = (
         Q(receiving_agency_id__in=agency_ids)
         | Q(handling_agency_id__in=agency_ids)
+        | Q(return_agency_id__in=agency_ids)  # the unit returning the result
         | Q(Exists(Handover.objects.filter(dossier=OuterRef("pk"), to_agency_id__in=agency_ids)))
     )
     for involvement in _involvements:
@@ -103,6 +106,8 @@ def can_read(user: User | AnonymousUser, dossier: Dossier) -> bool:
         return dossier.account_id == user.pk
     agency_ids, provinces = _reach(user)
     if dossier.receiving_agency_id in agency_ids or dossier.handling_agency_id in agency_ids:
+        return True
+    if dossier.return_agency_id is not None and dossier.return_agency_id in agency_ids:
         return True
     if provinces:
         unit = AdministrativeUnit.objects.filter(agencies=dossier.receiving_agency_id) \
@@ -238,6 +243,9 @@ def _agencies_on_side(dossier: Dossier, side: str,
         return [dossier.receiving_agency_id]
     if side == lifecycle.HANDLING:
         return [dossier.handling_agency_id]
+    if side == lifecycle.RETURNING:  # the one-stop unit the applicant collects the result at
+        unit = return_agency_id(dossier)
+        return [unit] if unit is not None else []
     return open_handover_agencies(dossier) if open_handovers is None else open_handovers
 
 

@@ -23,7 +23,7 @@ def detail_queryset(qs: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
     """`qs` (all dossiers by default) with what the detail shows, read with it."""
     return (Dossier.objects.all() if qs is None else qs).select_related(
         "procedure", "procedure_version", "receiving_agency", "handling_agency",
-        "applicant_commune",
+        "applicant_commune", "return_agency",
     ).prefetch_related(
         Prefetch("components", DossierComponent.objects.prefetch_related("files")),
         "events", "pauses", "supplements", "apology_slips",

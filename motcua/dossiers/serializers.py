@@ -11,7 +11,7 @@ from rest_framework import serializers
 from motcua.core.formatting import iso_local
 from motcua.core.text import mask_name
 from motcua.dossiers import lifecycle, policy
-from motcua.dossiers.models import ApplicantKind, Dossier, Status
+from motcua.dossiers.models import ApplicantKind, Dossier, ReturnMethod, Status
 from motcua.dossiers.selectors import DetailRelations
 from motcua.workcalendar.rules import NO_CLOCK, TIMELINESS, timeliness
 from motcua.workcalendar.service import get_calendar
@@ -39,10 +39,19 @@ class ComponentInputSerializer(serializers.Serializer):
     is_paper = serializers.BooleanField(default=False)
 
 
+class ResultReturnSerializer(serializers.Serializer):
+    """Where the applicant collects the result; by default at the receiving unit."""
+
+    method = serializers.ChoiceField(choices=ReturnMethod.choices, default=ReturnMethod.UNIT)
+    agency_code = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
 class SubmissionSerializer(serializers.Serializer):
     procedure_code = serializers.CharField(max_length=20)
     receiving_agency_code = serializers.CharField(max_length=32)
     applicant = ApplicantSerializer()
+    result_return = ResultReturnSerializer(required=False)
     components = ComponentInputSerializer(  # type: ignore[call-arg]  # ListSerializer kwarg
         many=True, required=False, max_length=MAX_COMPONENTS
     )
@@ -200,6 +209,19 @@ class LetterSerializer(serializers.Serializer):
     signer_title = serializers.CharField()
 
 
+class ResultReturnDetailSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=ReturnMethod.choices)
+    agency = AgencyRefSerializer(allow_null=True)
+    address = serializers.CharField()
+
+
+def result_return_payload(d: Dossier) -> dict[str, Any]:
+    unit = None
+    if d.return_method == ReturnMethod.UNIT:
+        unit = _agency_ref(d.return_agency or d.receiving_agency)
+    return {"method": d.return_method, "agency": unit, "address": d.return_address}
+
+
 class DossierDetailSerializer(DossierListSerializer):
     procedure_version = serializers.IntegerField(source="procedure_version.number")
     receiving_agency = AgencyRefSerializer()
@@ -213,6 +235,7 @@ class DossierDetailSerializer(DossierListSerializer):
     apology_slips = ApologySerializer(many=True)
     handovers = HandoverSerializer(many=True)
     letters = LetterSerializer(many=True)
+    result_return = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(DossierListSerializer.Meta):
@@ -220,7 +243,7 @@ class DossierDetailSerializer(DossierListSerializer):
             *DossierListSerializer.Meta.fields, "procedure_version", "receiving_agency",
             "handling_agency", "applicant", "counted_from", "returned_at", "clock_paused",
             "form_data", "components", "events", "pauses", "supplements", "apology_slips",
-            "handovers", "letters", "allowed_actions",
+            "handovers", "letters", "result_return", "allowed_actions",
         ]
 
     @extend_schema_field(ApplicantSerializer)
@@ -232,6 +255,10 @@ class DossierDetailSerializer(DossierListSerializer):
             "commune_code": d.applicant_commune.code if d.applicant_commune else "",
             "representative_name": d.representative_name,
         }
+
+    @extend_schema_field(ResultReturnDetailSerializer)
+    def get_result_return(self, d: Dossier) -> dict[str, Any]:
+        return result_return_payload(d)
 
     def get_clock_paused(self, d: Dossier) -> bool:
         return d.paused_at is not None
@@ -312,6 +339,7 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
             "agency": _agency_ref(letter.agency), "issued_at": iso_local(letter.issued_at),
             "signer_name": letter.signer_name, "signer_title": letter.signer_title,
         } for letter in related.letters],
+        "result_return": result_return_payload(d),
         "allowed_actions": policy.allowed_actions(
             user, d, lifecycle.allowed_actions(d.status_enum),
             open_handovers=related.open_handover_agencies()),

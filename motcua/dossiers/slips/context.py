@@ -26,6 +26,7 @@ from motcua.dossiers.models import (
     LetterKind,
     Status,
 )
+from motcua.dossiers.returns import place_text
 from motcua.dossiers.slips.formatting import (
     format_dt_or_blank,
     local,
@@ -226,6 +227,7 @@ def form_01(data: SlipData) -> dict[str, Any]:
         "submitted": format_dt_or_blank(d.submitted_at),
         "is_online": d.channel == Channel.ONLINE,
         "officer": event_actor(receipt),
+        "return_place": place_text(d),
         "book": book_label(d.book_year),
         "book_row": d.book_row or "",
         "tracking_url": url,
@@ -491,7 +493,7 @@ def form_06(data: SlipData) -> dict[str, Any]:
         returned = data.last_event_to(Status.RETURNED)
         rows.append({
             "kind": "return",
-            "from": d.receiving_agency.name,
+            "from": (d.return_agency or d.receiving_agency).name,
             "to": f"Người nộp hồ sơ: {d.applicant_name}",
             "sent": format_dt_or_blank(d.returned_at),
             "due": format_dt_or_blank(d.due_at),
