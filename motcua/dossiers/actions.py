@@ -666,11 +666,11 @@ def _close_pause(d: Dossier, now: dt.datetime) -> None:
 
 def _acting_agency(d: Dossier, user: User | None) -> int | None:
     """The agency on whose behalf a staff member acted: where they hold a role on this dossier
-    (its receiving, handling, then an agency it is handed over to)."""
+    (its receiving, handling, result-returning unit, then an agency it is handed over to)."""
     if user is None or user.kind != User.Kind.STAFF:
         return None
     held = {r.agency_id for r in held_roles(user)}
-    for agency_id in (d.receiving_agency_id, d.handling_agency_id):
+    for agency_id in (d.receiving_agency_id, d.handling_agency_id, returns.return_agency_id(d)):
         if agency_id in held:
             return agency_id
     handed_to = d.handovers.filter(returned_at__isnull=True, to_agency_id__in=held) \

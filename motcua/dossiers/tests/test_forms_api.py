@@ -197,3 +197,4 @@ def test_returning_at_another_unit_of_the_province(api, org, procedure):
     done = api.post(url, {"note": "Trả tại Nam Định"}, format="json")
     assert done.status_code == 200, done.content
     assert done.json()["status"]["code"] == 10
+    assert Dossier.objects.get(code=code).events.get(action="return_result").agency == org.center_b
