@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, parsers, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -230,7 +230,7 @@ BOOK_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class DossierSlip(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
-                              (301, "text/html"): OpenApiTypes.NONE},
+                              301: OpenApiResponse(description="stop.pdf → 05.pdf")},
                    summary="An official slip (forms 01–06 of Circular 03/2025) as PDF")
     def get(self, request: Request, code: str, form: str) -> HttpResponse:
         from motcua.dossiers.slips import FORMS, render_slip
@@ -262,6 +262,7 @@ class AgencyBook(APIView):
         responses={(200, "application/pdf"): OpenApiTypes.BINARY,
                    (200, BOOK_XLSX): OpenApiTypes.BINARY},
         summary="The dossier tracking book (Form 07) of a one-stop unit",
+        operation_id="v1_agencies_book_retrieve",
     )
     def get(self, request: Request, code: str, fmt: str) -> HttpResponseBase:
         from motcua.dossiers.slips.book import book_pdf, xlsx_file
