@@ -313,6 +313,8 @@ def letter_fields(letter: Letter | None, issuer: Agency) -> dict[str, Any]:
     capacity = ""
     if letter.signer_role == "head":  # signing on the leader's behalf (Decree 30, Art. 13)
         capacity = f"TL. {leader_title(issuer)}"
+    elif issuer.kind in PEOPLES_COMMITTEES:  # a collective body: its chair signs on its behalf
+        capacity = "TM. Ủy ban nhân dân"
     return {
         "letter_number": letter.notation,
         "signer": letter.signer_name,

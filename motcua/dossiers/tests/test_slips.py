@@ -275,7 +275,7 @@ def test_form_04_apology_and_new_appointment(org, procedure):
     assert "10:00 03/03/2026" in text
     assert "ỦY BAN NHÂN DÂN PHƯỜNG HOA LƯ" in text  # issued by the handling agency
     assert "Hoa Lư, ngày 24 tháng 02 năm 2026" in text  # the place where the agency sits
-    assert "CHỦ TỊCH" in text and "Đinh Công Lý" in text  # its leader signs
+    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text and "Đinh Công Lý" in text  # its leader
     assert "Phạm Quốc Bảo" not in text  # not whoever clicked
 
 
@@ -504,6 +504,9 @@ def test_preview_every_slip(org, procedure):
     )
     event(d, vn(2026, 2, 26, 10, 10), "stop", to=Status.STOPPED, agency=org.pc_a,
           actor=org.specialist_a, reason="Người yêu cầu có văn bản đề nghị dừng giải quyết.")
+    staff("leader.a", "Đinh Công Lý", org.pc_a, Role.LEADER)
+    letters.issue(d, letters.APOLOGY, vn(2026, 2, 24, 9, 15))
+    letters.issue(d, letters.STOP, vn(2026, 2, 26, 10, 10))
     refused = make_dossier(org, procedure, code="000.01.20.H40-260212-0008",
                            status=Status.REFUSED)
     event(refused, vn(2026, 2, 12, 15, 40), "refuse", to=Status.REFUSED, agency=org.center_a,
