@@ -215,6 +215,20 @@ class ResultReturnDetailSerializer(serializers.Serializer):
     address = serializers.CharField()
 
 
+class TrackingBookSerializer(serializers.Serializer):
+    """The dossier's place in its receiving unit's tracking book (Form 07), as Form 01
+    prints it; null before receipt."""
+
+    book = serializers.CharField()
+    row = serializers.IntegerField()
+
+
+def tracking_book_payload(d: Dossier) -> dict[str, Any] | None:
+    if d.book_row is None:
+        return None
+    return {"book": str(d.book_year or ""), "row": d.book_row}
+
+
 def result_return_payload(d: Dossier) -> dict[str, Any]:
     unit = None
     if d.return_method == ReturnMethod.UNIT:
@@ -236,6 +250,7 @@ class DossierDetailSerializer(DossierListSerializer):
     handovers = HandoverSerializer(many=True)
     letters = LetterSerializer(many=True)
     result_return = serializers.SerializerMethodField()
+    tracking_book = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(DossierListSerializer.Meta):
@@ -243,7 +258,7 @@ class DossierDetailSerializer(DossierListSerializer):
             *DossierListSerializer.Meta.fields, "procedure_version", "receiving_agency",
             "handling_agency", "applicant", "counted_from", "returned_at", "clock_paused",
             "form_data", "components", "events", "pauses", "supplements", "apology_slips",
-            "handovers", "letters", "result_return", "allowed_actions",
+            "handovers", "letters", "result_return", "tracking_book", "allowed_actions",
         ]
 
     @extend_schema_field(ApplicantSerializer)
@@ -259,6 +274,10 @@ class DossierDetailSerializer(DossierListSerializer):
     @extend_schema_field(ResultReturnDetailSerializer)
     def get_result_return(self, d: Dossier) -> dict[str, Any]:
         return result_return_payload(d)
+
+    @extend_schema_field(TrackingBookSerializer(allow_null=True))
+    def get_tracking_book(self, d: Dossier) -> dict[str, Any] | None:
+        return tracking_book_payload(d)
 
     def get_clock_paused(self, d: Dossier) -> bool:
         return d.paused_at is not None
@@ -340,6 +359,7 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
             "signer_name": letter.signer_name, "signer_title": letter.signer_title,
         } for letter in related.letters],
         "result_return": result_return_payload(d),
+        "tracking_book": tracking_book_payload(d),
         "allowed_actions": policy.allowed_actions(
             user, d, lifecycle.allowed_actions(d.status_enum),
             open_handovers=related.open_handover_agencies()),

@@ -88,6 +88,8 @@ def test_the_workbook_holds_one_row_per_received_dossier_with_form_01_numbers(
     assert [row[2] for row in body] == [d.code for d in dossiers[:3]]
     for row, d in zip(body, dossiers[:3], strict=True):
         assert (str(row[0]), str(row[1])) == printed_numbers(d)
+        detail = api.get(f"/api/v1/dossiers/{d.code}").json()
+        assert detail["tracking_book"] == {"book": str(row[0]), "row": row[1]}
     assert body[0][8] == "09:00 02/11/2026"  # received, hh:mm dd/mm/yyyy
     assert body[1][3] == "Thủ tục đăng ký khai sinh"
 

@@ -76,6 +76,7 @@ def test_form_01_of_a_dossier_not_received_is_refused_in_vietnamese(api, org, pr
     body = response.json()
     assert body["code"] == "slip_not_applicable" and body["form"] == "01"
     assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in body["detail"]
+    assert api.get(f"/api/v1/dossiers/{d.code}").json()["tracking_book"] is None
 
 
 # -- where the result is returned -----------------------------------------------------------
