@@ -11,7 +11,9 @@ step a real user could not take. The data is reproducible for a given `seed` and
 The final statuses cover every status 0-10, with finished dossiers early, on time and
 deliberately late, and open ones in time and overdue; with supplements (the clock pauses),
 payments, an apology with a new appointment, inter-agency handovers, refusals, withdrawals and
-stops.
+stops. The apologies and stops carry their letters' numbers and signers (Forms 04 and 05), every
+received dossier its row in its unit's tracking book (Form 07), and one dossier is collected at
+another one-stop unit than the one that received it (others by post and online).
 
 Only agencies where the demo organisation has processors (specialist, head, leader) can move a
 dossier past receipt: the dossiers whose plan needs processing are placed in the first named
@@ -44,8 +46,8 @@ from django.utils import timezone
 
 from motcua.catalog.models import Level, OnlineLevel, Procedure, ProcedureVersion, SupplementMode
 from motcua.demo.org import NAMED_COMMUNES
-from motcua.dossiers import actions, lifecycle, policy
-from motcua.dossiers.models import ApplicantKind, Channel, Dossier, Status
+from motcua.dossiers import actions, lifecycle, policy, returns
+from motcua.dossiers.models import ApplicantKind, Channel, Dossier, ReturnMethod, Status
 from motcua.dossiers.routing import competent_agency, place_form_data, receivable_at
 from motcua.dossiers.serializers import timeliness_of
 from motcua.org.identifiers import Sex, personal_id_marker, tax_code_check_digit
@@ -278,6 +280,13 @@ class _Demo:
         self.consulted = [a for a in Agency.objects.filter(
             unit=province, kind=Agency.Kind.DEPARTMENT, is_active=True).order_by("code")
             if self.processors(a)]
+
+    def receiving_units(self) -> list[Agency]:
+        """The demo's one-stop units with officers: the province's center, then the named
+        communes' centers."""
+        centers = [self.province_center] + [
+            p.center for p in self.places["hoalu"] + self.places["namdinh"] if p.center]
+        return [c for c in centers if self.officers(c)]
 
     def officers(self, agency: Agency | None) -> list[User]:
         return self.staff.get(agency.pk, {}).get(Role.ONE_STOP_OFFICER, []) if agency else []
@@ -516,6 +525,10 @@ class _Demo:
             elif who == "receiving":
                 candidates += self.staff.get(d.receiving_agency_id, {}).get(
                     Role.ONE_STOP_OFFICER, [])
+            elif who == "returning":  # the unit the applicant chose to collect the result at
+                unit = returns.return_agency_id(d)
+                if unit is not None:
+                    candidates += self.staff.get(unit, {}).get(Role.ONE_STOP_OFFICER, [])
             elif who == "handed_to":
                 for agency_id in d.handovers.filter(returned_at__isnull=True).values_list(
                         "to_agency_id", flat=True):
@@ -601,7 +614,19 @@ class _Run:
             procedure_code=case.proc.code, receiving_agency=case.receiving, applicant=applicant,
             components=components, channel=case.channel,
             form_data={DEMO_MARK: True, **place_form_data(case.proc.version, case.place.unit.code)},
+            result_return=self.result_return(applicant),
         )
+
+    def result_return(self, applicant: actions.Applicant) -> returns.ResultReturn | None:
+        """The applicant's choice of where to collect the result (no random draw, so that the
+        rest of the demo stays as it was): by default at the receiving unit."""
+        choice = self.plan.extras.get("result_return")
+        if choice == "elsewhere":  # another one-stop unit of the province, with officers
+            other = next(a for a in self.demo.receiving_units() if a != self.case.receiving)
+            return returns.ResultReturn(ReturnMethod.UNIT, agency_code=other.code)
+        if choice in (ReturnMethod.POSTAL, ReturnMethod.ONLINE):
+            return returns.ResultReturn(choice, address=applicant.address)
+        return None
 
     def missing(self) -> list[dict[str, str]]:
         names = [c.name for c in self.case.proc.version.components.all()] or ["Tờ khai"]
@@ -747,7 +772,8 @@ class _Run:
         self.act("mark_result_ready", LEADERS_FIRST, note="Lãnh đạo đã ký kết quả")
         if return_result:
             self.wait_between(10 * 60, 2 * DAY)
-            self.act("return_result", ("receiving",), note="Đã trả kết quả cho người yêu cầu")
+            self.act("return_result", ("returning", "receiving"),
+                     note="Đã trả kết quả cho người yêu cầu")
 
 
 def _short(name: str) -> str:
@@ -774,7 +800,8 @@ def _returned(run: _Run) -> None:
         run.payment()
     if plan.extras.get("apology") and kind == "late":
         run.apologize()
-    run.finish(return_result=plan.extras.get("returned", True) and rng.random() < 0.97)
+    returned = plan.extras.get("returned", True) and rng.random() < 0.97
+    run.finish(return_result=returned or plan.extras.get("result_return") == "elsewhere")
 
 
 def _refused(run: _Run) -> None:
@@ -885,15 +912,15 @@ def _required_plans(restart_available: bool) -> list[_Plan]:
     S = Status
     plans = [
         _finished("early"),
-        _finished("on_time"),
+        _finished("on_time", result_return="elsewhere"),  # collected at another unit
         _finished("late"),
         _finished("late", apology=True),
         _finished("on_time", supplements=1),
-        _finished("early", payment=True),
+        _finished("early", payment=True, result_return=ReturnMethod.POSTAL),
         _finished("on_time", handover=True, interlinked=True),
         _finished("late", supplements=2),  # two supplements after receipt: late in the index
         _finished("early", pre_supplement=True),
-        _finished("on_time", returned=False),
+        _finished("on_time", returned=False, result_return=ReturnMethod.ONLINE),
         _plan("refused", _refused, online=False, finished=True),
         _plan("refused", _refused, online=True, finished=True),
         _plan("withdrawn", _withdrawn, online=True, extras={"at": "submitted"}),
@@ -1066,6 +1093,7 @@ def summary() -> dict[str, Any]:
         ClockPause,
         DossierEvent,
         Handover,
+        Letter,
         SupplementRequest,
     )
 
@@ -1083,6 +1111,10 @@ def summary() -> dict[str, Any]:
                                                 action="request_payment").count(),
         "apologies": Apology.objects.filter(dossier_id__in=ids).count(),
         "handovers": Handover.objects.filter(dossier_id__in=ids).count(),
+        "letters": Letter.objects.filter(dossier_id__in=ids).count(),
+        "returned_elsewhere": sum(
+            1 for d in dossiers if d.status == Status.RETURNED
+            and returns.return_agency_id(d) not in (None, d.receiving_agency_id)),
     }
 
 
@@ -1100,6 +1132,8 @@ def format_summary(result: dict[str, Any]) -> list[str]:
     lines.append(
         f"  {result['procedures']} procedures, {result['receiving_agencies']} receiving centers; "
         f"{result['supplements']} supplement requests, {result['payments']} payments, "
-        f"{result['apologies']} apologies, {result['handovers']} inter-agency handovers"
+        f"{result['apologies']} apologies, {result['handovers']} inter-agency handovers; "
+        f"{result['letters']} numbered letters (Forms 04, 05), "
+        f"{result['returned_elsewhere']} results returned at another unit"
     )
     return lines

@@ -31,7 +31,7 @@ from motcua.catalog.models import (
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.events import publish
 from motcua.core.formatting import iso_local
-from motcua.dossiers import lifecycle
+from motcua.dossiers import books, letters, lifecycle, returns
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.events import (
     DossierChanged,
@@ -103,6 +103,7 @@ class Submission:
     components: list[ComponentInput] = field(default_factory=list)
     form_data: dict[str, Any] = field(default_factory=dict)
     channel: int = Channel.ONLINE
+    result_return: returns.ResultReturn | None = None  # None: at the receiving unit
 
 
 # --- dispatch -----------------------------------------------------------------------------
@@ -252,6 +253,7 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
     if sub.channel == Channel.ONLINE and version.online_level == "none":
         raise InvalidInput(_("This procedure is not offered online."), code="not_online")
     applicant = _validated_applicant(sub.applicant, version)
+    result_return = returns.validated(sub.result_return, sub.receiving_agency, applicant.address)
     commune = None
     if applicant.commune_code:
         commune = AdministrativeUnit.objects.filter(
@@ -297,6 +299,9 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
         applicant_address=applicant.address,
         applicant_commune=commune,
         representative_name=applicant.representative_name,
+        return_method=result_return.method,
+        return_agency=result_return.agency,
+        return_address=result_return.address,
         account=account,
         form_data=sub.form_data,
         submitted_at=now,
@@ -374,6 +379,7 @@ def _accept(d: Dossier, *, actor: User | None, now: dt.datetime, duration_case: 
     frm = _move(d, "accept", now)
     d.received_at = now
     _start_clock(d, now)
+    books.enter(d, now)  # Form 07: its row in the receiving unit's tracking book
     d.save()
     _changed(d, "accept" if d.channel != Channel.COUNTER else "receive", frm, actor=actor,
              now=now, event_type=DossierReceived, spec="accept", due_at=iso_local(d.due_at),
@@ -623,9 +629,9 @@ def _request_stop(d: Dossier, *, actor: User | None, now: dt.datetime, reason: s
 @_handles("stop")
 def _stop(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str) -> Dossier:
     """→ 8: processing stopped on the recorded request or ground, with the notice of stopping
-    (Form 05) giving the reason."""
+    (Form 05, an official letter) giving the reason."""
     _decide(d, DossierRequest.Kind.STOP, actor, now, granted=True, reason=reason)
-    return _simple(d, "stop", actor, now, reason=reason)
+    return letters.issued(_simple(d, "stop", actor, now, reason=reason), letters.STOP, now)
 
 
 @_handles("decline_request")
@@ -698,6 +704,7 @@ def _apologize(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str,
         dossier=d, issued_at=now, issued_by=_user(actor), reason=reason,
         old_due_at=current, new_due_at=new_appointment,
     )
+    letters.issue(d, letters.APOLOGY, now)  # Form 04: its number, signer and date
     d.apologies += 1
     d.appointment_at = new_appointment
     d.save()
@@ -845,11 +852,11 @@ def _close_pause(d: Dossier, now: dt.datetime) -> None:
 
 def _acting_agency(d: Dossier, user: User | None) -> int | None:
     """The agency on whose behalf a staff member acted: where they hold a role on this dossier
-    (its receiving, handling, then an agency it is handed over to)."""
+    (its receiving, handling, result-returning unit, then an agency it is handed over to)."""
     if user is None or user.kind != User.Kind.STAFF:
         return None
     held = {r.agency_id for r in held_roles(user)}
-    for agency_id in (d.receiving_agency_id, d.handling_agency_id):
+    for agency_id in (d.receiving_agency_id, d.handling_agency_id, returns.return_agency_id(d)):
         if agency_id in held:
             return agency_id
     handed_to = d.handovers.filter(returned_at__isnull=True, to_agency_id__in=held) \

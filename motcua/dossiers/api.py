@@ -7,12 +7,21 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, parsers, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -27,10 +36,10 @@ from motcua.core.errors import (
     _title,
     problem,
 )
-from motcua.core.formatting import iso_local
+from motcua.core.formatting import iso_local, local
 from motcua.core.idempotency import run_once
 from motcua.core.ratelimit import public_lookup_refused
-from motcua.dossiers import actions, lifecycle, policy
+from motcua.dossiers import actions, books, lifecycle, policy, returns
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.selectors import detail_queryset
 from motcua.dossiers.serializers import (
@@ -60,6 +69,8 @@ def _submission(data: dict[str, Any], channel: int) -> actions.Submission:
         components=[actions.ComponentInput(**c) for c in data.get("components", [])],
         form_data=data.get("form_data", {}),
         channel=channel,
+        result_return=returns.ResultReturn(**data["result_return"])
+        if data.get("result_return") else None,
     )
 
 
@@ -235,12 +246,25 @@ class DossierFileDownload(APIView):
                             filename=stored.original_name, content_type=stored.content_type)
 
 
+# Slips follow the numbers of Circular 03/2025/TT-VPCP (01–06). The stop notice was served at
+# `stop.pdf` before it had a number: that link answers 301 to `05.pdf`. The control sheet
+# printed as "05" before; `05.pdf` now is the stop notice, and the control sheet is `06.pdf`.
+# No redirect can keep the old meaning of `05.pdf` without breaking the new one.
+OLD_SLIP_NAMES = {"stop": "05"}
+BOOK_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 class DossierSlip(APIView):
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY},
-                   summary="An official slip (forms 01–05, stop notice) as PDF")
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
+                              301: OpenApiResponse(description="stop.pdf → 05.pdf")},
+                   summary="An official slip (forms 01–06 of Circular 03/2025) as PDF")
     def get(self, request: Request, code: str, form: str) -> HttpResponse:
         from motcua.dossiers.slips import FORMS, render_slip
 
+        if form in OLD_SLIP_NAMES:  # before any read: says nothing about the dossier
+            target = reverse("dossier-slip", kwargs={"code": code, "form": OLD_SLIP_NAMES[form]})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
         dossier = policy.get_visible(request.user, code)
         if form not in FORMS:
             raise NotFound(_("Unknown form."))
@@ -248,6 +272,42 @@ class DossierSlip(APIView):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'
         return response
+
+
+class AgencyBook(APIView):
+    """Form 07, the unit's dossier tracking book (dossiers.books), as PDF or Excel."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["pdf", "xlsx"]),
+            OpenApiParameter("from", OpenApiTypes.DATE,
+                             description="first day of receipt (default: 1 January)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="last day (default: today)"),
+            OpenApiParameter("procedure", str, description="national procedure code"),
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY,
+                   (200, BOOK_XLSX): OpenApiTypes.BINARY},
+        summary="The dossier tracking book (Form 07) of a one-stop unit",
+        operation_id="v1_agencies_book_retrieve",
+    )
+    def get(self, request: Request, code: str, fmt: str) -> HttpResponseBase:
+        from motcua.dossiers.slips.book import book_pdf, xlsx_file
+
+        if fmt not in ("pdf", "xlsx"):
+            raise NotFound(_("The book comes as .pdf or .xlsx."))
+        agency = Agency.objects.select_related("unit", "parent").filter(code=code).first()
+        if agency is None or not agency.receives_dossiers:
+            raise NotFound(_("No one-stop unit with this code keeps a dossier tracking book."))
+        policy.require_book(request.user, agency)
+        now = timezone.now()
+        f = books.parse_filter(agency, request.query_params, local(now).date())
+        name = f"so-theo-doi-{agency.code}-{f.start:%Y%m%d}-{f.end:%Y%m%d}.{fmt}"
+        if fmt == "pdf":
+            response = HttpResponse(book_pdf(f, now), content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="{name}"'
+            return response
+        return FileResponse(xlsx_file(f, now), as_attachment=True, filename=name,
+                            content_type=BOOK_XLSX)
 
 
 class Tracking(APIView):

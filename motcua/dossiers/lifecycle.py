@@ -22,8 +22,10 @@ from motcua.org.models import HEADS, Role
 S = Status
 
 # Which side of the dossier a rule speaks of: its receiving agency, its handling agency, an
-# agency it is handed over to (an open handover), or its applicant (the owner of the account).
+# agency it is handed over to (an open handover), the one-stop unit the applicant chose to
+# collect the result at (returning), or its applicant (the owner of the account).
 RECEIVING, HANDLING, HANDED_TO, APPLICANT = "receiving", "handling", "handed_to", "applicant"
+RETURNING = "returning"
 ONE_STOP = (Role.ONE_STOP_OFFICER,)
 PROCESSORS = (Role.SPECIALIST, Role.HEAD, Role.LEADER)
 LEADS = tuple(sorted(HEADS))  # the competent agency's decisions: its heads and leaders
@@ -109,7 +111,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            frozenset({S.PROCESSING, S.INTEROPERATING}), S.RESULT_READY,
            ((HANDLING, PROCESSORS),), (NOTE,), notice="result_ready", step_driven=True),
     Action("return_result", gettext_lazy("return the result"), frozenset({S.RESULT_READY}),
-           S.RETURNED, ((RECEIVING, ONE_STOP),), (NOTE,)),
+           S.RETURNED, ((RECEIVING, ONE_STOP), (RETURNING, ONE_STOP)), (NOTE,)),
     # After appraisal, a reasoned refusal to resolve (Form 03): the result is the refusal.
     Action("refuse_on_merits", gettext_lazy("refuse to resolve the dossier"),
            CLOCK_RUNNING, S.RESULT_READY, ((HANDLING, LEADS),), (REASON,), slip="03",
@@ -127,7 +129,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("request_stop", gettext_lazy("ask to stop processing, or record a legal ground"),
            RUNNING, None, ((APPLICANT, ()), (HANDLING, PROCESSORS)), (REASON,)),
     Action("stop", gettext_lazy("stop processing"), RUNNING, S.STOPPED, ((HANDLING, LEADS),),
-           (REASON,), slip="stop", notice="stopped"),
+           (REASON,), slip="05", notice="stopped"),
     Action("decline_request", gettext_lazy("decline the request"), RUNNING, None,
            ((HANDLING, LEADS),), (Input("kind", required=True), REASON)),
     Action("apologize", gettext_lazy("issue an apology with a new appointment"), CLOCK_RUNNING,

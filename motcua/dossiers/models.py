@@ -51,6 +51,14 @@ class Channel(models.IntegerChoices):
     POSTAL = 3, _("Public postal service")
 
 
+class ReturnMethod(models.TextChoices):
+    """Where the applicant collects the result (their choice at intake, DOMAIN.md §4)."""
+
+    UNIT = "unit", _("At a one-stop unit of the province")
+    POSTAL = "postal", _("By the public postal service")
+    ONLINE = "online", _("Online")
+
+
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("Person")
     ORGANISATION = "org", _("Organisation")
@@ -91,6 +99,16 @@ class Dossier(models.Model):
         AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     representative_name = models.CharField(_("representative"), max_length=255, blank=True)
+    # Where the result is returned: a one-stop unit of the province (return_agency), by post
+    # (return_address) or online; chosen at intake, by default at the receiving unit.
+    return_method = models.CharField(_("result returned"), max_length=8,
+                                     choices=ReturnMethod.choices, default=ReturnMethod.UNIT)
+    return_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("unit returning the result"),
+    )
+    return_address = models.CharField(_("postal address for the result"), max_length=500,
+                                      blank=True)
     account = models.ForeignKey(  # the online account that owns the dossier
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="dossiers",
@@ -128,6 +146,10 @@ class Dossier(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, blank=True,
                                choices=[("result", _("Result")),
                                         ("refusal", _("Refusal to resolve"))])
+    # The dossier tracking book (Form 07) of the receiving unit: one book per unit and year of
+    # receipt (its number is the year); the row is given at receipt and printed on Form 01.
+    book_year = models.PositiveSmallIntegerField(_("tracking book"), null=True, blank=True)
+    book_row = models.PositiveIntegerField(_("row in the tracking book"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DossierQuerySet.as_manager()
@@ -138,6 +160,11 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_agency", "status"]),
             models.Index(fields=["handling_agency", "status"]),
             models.Index(fields=["account", "submitted_at"]),
+            models.Index(fields=["receiving_agency", "received_at"], name="dossier_book_period"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["receiving_agency", "book_year", "book_row"],
+                                    name="dossier_book_row_unique"),
         ]
 
     def __str__(self) -> str:
@@ -158,6 +185,20 @@ class DailySequence(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["agency_code", "day"], name="dailyseq_unique")
+        ]
+
+
+class YearlySequence(models.Model):
+    """Last number given in a series that restarts every 1 January: the rows of a unit's
+    tracking book (`books`), the numbers of an agency's official letters (`letters`)."""
+
+    series = models.CharField(max_length=64)  # "book:<agency id>", "letter:<agency id>"
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="yearlyseq_unique")
         ]
 
 
@@ -321,3 +362,40 @@ class Handover(models.Model):
 
     class Meta:
         ordering = ["sent_at"]
+
+
+class LetterKind(models.TextChoices):
+    """The forms of Circular 03/2025/TT-VPCP that are official letters (Decree 30/2020)."""
+
+    APOLOGY = "04", _("Apology and request to extend the time (Form 04)")
+    STOP = "05", _("Notice of stopping (Form 05)")
+
+
+class Letter(models.Model):
+    """An official letter issued for a dossier (Forms 04 and 05): its number in the issuing
+    agency's yearly series, its notation, and the signer chosen when it was issued."""
+
+    kind = models.CharField(_("letter"), max_length=2, choices=LetterKind.choices)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="letters")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("issuing agency"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    notation = models.CharField(_("number and notation"), max_length=64)  # "12/TB-UBND"
+    issued_at = models.DateTimeField(_("issued"))
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("signer"), max_length=150, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
+    signer_role = models.CharField(max_length=20, blank=True)  # leader | head | "" (none)
+
+    class Meta:
+        verbose_name = _("official letter")
+        ordering = ["issued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "number"],
+                                    name="letter_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.notation

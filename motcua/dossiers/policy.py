@@ -1,8 +1,9 @@
 """Who may see and act on a dossier (and its files). The only place these rules live.
 
-- Staff see dossiers received by, routed to, or handed over to an agency where they hold an
-  active role, or with a process step (open or past) at such an agency; auditors and
-  administrators of a province-level agency see the whole province.
+- Staff see dossiers received by, routed to, handed over to, or to be returned at (the
+  applicant's choice of one-stop unit) an agency where they hold an active role, or with a
+  process step (open or past) at such an agency; auditors and administrators of a
+  province-level agency see the whole province.
 - A dossier that follows an internal process moves through its steps (processing app): its
   step-driven actions (`lifecycle.Action.step_driven`) are refused on the dossier.
 - Who may take an action is in its registry entry (`lifecycle.ACTIONS`, `who`).
@@ -26,7 +27,8 @@ from motcua.core.errors import DomainError, NotAllowed, NotFound
 from motcua.dossiers import lifecycle
 from motcua.dossiers.lifecycle import action_label
 from motcua.dossiers.models import Dossier, Handover
-from motcua.org.models import AdministrativeUnit, Role, User
+from motcua.dossiers.returns import return_agency_id
+from motcua.org.models import AdministrativeUnit, Agency, Role, User
 from motcua.org.selectors import has_role, held_roles
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,7 @@ def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
     condition = (
         Q(receiving_agency_id__in=agency_ids)
         | Q(handling_agency_id__in=agency_ids)
+        | Q(return_agency_id__in=agency_ids)  # the unit returning the result
         | Q(Exists(Handover.objects.filter(dossier=OuterRef("pk"), to_agency_id__in=agency_ids)))
     )
     for involvement in _involvements:
@@ -103,6 +106,8 @@ def can_read(user: User | AnonymousUser, dossier: Dossier) -> bool:
         return dossier.account_id == user.pk
     agency_ids, provinces = _reach(user)
     if dossier.receiving_agency_id in agency_ids or dossier.handling_agency_id in agency_ids:
+        return True
+    if dossier.return_agency_id is not None and dossier.return_agency_id in agency_ids:
         return True
     if provinces:
         unit = AdministrativeUnit.objects.filter(agencies=dossier.receiving_agency_id) \
@@ -193,6 +198,34 @@ def _allowed(user: User | AnonymousUser, dossier: Dossier, action: lifecycle.Act
     return False
 
 
+# Who reads a unit's dossier tracking book (Form 07): its one-stop officers and its heads and
+# leaders; auditors and administrators of the province as for its dossiers.
+BOOK_READERS = (Role.ONE_STOP_OFFICER, Role.HEAD, Role.LEADER)
+
+
+def can_read_book(user: User | AnonymousUser, agency: Agency) -> bool:
+    if not user.is_authenticated or user.kind != User.Kind.STAFF:
+        return False
+    held = held_roles(user)
+    if any(r.agency_id == agency.pk and r.role in BOOK_READERS for r in held):
+        return True
+    province = agency.unit.parent_id or agency.unit_id
+    return any(r.role in PROVINCE_WIDE_READERS and r.unit_level == "province"
+               and r.unit_id == province for r in held)
+
+
+def require_book(user: User | AnonymousUser, agency: Agency) -> None:
+    """The unit's book may be read by `user`, or NotAllowed (403, audited)."""
+    if not can_read_book(user, agency):
+        log.warning("refused book of %s for user %s", agency.code, user.pk)
+        record(user, "book.refused", agency)
+        raise NotAllowed(
+            _("Only the unit's one-stop officers, heads and leaders may read its dossier "
+              "tracking book."),
+            code="book_not_allowed",
+        )
+
+
 def can_intake(user: User, agency_id: int) -> bool:
     return has_role(user, agency_id, lifecycle.ONE_STOP)
 
@@ -210,6 +243,9 @@ def _agencies_on_side(dossier: Dossier, side: str,
         return [dossier.receiving_agency_id]
     if side == lifecycle.HANDLING:
         return [dossier.handling_agency_id]
+    if side == lifecycle.RETURNING:  # the one-stop unit the applicant collects the result at
+        unit = return_agency_id(dossier)
+        return [unit] if unit is not None else []
     return open_handover_agencies(dossier) if open_handovers is None else open_handovers
 
 

@@ -15,6 +15,7 @@ from motcua.dossiers.models import (
     DossierFile,
     DossierRequest,
     Handover,
+    Letter,
     SupplementRequest,
 )
 
@@ -23,11 +24,11 @@ def detail_queryset(qs: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
     """`qs` (all dossiers by default) with what the detail shows, read with it."""
     return (Dossier.objects.all() if qs is None else qs).select_related(
         "procedure", "procedure_version", "receiving_agency", "handling_agency",
-        "applicant_commune",
+        "applicant_commune", "return_agency",
     ).prefetch_related(
         Prefetch("components", DossierComponent.objects.prefetch_related("files")),
         "events", "pauses", "supplements", "apology_slips", "requests",
-        "handovers__from_agency", "handovers__to_agency",
+        "handovers__from_agency", "handovers__to_agency", "letters__agency",
     )
 
 
@@ -43,6 +44,7 @@ class DetailRelations:
     apologies: list[Apology] = field(default_factory=list)
     handovers: list[Handover] = field(default_factory=list)
     requests: list[DossierRequest] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
 
     @classmethod
     def of(cls, d: Dossier) -> DetailRelations:
@@ -52,6 +54,7 @@ class DetailRelations:
             events=list(d.events.all()), pauses=list(d.pauses.all()),
             supplements=list(d.supplements.all()), apologies=list(d.apology_slips.all()),
             handovers=list(d.handovers.all()), requests=list(d.requests.all()),
+            letters=list(d.letters.all()),
         )
 
     def open_handover_agencies(self) -> list[int]:

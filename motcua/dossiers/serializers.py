@@ -11,7 +11,7 @@ from rest_framework import serializers
 from motcua.core.formatting import iso_local
 from motcua.core.text import mask_name
 from motcua.dossiers import lifecycle, policy
-from motcua.dossiers.models import ApplicantKind, Dossier, Status
+from motcua.dossiers.models import ApplicantKind, Dossier, ReturnMethod, Status
 from motcua.dossiers.selectors import DetailRelations
 from motcua.workcalendar.rules import NO_CLOCK, TIMELINESS, timeliness
 from motcua.workcalendar.service import get_calendar
@@ -39,10 +39,19 @@ class ComponentInputSerializer(serializers.Serializer):
     is_paper = serializers.BooleanField(default=False)
 
 
+class ResultReturnSerializer(serializers.Serializer):
+    """Where the applicant collects the result; by default at the receiving unit."""
+
+    method = serializers.ChoiceField(choices=ReturnMethod.choices, default=ReturnMethod.UNIT)
+    agency_code = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
 class SubmissionSerializer(serializers.Serializer):
     procedure_code = serializers.CharField(max_length=20)
     receiving_agency_code = serializers.CharField(max_length=32)
     applicant = ApplicantSerializer()
+    result_return = ResultReturnSerializer(required=False)
     components = ComponentInputSerializer(  # type: ignore[call-arg]  # ListSerializer kwarg
         many=True, required=False, max_length=MAX_COMPONENTS
     )
@@ -231,6 +240,44 @@ class RequestSerializer(serializers.Serializer):
     decision_reason = serializers.CharField()
 
 
+class LetterSerializer(serializers.Serializer):
+    """An official letter issued for the dossier (Form 04 or 05), as numbered and signed."""
+
+    form = serializers.CharField(source="kind")
+    notation = serializers.CharField()
+    agency = AgencyRefSerializer()
+    issued_at = serializers.DateTimeField()
+    signer_name = serializers.CharField()
+    signer_title = serializers.CharField()
+
+
+class ResultReturnDetailSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=ReturnMethod.choices)
+    agency = AgencyRefSerializer(allow_null=True)
+    address = serializers.CharField()
+
+
+class TrackingBookSerializer(serializers.Serializer):
+    """The dossier's place in its receiving unit's tracking book (Form 07), as Form 01
+    prints it; null before receipt."""
+
+    book = serializers.CharField()
+    row = serializers.IntegerField()
+
+
+def tracking_book_payload(d: Dossier) -> dict[str, Any] | None:
+    if d.book_row is None:
+        return None
+    return {"book": str(d.book_year or ""), "row": d.book_row}
+
+
+def result_return_payload(d: Dossier) -> dict[str, Any]:
+    unit = None
+    if d.return_method == ReturnMethod.UNIT:
+        unit = _agency_ref(d.return_agency or d.receiving_agency)
+    return {"method": d.return_method, "agency": unit, "address": d.return_address}
+
+
 class DossierDetailSerializer(DossierListSerializer):
     procedure_version = serializers.IntegerField(source="procedure_version.number")
     receiving_agency = AgencyRefSerializer()
@@ -244,6 +291,9 @@ class DossierDetailSerializer(DossierListSerializer):
     apology_slips = ApologySerializer(many=True)
     handovers = HandoverSerializer(many=True)
     requests = RequestSerializer(many=True)
+    letters = LetterSerializer(many=True)
+    result_return = serializers.SerializerMethodField()
+    tracking_book = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
     duration = serializers.SerializerMethodField()
 
@@ -253,8 +303,8 @@ class DossierDetailSerializer(DossierListSerializer):
             "handling_agency", "applicant", "counted_from", "duration", "returned_at",
             "clock_paused",
             "form_data", "components", "events", "pauses", "supplements", "apology_slips",
-            "handovers", "requests", "counted_late", "outcome", "dispatch_reason",
-            "allowed_actions",
+            "handovers", "requests", "counted_late", "outcome", "dispatch_reason", "letters",
+            "result_return", "tracking_book", "allowed_actions",
         ]
 
     @extend_schema_field(ApplicantSerializer)
@@ -270,6 +320,14 @@ class DossierDetailSerializer(DossierListSerializer):
     @extend_schema_field(DurationAppliedSerializer(allow_null=True))
     def get_duration(self, d: Dossier) -> dict[str, Any] | None:
         return duration_payload(d)
+
+    @extend_schema_field(ResultReturnDetailSerializer)
+    def get_result_return(self, d: Dossier) -> dict[str, Any]:
+        return result_return_payload(d)
+
+    @extend_schema_field(TrackingBookSerializer(allow_null=True))
+    def get_tracking_book(self, d: Dossier) -> dict[str, Any] | None:
+        return tracking_book_payload(d)
 
     def get_clock_paused(self, d: Dossier) -> bool:
         return d.paused_at is not None
@@ -354,6 +412,13 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
         } for r in related.requests],
         "counted_late": d.counted_late, "outcome": d.outcome,
         "dispatch_reason": d.dispatch_reason,
+        "letters": [{
+            "form": letter.kind, "notation": letter.notation,
+            "agency": _agency_ref(letter.agency), "issued_at": iso_local(letter.issued_at),
+            "signer_name": letter.signer_name, "signer_title": letter.signer_title,
+        } for letter in related.letters],
+        "result_return": result_return_payload(d),
+        "tracking_book": tracking_book_payload(d),
         "allowed_actions": policy.allowed_actions(
             user, d, lifecycle.allowed_actions(d.status_enum),
             open_handovers=related.open_handover_agencies()),

@@ -15,6 +15,8 @@ urlpatterns = [
          name="dossier-file"),
     path("dossiers/<str:code>/slips/<str:form>.pdf", api.DossierSlip.as_view(),
          name="dossier-slip"),
+    path("agencies/<str:code>/book.<str:fmt>", api.AgencyBook.as_view(),
+         name="agency-book"),
     # Never reached (the fast view, first, answers); it documents the same endpoint in the
     # OpenAPI schema, which lists only DRF views.
     path("tracking/<str:code>", api.Tracking.as_view(), name="tracking-schema"),

@@ -258,3 +258,39 @@ def test_construction_permits_record_the_case_of_their_legal_duration(loaded):
     assert {d.duration_case for d in permits} <= {"grade_iii_iv_works", "individual_house"}
     assert all(d.duration_reason and d.duration_unit == "calendar_days" for d in permits)
     assert {d.duration_value for d in permits} & {15, 20}
+
+
+def test_load_demo_numbers_letters_and_book_rows_and_returns_at_another_unit(loaded):
+    from motcua.dossiers import returns
+    from motcua.dossiers.models import Apology, Letter
+    from motcua.org.models import Role, StaffRole
+
+    dossiers = list(demo_dossiers().select_related("return_agency"))
+    received = [d for d in dossiers if d.received_at is not None]
+    assert received and all(d.book_row and d.book_year for d in received)
+    assert all(d.book_row is None for d in dossiers if d.received_at is None)
+    rows = Counter((d.receiving_agency_id, d.book_year, d.book_row) for d in received)
+    assert max(rows.values()) == 1  # never two dossiers on one row of a book
+
+    ids = [d.pk for d in dossiers]
+    apologies = Apology.objects.filter(dossier_id__in=ids).count()
+    stops = sum(1 for d in dossiers if d.status == Status.STOPPED)
+    assert apologies and stops
+    letters = Letter.objects.filter(dossier_id__in=ids)
+    assert letters.filter(kind="04").count() == apologies
+    assert letters.filter(kind="05").count() == stops
+    for letter in letters:
+        assert letter.notation.startswith(f"{letter.number}/")
+        assert letter.signer_name and letter.signer_role in ("leader", "head")
+        assert StaffRole.objects.filter(user=letter.signer, agency=letter.agency,
+                                        role=Role(letter.signer_role)).exists()
+
+    elsewhere = [d for d in dossiers if d.status == Status.RETURNED
+                 and returns.return_agency_id(d) not in (None, d.receiving_agency_id)]
+    assert elsewhere
+    d = elsewhere[0]
+    returned_by = d.events.get(action="return_result").actor
+    assert StaffRole.objects.filter(user=returned_by, agency=d.return_agency,
+                                    role=Role.ONE_STOP_OFFICER).exists()
+    assert {d.return_method for d in dossiers} == {"unit", "postal", "online"}
+    assert "results returned at another unit" in loaded

@@ -1,6 +1,8 @@
-"""The official one-stop slips as PDF (Circular 01/2018/TT-VPCP forms, continued by Circular
-03/2025/TT-VPCP): receipt and appointment (01), supplement request (02), refusal (03),
-apology and new appointment (04), process control sheet (05) and the notice of stopping.
+"""The official one-stop slips as PDF, numbered and titled as Circular 03/2025/TT-VPCP,
+Appendix I (in force since 15 Sep 2025): receipt and appointment (01), supplement request (02),
+refusal (03), apology and request to extend the time (04, an official letter), notice of
+stopping (05, an official letter) and process control sheet (06). Form 07, the dossier
+tracking book, covers a unit's dossiers, not one: `dossiers.books`.
 
 Pure rendering: reads the dossier and its rows, writes nothing. The caller checks permission.
 """
@@ -26,14 +28,14 @@ __all__ = ["FORMS", "SlipForm", "SlipNotApplicable", "format_dt", "render_html",
 
 @dataclass(frozen=True)
 class SlipForm:
-    code: str  # "01" … "05", "stop"
+    code: str  # "01" … "06"
     title: str  # the form's legal name, in Vietnamese
     template: str
     build: Callable[[SlipData], dict[str, Any]]
 
     @property
     def filename_stem(self) -> str:
-        return f"mau-{self.code}" if self.code.isdigit() else f"thong-bao-{self.code}"
+        return f"mau-{self.code}"
 
 
 FORMS: dict[str, SlipForm] = {
@@ -45,12 +47,12 @@ FORMS: dict[str, SlipForm] = {
                  "dossiers/slips/02.html", _context.form_02),
         SlipForm("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
                  "dossiers/slips/03.html", _context.form_03),
-        SlipForm("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+        SlipForm("04", "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
                  "dossiers/slips/04.html", _context.form_04),
-        SlipForm("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+        SlipForm("05", "Thông báo dừng giải quyết hồ sơ",
                  "dossiers/slips/05.html", _context.form_05),
-        SlipForm("stop", "Thông báo về việc dừng giải quyết hồ sơ",
-                 "dossiers/slips/stop.html", _context.form_stop),
+        SlipForm("06", "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+                 "dossiers/slips/06.html", _context.form_06),
     )
 }
 
@@ -70,7 +72,7 @@ def render_html(dossier: Dossier, form: str, *, now: datetime | None = None) -> 
 
 
 def render_slip(dossier: Dossier, form: str, *, now: datetime | None = None) -> bytes:
-    """The slip `form` ("01"…"05", "stop") of `dossier` as PDF bytes.
+    """The slip `form` ("01"…"06") of `dossier` as PDF bytes.
 
     ValueError for an unknown form; SlipNotApplicable when the dossier has no data for it.
     `now` dates the process control sheet and the print time (default: the current time).

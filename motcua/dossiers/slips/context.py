@@ -14,14 +14,19 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError
+from motcua.dossiers.books import book_label
+from motcua.dossiers.letters import leader_title
 from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
     Dossier,
     DossierEvent,
     Handover,
+    Letter,
+    LetterKind,
     Status,
 )
+from motcua.dossiers.returns import place_text
 from motcua.dossiers.slips.formatting import (
     format_dt_or_blank,
     local,
@@ -206,7 +211,13 @@ def form_01(data: SlipData) -> dict[str, Any]:
             % {"code": d.code},
             form="01",
         )
-    issued_at = data.receipt_time() or data.now
+    if d.received_at is None:  # never for status 1 (nor 3, above): no receipt, no slip
+        raise SlipNotApplicable(
+            _("Dossier %(code)s has not been received: the receipt and appointment slip "
+              "(Form 01) is issued only for a received dossier.") % {"code": d.code},
+            form="01",
+        )
+    issued_at = d.received_at
     components = [
         {"no": i, "name": c.name, "copies": c.copies, "paper": c.is_paper}
         for i, c in enumerate(d.components.all().order_by("id"), start=1)
@@ -222,6 +233,9 @@ def form_01(data: SlipData) -> dict[str, Any]:
         "submitted": format_dt_or_blank(d.submitted_at),
         "is_online": d.channel == Channel.ONLINE,
         "officer": event_actor(receipt),
+        "return_place": place_text(d),
+        "book": book_label(d.book_year),
+        "book_row": d.book_row or "",
         "tracking_url": url,
         "qr": qr_data_uri(url),
     }
@@ -246,8 +260,10 @@ def form_02(data: SlipData) -> dict[str, Any]:
             name, note = str(item), ""
         items.append({"no": i, "name": name, "note": note})
     officer = request.requested_by
+    # before receipt the receiving centre asks; after it, the competent (handling) agency
+    issuer = d.receiving_agency if request.before_receipt else d.handling_agency
     return {
-        **data.common(d.receiving_agency, request.requested_at),
+        **data.common(issuer, request.requested_at),
         "title": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
         "items": items,
         "reason": request.reason,
@@ -282,6 +298,37 @@ def form_03(data: SlipData) -> dict[str, Any]:
 # -- Form 04 ---------------------------------------------------------------------------------
 
 
+def letter_place(agency: Agency) -> str:
+    """The place before the date of a letter (Decree 30/2020): the administrative unit where
+    the agency sits, without its kind ("Phường Hoa Lư" -> "Hoa Lư", "Tỉnh Ninh Bình" ->
+    "Ninh Bình")."""
+    name = place_name(agency.unit.name)
+    lowered = name.lower()
+    for prefix in ("phường ", "xã ", "đặc khu ", "thị trấn "):
+        if lowered.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def letter_fields(letter: Letter | None, issuer: Agency) -> dict[str, Any]:
+    """The number and notation line and the signature block of an official letter; blanks to
+    fill by hand for a letter issued before letters were numbered."""
+    if letter is None:
+        return {"letter_number": "", "signer": "", "signer_title": "Thủ trưởng cơ quan",
+                "signer_capacity": ""}
+    capacity = ""
+    if letter.signer_role == "head":  # signing on the leader's behalf (Decree 30, Art. 13)
+        capacity = f"TL. {leader_title(issuer)}"
+    elif issuer.kind in PEOPLES_COMMITTEES:  # a collective body: its chair signs on its behalf
+        capacity = "TM. Ủy ban nhân dân"
+    return {
+        "letter_number": letter.notation,
+        "signer": letter.signer_name,
+        "signer_title": letter.signer_title or "Thủ trưởng cơ quan",
+        "signer_capacity": capacity,
+    }
+
+
 def form_04(data: SlipData) -> dict[str, Any]:
     d = data.dossier
     apology = d.apology_slips.select_related("issued_by").order_by("issued_at", "id").last()
@@ -290,40 +337,49 @@ def form_04(data: SlipData) -> dict[str, Any]:
             _("Dossier %(code)s has no apology (Form 04).") % {"code": d.code},
             form="04",
         )
+    letter = (d.letters.select_related("agency__unit", "agency__parent")
+              .filter(kind=LetterKind.APOLOGY, issued_at=apology.issued_at).last())
+    issuer = letter.agency if letter is not None else d.handling_agency
     return {
-        **data.common(d.handling_agency, apology.issued_at),
-        "title": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+        **data.common(issuer, apology.issued_at),
+        **letter_fields(letter, issuer),
+        "place_date": place_date_line(letter_place(issuer), apology.issued_at),
+        "title": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
         "reason": apology.reason,
         "old_due": format_dt_or_blank(apology.old_due_at),
         "new_due": format_dt_or_blank(apology.new_due_at),
         "issued": format_dt_or_blank(apology.issued_at),
-        "signer": user_name(apology.issued_by),
     }
 
 
-# -- Notice of stopping ---------------------------------------------------------------------
+# -- Form 05: notice of stopping ------------------------------------------------------------
 
 
-def form_stop(data: SlipData) -> dict[str, Any]:
+def form_05(data: SlipData) -> dict[str, Any]:
     d = data.dossier
     event = data.last_event_to(Status.STOPPED)
     if event is None:
         raise SlipNotApplicable(
-            _("Dossier %(code)s was not stopped (notice of stopping).") % {"code": d.code},
-            form="stop",
+            _("Dossier %(code)s was not stopped (notice of stopping, Form 05).")
+            % {"code": d.code},
+            form="05",
         )
-    issuer = event.agency or d.handling_agency
+    letter = (d.letters.select_related("agency__unit", "agency__parent")
+              .filter(kind=LetterKind.STOP).last())
+    issuer = letter.agency if letter is not None else (event.agency or d.handling_agency)
+    issued_at = letter.issued_at if letter is not None else event.at
     return {
-        **data.common(issuer, event.at),
+        **data.common(issuer, issued_at),
+        **letter_fields(letter, issuer),
+        "place_date": place_date_line(letter_place(issuer), issued_at),
         "title": "THÔNG BÁO",
-        "subtitle": "Về việc dừng giải quyết hồ sơ",
+        "subtitle": "Dừng giải quyết hồ sơ",
         "reason": event.reason,
         "stopped": format_dt_or_blank(event.at),
-        "signer": event_actor(event),
     }
 
 
-# -- Form 05 ---------------------------------------------------------------------------------
+# -- Form 06: process control sheet ---------------------------------------------------------
 
 
 def _classify(done: datetime | None, due: datetime | None, now: datetime) -> str:
@@ -339,7 +395,7 @@ def _classify(done: datetime | None, due: datetime | None, now: datetime) -> str
 
 @dataclass
 class Step:
-    """One pass of the dossier from an agency to another (a Form 05 row)."""
+    """One pass of the dossier from an agency to another (a Form 06 row)."""
 
     from_name: str
     to_name: str
@@ -407,12 +463,12 @@ def _event_steps(data: SlipData) -> list[Step]:
     return steps
 
 
-def form_05(data: SlipData) -> dict[str, Any]:
+def form_06(data: SlipData) -> dict[str, Any]:
     d = data.dossier
     if d.received_at is None:
         raise SlipNotApplicable(
-            _("Dossier %(code)s has not been received yet (Form 05).") % {"code": d.code},
-            form="05",
+            _("Dossier %(code)s has not been received yet (Form 06).") % {"code": d.code},
+            form="06",
         )
     handovers = list(
         d.handovers.select_related("from_agency", "to_agency", "sent_by").order_by("sent_at", "id")
@@ -445,7 +501,7 @@ def form_05(data: SlipData) -> dict[str, Any]:
         returned = data.last_event_to(Status.RETURNED)
         rows.append({
             "kind": "return",
-            "from": d.receiving_agency.name,
+            "from": (d.return_agency or d.receiving_agency).name,
             "to": f"Người nộp hồ sơ: {d.applicant_name}",
             "sent": format_dt_or_blank(d.returned_at),
             "due": format_dt_or_blank(d.due_at),

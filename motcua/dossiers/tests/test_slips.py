@@ -1,4 +1,4 @@
-"""The official slips (Forms 01–05 and the notice of stopping) rendered to PDF and read back."""
+"""The official slips (Forms 01–06 of Circular 03/2025/TT-VPCP) rendered to PDF and read back."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from motcua.core.errors import DomainError
+from motcua.dossiers import letters
 from motcua.dossiers.models import (
     Apology,
     Dossier,
@@ -25,8 +26,10 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.dossiers.slips import FORMS, SlipNotApplicable, format_dt, render_html, render_slip
-from motcua.dossiers.slips.context import SlipData, form_05
+from motcua.dossiers.slips.context import SlipData, form_06
 from motcua.dossiers.slips.formatting import legal_date, place_date_line
+from motcua.org.models import Role
+from motcua.tests.builders import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +134,7 @@ def test_form_01_receipt_and_appointment(org, procedure):
     text = pdf_text(render_slip(dossier, "01"))
 
     assert_common(text, dossier)
+    assert "Mẫu số 01" in text
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     assert "ỦY BAN NHÂN DÂN PHƯỜNG HOA LƯ" in text
     assert "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG PHƯỜNG HOA LƯ" in text
@@ -146,16 +150,16 @@ def test_form_01_receipt_and_appointment(org, procedure):
     assert f"{BASE_URL}/tra-cuu/{dossier.code}" in text
 
 
-def test_form_01_online_before_receipt_falls_back(org, procedure):
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.REFUSED, Status.SUPPLEMENT])
+def test_form_01_only_for_a_received_dossier(org, procedure, status):
     dossier = make_dossier(
-        org, procedure, channel=2, status=Status.SUBMITTED, received_at=None, counted_from=None,
-        due_at=None, applicant_address="", applicant_commune=None,
+        org, procedure, channel=2, status=status, received_at=None, counted_from=None,
+        due_at=None,
     )
-    html = render_html(dossier, "01")
-    assert 'Thời gian nhận hồ sơ: <span class="b nowrap">14:00 12/02/2026</span>' in html
-    text = pdf_text(render_slip(dossier, "01"))
-    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
-    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
+    with pytest.raises(SlipNotApplicable) as caught:
+        render_slip(dossier, "01")
+    assert caught.value.code == "slip_not_applicable"
+    assert caught.value.extra == {"form": "01"}
 
 
 @pytest.mark.skipif(
@@ -195,6 +199,7 @@ def test_form_02_lists_everything_missing_of_the_latest_request(org, procedure):
     text = pdf_text(render_slip(dossier, "02"))
 
     assert_common(text, dossier)
+    assert "Mẫu số 02" in text
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
     assert "Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau" in text
     assert "1 Tờ khai theo mẫu Thiếu chữ ký của người yêu cầu" in text
@@ -204,6 +209,21 @@ def test_form_02_lists_everything_missing_of_the_latest_request(org, procedure):
     assert "Ninh Bình, ngày 13 tháng 02 năm 2026" in text
     assert "Trần Thị Mai" in text
     assert "Bản cũ" not in text and "Yêu cầu cũ" not in text
+    # after receipt: issued in the competent (handling) agency's name
+    assert "Cơ quan giải quyết hồ sơ: Ủy ban nhân dân phường Hoa Lư" in text
+    assert "tại Ủy ban nhân dân phường Hoa Lư để được hướng dẫn" in text
+
+
+def test_form_02_before_receipt_is_the_receiving_centres(org, procedure):
+    dossier = make_dossier(org, procedure, channel=2, status=Status.SUPPLEMENT, received_at=None,
+                           due_at=None)
+    SupplementRequest.objects.create(
+        dossier=dossier, requested_at=vn(2026, 2, 12, 15, 0), requested_by=org.officer_a,
+        items=[{"name": "Tờ khai theo mẫu", "note": "Thiếu chữ ký"}], before_receipt=True,
+    )
+    text = pdf_text(render_slip(dossier, "02"))
+    assert "Cơ quan giải quyết hồ sơ" not in text
+    assert "tại Trung tâm Phục vụ hành chính công phường Hoa Lư để được hướng dẫn" in text
 
 
 # -- Form 03 ---------------------------------------------------------------------------------
@@ -219,6 +239,7 @@ def test_form_03_refusal_with_reason(org, procedure):
     text = pdf_text(render_slip(dossier, "03"))
 
     assert_common(text, dossier)
+    assert "Mẫu số 03" in text
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
     assert "thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau" in text
     assert "Yêu cầu không thuộc thẩm quyền giải quyết của Ủy ban nhân dân phường." in text
@@ -231,25 +252,69 @@ def test_form_03_refusal_with_reason(org, procedure):
 
 def test_form_04_apology_and_new_appointment(org, procedure):
     dossier = make_dossier(org, procedure)
+    leader = staff("leader.a", "Đinh Công Lý", org.pc_a, Role.LEADER)
+    issued = vn(2026, 2, 24, 9, 15)
     Apology.objects.create(
-        dossier=dossier, issued_at=vn(2026, 2, 24, 9, 15), issued_by=org.specialist_a,
+        dossier=dossier, issued_at=issued, issued_by=org.specialist_a,
         reason="Cần xác minh thông tin cư trú tại địa phương khác.",
         old_due_at=vn(2026, 2, 25, 16, 30), new_due_at=vn(2026, 3, 3, 10, 0),
     )
+    letter = letters.issue(dossier, letters.APOLOGY, issued)
+    assert letter.signer == leader and letter.notation == "1/UBND-MC"
 
     text = pdf_text(render_slip(dossier, "04"))
 
     assert_common(text, dossier)
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
+    assert "Mẫu số 04" in text
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
+    assert "Số: 1/UBND-MC" in text
+    assert "V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ" in text
     assert "Kính gửi: Nguyễn Văn An" in text
     assert "Lý do: Cần xác minh thông tin cư trú tại địa phương khác." in text
     assert "Thời gian hẹn trả kết quả giải quyết hồ sơ: 16:30 25/02/2026" in text
     assert "10:00 03/03/2026" in text
     assert "ỦY BAN NHÂN DÂN PHƯỜNG HOA LƯ" in text  # issued by the handling agency
-    assert "Ninh Bình, ngày 24 tháng 02 năm 2026" in text
+    assert "Hoa Lư, ngày 24 tháng 02 năm 2026" in text  # the place where the agency sits
+    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text and "Đinh Công Lý" in text  # its leader
+    assert "Phạm Quốc Bảo" not in text  # not whoever clicked
 
 
-# -- Form 05 ---------------------------------------------------------------------------------
+# -- Form 05: notice of stopping ------------------------------------------------------------
+
+
+def test_form_05_stop_notice(org, procedure):
+    dossier = make_dossier(org, procedure, status=Status.STOPPED)
+    staff("head.a", "Đỗ Minh Tâm", org.pc_a, Role.HEAD)  # no leader: the head signs "TL."
+    at = vn(2026, 2, 20, 10, 10)
+    event(dossier, at, "stop", frm=Status.PROCESSING, to=Status.STOPPED,
+          agency=org.pc_a, actor=org.specialist_a,
+          reason="Người yêu cầu có văn bản đề nghị dừng giải quyết hồ sơ.")
+    letters.issue(dossier, letters.APOLOGY, vn(2026, 2, 19, 9, 0))  # the series is shared
+    letters.issue(dossier, letters.STOP, at)
+
+    text = pdf_text(render_slip(dossier, "05"))
+
+    assert_common(text, dossier)
+    assert "THÔNG BÁO" in text
+    assert "Mẫu số 05" in text
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text.upper()
+    assert "Số: 2/TB-UBND" in text
+    assert "Lý do: Người yêu cầu có văn bản đề nghị dừng giải quyết hồ sơ." in text
+    assert "10:10 20/02/2026" in text
+    assert "TL. CHỦ TỊCH" in text and "TRƯỞNG PHÒNG" in text and "Đỗ Minh Tâm" in text
+    assert "Phạm Quốc Bảo" not in text
+    assert "Hoa Lư, ngày 20 tháng 02 năm 2026" in text
+
+
+def test_letters_issued_before_numbering_leave_blanks_to_fill(org, procedure):
+    dossier = make_dossier(org, procedure, status=Status.STOPPED)
+    event(dossier, vn(2026, 2, 20, 10, 10), "stop", to=Status.STOPPED, agency=org.pc_a,
+          actor=org.specialist_a, reason="Dừng")
+    text = pdf_text(render_slip(dossier, "05"))
+    assert "Số: ………/………" in text and "THỦ TRƯỞNG CƠ QUAN" in text
+
+
+# -- Form 06 ---------------------------------------------------------------------------------
 
 
 def interagency_dossier(org, procedure) -> Dossier:
@@ -278,18 +343,19 @@ def interagency_dossier(org, procedure) -> Dossier:
     return dossier
 
 
-def test_form_05_process_control_sheet(org, procedure):
+def test_form_06_process_control_sheet(org, procedure):
     dossier = interagency_dossier(org, procedure)
     now = vn(2026, 3, 9, 9, 0)
 
-    rows = form_05(SlipData(dossier, now))["rows"]
+    rows = form_06(SlipData(dossier, now))["rows"]
     assert [r["result"] for r in rows] == ["", "Trước hạn", "Quá hạn", "Đúng hạn", "Trước hạn"]
     assert [r["kind"] for r in rows] == ["receipt", "step", "step", "step", "return"]
     assert rows[2]["done"] == "09:00 06/03/2026"  # the department's onward handover
     assert rows[3]["done"] == "15:00 06/03/2026"  # the result-ready event
 
-    text = pdf_text(render_slip(dossier, "05", now=now))
+    text = pdf_text(render_slip(dossier, "06", now=now))
     assert_common(text, dossier)
+    assert "Mẫu số 06" in text
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
     assert "THỜI GIAN GIAO, NHẬN HỒ SƠ" in text
     assert "Sở Tư pháp tỉnh Ninh Bình" in text
@@ -301,48 +367,28 @@ def test_form_05_process_control_sheet(org, procedure):
     assert "Ninh Bình, ngày 09 tháng 3 năm 2026" in text
 
 
-def test_form_05_unknown_end_is_blank_and_overdue_is_late(org, procedure):
+def test_form_06_unknown_end_is_blank_and_overdue_is_late(org, procedure):
     dossier = make_dossier(org, procedure, status=Status.INTEROPERATING,
                            received_at=vn(2026, 3, 2, 8, 0), due_at=vn(2026, 3, 20, 16, 0))
     Handover.objects.create(dossier=dossier, from_agency=org.center_a, to_agency=org.pc_a,
                             sent_at=vn(2026, 3, 2, 9, 0))  # no due: cannot be judged
     Handover.objects.create(dossier=dossier, from_agency=org.pc_a, to_agency=org.department,
                             sent_at=vn(2026, 3, 3, 9, 0), step_due_at=vn(2026, 3, 10, 17, 0))
-    in_time = form_05(SlipData(dossier, vn(2026, 3, 9, 9, 0)))["rows"]
+    in_time = form_06(SlipData(dossier, vn(2026, 3, 9, 9, 0)))["rows"]
     assert [r["result"] for r in in_time] == ["", "", ""]
-    overdue = form_05(SlipData(dossier, vn(2026, 3, 11, 9, 0)))["rows"]
+    overdue = form_06(SlipData(dossier, vn(2026, 3, 11, 9, 0)))["rows"]
     assert [r["result"] for r in overdue] == ["", "", "Quá hạn"]
 
 
-def test_form_05_without_handovers_reads_agency_moves_from_the_timeline(org, procedure):
+def test_form_06_without_handovers_reads_agency_moves_from_the_timeline(org, procedure):
     dossier = make_dossier(org, procedure, received_at=vn(2026, 3, 2, 8, 0))
     event(dossier, vn(2026, 3, 2, 8, 0), "receive", to=Status.RECEIVED, agency=org.center_a)
     event(dossier, vn(2026, 3, 2, 9, 30), "start_processing", frm=Status.RECEIVED,
           to=Status.PROCESSING, agency=org.pc_a, actor_name="Phạm Quốc Bảo")
-    rows = form_05(SlipData(dossier, vn(2026, 3, 3, 9, 0)))["rows"]
+    rows = form_06(SlipData(dossier, vn(2026, 3, 3, 9, 0)))["rows"]
     assert [(r["from"], r["to"], r["sent"]) for r in rows[1:]] == [
         (org.center_a.name, org.pc_a.name, "09:30 02/03/2026")
     ]
-
-
-# -- Notice of stopping ---------------------------------------------------------------------
-
-
-def test_stop_notice(org, procedure):
-    dossier = make_dossier(org, procedure, status=Status.STOPPED)
-    event(dossier, vn(2026, 2, 20, 10, 10), "stop", frm=Status.PROCESSING, to=Status.STOPPED,
-          agency=org.pc_a, actor=org.specialist_a,
-          reason="Người yêu cầu có văn bản đề nghị dừng giải quyết hồ sơ.")
-
-    text = pdf_text(render_slip(dossier, "stop"))
-
-    assert_common(text, dossier)
-    assert "THÔNG BÁO" in text
-    assert "Về việc dừng giải quyết hồ sơ" in text
-    assert "Lý do: Người yêu cầu có văn bản đề nghị dừng giải quyết hồ sơ." in text
-    assert "10:10 20/02/2026" in text
-    assert "Phạm Quốc Bảo" in text
-    assert "Ninh Bình, ngày 20 tháng 02 năm 2026" in text
 
 
 # -- refusals --------------------------------------------------------------------------------
@@ -353,7 +399,7 @@ def test_stop_notice(org, procedure):
     ("02", Status.PROCESSING),
     ("03", Status.PROCESSING),
     ("04", Status.PROCESSING),
-    ("stop", Status.PROCESSING),
+    ("05", Status.PROCESSING),
 ])
 def test_slip_not_applicable(org, procedure, form, status):
     dossier = make_dossier(org, procedure, status=status)
@@ -367,13 +413,13 @@ def test_slip_not_applicable(org, procedure, form, status):
     assert caught.value.extra == {"form": form}
 
 
-def test_form_05_not_applicable_before_receipt(org, procedure):
+def test_form_06_not_applicable_before_receipt(org, procedure):
     dossier = make_dossier(org, procedure, channel=2, status=Status.SUBMITTED, received_at=None)
     with pytest.raises(SlipNotApplicable):
-        render_slip(dossier, "05")
+        render_slip(dossier, "06")
 
 
-@pytest.mark.parametrize("form", ["06", "1", "", None, "STOP"])
+@pytest.mark.parametrize("form", ["07", "1", "", None, "STOP", "stop"])
 def test_unknown_form(org, procedure, form):
     dossier = make_dossier(org, procedure)
     with pytest.raises(ValueError):
@@ -381,8 +427,15 @@ def test_unknown_form(org, procedure, form):
 
 
 def test_forms_registry():
-    assert list(FORMS) == ["01", "02", "03", "04", "05", "stop"]
-    assert FORMS["01"].title == "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+    # Circular 03/2025/TT-VPCP, Appendix I (Form 07, the book, is per unit: dossiers.books)
+    assert {code: form.title for code, form in FORMS.items()} == {
+        "01": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+        "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+        "03": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        "04": "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+        "05": "Thông báo dừng giải quyết hồ sơ",
+        "06": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    }
 
 
 # -- safety and speed ------------------------------------------------------------------------
@@ -413,11 +466,11 @@ def test_pdf_embeds_a_font_covering_vietnamese(org, procedure):
 
 def test_process_sheet_is_dated_now(org, procedure):
     dossier = interagency_dossier(org, procedure)
-    html = render_html(dossier, "05", now=vn(2026, 3, 10, 8, 15))
+    html = render_html(dossier, "06", now=vn(2026, 3, 10, 8, 15))
     assert "Ninh Bình, ngày 10 tháng 3 năm 2026" in html
     assert "In lúc 08:15 10/03/2026" in html
     today = datetime.now(VN)
-    assert f"ngày {today:%d} tháng" in render_html(dossier, "05")
+    assert f"ngày {today:%d} tháng" in render_html(dossier, "06")
 
 
 # -- visual check ----------------------------------------------------------------------------
@@ -451,6 +504,9 @@ def test_preview_every_slip(org, procedure):
     )
     event(d, vn(2026, 2, 26, 10, 10), "stop", to=Status.STOPPED, agency=org.pc_a,
           actor=org.specialist_a, reason="Người yêu cầu có văn bản đề nghị dừng giải quyết.")
+    staff("leader.a", "Đinh Công Lý", org.pc_a, Role.LEADER)
+    letters.issue(d, letters.APOLOGY, vn(2026, 2, 24, 9, 15))
+    letters.issue(d, letters.STOP, vn(2026, 2, 26, 10, 10))
     refused = make_dossier(org, procedure, code="000.01.20.H40-260212-0008",
                            status=Status.REFUSED)
     event(refused, vn(2026, 2, 12, 15, 40), "refuse", to=Status.REFUSED, agency=org.center_a,
@@ -458,8 +514,8 @@ def test_preview_every_slip(org, procedure):
     Dossier.objects.filter(pk=d.pk).update(code="000.01.20.H40-260212-0009")
     d.refresh_from_db()
     chain = interagency_dossier(org, procedure)
-    for form, dossier in [("01", d), ("02", d), ("03", refused), ("04", d), ("05", chain),
-                          ("stop", d)]:
+    for form, dossier in [("01", d), ("02", d), ("03", refused), ("04", d), ("05", d),
+                          ("06", chain)]:
         moment = vn(2026, 3, 9, 9, 0)
         (out / f"{form}.html").write_text(render_html(dossier, form, now=moment))
         (out / f"{form}.pdf").write_bytes(render_slip(dossier, form, now=moment))

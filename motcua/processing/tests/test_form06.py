@@ -1,4 +1,4 @@
-"""Form 05 (process control sheet) filled from the step history of an internal process."""
+"""Form 06 (process control sheet) filled from the step history of an internal process."""
 
 import io
 
@@ -32,7 +32,7 @@ def test_every_step_is_a_row_with_its_times_and_whether_it_was_on_time(world):
     pactions.act(deliver, "finish", actor=org.officer_a, now=at("14:00 17/11/2026"))
     d.refresh_from_db()
 
-    text = text_of(render_slip(d, "05", now=at("15:00 17/11/2026")))
+    text = text_of(render_slip(d, "06", now=at("15:00 17/11/2026")))
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
     for step_name in ("Thẩm định hồ sơ", "Phê duyệt", "Trả kết quả"):
         assert step_name in text
