@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -247,7 +248,9 @@ class ProcedureVersion(models.Model):
     pause_on_payment = models.BooleanField(
         _("clock stops while a financial obligation is due"), default=False
     )
-    max_apologies = models.PositiveSmallIntegerField(_("apologies allowed"), default=1)
+    # Form 04 letters allowed per dossier: once by default (DOMAIN.md §4), 0..9 (local.yaml)
+    max_apologies = models.PositiveSmallIntegerField(
+        _("apologies allowed"), default=1, validators=[MaxValueValidator(9)])
 
     results = models.TextField(_("results"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)

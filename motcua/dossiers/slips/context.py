@@ -278,17 +278,25 @@ def form_02(data: SlipData) -> dict[str, Any]:
 
 
 def form_03(data: SlipData) -> dict[str, Any]:
+    """Refusing to receive (at the counter, status 3) or, after appraisal, to resolve (the
+    competent agency's reasoned refusal, the dossier's outcome): the Circular's one form
+    covers both (DOMAIN.md §4)."""
     d = data.dossier
     event = data.last_event_to(Status.REFUSED)
+    on_merits = event is None and d.outcome == "refusal"
+    if on_merits:
+        event = next((e for e in reversed(data.events) if e.action == "refuse_on_merits"), None)
     if event is None:
         raise SlipNotApplicable(
-            _("Dossier %(code)s was not refused at receipt (Form 03).") % {"code": d.code},
+            _("Dossier %(code)s was not refused, at receipt or on the merits (Form 03).")
+            % {"code": d.code},
             form="03",
         )
-    issuer = event.agency or d.receiving_agency
+    issuer = event.agency or (d.handling_agency if on_merits else d.receiving_agency)
     return {
         **data.common(issuer, event.at),
         "title": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+        "on_merits": on_merits,
         "reason": event.reason,
         "refused": format_dt_or_blank(event.at),
         "officer": event_actor(event),

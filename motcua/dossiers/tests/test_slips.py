@@ -247,6 +247,24 @@ def test_form_03_refusal_with_reason(org, procedure):
     assert "Trần Thị Mai" in text
 
 
+def test_form_03_refusal_to_resolve_after_appraisal(org, procedure):
+    dossier = make_dossier(org, procedure, channel=1, status=Status.RESULT_READY)
+    dossier.outcome = "refusal"
+    dossier.save()
+    head = staff("head.a", "Đỗ Minh Tâm", org.pc_a, Role.HEAD)
+    event(dossier, vn(2026, 2, 13, 10, 5), "refuse_on_merits", frm=Status.PROCESSING,
+          to=Status.RESULT_READY, agency=org.pc_a, actor=head, actor_name="Đỗ Minh Tâm",
+          reason="Người yêu cầu không đủ điều kiện theo Điều 18 Luật Hộ tịch.")
+
+    text = pdf_text(render_slip(dossier, "03"))
+
+    assert "Mẫu số 03" in text and "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
+    assert "thẩm định" in text and "thông báo không giải quyết hồ sơ này" in text
+    assert "không tiếp nhận, giải quyết" not in text
+    assert org.pc_a.name in text and "Điều 18 Luật Hộ tịch" in text
+    assert "10:05 13/02/2026" in text and "Đỗ Minh Tâm" in text
+
+
 # -- Form 04 ---------------------------------------------------------------------------------
 
 
