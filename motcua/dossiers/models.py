@@ -102,13 +102,14 @@ class Dossier(models.Model):
     # Where the result is returned: a one-stop unit of the province (return_agency), by post
     # (return_address) or online; chosen at intake, by default at the receiving unit.
     return_method = models.CharField(_("result returned"), max_length=8,
-                                     choices=ReturnMethod.choices, default=ReturnMethod.UNIT)
+                                     choices=ReturnMethod.choices, default=ReturnMethod.UNIT,
+                                     db_default=ReturnMethod.UNIT)
     return_agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("unit returning the result"),
     )
     return_address = models.CharField(_("postal address for the result"), max_length=500,
-                                      blank=True)
+                                      blank=True, db_default="")
     account = models.ForeignKey(  # the online account that owns the dossier
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="dossiers",
@@ -125,12 +126,15 @@ class Dossier(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)  # set while the clock is stopped
     # The legal duration applied at receipt (the procedure's own, or one of its cases chosen by
     # the dossier's data or by the officer with a reason); RESTART counts it again.
-    duration_case = models.CharField(_("duration case"), max_length=40, blank=True)
+    duration_case = models.CharField(_("duration case"), max_length=40, blank=True,
+                                     db_default="")
     duration_case_label = models.CharField(_("duration case label"), max_length=500,
-                                           blank=True)
+                                           blank=True, db_default="")
     duration_value = models.PositiveIntegerField(_("duration applied"), null=True, blank=True)
-    duration_unit = models.CharField(_("duration unit applied"), max_length=16, blank=True)
-    duration_reason = models.TextField(_("reason for the duration case"), blank=True)
+    duration_unit = models.CharField(_("duration unit applied"), max_length=16, blank=True,
+                                     db_default="")
+    duration_reason = models.TextField(_("reason for the duration case"), blank=True,
+                                       db_default="")
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
     supplements_after_receipt = models.PositiveSmallIntegerField(default=0)
@@ -138,12 +142,13 @@ class Dossier(models.Model):
     # dossier as late whatever its end time (DOMAIN.md §4, §5).
     # Why no competent agency could be found: while set, the dossier waits in its receiving
     # center's dispatch queue for a person to route it (handling_agency holds the center).
-    dispatch_reason = models.TextField(_("waiting to be routed because"), blank=True)
-    counted_late = models.BooleanField(_("counted as late"), default=False)
+    dispatch_reason = models.TextField(_("waiting to be routed because"), blank=True,
+                                       db_default="")
+    counted_late = models.BooleanField(_("counted as late"), default=False, db_default=False)
     apologies = models.PositiveSmallIntegerField(default=0)
     # What the result is: the decision asked for, or a reasoned refusal to resolve it after
     # appraisal (Form 03, refusing to resolve; not a stop).
-    outcome = models.CharField(_("outcome"), max_length=10, blank=True,
+    outcome = models.CharField(_("outcome"), max_length=10, blank=True, db_default="",
                                choices=[("result", _("Result")),
                                         ("refusal", _("Refusal to resolve"))])
     # The dossier tracking book (Form 07) of the receiving unit: one book per unit and year of
@@ -151,6 +156,9 @@ class Dossier(models.Model):
     book_year = models.PositiveSmallIntegerField(_("tracking book"), null=True, blank=True)
     book_row = models.PositiveIntegerField(_("row in the tracking book"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Columns added after the first release carry database defaults (db_default): rows
+    # inserted by SQL (bulk loads, bench/) or by an older release during a rolling deploy stay
+    # valid.
 
     objects = DossierQuerySet.as_manager()
 
