@@ -16,6 +16,7 @@ from motcua.dossiers.models import (
     DossierRequest,
     Handover,
     Letter,
+    Status,
     SupplementRequest,
 )
 
@@ -27,9 +28,12 @@ def detail_queryset(qs: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
         "applicant_commune", "return_agency",
     ).prefetch_related(
         Prefetch("components", DossierComponent.objects.prefetch_related("files")),
-        "events", "pauses", "supplements", "apology_slips", "requests",
-        "handovers__from_agency", "handovers__to_agency", "letters__agency",
+        "events", "pauses", "supplements", "apology_slips",
+        "handovers__from_agency", "handovers__to_agency",
     )
+
+
+REQUEST_ACTIONS = frozenset({"request_withdrawal", "request_stop"})
 
 
 @dataclass
@@ -48,13 +52,20 @@ class DetailRelations:
 
     @classmethod
     def of(cls, d: Dossier) -> DetailRelations:
-        """From a dossier read through `detail_queryset` (no further query)."""
+        """From a dossier read through `detail_queryset`. Requests and letters are rare: they
+        are read only when the dossier's own rows say there are some (a request event on the
+        timeline; an apology or a stop, the only actions that issue a letter), which saves
+        two statements on almost every detail (bench/intake.py)."""
+        events = list(d.events.all())
+        asked = any(e.action in REQUEST_ACTIONS for e in events)
+        lettered = d.apologies > 0 or d.status == Status.STOPPED
         return cls(
             components=[(c, list(c.files.all())) for c in d.components.all()],
-            events=list(d.events.all()), pauses=list(d.pauses.all()),
+            events=events, pauses=list(d.pauses.all()),
             supplements=list(d.supplements.all()), apologies=list(d.apology_slips.all()),
-            handovers=list(d.handovers.all()), requests=list(d.requests.all()),
-            letters=list(d.letters.all()),
+            handovers=list(d.handovers.all()),
+            requests=list(d.requests.all()) if asked else [],
+            letters=list(d.letters.select_related("agency")) if lettered else [],
         )
 
     def open_handover_agencies(self) -> list[int]:
