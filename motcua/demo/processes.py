@@ -505,6 +505,11 @@ class _Builder:
         case, reason = _duration_case(plan)
         d = dactions.intake_at_counter(sub, officer=officer, now=t, duration_case=case,
                                        duration_reason=reason)
+        if d.dispatch_reason:  # no data tells the competent agency: the officer routes it
+            pc = Agency.objects.get(kind=Agency.Kind.COMMUNE_PC, unit=place.unit)
+            assert policy.can_act(officer, d, "route")
+            d = dactions.perform(d, "route", officer, now=t, to_agency=pc,
+                                 reason=f"Sổ gốc lưu tại {pc.name}")
         step: StepInstance | None = StepInstance.objects.get(dossier=d,
                                                              finished_at__isnull=True)
         for m in plan.moves:

@@ -176,9 +176,11 @@ class SlipData:
         return None
 
     def last_event_to(self, status: Status) -> DossierEvent | None:
+        """The last event that moved the dossier into `status` (not one written while it was
+        there: a notice sent, a file attached)."""
         found = None
         for event in self.events:
-            if event.to_status == status:
+            if event.to_status == status and event.from_status != status:
                 found = event
         return found
 

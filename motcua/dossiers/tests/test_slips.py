@@ -309,6 +309,8 @@ def test_form_05_stop_notice(org, procedure):
           reason="Người yêu cầu có văn bản đề nghị dừng giải quyết hồ sơ.")
     letters.issue(dossier, letters.APOLOGY, vn(2026, 2, 19, 9, 0))  # the series is shared
     letters.issue(dossier, letters.STOP, at)
+    # the applicant's notice, sent later, is written in the status: not the stop's event
+    event(dossier, vn(2026, 2, 20, 10, 11), "notify", frm=Status.STOPPED, to=Status.STOPPED)
 
     text = pdf_text(render_slip(dossier, "05"))
 
