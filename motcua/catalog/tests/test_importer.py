@@ -276,9 +276,11 @@ def test_procedures_with_more_than_one_legal_duration(catalog):
     assert [(c.key, c.value, c.unit) for c in permit.cases()] == [
         ("individual_house", 15, "calendar_days"), ("grade_iii_iv_works", 20, "calendar_days")]
     assert permit.case_for({"anything": True}) is None  # no rule: the officer chooses
-    # the 15-day case of judicial records is not in the reference data: not invented
+    # judicial records: 10 days, 15 in the cases of the Law on Judicial Records, Art. 48(1)
     records = Procedure.objects.get(code="3.000333").version_on(START)
-    assert records.cases() == [] and records.duration() is not None
+    assert [(c.key, c.value, c.unit) for c in records.cases()] == [
+        ("several_places_or_abroad", 15, "calendar_days")]
+    assert (records.duration_value, records.duration_unit) == (10, "calendar_days")
 
 
 def test_pause_on_payment_only_where_the_law_excludes_payment_time(catalog):
