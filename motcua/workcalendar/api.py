@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -34,18 +33,13 @@ class DueDateQuery(serializers.Serializer):
     unit = serializers.ChoiceField(
         choices=[UNIT_WORKING_DAYS, UNIT_WORKING_HOURS, UNIT_CALENDAR_DAYS, UNIT_SAME_DAY]
     )
+    # Accepted with every unit, as the public contract (DESIGN.md) has it; the law gives a
+    # cut-off a meaning for same-day procedures only, so with another unit it changes nothing.
     cutoff = serializers.TimeField(
         required=False, format="%H:%M", input_formats=["%H:%M"],
         help_text=_("Same-day procedures only (unit=same_day): after this time the dossier is "
-                    "due the next working day."),
+                    "due the next working day. No effect with another unit."),
     )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs.get("cutoff") is not None and attrs["unit"] != UNIT_SAME_DAY:
-            raise serializers.ValidationError(
-                {"cutoff": _("A cut-off applies only to same-day durations (unit=same_day).")}
-            )
-        return attrs
 
     def validate_received_at(self, value: datetime) -> datetime:
         if value.year < 2015 or value.year > 2039:
