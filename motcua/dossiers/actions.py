@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,6 +111,9 @@ class Submission:
 # --- dispatch -----------------------------------------------------------------------------
 
 Handler = Callable[..., Dossier]
+# The agency a caller of perform_locked acts for, read by timeline_event (contextvar: the
+# handlers' signatures stay the action's own inputs).
+_ON_BEHALF_OF: ContextVar[Agency | None] = ContextVar("on_behalf_of", default=None)
 HANDLERS: dict[str, Handler] = {}
 
 
@@ -130,9 +135,12 @@ def perform(dossier: Dossier, name: str, actor: User | None, *,
 
 
 def perform_locked(d: Dossier, name: str, actor: User | None, *,
-                   now: dt.datetime | None = None, **inputs: Any) -> Dossier:
+                   now: dt.datetime | None = None, on_behalf_of: Agency | None = None,
+                   **inputs: Any) -> Dossier:
     """`perform` on a dossier the caller has locked (`lock`) in its open transaction: a
-    process step changes the dossier, its step and its run under one lock, read once."""
+    process step changes the dossier, its step and its run under one lock, read once.
+    `on_behalf_of`: the agency the actor acts for (a step's), written on the timeline instead
+    of the one found from the actor's roles."""
     spec = lifecycle.action(name)
     for item in spec.inputs:
         if item.also and item.name not in inputs and item.also in inputs:
@@ -143,7 +151,11 @@ def perform_locked(d: Dossier, name: str, actor: User | None, *,
     for item in spec.inputs:
         if item.required and _blank(inputs.get(item.name)):
             raise _missing(item.name)
-    return HANDLERS[name](d, actor=actor, now=now or timezone.now(), **inputs)
+    token = _ON_BEHALF_OF.set(on_behalf_of)
+    try:
+        return HANDLERS[name](d, actor=actor, now=now or timezone.now(), **inputs)
+    finally:
+        _ON_BEHALF_OF.reset(token)
 
 
 def _blank(value: Any) -> bool:
@@ -162,14 +174,15 @@ def _missing(name: str) -> InvalidInput:
                         code=codes.get(name, name))
 
 
-def lock(dossier: Dossier | int) -> Dossier:
+def lock(dossier: Dossier | int | Subquery) -> Dossier:
     """The dossier row, read and locked until the end of the caller's transaction."""
     # of=("self",): lock the dossier row only. Without it PostgreSQL's FOR UPDATE also locks
     # the joined procedure version row, so every action on any dossier of that version waited
     # for the others to commit (bench/worklist.py: step transitions, "transactionid" waits).
     # The procedure and the applicant's commune come in the same read: process branches and
     # routing look at them (a query each otherwise).
-    pk = dossier if isinstance(dossier, int) else dossier.pk
+    # A Subquery names the dossier by a row of a higher app (a step) in the same statement.
+    pk: Any = dossier.pk if isinstance(dossier, Dossier) else dossier
     return (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("procedure_version", "procedure", "applicant_commune")
@@ -785,7 +798,9 @@ def timeline_event(d: Dossier, action: str, *, actor: User | None, now: dt.datet
     return DossierEvent.objects.create(
         dossier=d, at=now, actor=user,
         actor_name=(user.full_name or user.username) if user else "",
-        agency_id=agency.pk if agency is not None else _acting_agency(d, user),
+        agency_id=agency.pk if agency is not None else (
+            behalf.pk if (behalf := _ON_BEHALF_OF.get()) is not None
+            else _acting_agency(d, user)),
         action=action, from_status=d.status if from_status is _SAME else from_status,
         to_status=d.status, reason=reason,
         data={k: v for k, v in data.items() if v is not None},

@@ -36,12 +36,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.audit import record
-from motcua.core.errors import DomainError, InvalidInput, NotAllowed
+from motcua.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from motcua.core.formatting import iso_local
 from motcua.dossiers import actions as dactions
 from motcua.dossiers import routing
@@ -54,7 +54,7 @@ from motcua.dossiers.events import (
 )
 from motcua.dossiers.models import Dossier, Status
 from motcua.org.models import Agency, Role, User
-from motcua.org.selectors import roles_at
+from motcua.org.selectors import HeldRole, held_roles, roles_at
 from motcua.processing import definition as defn
 from motcua.processing.models import Process, ProcessRun, StepAgency, StepInstance
 from motcua.processing.permissions import (
@@ -77,6 +77,8 @@ class Outcome:
     dossier: Dossier
     step: StepInstance  # the step acted on
     next_step: StepInstance | None = None
+    # the actor's roles as the action read them: the answer reuses them (one read a request)
+    held: list[HeldRole] | None = None
 
 
 def ASSIGN_REFUSED() -> str:  # noqa: N802  (a message, translated when raised)
@@ -179,13 +181,15 @@ def end_run(event: DossierClosed) -> None:
 # --- assignment ---------------------------------------------------------------------------
 
 
-def claim(step: StepInstance, *, user: User, now: dt.datetime | None = None) -> Outcome:
+def claim(step: StepInstance | int, *, user: User, now: dt.datetime | None = None
+          ) -> Outcome:
     """Take a step from the unit queue: a staff member holding its role in its agency."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
             d, s = _lock(step)
-            roles = roles_at(user, s.agency_id)
+            held = held_roles(user)
+            roles = _roles_in(held, s.agency_id)
             if s.role not in roles:
                 raise _Refused(_("Only staff holding the step's role in its agency may claim "
                                  "it."))
@@ -198,7 +202,7 @@ def claim(step: StepInstance, *, user: User, now: dt.datetime | None = None) -> 
             s.save(update_fields=["assignee", "assigned_at"])
             dactions.timeline_event(d, "step_claim", actor=user, now=now, agency=s.agency,
                                     step=s.key, step_name=s.name, assignee=user.username)
-            return Outcome(d, s)
+            return Outcome(d, s, held=held)
     except _Refused as refused:
         raise refusal(user, step, "claim", refused.message) from None
 
@@ -237,7 +241,7 @@ def assign(step: StepInstance, *, to_user: User, by: User,
 
 
 def act(
-    step: StepInstance, action: str, *, actor: User, note: str = "", reason: str = "",
+    step: StepInstance | int, action: str, *, actor: User, note: str = "", reason: str = "",
     items: list[dict[str, str]] | None = None, amount_vnd: int | None = None,
     now: dt.datetime | None = None,
 ) -> Outcome:
@@ -248,7 +252,8 @@ def act(
     try:
         with transaction.atomic():
             d, s = _lock(step)
-            if not may_act(actor.pk, s.assignee_id, s.role, roles_at(actor, s.agency_id)):
+            held = held_roles(actor)
+            if not may_act(actor.pk, s.assignee_id, s.role, _roles_in(held, s.agency_id)):
                 raise _Refused(_("Only the step's assignee, or a head or leader of its "
                                  "agency, may act on it."))
             step_def = s.run.process.parsed.step(s.key)
@@ -264,8 +269,9 @@ def act(
                     _("The step waits for the applicant; it resumes when they answer."),
                     code="step_waiting",
                 )
-            return _apply(d, s, step_def, action, actor=actor, note=note, reason=reason,
-                          items=items or [], amount_vnd=amount_vnd, now=now)
+            outcome = _apply(d, s, step_def, action, actor=actor, note=note, reason=reason,
+                             items=items or [], amount_vnd=amount_vnd, now=now)
+            return Outcome(outcome.dossier, outcome.step, outcome.next_step, held=held)
     except _Refused as refused:
         raise refusal(actor, step, action, refused.message) from None
 
@@ -278,10 +284,11 @@ def _apply(d: Dossier, s: StepInstance, step_def: defn.StepDef, action: str, *, 
         dactions.timeline_event(d, f"step_{action}", actor=actor, now=now, agency=s.agency,
                                 reason=text, step=s.key, step_name=s.name)
         if action == "request_supplement":
-            dactions.perform_locked(d, action, actor, now=now, items=items, reason=text)
+            dactions.perform_locked(d, action, actor, now=now, items=items, reason=text,
+                                    on_behalf_of=s.agency)
         else:
             dactions.perform_locked(d, action, actor, now=now, amount_vnd=amount_vnd,
-                                    reason=text)
+                                    reason=text, on_behalf_of=s.agency)
         s.waiting, s.waiting_since = True, now  # as wait_steps has just written it
         return Outcome(d, s)
 
@@ -309,16 +316,20 @@ def _apply(d: Dossier, s: StepInstance, step_def: defn.StepDef, action: str, *, 
         _move_dossier(d, s.agency, agency, actor=actor, note=text, step_due=due, now=now)
     elif action == "refuse":  # after appraisal: a reasoned refusal to resolve, not a stop
         _bring_home(d, s.agency, actor=actor, note=text, now=now)
-        dactions.perform_locked(d, "refuse_on_merits", actor, now=now, reason=reason)
+        dactions.perform_locked(d, "refuse_on_merits", actor, now=now, reason=reason,
+                                on_behalf_of=s.agency)
     elif action in ("approve", "sign"):
         _bring_home(d, s.agency, actor=actor, note=text, now=now)
         if d.status != Status.RESULT_READY:
-            dactions.perform_locked(d, "mark_result_ready", actor, now=now, note=text)
+            dactions.perform_locked(d, "mark_result_ready", actor, now=now, note=text,
+                                    on_behalf_of=s.agency)
     elif action == "finish":
         _bring_home(d, s.agency, actor=actor, note=text, now=now)
         if d.status == Status.PROCESSING:
-            dactions.perform_locked(d, "mark_result_ready", actor, now=now, note=text)
-        dactions.perform_locked(d, "return_result", actor, now=now, note=text)
+            dactions.perform_locked(d, "mark_result_ready", actor, now=now, note=text,
+                                    on_behalf_of=s.agency)
+        dactions.perform_locked(d, "return_result", actor, now=now, note=text,
+                                on_behalf_of=s.agency)
     next_step = None
     if target is not None and agency is not None:
         next_step = _start_step(s.run, d, target, agency, previous=s, now=now,
@@ -344,17 +355,31 @@ def condition_data(d: Dossier) -> dict[str, Any]:
 # --- the machinery ------------------------------------------------------------------------
 
 
-def _lock(step: StepInstance) -> tuple[Dossier, StepInstance]:
-    """Lock the dossier, then the step (always in this order), and check the step is open."""
-    d = dactions.lock(step.dossier_id)
+def _lock(step: StepInstance | int) -> tuple[Dossier, StepInstance]:
+    """Lock the dossier, then the step (always in this order), and check the step is open.
+    Given the step's id, its dossier is found in the lock's own query (no read before)."""
+    of_step: int | Subquery
+    if isinstance(step, StepInstance):
+        step_id, of_step = step.pk, step.dossier_id
+    else:
+        step_id, of_step = step, Subquery(
+            StepInstance.objects.filter(pk=step).values("dossier_id")[:1])
+    try:
+        d = dactions.lock(of_step)
+    except Dossier.DoesNotExist:
+        raise NotFound(_("No such step.")) from None
     s = (
         StepInstance.objects.select_for_update(of=("self",))
         .select_related("run__process", "agency", "assignee")
-        .get(pk=step.pk)
+        .get(pk=step_id)
     )
     if s.finished_at is not None:
         raise DomainError(_("This step is already finished."), code="step_finished")
     return d, s
+
+
+def _roles_in(held: list[HeldRole], agency_id: int) -> frozenset[str]:
+    return frozenset(r.role for r in held if r.agency_id == agency_id)
 
 
 def _is_home(d: Dossier, agency_id: int) -> bool:
@@ -368,18 +393,19 @@ def _move_dossier(d: Dossier, frm: Agency, to: Agency, *, actor: User, note: str
         _bring_home(d, frm, actor=actor, note=note, now=now)
         if not _is_home(d, to.pk) and d.status in (Status.RECEIVED, Status.PROCESSING):
             dactions.perform_locked(d, "send_interagency", actor, now=now, to_agency=to,
-                                    note=note, step_due_at=step_due)
+                                    note=note, step_due_at=step_due, on_behalf_of=frm)
             return
     if d.status == Status.RECEIVED:
-        dactions.perform_locked(d, "start_processing", actor, now=now)
+        dactions.perform_locked(d, "start_processing", actor, now=now, on_behalf_of=frm)
 
 
 def _bring_home(d: Dossier, frm: Agency, *, actor: User, note: str, now: dt.datetime) -> None:
     """Leaving another agency's step: the dossier comes back (0→4); from received, start."""
     if d.status == Status.INTEROPERATING and not _is_home(d, frm.pk):
-        dactions.perform_locked(d, "return_interagency", actor, now=now, note=note)
+        dactions.perform_locked(d, "return_interagency", actor, now=now, note=note,
+                                on_behalf_of=frm)
     if d.status == Status.RECEIVED:
-        dactions.perform_locked(d, "start_processing", actor, now=now)
+        dactions.perform_locked(d, "start_processing", actor, now=now, on_behalf_of=frm)
 
 
 def _agency_for(d: Dossier, step_def: defn.StepDef) -> tuple[Agency, bool]:
@@ -441,8 +467,10 @@ def _finish(s: StepInstance, action: str, actor: User, note: str, now: dt.dateti
     s.save(update_fields=["finished_at", "outcome", "acted_by", "note"])
 
 
-def refusal(user: Any, step: StepInstance, action: str, message: str) -> NotAllowed:
+def refusal(user: Any, step: StepInstance | int, action: str, message: str) -> NotAllowed:
     """Audit a refused attempt (outside the rolled-back transaction) and build the 403."""
+    if not isinstance(step, StepInstance):
+        step = StepInstance.objects.get(pk=step)
     log.warning("refused %s on step %s for user %s", action, step.pk, getattr(user, "pk", None))
     record(user, "step.refused", step, attempted=action, step=step.key,
            dossier=Dossier.objects.filter(pk=step.dossier_id).values_list("code", flat=True)

@@ -18,7 +18,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import status_payload
 from motcua.org.authentication import signed_in
 from motcua.org.models import User
-from motcua.org.selectors import agency_by_code, roles_at
+from motcua.org.selectors import HeldRole, agency_by_code, roles_at
 from motcua.processing import actions as pactions
 from motcua.processing import permissions, selectors
 from motcua.processing.models import ProcessRun, StepInstance
@@ -113,15 +113,18 @@ class UnitWorklist(APIView):
         }).data)
 
 
-def steps_response(dossier: Dossier, user: Any) -> Response:
-    return Response(DossierStepsSerializer(steps_payload(dossier, user)).data)
+def steps_response(dossier: Dossier, user: Any, held: list[HeldRole] | None = None
+                   ) -> Response:
+    return Response(DossierStepsSerializer(steps_payload(dossier, user, held)).data)
 
 
-def steps_payload(dossier: Dossier, user: Any) -> dict[str, Any]:
+def steps_payload(dossier: Dossier, user: Any, held: list[HeldRole] | None = None
+                  ) -> dict[str, Any]:
     """The dossier's process run and step history, with what the caller may do on each.
-    `dossier` as read now (by the policy or the step action that just changed it)."""
+    `dossier` as read now (by the policy or the step action that just changed it); `held`:
+    the caller's roles, when the step action of this request has read them."""
     run = ProcessRun.objects.select_related("process").filter(dossier=dossier).first()
-    scope = selectors.scope_of(user)
+    scope = selectors.scope_of(user, held)
     now = timezone.now()
     steps = []
     for step in selectors.dossier_steps(dossier.pk):
@@ -163,8 +166,8 @@ class StepClaim(APIView):
                    summary="Claim a step from the unit queue")
     def post(self, request: Request, step_id: int) -> Response:
         user = signed_in(request)
-        outcome = pactions.claim(_step(step_id), user=user)
-        return steps_response(outcome.dossier, user)
+        outcome = pactions.claim(step_id, user=user)
+        return steps_response(outcome.dossier, user, outcome.held)
 
 
 class StepAssign(APIView):
@@ -203,8 +206,8 @@ class StepAction(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         outcome = pactions.act(
-            _step(step_id), action, actor=user, note=data.get("note", ""),
+            step_id, action, actor=user, note=data.get("note", ""),
             reason=data.get("reason", ""), items=data.get("items"),
             amount_vnd=data.get("amount_vnd"),
         )
-        return steps_response(outcome.dossier, user)
+        return steps_response(outcome.dossier, user, outcome.held)

@@ -25,7 +25,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from motcua.core.formatting import utc_aware
 from motcua.dossiers.policy import Involvement
 from motcua.org.models import HEADS, Agency, StaffRole, User
-from motcua.org.selectors import held_roles
+from motcua.org.selectors import HeldRole, held_roles
 from motcua.processing.models import StepInstance
 from motcua.processing.permissions import may_act
 from motcua.workcalendar.service import get_calendar
@@ -68,8 +68,9 @@ class Scope:
         return frozenset(r for r, ids in self.by_role.items() if agency_id in ids)
 
 
-def scope_of(user: Any) -> Scope:
-    held = held_roles(user)
+def scope_of(user: Any, held: list[HeldRole] | None = None) -> Scope:
+    """The user's roles by role; `held`: as read already in this request."""
+    held = held_roles(user) if held is None else held
     if not held and not (getattr(user, "kind", None) == User.Kind.STAFF
                          and getattr(user, "is_active", False)):
         return Scope(None)

@@ -91,6 +91,7 @@ def test_offered_actions_unknown_actions_and_bad_input(api, world):
                                "request_payment", "refuse"]
     assert api.post(f"/api/v1/steps/{step.pk}/actions/fly", {}, format="json").status_code == 404
     assert api.post("/api/v1/steps/999999/claim").status_code == 404
+    assert api.post("/api/v1/steps/999999/actions/forward", {}, format="json").status_code == 404
     problem(api.post(f"/api/v1/steps/{step.pk}/actions/refuse", {}, format="json"), 400,
             "reason")
     problem(api.post(f"/api/v1/steps/{step.pk}/actions/request_supplement", {"items": []},
