@@ -43,7 +43,8 @@ class ProcedureListQuery(serializers.Serializer):
         help_text=_("Words of the name, with or without diacritics, or a code prefix."),
     )
     sector = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Sector id (see /api/v1/sectors).")
+        required=False, min_value=1, max_value=2**63 - 1,  # the ids' column holds no more
+        help_text=_("Sector id (see /api/v1/sectors).")
     )
     level = serializers.ChoiceField(
         choices=Level.choices, required=False,

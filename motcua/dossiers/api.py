@@ -40,7 +40,7 @@ from motcua.core.formatting import iso_local, local
 from motcua.core.idempotency import run_once
 from motcua.core.ratelimit import public_lookup_refused
 from motcua.dossiers import actions, books, lifecycle, policy, returns
-from motcua.dossiers.models import Dossier, DossierFile
+from motcua.dossiers.models import Dossier, DossierFile, Status
 from motcua.dossiers.selectors import detail_queryset
 from motcua.dossiers.serializers import (
     ActionSerializer,
@@ -79,6 +79,9 @@ def _detail(dossier: Dossier, request: Request) -> dict[str, Any]:
     return detail_payload(detail_queryset().get(pk=dossier.pk), request.user)
 
 
+STATUS_CODES = frozenset(str(int(s)) for s in Status)
+
+
 class DossierListCreate(generics.GenericAPIView):
     serializer_class = DossierListSerializer
 
@@ -88,10 +91,11 @@ class DossierListCreate(generics.GenericAPIView):
         )
         params = self.request.query_params
         if status := params.get("status"):
-            try:
-                qs = qs.filter(status__in=[int(s) for s in status.split(",")])
-            except ValueError as exc:
-                raise InvalidInput(_("status must be numbers separated by commas.")) from exc
+            wanted = [s.strip() for s in status.split(",")]
+            if not all(s in STATUS_CODES for s in wanted):
+                raise InvalidInput(_("status must be status numbers (0 to 10) separated by "
+                                     "commas."), code="status")
+            qs = qs.filter(status__in=[int(s) for s in wanted])
         if procedure := params.get("procedure"):
             qs = qs.filter(procedure__code=procedure)
         if code := params.get("q"):

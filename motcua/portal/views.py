@@ -14,8 +14,10 @@ MAX_CODE_LENGTH = 48
 
 def tracking(request: HttpRequest, code: str = "") -> HttpResponse:
     query = request.GET.get("code", "").strip()
-    if query and not code:
+    if query and not code and "/" not in query:
         return redirect("portal:tracking-code", code=query[:MAX_CODE_LENGTH])
+    # a dossier code never holds a slash (the address could not carry it): none found
+    code = code or query
     dossier = None
     if code and (wait := public_lookup_refused(request)) is not None:
         response = render(request, "portal/tracking.html", {"code": code, "wait": wait},
