@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -8,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from motcua.core.fields import HumanTextField
 from motcua.core.formatting import iso_local
-from motcua.core.text import mask_name
+from motcua.core.text import mask_name, storable
 from motcua.dossiers import lifecycle, policy
 from motcua.dossiers.models import ApplicantKind, Dossier, ReturnMethod, Status
 from motcua.dossiers.selectors import DetailRelations
@@ -22,19 +24,19 @@ MAX_FORM_DATA_BYTES = 64 * 1024
 
 class ApplicantSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ApplicantKind.choices)
-    name = serializers.CharField(max_length=255)
+    name = HumanTextField(max_length=255)
     id_number = serializers.CharField(max_length=12, required=False, allow_blank=True)
     tax_code = serializers.CharField(max_length=14, required=False, allow_blank=True)
     phone = serializers.RegexField(r"^\+?[0-9 .-]{8,20}$", required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    address = HumanTextField(max_length=500, required=False, allow_blank=True)
     commune_code = serializers.CharField(max_length=8, required=False, allow_blank=True)
-    representative_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    representative_name = HumanTextField(max_length=255, required=False, allow_blank=True)
 
 
 class ComponentInputSerializer(serializers.Serializer):
     requirement_id = serializers.IntegerField(required=False, allow_null=True)
-    name = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    name = HumanTextField(max_length=2000, required=False, allow_blank=True)
     copies = serializers.IntegerField(min_value=1, max_value=99, default=1)
     is_paper = serializers.BooleanField(default=False)
 
@@ -44,7 +46,7 @@ class ResultReturnSerializer(serializers.Serializer):
 
     method = serializers.ChoiceField(choices=ReturnMethod.choices, default=ReturnMethod.UNIT)
     agency_code = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    address = HumanTextField(max_length=500, required=False, allow_blank=True)
 
 
 class SubmissionSerializer(serializers.Serializer):
@@ -58,8 +60,10 @@ class SubmissionSerializer(serializers.Serializer):
     form_data = serializers.DictField(required=False)
 
     def validate_form_data(self, value: dict) -> dict:
-        import json
-
+        if not storable(value):
+            raise serializers.ValidationError(
+                _("The form data holds a character that cannot be stored (NUL or a lone "
+                  "surrogate)."))
         if len(json.dumps(value, ensure_ascii=False).encode()) > MAX_FORM_DATA_BYTES:
             raise serializers.ValidationError(_("The form data is too large."))
         return value
@@ -76,11 +80,11 @@ class CounterIntakeSerializer(SubmissionSerializer):
     decision = serializers.ChoiceField(choices=["receive", "supplement", "refuse"])
     duration_case = serializers.CharField(max_length=40, required=False, allow_blank=True,
                                           help_text=DURATION_CASE_HELP)
-    duration_reason = serializers.CharField(max_length=4000, required=False, allow_blank=True,
+    duration_reason = HumanTextField(max_length=4000, required=False, allow_blank=True,
                                             help_text=DURATION_REASON_HELP)
-    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    reason = HumanTextField(max_length=4000, required=False, allow_blank=True)
     missing = serializers.ListField(
-        child=serializers.DictField(child=serializers.CharField(max_length=2000)),
+        child=serializers.DictField(child=HumanTextField(max_length=2000)),
         required=False, max_length=MAX_COMPONENTS,
     )
 
@@ -88,10 +92,10 @@ class CounterIntakeSerializer(SubmissionSerializer):
 class ActionSerializer(serializers.Serializer):
     """Inputs of the lifecycle actions; which are required depends on the action."""
 
-    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    reason = HumanTextField(max_length=4000, required=False, allow_blank=True)
+    note = HumanTextField(max_length=4000, required=False, allow_blank=True)
     items = serializers.ListField(
-        child=serializers.DictField(child=serializers.CharField(max_length=2000)),
+        child=serializers.DictField(child=HumanTextField(max_length=2000)),
         required=False, max_length=MAX_COMPONENTS,
     )
     amount_vnd = serializers.IntegerField(min_value=1, max_value=10**13, required=False)
@@ -101,7 +105,7 @@ class ActionSerializer(serializers.Serializer):
     new_appointment = serializers.DateTimeField(required=False)
     duration_case = serializers.CharField(max_length=40, required=False, allow_blank=True,
                                           help_text=DURATION_CASE_HELP)
-    duration_reason = serializers.CharField(max_length=4000, required=False, allow_blank=True,
+    duration_reason = HumanTextField(max_length=4000, required=False, allow_blank=True,
                                             help_text=DURATION_REASON_HELP)
 
 

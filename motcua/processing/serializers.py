@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
+from motcua.core.fields import HumanTextField
 from motcua.core.formatting import iso_local
 from motcua.dossiers.serializers import (
     MAX_COMPONENTS,
@@ -183,10 +184,10 @@ class StepActionSerializer(serializers.Serializer):
     """Inputs of the step actions: `reason` for refuse; `items` (everything missing) for
     request_supplement; `amount_vnd` for request_payment; `note` for any."""
 
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    note = HumanTextField(max_length=4000, required=False, allow_blank=True)
+    reason = HumanTextField(max_length=4000, required=False, allow_blank=True)
     items = serializers.ListField(
-        child=serializers.DictField(child=serializers.CharField(max_length=2000)),
+        child=serializers.DictField(child=HumanTextField(max_length=2000)),
         required=False, max_length=MAX_COMPONENTS,
     )
     amount_vnd = serializers.IntegerField(min_value=1, max_value=10**13, required=False)

@@ -48,3 +48,49 @@ def test_a_slash_in_a_tracked_code_finds_nothing(client):
     response = client.get("/tra-cuu/", {"code": "a/b"})
     assert response.status_code == 404
     assert "a/b" in response.content.decode()
+
+
+def submission_body(org, procedure, **over):
+    from motcua.dossiers.tests.test_api import payload
+
+    return payload(org, procedure, **over)
+
+
+@pytest.mark.parametrize("form_data", [{"ghi_chu": "\udfff"}, {"ghi_chu": "a\x00b"},
+                                       {"\udfff": "x"}])
+def test_form_data_that_cannot_be_stored_is_refused_on_both_databases(api, org, procedure,
+                                                                      form_data):
+    import json
+
+    from motcua.dossiers.models import Dossier
+
+    api.force_authenticate(org.citizen)
+    # as a client would send it: the JSON escape "\udfff" is valid ASCII
+    raw = json.dumps(submission_body(org, procedure, form_data=form_data))
+    response = api.post("/api/v1/dossiers", raw, content_type="application/json")
+    problem(response, 400)
+    assert not Dossier.objects.exists()
+
+
+def test_a_name_with_a_direction_override_or_only_invisible_characters_is_refused(
+        api, org, procedure):
+    from motcua.dossiers.models import Dossier
+
+    api.force_authenticate(org.citizen)
+    for name in ("Nguyễn \u202eAn", "\u200b\u200b"):
+        body = submission_body(org, procedure)
+        body["applicant"] = {**body["applicant"], "name": name}
+        problem(api.post("/api/v1/dossiers", body, format="json"), 400)
+    assert not Dossier.objects.exists()
+
+
+def test_a_refusal_reason_of_zero_width_spaces_is_refused(api, org, procedure):
+    from motcua.dossiers.tests.factories import at, online
+
+    d = online(org, procedure, at("09:00 16/11/2026"))
+    api.force_authenticate(org.officer_a)
+    response = api.post(f"/api/v1/dossiers/{d.code}/actions/refuse",
+                        {"reason": "\u200b\u200b\u200b"}, format="json")
+    problem(response, 400)
+    d.refresh_from_db()
+    assert d.status == 1
