@@ -331,6 +331,8 @@ def _validated_applicant(applicant: Applicant, version: ProcedureVersion) -> App
         raise InvalidInput(_("The applicant's name is required."), code="applicant_name")
     if applicant.kind == ApplicantKind.PERSON:
         _check_identifier("validate_personal_id", applicant.id_number, "applicant_id_number")
+        if applicant.tax_code:  # a person's own tax code: the same rule as an organisation's
+            _check_identifier("validate_tax_code", applicant.tax_code, "applicant_tax_code")
     elif applicant.kind == ApplicantKind.ORGANISATION:
         _check_identifier("validate_tax_code", applicant.tax_code, "applicant_tax_code")
     else:

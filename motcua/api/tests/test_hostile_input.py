@@ -94,3 +94,14 @@ def test_a_refusal_reason_of_zero_width_spaces_is_refused(api, org, procedure):
     problem(response, 400)
     d.refresh_from_db()
     assert d.status == 1
+
+
+def test_a_persons_tax_code_is_checked_like_an_organisations(api, org, procedure):
+    from motcua.dossiers.models import Dossier
+
+    api.force_authenticate(org.citizen)
+    body = submission_body(org, procedure)
+    body["applicant"] = {**body["applicant"], "tax_code": "123"}
+    assert problem(api.post("/api/v1/dossiers", body, format="json"), 400)["code"] == \
+        "applicant_tax_code"
+    assert not Dossier.objects.exists()
