@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("motcua.portal.urls")),
 ]
 
+handler400 = "motcua.core.views.bad_request"
 handler404 = "motcua.core.views.not_found"
 handler500 = "motcua.core.views.server_error"

@@ -1,5 +1,8 @@
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.defaults import bad_request as html_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as html_server_error
 
@@ -14,6 +17,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's own 400s (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a suspicious operation),
+    raised before any API view runs: problem+json under /api/, like every API error."""
+    if request.path.startswith("/api/"):
+        detail = (_("The request body is too large.")
+                  if isinstance(exception, RequestDataTooBig) else "")
+        return json_problem(request, 400, detail)
+    return html_bad_request(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, parsers, serializers
+from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,6 +38,7 @@ from motcua.core.errors import (
 )
 from motcua.core.formatting import iso_local, local
 from motcua.core.idempotency import run_once
+from motcua.core.parsers import MultiPartParser
 from motcua.core.ratelimit import public_lookup_refused
 from motcua.dossiers import actions, books, lifecycle, policy, returns
 from motcua.dossiers.models import Dossier, DossierFile, Status
@@ -224,7 +225,7 @@ class UploadSerializer(serializers.Serializer):
 
 
 class DossierFiles(APIView):
-    parser_classes = [parsers.MultiPartParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(request={"multipart/form-data": UploadSerializer},
                    responses=DossierDetailSerializer, summary="Attach a file to a dossier")

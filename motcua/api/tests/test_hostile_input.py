@@ -105,3 +105,20 @@ def test_a_persons_tax_code_is_checked_like_an_organisations(api, org, procedure
     assert problem(api.post("/api/v1/dossiers", body, format="json"), 400)["code"] == \
         "applicant_tax_code"
     assert not Dossier.objects.exists()
+
+
+def test_a_body_over_the_size_limit_gets_a_problem_not_an_html_page(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/api/v1/auth/token", data='{"username": "' + "a" * 5000 + '"}',
+                           content_type="application/json")
+    body = problem(response, 400)
+    assert body["detail"] == "Nội dung yêu cầu quá lớn."
+
+
+def test_parser_errors_are_in_vietnamese_without_python_words(client):
+    broken = problem(client.post("/api/v1/auth/token", data="{",
+                                 content_type="application/json"), 400)
+    assert broken["detail"] == "Nội dung không phải JSON hợp lệ."
+    digits = problem(client.post("/api/v1/auth/token", data='{"a": ' + "9" * 5000 + "}",
+                                 content_type="application/json"), 400)
+    assert "sys." not in digits["detail"] and "chữ số" in digits["detail"]
