@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.contrib.auth import authenticate, logout, user_logged_in, user_logged_out
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -61,9 +62,18 @@ class TokenLoginView(APIView):
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
+        http_request = request._request  # axes marks the Django request, not DRF's wrapper
+        try:
+            return self._sign_in(request, http_request)
+        finally:
+            # django-axes creates a session to hash into its access log; an API token client
+            # has no use for it: no session row is kept and no cookie is sent.
+            if hasattr(http_request, "session"):
+                http_request.session.flush()
+
+    def _sign_in(self, request: Request, http_request: HttpRequest) -> Response:
         form = LoginSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        http_request = request._request  # axes marks the Django request, not DRF's wrapper
         user = authenticate(
             request=http_request,
             username=form.validated_data["username"],

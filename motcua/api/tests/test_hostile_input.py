@@ -122,3 +122,11 @@ def test_parser_errors_are_in_vietnamese_without_python_words(client):
     digits = problem(client.post("/api/v1/auth/token", data='{"a": ' + "9" * 5000 + "}",
                                  content_type="application/json"), 400)
     assert "sys." not in digits["detail"] and "chữ số" in digits["detail"]
+
+
+def test_api_answers_are_not_cached_and_pages_deny_unused_browser_features(client, org):
+    api = client.get("/api/v1/units")
+    assert api["Cache-Control"] == "no-store"
+    assert "camera=()" in api["Permissions-Policy"]
+    page = client.get("/tra-cuu/")
+    assert "geolocation=()" in page["Permissions-Policy"]

@@ -145,3 +145,14 @@ def test_a_token_authenticates_its_user_until_the_account_is_deactivated(api, or
     assert api.get("/api/v1/me").status_code == 401
     api.credentials(HTTP_AUTHORIZATION="Token a b")
     assert api.get("/api/v1/me").status_code == 401
+
+
+def test_signing_in_for_a_token_leaves_no_session_behind(api, org):
+    from django.contrib.sessions.models import Session
+
+    ok = login(api, "officer.a", PASSWORD)
+    wrong = login(api, "officer.a", "not the password")
+    assert ok.status_code == 200 and wrong.status_code == 401
+    assert "sessionid" not in ok.cookies and "sessionid" not in wrong.cookies
+    assert not Session.objects.exists()
+    assert AccessAttempt.objects.filter(username="officer.a").exists()  # axes still counts
