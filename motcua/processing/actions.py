@@ -44,7 +44,7 @@ from motcua.core.audit import record
 from motcua.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from motcua.core.formatting import iso_local
 from motcua.dossiers import actions as dactions
-from motcua.dossiers import routing
+from motcua.dossiers import policy, routing
 from motcua.dossiers.events import (
     DossierClosed,
     DossierReceived,
@@ -83,6 +83,10 @@ class Outcome:
 
 def ASSIGN_REFUSED() -> str:  # noqa: N802  (a message, translated when raised)
     return _("Only a head or leader of the step's agency may assign it.")
+
+
+class _Hidden(Exception):
+    """The step is not the actor's to see: answered like a step that does not exist."""
 
 
 class _Refused(Exception):
@@ -187,8 +191,8 @@ def claim(step: StepInstance | int, *, user: User, now: dt.datetime | None = Non
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            d, s = _lock(step)
             held = held_roles(user)
+            d, s = _lock(step, user, held)
             roles = _roles_in(held, s.agency_id)
             if s.role not in roles:
                 raise _Refused(_("Only staff holding the step's role in its agency may claim "
@@ -205,6 +209,8 @@ def claim(step: StepInstance | int, *, user: User, now: dt.datetime | None = Non
             return Outcome(d, s, held=held)
     except _Refused as refused:
         raise refusal(user, step, "claim", refused.message) from None
+    except _Hidden:
+        raise hidden(user, step, "claim") from None
 
 
 def assign(step: StepInstance, *, to_user: User, by: User,
@@ -214,7 +220,7 @@ def assign(step: StepInstance, *, to_user: User, by: User,
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            d, s = _lock(step)
+            d, s = _lock(step, by, held_roles(by))
             if not may_assign(roles_at(by, s.agency_id)):
                 raise _Refused(ASSIGN_REFUSED())
             if s.role not in roles_at(to_user, s.agency_id):
@@ -235,6 +241,8 @@ def assign(step: StepInstance, *, to_user: User, by: User,
             return Outcome(d, s)
     except _Refused as refused:
         raise refusal(by, step, "assign", refused.message) from None
+    except _Hidden:
+        raise hidden(by, step, "assign") from None
 
 
 # --- step actions -------------------------------------------------------------------------
@@ -251,8 +259,8 @@ def act(
         raise InvalidInput(_("Unknown step action."), code="unknown_action")
     try:
         with transaction.atomic():
-            d, s = _lock(step)
             held = held_roles(actor)
+            d, s = _lock(step, actor, held)
             if not may_act(actor.pk, s.assignee_id, s.role, _roles_in(held, s.agency_id)):
                 raise _Refused(_("Only the step's assignee, or a head or leader of its "
                                  "agency, may act on it."))
@@ -274,6 +282,8 @@ def act(
             return Outcome(outcome.dossier, outcome.step, outcome.next_step, held=held)
     except _Refused as refused:
         raise refusal(actor, step, action, refused.message) from None
+    except _Hidden:
+        raise hidden(actor, step, action) from None
 
 
 def _apply(d: Dossier, s: StepInstance, step_def: defn.StepDef, action: str, *, actor: User,
@@ -355,9 +365,12 @@ def condition_data(d: Dossier) -> dict[str, Any]:
 # --- the machinery ------------------------------------------------------------------------
 
 
-def _lock(step: StepInstance | int) -> tuple[Dossier, StepInstance]:
+def _lock(step: StepInstance | int, user: User, held: list[HeldRole]
+          ) -> tuple[Dossier, StepInstance]:
     """Lock the dossier, then the step (always in this order), and check the step is open.
-    Given the step's id, its dossier is found in the lock's own query (no read before)."""
+    Given the step's id, its dossier is found in the lock's own query (no read before). A
+    user who may not see the step learns nothing, whether it exists or is finished: _Hidden
+    (then 404), before any other check."""
     of_step: int | Subquery
     if isinstance(step, StepInstance):
         step_id, of_step = step.pk, step.dossier_id
@@ -373,6 +386,8 @@ def _lock(step: StepInstance | int) -> tuple[Dossier, StepInstance]:
         .select_related("run__process", "agency", "assignee")
         .get(pk=step_id)
     )
+    if s.agency_id not in {r.agency_id for r in held} and not policy.can_read(user, d):
+        raise _Hidden()
     if s.finished_at is not None:
         raise DomainError(_("This step is already finished."), code="step_finished")
     return d, s
@@ -465,6 +480,24 @@ def _who_did(run: ProcessRun, step_def: defn.StepDef, agency: Agency) -> User | 
 def _finish(s: StepInstance, action: str, actor: User, note: str, now: dt.datetime) -> None:
     s.finished_at, s.outcome, s.acted_by, s.note = now, action, actor, note
     s.save(update_fields=["finished_at", "outcome", "acted_by", "note"])
+
+
+def may_see(user: User, step: StepInstance) -> bool:
+    """Whether `user` may see `step`: a role in its agency, or its dossier readable."""
+    return (step.agency_id in {r.agency_id for r in held_roles(user)}
+            or policy.can_read(user, Dossier.objects.get(pk=step.dossier_id)))
+
+
+def hidden(user: Any, step: StepInstance | int, action: str) -> NotFound:
+    """Audit an attempt on a step the user may not see, and answer as for no such step."""
+    step_id = step if isinstance(step, int) else step.pk
+    log.warning("refused %s on hidden step %s for user %s", action, step_id,
+                getattr(user, "pk", None))
+    found = StepInstance.objects.filter(pk=step_id).select_related("dossier").first()
+    if found is not None:
+        record(user, "step.refused", found, attempted=action, step=found.key, hidden=True,
+               dossier=found.dossier.code)
+    return NotFound(_("No such step."))
 
 
 def refusal(user: Any, step: StepInstance | int, action: str, message: str) -> NotAllowed:

@@ -182,6 +182,8 @@ class StepAssign(APIView):
                                       kind=User.Kind.STAFF, is_active=True).first()
         if to_user is None:
             # an unknown name must not tell a non-head anything: check the caller first
+            if not pactions.may_see(user, step):
+                raise pactions.hidden(user, step, "assign")
             if not may_assign(roles_at(user, step.agency_id)):
                 raise pactions.refusal(user, step, "assign", pactions.ASSIGN_REFUSED())
             raise InvalidInput(_("No active staff member has this username."),

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from motcua.core.errors import DomainError, InvalidInput, NotAllowed
+from motcua.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from motcua.core.models import AuditEvent
-from motcua.dossiers import actions
+from motcua.dossiers import actions, policy
 from motcua.dossiers.models import DossierEvent, Handover, Status
 from motcua.dossiers.tests.factories import at
 from motcua.org.models import StaffRole
@@ -243,13 +243,19 @@ def test_withdrawal_granted_closes_the_run(world):
 
 
 def _refused(call, user, attempted):
+    """Refused and audited: 403 to whom may see the step (a role in its agency, or the
+    dossier readable), else 404 as for a step that does not exist (issue 9)."""
     before = AuditEvent.objects.filter(action="step.refused").count()
-    with pytest.raises(NotAllowed) as refused:
+    with pytest.raises((NotAllowed, NotFound)) as refused:
         call()
-    assert refused.value.status_code == 403
     audit = AuditEvent.objects.filter(action="step.refused").order_by("-id").first()
     assert AuditEvent.objects.filter(action="step.refused").count() == before + 1
     assert audit.actor == user and audit.data["attempted"] == attempted
+    step = StepInstance.objects.select_related("dossier").get(pk=audit.object_id)
+    sees = (StaffRole.objects.active().filter(user=user, agency_id=step.agency_id).exists()
+            or policy.can_read(user, step.dossier))
+    assert refused.value.status_code == (403 if sees else 404)
+    assert audit.data.get("hidden", False) is not sees
     return audit
 
 
