@@ -46,7 +46,7 @@ def clean_human_text(value: str) -> str:
     lone surrogate, no bidirectional control, and not empty once invisible characters are
     removed (an empty text stays empty: whether it may be is the field's rule). Raises
     UnfitText with code "control", "bidi" or "invisible"."""
-    if any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in value):
+    if not _storable_text(value):
         raise UnfitText("control")
     if any(ch in BIDI_CONTROLS for ch in value):
         raise UnfitText("bidi")
@@ -56,11 +56,16 @@ def clean_human_text(value: str) -> str:
     return text
 
 
+def _storable_text(text: str) -> bool:
+    """No NUL (PostgreSQL refuses it) and no lone surrogate (UTF-8 cannot encode it)."""
+    return not any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in text)
+
+
 def storable(value: object) -> bool:
     """Whether JSON data (form data) holds no NUL and no lone surrogate in any key or text:
     PostgreSQL refuses the first, and neither can be encoded."""
     if isinstance(value, str):
-        return not any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in value)
+        return _storable_text(value)
     if isinstance(value, dict):
         return all(storable(k) and storable(v) for k, v in value.items())
     if isinstance(value, list):

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 PROPERTY_COMMUNE_FIELD = "property_commune_code"
 # form_data fields naming the commune a basis looks at (the applicant's own is on the form)
-PLACE_FIELDS = {
+PLACE_FIELDS: dict[str, str] = {
     CompetenceBasis.PROPERTY: PROPERTY_COMMUNE_FIELD,
     CompetenceBasis.EVENT_PLACE: "event_commune_code",
     CompetenceBasis.NEW_RESIDENCE: "new_residence_commune_code",
@@ -43,8 +43,8 @@ class Routing:
 
 
 def place_field(basis: str) -> str:
-    return PLACE_FIELDS.get(CompetenceBasis(basis), "") if basis in CompetenceBasis.values \
-        else ""
+    """The form field naming the commune a competence basis looks at ("" for the others)."""
+    return PLACE_FIELDS.get(basis, "")
 
 
 def form_commune_code(form_data: Mapping[str, Any] | None, field: str) -> str:

@@ -116,4 +116,9 @@ def held_roles(user: User | Any) -> list[HeldRole]:
 
 def roles_at(user: User | Any, agency_id: int) -> frozenset[str]:
     """The user's active roles in one agency."""
-    return frozenset(r.role for r in held_roles(user) if r.agency_id == agency_id)
+    return roles_in(held_roles(user), agency_id)
+
+
+def roles_in(held: list[HeldRole], agency_id: int) -> frozenset[str]:
+    """Of roles already read (`held_roles`), those in one agency."""
+    return frozenset(r.role for r in held if r.agency_id == agency_id)

@@ -54,7 +54,7 @@ from motcua.dossiers.events import (
 )
 from motcua.dossiers.models import Dossier, Status
 from motcua.org.models import Agency, Role, User
-from motcua.org.selectors import HeldRole, held_roles, roles_at
+from motcua.org.selectors import HeldRole, held_roles, roles_at, roles_in
 from motcua.processing import definition as defn
 from motcua.processing.models import Process, ProcessRun, StepAgency, StepInstance
 from motcua.processing.permissions import (
@@ -193,7 +193,7 @@ def claim(step: StepInstance | int, *, user: User, now: dt.datetime | None = Non
         with transaction.atomic():
             held = held_roles(user)
             d, s = _lock(step, user, held)
-            roles = _roles_in(held, s.agency_id)
+            roles = roles_in(held, s.agency_id)
             if s.role not in roles:
                 raise _Refused(_("Only staff holding the step's role in its agency may claim "
                                  "it."))
@@ -261,7 +261,7 @@ def act(
         with transaction.atomic():
             held = held_roles(actor)
             d, s = _lock(step, actor, held)
-            if not may_act(actor.pk, s.assignee_id, s.role, _roles_in(held, s.agency_id)):
+            if not may_act(actor.pk, s.assignee_id, s.role, roles_in(held, s.agency_id)):
                 raise _Refused(_("Only the step's assignee, or a head or leader of its "
                                  "agency, may act on it."))
             step_def = s.run.process.parsed.step(s.key)
@@ -386,15 +386,11 @@ def _lock(step: StepInstance | int, user: User, held: list[HeldRole]
         .select_related("run__process", "agency", "assignee")
         .get(pk=step_id)
     )
-    if s.agency_id not in {r.agency_id for r in held} and not policy.can_read(user, d):
+    if not _sees(user, held, s, d):
         raise _Hidden()
     if s.finished_at is not None:
         raise DomainError(_("This step is already finished."), code="step_finished")
     return d, s
-
-
-def _roles_in(held: list[HeldRole], agency_id: int) -> frozenset[str]:
-    return frozenset(r.role for r in held if r.agency_id == agency_id)
 
 
 def _is_home(d: Dossier, agency_id: int) -> bool:
@@ -483,9 +479,13 @@ def _finish(s: StepInstance, action: str, actor: User, note: str, now: dt.dateti
 
 
 def may_see(user: User, step: StepInstance) -> bool:
-    """Whether `user` may see `step`: a role in its agency, or its dossier readable."""
-    return (step.agency_id in {r.agency_id for r in held_roles(user)}
-            or policy.can_read(user, Dossier.objects.get(pk=step.dossier_id)))
+    """Whether `user` may see `step` (read now, for a caller outside a step action)."""
+    return _sees(user, held_roles(user), step, Dossier.objects.get(pk=step.dossier_id))
+
+
+def _sees(user: User, held: list[HeldRole], step: StepInstance, dossier: Dossier) -> bool:
+    """A role in the step's agency (no query), else the dossier readable."""
+    return step.agency_id in {r.agency_id for r in held} or policy.can_read(user, dossier)
 
 
 def hidden(user: Any, step: StepInstance | int, action: str) -> NotFound:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 
 from motcua.workcalendar.models import DayOverride
-from motcua.workcalendar.rules import WorkCalendar, vietnam_rules
+from motcua.workcalendar.rules import WorkCalendar, WorkingTimeRules, vietnam_rules
 
 YEARS = range(2015, 2041)
 _lock = threading.Lock()
@@ -78,8 +78,5 @@ def reset_calendar() -> None:
 def working_day_hours() -> float:
     """Working hours in one working day (WORKING_PERIODS: 8 by default). What a process's
     "1 day" allotment and a procedure's working day mean, without reading the database."""
-    seconds = sum(
-        (end.hour * 3600 + end.minute * 60) - (start.hour * 3600 + start.minute * 60)
-        for start, end in _parse_periods(settings.WORKING_PERIODS)
-    )
-    return seconds / 3600
+    rules = WorkingTimeRules(periods=_parse_periods(settings.WORKING_PERIODS))
+    return rules.working_seconds_per_day / 3600
