@@ -35,12 +35,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.audit import record
+from motcua.core.compiled import CompiledModel
 from motcua.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from motcua.core.formatting import iso_local
 from motcua.dossiers import actions as dactions
@@ -52,7 +53,7 @@ from motcua.dossiers.events import (
     DossierRouted,
     DossierWaiting,
 )
-from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.models import FINAL_STATUSES, Dossier, Status
 from motcua.org.models import Agency, Role, User
 from motcua.org.selectors import HeldRole, held_roles, roles_at, roles_in
 from motcua.processing import definition as defn
@@ -279,6 +280,8 @@ def act(
                 )
             outcome = _apply(d, s, step_def, action, actor=actor, note=note, reason=reason,
                              items=items or [], amount_vnd=amount_vnd, now=now)
+            if d.status in FINAL_STATUSES:  # end_run has ended the run in the database
+                s.run.refresh_from_db(fields=["finished_at"])
             return Outcome(outcome.dossier, outcome.step, outcome.next_step, held=held)
     except _Refused as refused:
         raise refusal(actor, step, action, refused.message) from None
@@ -365,27 +368,30 @@ def condition_data(d: Dossier) -> dict[str, Any]:
 # --- the machinery ------------------------------------------------------------------------
 
 
+# The two reads every step action locks, compiled once per process (core.compiled): the
+# dossier named by the step's id (no read of the step before), then the step.
+_DOSSIER_OF_STEP = dactions.compiled_lock(
+    lambda step_id: Subquery(StepInstance.objects.filter(pk=step_id).values("dossier_id")[:1]),
+    stand_in=-770_077)
+_STEP = CompiledModel(
+    lambda step_id: StepInstance.objects.select_for_update(of=("self",)).filter(pk=step_id),
+    stand_in=-770_077, related=("run__process", "agency", "assignee"))
+
+
 def _lock(step: StepInstance | int, user: User, held: list[HeldRole]
           ) -> tuple[Dossier, StepInstance]:
     """Lock the dossier, then the step (always in this order), and check the step is open.
     Given the step's id, its dossier is found in the lock's own query (no read before). A
     user who may not see the step learns nothing, whether it exists or is finished: _Hidden
     (then 404), before any other check."""
-    of_step: int | Subquery
-    if isinstance(step, StepInstance):
-        step_id, of_step = step.pk, step.dossier_id
-    else:
-        step_id, of_step = step, Subquery(
-            StepInstance.objects.filter(pk=step).values("dossier_id")[:1])
+    using = router.db_for_write(StepInstance)
+    step_id = step.pk if isinstance(step, StepInstance) else step
     try:
-        d = dactions.lock(of_step)
+        d = (dactions.lock(step.dossier_id) if isinstance(step, StepInstance)
+             else _DOSSIER_OF_STEP.get(step_id, using))
     except Dossier.DoesNotExist:
         raise NotFound(_("No such step.")) from None
-    s = (
-        StepInstance.objects.select_for_update(of=("self",))
-        .select_related("run__process", "agency", "assignee")
-        .get(pk=step_id)
-    )
+    s = _STEP.get(step_id, using)
     if not _sees(user, held, s, d):
         raise _Hidden()
     if s.finished_at is not None:

@@ -18,7 +18,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import status_payload
 from motcua.org.authentication import signed_in
 from motcua.org.models import User
-from motcua.org.selectors import HeldRole, agency_by_code, roles_at
+from motcua.org.selectors import agency_by_code, roles_at
 from motcua.processing import actions as pactions
 from motcua.processing import permissions, selectors
 from motcua.processing.models import ProcessRun, StepInstance
@@ -31,6 +31,7 @@ from motcua.processing.serializers import (
     UnitWorklistSerializer,
     WorklistQuerySerializer,
     WorklistSerializer,
+    rendered_steps,
     step_payload,
     work_item,
 )
@@ -113,17 +114,19 @@ class UnitWorklist(APIView):
         }).data)
 
 
-def steps_response(dossier: Dossier, user: Any, held: list[HeldRole] | None = None
+def steps_response(dossier: Dossier, user: Any, outcome: pactions.Outcome | None = None
                    ) -> Response:
-    return Response(DossierStepsSerializer(steps_payload(dossier, user, held)).data)
+    return Response(rendered_steps(steps_payload(dossier, user, outcome)))
 
 
-def steps_payload(dossier: Dossier, user: Any, held: list[HeldRole] | None = None
+def steps_payload(dossier: Dossier, user: Any, outcome: pactions.Outcome | None = None
                   ) -> dict[str, Any]:
     """The dossier's process run and step history, with what the caller may do on each.
-    `dossier` as read now (by the policy or the step action that just changed it); `held`:
-    the caller's roles, when the step action of this request has read them."""
-    run = ProcessRun.objects.select_related("process").filter(dossier=dossier).first()
+    `dossier` as read now (by the policy or the step action that just changed it); `outcome`:
+    the step action of this request, whose run and caller's roles are read already."""
+    run = outcome.step.run if outcome is not None else (
+        ProcessRun.objects.select_related("process").filter(dossier=dossier).first())
+    held = outcome.held if outcome is not None else None
     scope = selectors.scope_of(user, held)
     now = timezone.now()
     steps = []
@@ -167,7 +170,7 @@ class StepClaim(APIView):
     def post(self, request: Request, step_id: int) -> Response:
         user = signed_in(request)
         outcome = pactions.claim(step_id, user=user)
-        return steps_response(outcome.dossier, user, outcome.held)
+        return steps_response(outcome.dossier, user, outcome)
 
 
 class StepAssign(APIView):
@@ -212,4 +215,4 @@ class StepAction(APIView):
             reason=data.get("reason", ""), items=data.get("items"),
             amount_vnd=data.get("amount_vnd"),
         )
-        return steps_response(outcome.dossier, user, outcome.held)
+        return steps_response(outcome.dossier, user, outcome)

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from django.db import connections, router
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 
+from motcua.core.compiled import CompiledModel
 from motcua.core.formatting import utc_aware
 from motcua.dossiers.policy import Involvement
 from motcua.org.models import HEADS, Agency, StaffRole, User
@@ -323,12 +324,16 @@ def unit_worklist(agency: Agency, *, view: str = "all", procedure: str | None = 
                 {"by_assignee": by_assignee, "assignee_can_act": can_act})
 
 
+# read in the answer of every step action: compiled once per process (core.compiled)
+_DOSSIER_STEPS = CompiledModel(
+    lambda dossier_id: StepInstance.objects.filter(dossier_id=dossier_id)
+    .order_by("started_at", "id"),
+    stand_in=-770_077, related=("agency", "assignee", "acted_by"))
+
+
 def dossier_steps(dossier_id: int) -> list[StepInstance]:
-    return list(
-        StepInstance.objects.filter(dossier_id=dossier_id)
-        .select_related("agency", "assignee", "acted_by")
-        .order_by("started_at", "id")
-    )
+    """The dossier's steps in the order they started, with their agency and people."""
+    return _DOSSIER_STEPS.all(dossier_id, router.db_for_read(StepInstance))
 
 
 def _step_at_condition(agency_ids: list[int]) -> Q:

@@ -348,3 +348,59 @@ def test_worklist_and_steps_give_times_in_vietnam_time_like_every_endpoint(api, 
     as_user(api, world.head_a)
     unit = api.get(f"/api/v1/worklist/unit/{world.org.pc_a.code}").json()
     assert unit["items"][0]["due_at"].endswith("+07:00")
+
+
+def test_a_step_actions_answer_is_the_steps_as_read_afresh(api, world):
+    """The answer reuses what the action read (its run, the caller's roles, the dossier it
+    changed): it must be what GET /steps reads from the database just after, at every step,
+    the run's end included."""
+    d = world.receive(form_data={"has_land": True})
+    url = f"/api/v1/dossiers/{d.code}/steps"
+    flow = [(world.org.specialist_a, "claim"), (world.org.specialist_a, "forward"),
+            (world.tax_officer, "claim"), (world.tax_officer, "forward"),
+            (world.head_a, "approve"), (world.org.officer_a, "claim"),
+            (world.org.officer_a, "finish")]
+    for user, action in flow:
+        as_user(api, user)
+        open_id = [s for s in api.get(url).json()["steps"] if s["finished_at"] is None][-1]["id"]
+        path = "claim" if action == "claim" else f"actions/{action}"
+        answer = api.post(f"/api/v1/steps/{open_id}/{path}", {}, format="json")
+        assert answer.status_code == 200, answer.content
+        answered, afresh = answer.json(), api.get(url).json()
+        for body in (answered, afresh):  # read against the clock of each request
+            for step in body["steps"]:
+                step.pop("timeliness")
+        assert answered == afresh, action
+    assert afresh["run"]["finished_at"] is not None
+    assert afresh["status"]["code"] == Status.RETURNED
+
+
+def test_the_steps_answer_is_rendered_as_its_serializer_renders_it(api, world):
+    """rendered_steps (the fast path) against DossierStepsSerializer (the schema), on a
+    history with every kind of value: finished and open steps, people and none, a run that
+    ended, times in and out of daylight (Vietnam has none: +07:00 throughout)."""
+    from motcua.processing.api import steps_payload
+    from motcua.processing.serializers import DossierStepsSerializer, rendered_steps
+
+    d = world.receive(form_data={"has_land": True})
+    steps_seen = []
+    flow = [(world.org.specialist_a, "claim"), (world.org.specialist_a, "forward"),
+            (world.tax_head, "forward"), (world.head_a, "approve"),
+            (world.org.officer_a, "claim"), (world.org.officer_a, "finish")]
+    for user, action in flow:
+        d.refresh_from_db()
+        for viewer in (user, world.head_a, world.org.officer_a):
+            payload = steps_payload(d, viewer)
+            assert rendered_steps(payload) == DossierStepsSerializer(payload).data
+            steps_seen.append(payload)
+        step = world.open_step(d)
+        if action == "claim":
+            pactions.claim(step, user=user, now=at(T0))
+        else:
+            pactions.act(step, action, actor=user, note=f"{action} ✓", now=at(T0))
+    d.refresh_from_db()
+    payload = steps_payload(d, world.head_a)
+    assert payload["run"]["finished_at"] is not None
+    assert rendered_steps(payload) == DossierStepsSerializer(payload).data
+    assert any(s["assignee"] is None for p in steps_seen for s in p["steps"])
+    assert any(s["acted_by"] for p in steps_seen for s in p["steps"])
