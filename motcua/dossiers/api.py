@@ -42,7 +42,7 @@ from motcua.core.parsers import MultiPartParser
 from motcua.core.ratelimit import public_lookup_refused
 from motcua.dossiers import actions, books, lifecycle, policy, returns
 from motcua.dossiers.models import Dossier, DossierFile, Status
-from motcua.dossiers.selectors import detail_queryset
+from motcua.dossiers.selectors import detail_by_code, detail_queryset
 from motcua.dossiers.serializers import (
     ActionSerializer,
     CounterIntakeSerializer,
@@ -77,7 +77,9 @@ def _submission(data: dict[str, Any], channel: int) -> actions.Submission:
 
 def _detail(dossier: Dossier, request: Request) -> dict[str, Any]:
     """The detail of `dossier` as it is now (read again, with its relations)."""
-    return detail_payload(detail_queryset().get(pk=dossier.pk), request.user)
+    found = detail_by_code(dossier.code)
+    assert found is not None  # the action has just changed it: a dossier is never deleted
+    return detail_payload(found, request.user)
 
 
 STATUS_CODES = frozenset(str(int(s)) for s in Status)
@@ -163,7 +165,7 @@ class CounterIntake(APIView):
 class DossierDetail(APIView):
     @extend_schema(responses=DossierDetailSerializer, summary="A dossier with its timeline")
     def get(self, request: Request, code: str) -> Response:
-        dossier = policy.get_visible(request.user, code, detail_queryset)
+        dossier = policy.get_visible(request.user, code, detail_by_code)
         return Response(detail_payload(dossier, request.user))
 
 

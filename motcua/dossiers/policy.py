@@ -121,12 +121,11 @@ def can_read(user: User | AnonymousUser, dossier: Dossier) -> bool:
 
 
 def get_visible(user: User | AnonymousUser, code: str,
-                shape: Callable[[QuerySet[Dossier]], QuerySet[Dossier]] | None = None) -> Dossier:
+                read: Callable[[str], Dossier | None] | None = None) -> Dossier:
     """The dossier with `code` if `user` may read it. Others get the same 404 as a missing
-    code, so nobody learns which codes exist. `shape` adds what the caller reads with it
-    (select_related, prefetch_related), in the same read."""
-    found = Dossier.objects.filter(code=code)
-    dossier = (shape(found) if shape else found).first()
+    code, so nobody learns which codes exist. `read`: how the caller reads the dossier by its
+    code, with what it shows (selectors.detail_by_code)."""
+    dossier = read(code) if read else Dossier.objects.filter(code=code).first()
     if dossier is None or not can_read(user, dossier):
         if dossier is not None:
             _refused(user, "read", code)

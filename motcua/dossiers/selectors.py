@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db import router
+from django.db.models import Model, Prefetch, QuerySet
 
+from motcua.core.compiled import CompiledModel
 from motcua.dossiers.models import (
     Apology,
     ClockPause,
@@ -20,17 +24,54 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 
+DETAIL_RELATED = ("procedure", "procedure_version", "receiving_agency", "handling_agency",
+                  "applicant_commune", "return_agency")
+
 
 def detail_queryset(qs: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
-    """`qs` (all dossiers by default) with what the detail shows, read with it."""
+    """`qs` (all dossiers by default) with what the detail shows, read with it: the ORM's
+    way, kept for the printed slips and as the reference of the compiled read below."""
     return (Dossier.objects.all() if qs is None else qs).select_related(
-        "procedure", "procedure_version", "receiving_agency", "handling_agency",
-        "applicant_commune", "return_agency",
+        *DETAIL_RELATED
     ).prefetch_related(
         Prefetch("components", DossierComponent.objects.prefetch_related("files")),
         "events", "pauses", "supplements", "apology_slips",
         "handovers__from_agency", "handovers__to_agency",
     )
+
+
+# The detail is the API's most read answer (GET, every action): its reads are compiled once
+# per process (core.compiled). Through the ORM, compiling them cost more than half of the
+# request's CPU (bench/intake.py, docs/benchmarks.md).
+_STAND_IN = -770_077
+_DETAIL_BY_CODE = CompiledModel(lambda code: Dossier.objects.filter(code=code),
+                                stand_in="-stand-in-770077-", related=DETAIL_RELATED)
+
+
+def _of_dossier(model: type[Model], related: tuple[str, ...] = ()) -> CompiledModel[Any]:
+    """The rows of `model` that belong to a dossier, in the model's own order."""
+    return CompiledModel(lambda pk: model._default_manager.filter(dossier_id=pk),
+                         stand_in=_STAND_IN, related=related)
+
+
+_COMPONENTS = _of_dossier(DossierComponent)
+_FILES = CompiledModel(
+    lambda pk: DossierFile.objects.filter(component__dossier_id=pk).order_by("id"),
+    stand_in=_STAND_IN)
+_EVENTS = _of_dossier(DossierEvent)
+_PAUSES = _of_dossier(ClockPause)
+_SUPPLEMENTS = _of_dossier(SupplementRequest)
+_APOLOGIES = _of_dossier(Apology)
+_HANDOVERS = _of_dossier(Handover, ("from_agency", "to_agency"))
+_REQUESTS = _of_dossier(DossierRequest)
+_LETTERS = _of_dossier(Letter, ("agency",))
+
+
+def detail_by_code(code: str) -> Dossier | None:
+    """The dossier with `code`, with what the detail shows of its own relations (procedure,
+    agencies, commune); DetailRelations.read gives the rest."""
+    found = _DETAIL_BY_CODE.all(code, router.db_for_read(Dossier))
+    return found[0] if found else None
 
 
 REQUEST_ACTIONS = frozenset({"request_withdrawal", "request_stop"})
@@ -51,21 +92,27 @@ class DetailRelations:
     letters: list[Letter] = field(default_factory=list)
 
     @classmethod
-    def of(cls, d: Dossier) -> DetailRelations:
-        """From a dossier read through `detail_queryset`. Requests and letters are rare: they
-        are read only when the dossier's own rows say there are some (a request event on the
-        timeline; an apology or a stop, the only actions that issue a letter), which saves
-        two statements on almost every detail (bench/intake.py)."""
-        events = list(d.events.all())
+    def read(cls, d: Dossier) -> DetailRelations:
+        """The rows of dossier `d`. Requests and letters are rare: they are read only when
+        the dossier's own rows say there are some (a request event on the timeline; an
+        apology or a stop, the only actions that issue a letter), which saves two
+        statements on almost every detail (bench/intake.py)."""
+        using = router.db_for_read(Dossier)
+        events = _EVENTS.all(d.pk, using)
         asked = any(e.action in REQUEST_ACTIONS for e in events)
         lettered = d.apologies > 0 or d.status == Status.STOPPED
+        components = _COMPONENTS.all(d.pk, using)
+        files: dict[int | None, list[DossierFile]] = defaultdict(list)
+        if components:
+            for f in _FILES.all(d.pk, using):
+                files[f.component_id].append(f)
         return cls(
-            components=[(c, list(c.files.all())) for c in d.components.all()],
-            events=events, pauses=list(d.pauses.all()),
-            supplements=list(d.supplements.all()), apologies=list(d.apology_slips.all()),
-            handovers=list(d.handovers.all()),
-            requests=list(d.requests.all()) if asked else [],
-            letters=list(d.letters.select_related("agency")) if lettered else [],
+            components=[(c, files[c.pk]) for c in components],
+            events=events, pauses=_PAUSES.all(d.pk, using),
+            supplements=_SUPPLEMENTS.all(d.pk, using), apologies=_APOLOGIES.all(d.pk, using),
+            handovers=_HANDOVERS.all(d.pk, using),
+            requests=_REQUESTS.all(d.pk, using) if asked else [],
+            letters=_LETTERS.all(d.pk, using) if lettered else [],
         )
 
     def open_handover_agencies(self) -> list[int]:

@@ -356,8 +356,8 @@ def _agency_ref(agency: Any) -> dict[str, str] | None:
 def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
                    ) -> dict[str, Any]:
     """What DossierDetailSerializer renders for `d` as seen by `user`: its relations from
-    `related`, else read with it (selectors.detail_queryset)."""
-    related = related or DetailRelations.of(d)
+    `related`, else read now (DetailRelations.read)."""
+    related = related or DetailRelations.read(d)
     commune = d.applicant_commune
     return {
         "code": d.code, "procedure_code": d.procedure.code,

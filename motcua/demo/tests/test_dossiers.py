@@ -217,15 +217,17 @@ def test_demo_logins_prints_urls_with_a_real_code_and_the_accounts(loaded):
 
 
 def test_detail_payload_equals_the_serializer(loaded):
-    """The dossier endpoints answer with serializers.detail_payload (built by hand, for speed);
-    DossierDetailSerializer is the schema. Every demo dossier, every status, with events,
-    pauses, supplements, apologies, handovers and files, seen by its officer and applicant."""
+    """The dossier endpoints answer with serializers.detail_payload (built by hand, for speed)
+    from the compiled reads (selectors.detail_by_code, DetailRelations.read); the serializer
+    on the ORM's read (detail_queryset) is the schema and the reference. Every demo dossier,
+    every status, with events, pauses, supplements, apologies, handovers and files, seen by
+    its officer and applicant."""
     import json
     from types import SimpleNamespace
 
     from rest_framework.renderers import JSONRenderer
 
-    from motcua.dossiers.api import detail_queryset
+    from motcua.dossiers.api import detail_by_code, detail_queryset
     from motcua.dossiers.serializers import DossierDetailSerializer, detail_payload
 
     def as_json(data):
@@ -244,8 +246,8 @@ def test_detail_payload_equals_the_serializer(loaded):
         readers = [*users, *([d.account] if d.account else [])]
         for user in readers:
             expected = DossierDetailSerializer(d, context={"request": SimpleNamespace(user=user)})
-            assert as_json(detail_payload(d, user)) == as_json(expected.data), (d.code,
-                                                                                 user.username)
+            fast = detail_payload(detail_by_code(d.code), user)
+            assert as_json(fast) == as_json(expected.data), (d.code, user.username)
         kinds.update(k for k in ("events", "pauses", "supplements", "apology_slips",
                                  "handovers") if getattr(d, k).all())
         kinds.update(["files"] if any(c.files.all() for c in d.components.all()) else [])
