@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Subquery
@@ -32,7 +33,7 @@ from motcua.catalog.models import (
 )
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.events import publish
-from motcua.core.formatting import iso_local
+from motcua.core.formatting import format_dt, iso_local
 from motcua.dossiers import books, letters, lifecycle, returns
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.events import (
@@ -72,7 +73,7 @@ from motcua.dossiers.uploads import check_upload
 from motcua.org import identifiers
 from motcua.org.models import AdministrativeUnit, Agency, User
 from motcua.org.selectors import held_roles
-from motcua.workcalendar.rules import TZ, Duration
+from motcua.workcalendar.rules import TZ, UNIT_WORKING_DAYS, Duration
 from motcua.workcalendar.service import get_calendar
 
 
@@ -545,6 +546,9 @@ def _send_interagency(d: Dossier, *, actor: User | None, now: dt.datetime,
     to_agency = _agency(to_agency)
     if to_agency.pk == d.handling_agency_id:
         raise InvalidInput(_("Choose another, active agency."), code="to_agency")
+    if step_due_at is not None:
+        _check_window(step_due_at, "step_due_at", _("The due time of the other agency's part"),
+                      earliest=now, latest=officer_date_limit(d, now))
     frm = _move(d, "send_interagency", now)
     Handover.objects.create(
         dossier=d, from_agency_id=d.handling_agency_id, to_agency=to_agency, sent_at=now,
@@ -710,11 +714,8 @@ def _apologize(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str,
             _("The apology must be issued before the due time passes."), code="apology_late"
         )
     current = d.appointment_at or d.due_at
-    if new_appointment <= current:
-        raise InvalidInput(
-            _("The new appointment must be later than the current one."),
-            code="new_appointment",
-        )
+    _check_window(new_appointment, "new_appointment", _("The new appointment"),
+                  earliest=current, latest=officer_date_limit(d, current))
     Apology.objects.create(
         dossier=d, issued_at=now, issued_by=_user(actor), reason=reason,
         old_due_at=current, new_due_at=new_appointment,
@@ -758,6 +759,36 @@ def _attach_file(d: Dossier, *, actor: User | None, now: dt.datetime, upload: An
 
 
 # --- the machinery ------------------------------------------------------------------------
+
+
+def officer_date_limit(d: Dossier, start: dt.datetime) -> dt.datetime:
+    """The latest time an officer may set on `d` counting from `start` (a new appointment,
+    the due time of a part handed over): the longer of the dossier's legal duration counted
+    again from `start` and OFFICER_DATE_WINDOW_WORKING_DAYS working days (settings.py)."""
+    calendar = get_calendar()
+    days = Duration(settings.OFFICER_DATE_WINDOW_WORKING_DAYS, UNIT_WORKING_DAYS)
+    latest = calendar.due_date(start, days).due_at
+    duration = _duration(d)
+    if duration is not None:
+        latest = max(latest, calendar.due_date(
+            start, duration, cutoff=d.procedure_version.cutoff).due_at)
+    return latest
+
+
+def _check_window(value: dt.datetime, field_name: str, what: str, *, earliest: dt.datetime,
+                  latest: dt.datetime) -> None:
+    """A date an officer entered lies after `earliest` and no later than `latest`, or a 400
+    naming the field and the window (nothing is written before this check)."""
+    if earliest < value <= latest:
+        return
+    raise InvalidInput(
+        _("%(what)s (%(field)s) must be after %(earliest)s and no later than %(latest)s; "
+          "%(value)s is outside that window.")
+        % {"what": what, "field": field_name, "earliest": format_dt(earliest),
+           "latest": format_dt(latest), "value": format_dt(value)},
+        code=field_name, field=field_name, earliest=iso_local(earliest),
+        latest=iso_local(latest),
+    )
 
 
 def _simple(d: Dossier, action: str, actor: User | None, now: dt.datetime,
