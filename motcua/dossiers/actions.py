@@ -51,6 +51,7 @@ from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
     ClockPause,
+    ComponentSource,
     Dossier,
     DossierComponent,
     DossierEvent,
@@ -96,6 +97,8 @@ class ComponentInput:
     requirement_id: int | None = None
     copies: int = 1
     is_paper: bool = False
+    source: str = ComponentSource.UPLOAD  # models.ComponentSource
+    reference: str = ""  # for a reused component, or one from a national database
 
 
 @dataclass(frozen=True)
@@ -293,7 +296,10 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
               "It is filed with %(competent)s or a one-stop unit of its area.")
             % {"receiving": sub.receiving_agency.name, "competent": routing.agency.name},
             code="outside_boundary")
-    components = _component_rows(version, sub.components)
+    # Online, the applicant declares every required component (the counter checks the papers
+    # by hand, as does the officer who receives a dossier sent by post).
+    components = _component_rows(version, sub.components,
+                                 complete=sub.channel == Channel.ONLINE)
     dossier = Dossier.objects.create(
         code=allocate_code(sub.receiving_agency.code, local_day),  # last: holds a row lock
         procedure=procedure,
@@ -356,8 +362,12 @@ def _check_identifier(validator: str, value: str, code: str) -> None:
 
 
 def _component_rows(
-    version: ProcedureVersion, components: list[ComponentInput]
+    version: ProcedureVersion, components: list[ComponentInput], *, complete: bool
 ) -> list[DossierComponent]:
+    """The dossier's component rows from what was declared. `complete`: every component the
+    procedure requires (required, without a condition only the applicant can judge) must be
+    among them, uploaded, reused or taken from a national database; otherwise InvalidInput
+    listing every one that is missing (before anything is written)."""
     requirements = {r.id: r for r in ComponentRequirement.objects.filter(version=version)}
     rows = []
     for item in components:
@@ -375,12 +385,41 @@ def _component_rows(
             raise InvalidInput(_("Each component needs a name."), code="component_name")
         if not 1 <= item.copies <= 99:
             raise InvalidInput(_("Copies must be between 1 and 99."), code="component_copies")
+        if item.source not in ComponentSource.values:
+            raise InvalidInput(_("Unknown component source."), code="component_source")
+        reference = item.reference.strip()
+        if reference and item.source == ComponentSource.UPLOAD:
+            raise InvalidInput(
+                _("A reference is given only for a component that is reused or taken from a "
+                  "national database."), code="component_reference")
         rows.append(
             DossierComponent(
                 requirement=requirement, name=name, copies=item.copies, is_paper=item.is_paper,
+                source=item.source, reference=reference,
             )
         )
+    if complete:
+        declared = {row.requirement_id for row in rows}
+        missing = [r for r in sorted(requirements.values(), key=lambda r: r.position)
+                   if r.required and not r.condition.strip() and r.id not in declared]
+        if missing:
+            raise MissingComponents([(r.id, r.name) for r in missing])
     return rows
+
+
+class MissingComponents(InvalidInput):
+    """An online submission without every required component: all of them listed."""
+
+    code = "missing_components"
+
+    def __init__(self, missing: list[tuple[int | None, str]]) -> None:
+        super().__init__(
+            _("The dossier lacks required components: %(names)s. Declare each one with its "
+              "source: a file you upload, a document reused from an earlier dossier or your "
+              "data store, or one taken from a national database.")
+            % {"names": "; ".join(f"“{name}”" for _id, name in missing)},
+            missing=[{"requirement_id": rid, "name": name} for rid, name in missing],
+        )
 
 
 # --- receipt and processing ---------------------------------------------------------------

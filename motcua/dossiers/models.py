@@ -64,6 +64,17 @@ class ApplicantKind(models.TextChoices):
     ORGANISATION = "org", _("Organisation")
 
 
+class ComponentSource(models.TextChoices):
+    """Where a component of a dossier comes from. Agencies may not ask again for a document
+    that is in the applicant's data store or obtainable from a national database (DOMAIN.md
+    §6); the national portal's sync records, per component, whether it was reused or taken
+    from the national store (§7). An online submission declares it for each component."""
+
+    UPLOAD = "upload", _("Uploaded by the applicant")
+    REUSED = "reused", _("Reused from an earlier dossier or the applicant's data store")
+    NATIONAL = "national", _("Taken from a national database")
+
+
 FINAL_STATUSES = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED)
 
 
@@ -222,6 +233,12 @@ class DossierComponent(models.Model):
     name = models.TextField(_("name"))
     copies = models.PositiveSmallIntegerField(default=1)
     is_paper = models.BooleanField(default=False)  # handed in on paper at the counter
+    source = models.CharField(_("source"), max_length=10, choices=ComponentSource.choices,
+                              default=ComponentSource.UPLOAD, db_default=ComponentSource.UPLOAD)
+    # For a reused component: the earlier dossier's code or the data store's document; for
+    # one from a national database: which database or record (optional).
+    reference = models.CharField(_("reference"), max_length=255, blank=True, default="",
+                                 db_default="")
 
     class Meta:
         ordering = ["id"]

@@ -13,7 +13,13 @@ from motcua.core.fields import HumanTextField
 from motcua.core.formatting import iso_local
 from motcua.core.text import mask_name, storable
 from motcua.dossiers import lifecycle, policy
-from motcua.dossiers.models import ApplicantKind, Dossier, ReturnMethod, Status
+from motcua.dossiers.models import (
+    ApplicantKind,
+    ComponentSource,
+    Dossier,
+    ReturnMethod,
+    Status,
+)
 from motcua.dossiers.selectors import DetailRelations
 from motcua.workcalendar.rules import NO_CLOCK, TIMELINESS, timeliness
 from motcua.workcalendar.service import get_calendar
@@ -35,10 +41,22 @@ class ApplicantSerializer(serializers.Serializer):
 
 
 class ComponentInputSerializer(serializers.Serializer):
+    """A component of the dossier. Online, every component the procedure requires is declared
+    (by `requirement_id`), with its source: a file uploaded afterwards
+    (POST /api/v1/dossiers/<code>/files with its component id, while the dossier waits for
+    review), a document reused from an earlier dossier or the applicant's data store, or one
+    taken from a national database (DOMAIN.md §6)."""
+
     requirement_id = serializers.IntegerField(required=False, allow_null=True)
     name = HumanTextField(max_length=2000, required=False, allow_blank=True)
     copies = serializers.IntegerField(min_value=1, max_value=99, default=1)
     is_paper = serializers.BooleanField(default=False)
+    source = serializers.ChoiceField(choices=ComponentSource.choices,
+                                     default=ComponentSource.UPLOAD)
+    reference = HumanTextField(
+        max_length=255, required=False, allow_blank=True,
+        help_text=_("For a reused component: the earlier dossier's code or the data store's "
+                    "document; for one from a national database: which database (optional)."))
 
 
 class ResultReturnSerializer(serializers.Serializer):
@@ -191,6 +209,8 @@ class ComponentSerializer(serializers.Serializer):
     name = serializers.CharField()
     copies = serializers.IntegerField()
     is_paper = serializers.BooleanField()
+    source = serializers.ChoiceField(choices=ComponentSource.choices)
+    reference = serializers.CharField()
     files = FileSerializer(many=True)
 
 
@@ -381,7 +401,7 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
         "clock_paused": d.paused_at is not None, "form_data": d.form_data,
         "components": [{
             "id": c.pk, "requirement_id": c.requirement_id, "name": c.name, "copies": c.copies,
-            "is_paper": c.is_paper,
+            "is_paper": c.is_paper, "source": c.source, "reference": c.reference,
             "files": [{"id": f.pk, "name": f.original_name, "content_type": f.content_type,
                        "size": f.size, "sha256": f.sha256, "uploaded_at": iso_local(f.uploaded_at)}
                       for f in files],

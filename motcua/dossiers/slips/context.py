@@ -19,6 +19,7 @@ from motcua.dossiers.letters import leader_title
 from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
+    ComponentSource,
     Dossier,
     DossierEvent,
     Handover,
@@ -58,6 +59,12 @@ CHANNEL_NOTES = {
     Channel.COUNTER: "Nộp trực tiếp",
     Channel.ONLINE: "Nộp trực tuyến",
     Channel.POSTAL: "Nộp qua dịch vụ bưu chính công ích",
+}
+
+# Form 01 notes a component the applicant did not hand in or upload (DOMAIN.md §6).
+SOURCE_NOTES = {
+    ComponentSource.REUSED: "tái sử dụng từ hồ sơ, kho dữ liệu đã có",
+    ComponentSource.NATIONAL: "khai thác từ cơ sở dữ liệu quốc gia",
 }
 
 TIMELINESS_LABELS = {
@@ -221,7 +228,8 @@ def form_01(data: SlipData) -> dict[str, Any]:
         )
     issued_at = d.received_at
     components = [
-        {"no": i, "name": c.name, "copies": c.copies, "paper": c.is_paper}
+        {"no": i, "name": c.name, "copies": c.copies, "paper": c.is_paper,
+         "source": SOURCE_NOTES.get(c.source, "")}
         for i, c in enumerate(d.components.all().order_by("id"), start=1)
     ]
     receipt = data.receipt_event()
