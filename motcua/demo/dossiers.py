@@ -52,6 +52,7 @@ from motcua.dossiers.models import (
     Channel,
     ComponentSource,
     Dossier,
+    Representation,
     ReturnMethod,
     Status,
 )
@@ -496,6 +497,8 @@ class _Demo:
             kind=ApplicantKind.ORGANISATION, name=rng.choice(ORG_NAMES),
             tax_code=f"{first_nine}{check}", phone=self.phone(), address=self.address(place),
             commune_code=place.unit.code, representative_name=representative.name,
+            representative_relationship=Representation.LEGAL_REPRESENTATIVE,
+            representative_id_number=representative.id_number,
         )
 
     def owner(self, account: User, place: _Place) -> actions.Applicant:

@@ -14,14 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import (
@@ -47,6 +47,8 @@ from motcua.dossiers.events import (
 )
 from motcua.dossiers.models import (
     FINAL_STATUSES,
+    REPRESENTATION_DOCUMENTS,
+    REPRESENTATIONS_OF_ORGANISATIONS,
     Apology,
     ApplicantKind,
     Channel,
@@ -58,6 +60,7 @@ from motcua.dossiers.models import (
     DossierFile,
     DossierRequest,
     Handover,
+    Representation,
     Status,
     SupplementRequest,
 )
@@ -89,6 +92,10 @@ class Applicant:
     address: str = ""
     commune_code: str = ""
     representative_name: str = ""
+    # Filed by a representative: how they stand for the applicant (models.Representation)
+    # and their personal ID number. Online, the representative is the account's holder.
+    representative_relationship: str = ""
+    representative_id_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,7 @@ class ComponentInput:
     is_paper: bool = False
     source: str = ComponentSource.UPLOAD  # models.ComponentSource
     reference: str = ""  # for a reused component, or one from a national database
+    authorization: bool = False  # the document proving a declared representation
 
 
 @dataclass(frozen=True)
@@ -269,7 +277,7 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
     procedure = version.procedure
     if sub.channel == Channel.ONLINE and version.online_level == "none":
         raise InvalidInput(_("This procedure is not offered online."), code="not_online")
-    applicant = _validated_applicant(sub.applicant, version)
+    applicant = _validated_applicant(_filed_by(sub.applicant, account), version)
     result_return = returns.validated(sub.result_return, sub.receiving_agency, applicant.address)
     commune = None
     if applicant.commune_code:
@@ -299,7 +307,8 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
     # Online, the applicant declares every required component (the counter checks the papers
     # by hand, as does the officer who receives a dossier sent by post).
     components = _component_rows(version, sub.components,
-                                 complete=sub.channel == Channel.ONLINE)
+                                 complete=sub.channel == Channel.ONLINE,
+                                 representation=applicant.representative_relationship)
     dossier = Dossier.objects.create(
         code=allocate_code(sub.receiving_agency.code, local_day),  # last: holds a row lock
         procedure=procedure,
@@ -319,6 +328,8 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
         applicant_address=applicant.address,
         applicant_commune=commune,
         representative_name=applicant.representative_name,
+        representative_relationship=applicant.representative_relationship,
+        representative_id_number=applicant.representative_id_number,
         return_method=result_return.method,
         return_agency=result_return.agency,
         return_address=result_return.address,
@@ -351,6 +362,77 @@ def _validated_applicant(applicant: Applicant, version: ProcedureVersion) -> App
     return Applicant(**{**applicant.__dict__, "name": name})
 
 
+def _filed_by(applicant: Applicant, account: User | None) -> Applicant:
+    """Who files the dossier, and for whom (issue 9: a citizen filed under someone else's name
+    and ID number). A signed-in citizen files either for themselves (no representation): the
+    applicant's ID is the account's (its personal ID number, or an organisation account's tax
+    code), filled in when left out and refused when another; or as a representative: they
+    declare how they stand for the applicant (models.Representation) and are the account's
+    holder, with its name and ID number. The document proving the representation is then a
+    required component (`_component_rows`). At the counter (no account) the officer enters
+    anyone, and an integrating system files for the applicants it identified itself: their
+    identifiers are checked as any applicant's."""
+    relationship = applicant.representative_relationship
+    if relationship and relationship not in Representation.values:
+        raise InvalidInput(_("Unknown relationship of the representative."),
+                           code="representative_relationship")
+    if (relationship and applicant.kind == ApplicantKind.ORGANISATION
+            and relationship not in REPRESENTATIONS_OF_ORGANISATIONS):
+        raise InvalidInput(
+            _("An organisation is represented by its legal representative or an authorized "
+              "person."), code="representative_relationship")
+    rep_id = applicant.representative_id_number.strip()
+    if rep_id:
+        _check_identifier("validate_personal_id", rep_id, "representative_id_number")
+    rep_name = " ".join(applicant.representative_name.split())
+    if account is None or account.kind != User.Kind.CITIZEN:
+        return replace(applicant, representative_name=rep_name, representative_id_number=rep_id)
+    if not relationship:
+        if rep_name or rep_id:
+            raise InvalidInput(
+                _("A representative is named: declare how they stand for the applicant "
+                  "(representative_relationship)."), code="representative_relationship")
+        return _own_filing(applicant, account)
+    own_id = account.national_id
+    if rep_id and rep_id != own_id:
+        raise InvalidInput(
+            _("Filing as a representative, you are the representative: the representative's "
+              "personal ID number is your account's."), code="representative_id_number")
+    holder = " ".join(account.full_name.split())
+    if rep_name and holder and rep_name.casefold() != holder.casefold():
+        raise InvalidInput(
+            _("Filing as a representative, you are the representative: the representative's "
+              "name is your account's (%(name)s).") % {"name": holder},
+            code="representative_name")
+    if applicant.kind == ApplicantKind.PERSON and own_id and applicant.id_number == own_id:
+        raise InvalidInput(
+            _("The applicant's personal ID number is your own: file for yourself, without a "
+              "representative."), code="representative_relationship")
+    return replace(applicant, representative_name=holder or rep_name,
+                   representative_id_number=own_id)
+
+
+def _own_filing(applicant: Applicant, account: User) -> Applicant:
+    """A citizen filing for themselves: the applicant's ID is the account's."""
+    someone_else = _("To file for someone else, declare how you represent them "
+                     "(representative_relationship) and attach the document that proves it.")
+    if applicant.kind == ApplicantKind.ORGANISATION:
+        if not account.tax_code or applicant.tax_code != account.tax_code:
+            raise InvalidInput(
+                _("This account is not the organisation's: its tax code is not the "
+                  "applicant's.") + " " + someone_else, code="applicant_tax_code")
+        return applicant
+    if not account.national_id:
+        raise InvalidInput(
+            _("Your account has no verified personal ID number, so it cannot file for you as "
+              "a person.") + " " + someone_else, code="applicant_id_number")
+    if applicant.id_number and applicant.id_number != account.national_id:
+        raise InvalidInput(
+            _("Filing for yourself, the applicant's personal ID number must be your account's "
+              "verified one.") + " " + someone_else, code="applicant_id_number")
+    return replace(applicant, id_number=account.national_id)
+
+
 def _check_identifier(validator: str, value: str, code: str) -> None:
     try:
         getattr(identifiers, validator)(value)
@@ -362,15 +444,24 @@ def _check_identifier(validator: str, value: str, code: str) -> None:
 
 
 def _component_rows(
-    version: ProcedureVersion, components: list[ComponentInput], *, complete: bool
+    version: ProcedureVersion, components: list[ComponentInput], *, complete: bool,
+    representation: str = "",
 ) -> list[DossierComponent]:
     """The dossier's component rows from what was declared. `complete`: every component the
     procedure requires (required, without a condition only the applicant can judge) must be
-    among them, uploaded, reused or taken from a national database; otherwise InvalidInput
-    listing every one that is missing (before anything is written)."""
+    among them, uploaded, reused or taken from a national database, and, for a dossier filed
+    by a representative (`representation`), the document proving it (marked `authorization`);
+    otherwise MissingComponents listing every one that is missing (before anything is
+    written)."""
     requirements = {r.id: r for r in ComponentRequirement.objects.filter(version=version)}
+    proof = REPRESENTATION_DOCUMENTS.get(representation)
     rows = []
     for item in components:
+        if item.authorization and proof is None:
+            raise InvalidInput(
+                _("A component proves a representation only when the dossier is filed by a "
+                  "representative (representative_relationship)."),
+                code="component_authorization")
         requirement = None
         if item.requirement_id is not None:
             requirement = requirements.get(item.requirement_id)
@@ -381,6 +472,9 @@ def _component_rows(
                     code="unknown_component",
                 )
         name = item.name.strip() or (requirement.name if requirement else "")
+        if not name and item.authorization and proof is not None:
+            with translation.override(settings.LANGUAGE_CODE):  # a name kept on the record
+                name = str(proof)
         if not name:
             raise InvalidInput(_("Each component needs a name."), code="component_name")
         if not 1 <= item.copies <= 99:
@@ -395,15 +489,18 @@ def _component_rows(
         rows.append(
             DossierComponent(
                 requirement=requirement, name=name, copies=item.copies, is_paper=item.is_paper,
-                source=item.source, reference=reference,
+                source=item.source, reference=reference, is_authorization=item.authorization,
             )
         )
     if complete:
         declared = {row.requirement_id for row in rows}
-        missing = [r for r in sorted(requirements.values(), key=lambda r: r.position)
-                   if r.required and not r.condition.strip() and r.id not in declared]
+        missing: list[tuple[int | None, str]] = [
+            (r.id, r.name) for r in sorted(requirements.values(), key=lambda r: r.position)
+            if r.required and not r.condition.strip() and r.id not in declared]
+        if proof is not None and not any(row.is_authorization for row in rows):
+            missing.append((None, str(proof)))
         if missing:
-            raise MissingComponents([(r.id, r.name) for r in missing])
+            raise MissingComponents(missing)
     return rows
 
 
