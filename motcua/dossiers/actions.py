@@ -386,6 +386,8 @@ def _filed_by(applicant: Applicant, account: User | None) -> Applicant:
         _check_identifier("validate_personal_id", rep_id, "representative_id_number")
     rep_name = " ".join(applicant.representative_name.split())
     if account is None or account.kind != User.Kind.CITIZEN:
+        if relationship and not rep_name:
+            raise _unnamed_representative()
         return replace(applicant, representative_name=rep_name, representative_id_number=rep_id)
     if not relationship:
         if rep_name or rep_id:
@@ -408,8 +410,15 @@ def _filed_by(applicant: Applicant, account: User | None) -> Applicant:
         raise InvalidInput(
             _("The applicant's personal ID number is your own: file for yourself, without a "
               "representative."), code="representative_relationship")
+    if not (holder or rep_name):
+        raise _unnamed_representative()
     return replace(applicant, representative_name=holder or rep_name,
                    representative_id_number=own_id)
+
+
+def _unnamed_representative() -> InvalidInput:
+    return InvalidInput(_("The representative's name is required."),
+                        code="representative_name")
 
 
 def _own_filing(applicant: Applicant, account: User) -> Applicant:
@@ -417,11 +426,11 @@ def _own_filing(applicant: Applicant, account: User) -> Applicant:
     someone_else = _("To file for someone else, declare how you represent them "
                      "(representative_relationship) and attach the document that proves it.")
     if applicant.kind == ApplicantKind.ORGANISATION:
-        if not account.tax_code or applicant.tax_code != account.tax_code:
+        if not account.tax_code or applicant.tax_code not in ("", account.tax_code):
             raise InvalidInput(
                 _("This account is not the organisation's: its tax code is not the "
                   "applicant's.") + " " + someone_else, code="applicant_tax_code")
-        return applicant
+        return replace(applicant, tax_code=account.tax_code)
     if not account.national_id:
         raise InvalidInput(
             _("Your account has no verified personal ID number, so it cannot file for you as "

@@ -195,8 +195,10 @@ def test_an_organisation_is_represented_by_its_legal_representative_not_a_guardi
     # the company's own account files for it as itself, and reads what was filed for it
     business = User.objects.create_user("hoalu.co", password=PASSWORD, kind=User.Kind.CITIZEN,
                                         full_name="Công ty TNHH Hoa Lư", tax_code=COMPANY_TAX)
-    response = post(api, business, payload(org, procedure, applicant=company))
+    response = post(api, business, payload(org, procedure,
+                                           applicant={**company, "tax_code": ""}))
     assert response.status_code == 201, response.content
+    assert response.json()["applicant"]["tax_code"] == COMPANY_TAX  # from the account
     assert api.get("/api/v1/dossiers").json()["count"] == 2
 
 
@@ -213,6 +215,10 @@ def test_the_counter_officer_enters_anyone(api, org, procedure):
     assert (shown["name"], shown["representative_name"], shown["representative_id_number"]) \
         == ("Đỗ Minh Khoa", "Trần Văn Bình", "036198004321")
     assert response.json()["status"]["code"] == Status.RECEIVED
+    # a relationship needs the representative's name
+    unnamed = payload(org, procedure, decision="receive", applicant=applicant(
+        org, representative_relationship="guardian"))
+    refused(post(api, org.officer_a, unnamed, "/api/v1/counter/dossiers"), "representative_name")
     # the ID numbers are checked as before
     bad = payload(org, procedure, decision="receive",
                   applicant=applicant(org, id_number="123"))
