@@ -908,16 +908,15 @@ def _attach_file(d: Dossier, *, actor: User | None, now: dt.datetime, upload: An
 
 def officer_date_limit(d: Dossier, start: dt.datetime) -> dt.datetime:
     """The latest time an officer may set on `d` counting from `start` (a new appointment,
-    the due time of a part handed over): the longer of the dossier's legal duration counted
-    again from `start` and OFFICER_DATE_WINDOW_WORKING_DAYS working days (settings.py)."""
+    the due time of a part handed over): the longest of the dossier's legal duration (as
+    applied at receipt, and the procedure's own, which bounds its process steps) counted again
+    from `start` and OFFICER_DATE_WINDOW_WORKING_DAYS working days (settings.py)."""
     calendar = get_calendar()
-    days = Duration(settings.OFFICER_DATE_WINDOW_WORKING_DAYS, UNIT_WORKING_DAYS)
-    latest = calendar.due_date(start, days).due_at
-    duration = _duration(d)
-    if duration is not None:
-        latest = max(latest, calendar.due_date(
-            start, duration, cutoff=d.procedure_version.cutoff).due_at)
-    return latest
+    version = d.procedure_version
+    durations = [Duration(settings.OFFICER_DATE_WINDOW_WORKING_DAYS, UNIT_WORKING_DAYS),
+                 _duration(d), version.duration(online=d.channel == Channel.ONLINE)]
+    return max(calendar.due_date(start, duration, cutoff=version.cutoff).due_at
+               for duration in durations if duration is not None)
 
 
 def _check_window(value: dt.datetime, field_name: str, what: str, *, earliest: dt.datetime,
