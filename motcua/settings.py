@@ -241,6 +241,18 @@ WORKING_WEEKDAYS = [int(d) for d in os.environ.get("WORKING_WEEKDAYS", "0,1,2,3,
 TIMELINESS_GRANULARITY = os.environ.get("TIMELINESS_GRANULARITY", "day")
 CALENDAR_RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", "30"))
 
+# Dates an officer enters on a dossier (issue 9: a new appointment in year 9999 was printed on
+# Form 04). The new appointment of an apology lies after the current appointment; the due time
+# of a part handed to another agency (send_interagency, step_due_at) lies after now. Neither
+# lies further from that moment than the longest of the dossier's legal duration (as applied
+# at receipt, and the procedure's own, which bounds its process steps), counted again on the
+# working calendar, and OFFICER_DATE_WINDOW_WORKING_DAYS working days (at least 1). The
+# one-stop decrees (DOMAIN.md §4) allow one new appointment per dossier and set no maximum to
+# the extension: the maximum is this deployment's choice. Default 10 working days (two working
+# weeks), so a same-day or 3-day procedure can still wait for a verification.
+OFFICER_DATE_WINDOW_WORKING_DAYS = max(
+    1, int(os.environ.get("OFFICER_DATE_WINDOW_WORKING_DAYS", "10")))
+
 # Escalation (processing): warn the assignee this many working hours before a step is due, and
 # the heads and the one-stop unit this many before the dossier's legal due time (Form 04).
 STEP_WARN_BEFORE_HOURS = float(os.environ.get("STEP_WARN_BEFORE_HOURS", "4"))

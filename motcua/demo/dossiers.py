@@ -47,7 +47,15 @@ from django.utils import timezone
 from motcua.catalog.models import Level, OnlineLevel, Procedure, ProcedureVersion, SupplementMode
 from motcua.demo.org import NAMED_COMMUNES
 from motcua.dossiers import actions, lifecycle, policy, returns
-from motcua.dossiers.models import ApplicantKind, Channel, Dossier, ReturnMethod, Status
+from motcua.dossiers.models import (
+    ApplicantKind,
+    Channel,
+    ComponentSource,
+    Dossier,
+    Representation,
+    ReturnMethod,
+    Status,
+)
 from motcua.dossiers.routing import competent_agency, place_form_data, receivable_at
 from motcua.dossiers.serializers import timeliness_of
 from motcua.org.identifiers import Sex, personal_id_marker, tax_code_check_digit
@@ -489,6 +497,8 @@ class _Demo:
             kind=ApplicantKind.ORGANISATION, name=rng.choice(ORG_NAMES),
             tax_code=f"{first_nine}{check}", phone=self.phone(), address=self.address(place),
             commune_code=place.unit.code, representative_name=representative.name,
+            representative_relationship=Representation.LEGAL_REPRESENTATIVE,
+            representative_id_number=representative.id_number,
         )
 
     def owner(self, account: User, place: _Place) -> actions.Applicant:
@@ -605,8 +615,13 @@ class _Run:
         else:
             applicant = demo.person(case.place)
         counter = case.channel == Channel.COUNTER
+        # Online, what is only shown at the counter ("Xuất trình: …", an ID card) is looked up
+        # in the national population database (DOMAIN.md §6).
         components = [
-            actions.ComponentInput(requirement_id=c.pk, copies=c.quantity or 1, is_paper=counter)
+            actions.ComponentInput(
+                requirement_id=c.pk, copies=c.quantity or 1, is_paper=counter,
+                source=ComponentSource.NATIONAL
+                if not counter and c.name.startswith("Xuất trình") else ComponentSource.UPLOAD)
             for c in case.proc.version.components.all()
             if c.required or rng.random() < 0.25
         ]

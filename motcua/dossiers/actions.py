@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import (
@@ -33,7 +34,7 @@ from motcua.catalog.models import (
 from motcua.core.compiled import CompiledModel
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.events import publish
-from motcua.core.formatting import iso_local
+from motcua.core.formatting import format_dt, iso_local
 from motcua.dossiers import books, letters, lifecycle, returns
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.events import (
@@ -47,16 +48,20 @@ from motcua.dossiers.events import (
 )
 from motcua.dossiers.models import (
     FINAL_STATUSES,
+    REPRESENTATION_DOCUMENTS,
+    REPRESENTATIONS_OF_ORGANISATIONS,
     Apology,
     ApplicantKind,
     Channel,
     ClockPause,
+    ComponentSource,
     Dossier,
     DossierComponent,
     DossierEvent,
     DossierFile,
     DossierRequest,
     Handover,
+    Representation,
     Status,
     SupplementRequest,
 )
@@ -73,7 +78,7 @@ from motcua.dossiers.uploads import check_upload
 from motcua.org import identifiers
 from motcua.org.models import AdministrativeUnit, Agency, User
 from motcua.org.selectors import held_roles
-from motcua.workcalendar.rules import TZ, Duration
+from motcua.workcalendar.rules import TZ, UNIT_WORKING_DAYS, Duration
 from motcua.workcalendar.service import get_calendar
 
 
@@ -88,6 +93,10 @@ class Applicant:
     address: str = ""
     commune_code: str = ""
     representative_name: str = ""
+    # Filed by a representative: how they stand for the applicant (models.Representation)
+    # and their personal ID number. Online, the representative is the account's holder.
+    representative_relationship: str = ""
+    representative_id_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,9 @@ class ComponentInput:
     requirement_id: int | None = None
     copies: int = 1
     is_paper: bool = False
+    source: str = ComponentSource.UPLOAD  # models.ComponentSource
+    reference: str = ""  # for a reused component, or one from a national database
+    authorization: bool = False  # the document proving a declared representation
 
 
 @dataclass(frozen=True)
@@ -281,7 +293,7 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
     procedure = version.procedure
     if sub.channel == Channel.ONLINE and version.online_level == "none":
         raise InvalidInput(_("This procedure is not offered online."), code="not_online")
-    applicant = _validated_applicant(sub.applicant, version)
+    applicant = _validated_applicant(_filed_by(sub.applicant, account), version)
     result_return = returns.validated(sub.result_return, sub.receiving_agency, applicant.address)
     commune = None
     if applicant.commune_code:
@@ -308,7 +320,11 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
               "It is filed with %(competent)s or a one-stop unit of its area.")
             % {"receiving": sub.receiving_agency.name, "competent": routing.agency.name},
             code="outside_boundary")
-    components = _component_rows(version, sub.components)
+    # Online, the applicant declares every required component (the counter checks the papers
+    # by hand, as does the officer who receives a dossier sent by post).
+    components = _component_rows(version, sub.components,
+                                 complete=sub.channel == Channel.ONLINE,
+                                 representation=applicant.representative_relationship)
     dossier = Dossier.objects.create(
         code=allocate_code(sub.receiving_agency.code, local_day),  # last: holds a row lock
         procedure=procedure,
@@ -328,6 +344,8 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
         applicant_address=applicant.address,
         applicant_commune=commune,
         representative_name=applicant.representative_name,
+        representative_relationship=applicant.representative_relationship,
+        representative_id_number=applicant.representative_id_number,
         return_method=result_return.method,
         return_agency=result_return.agency,
         return_address=result_return.address,
@@ -360,6 +378,86 @@ def _validated_applicant(applicant: Applicant, version: ProcedureVersion) -> App
     return Applicant(**{**applicant.__dict__, "name": name})
 
 
+def _filed_by(applicant: Applicant, account: User | None) -> Applicant:
+    """Who files the dossier, and for whom (issue 9: a citizen filed under someone else's name
+    and ID number). A signed-in citizen files either for themselves (no representation): the
+    applicant's ID is the account's (its personal ID number, or an organisation account's tax
+    code), filled in when left out and refused when another; or as a representative: they
+    declare how they stand for the applicant (models.Representation) and are the account's
+    holder, with its name and ID number. The document proving the representation is then a
+    required component (`_component_rows`). At the counter (no account) the officer enters
+    anyone, and an integrating system files for the applicants it identified itself: their
+    identifiers are checked as any applicant's."""
+    relationship = applicant.representative_relationship
+    if relationship and relationship not in Representation.values:
+        raise InvalidInput(_("Unknown relationship of the representative."),
+                           code="representative_relationship")
+    if (relationship and applicant.kind == ApplicantKind.ORGANISATION
+            and relationship not in REPRESENTATIONS_OF_ORGANISATIONS):
+        raise InvalidInput(
+            _("An organisation is represented by its legal representative or an authorized "
+              "person."), code="representative_relationship")
+    rep_id = applicant.representative_id_number.strip()
+    if rep_id:
+        _check_identifier("validate_personal_id", rep_id, "representative_id_number")
+    rep_name = " ".join(applicant.representative_name.split())
+    if account is None or account.kind != User.Kind.CITIZEN:
+        if relationship and not rep_name:
+            raise _unnamed_representative()
+        return replace(applicant, representative_name=rep_name, representative_id_number=rep_id)
+    if not relationship:
+        if rep_name or rep_id:
+            raise InvalidInput(
+                _("A representative is named: declare how they stand for the applicant "
+                  "(representative_relationship)."), code="representative_relationship")
+        return _own_filing(applicant, account)
+    own_id = account.national_id
+    if rep_id and rep_id != own_id:
+        raise InvalidInput(
+            _("Filing as a representative, you are the representative: the representative's "
+              "personal ID number is your account's."), code="representative_id_number")
+    holder = " ".join(account.full_name.split())
+    if rep_name and holder and rep_name.casefold() != holder.casefold():
+        raise InvalidInput(
+            _("Filing as a representative, you are the representative: the representative's "
+              "name is your account's (%(name)s).") % {"name": holder},
+            code="representative_name")
+    if applicant.kind == ApplicantKind.PERSON and own_id and applicant.id_number == own_id:
+        raise InvalidInput(
+            _("The applicant's personal ID number is your own: file for yourself, without a "
+              "representative."), code="representative_relationship")
+    if not (holder or rep_name):
+        raise _unnamed_representative()
+    return replace(applicant, representative_name=holder or rep_name,
+                   representative_id_number=own_id)
+
+
+def _unnamed_representative() -> InvalidInput:
+    return InvalidInput(_("The representative's name is required."),
+                        code="representative_name")
+
+
+def _own_filing(applicant: Applicant, account: User) -> Applicant:
+    """A citizen filing for themselves: the applicant's ID is the account's."""
+    someone_else = _("To file for someone else, declare how you represent them "
+                     "(representative_relationship) and attach the document that proves it.")
+    if applicant.kind == ApplicantKind.ORGANISATION:
+        if not account.tax_code or applicant.tax_code not in ("", account.tax_code):
+            raise InvalidInput(
+                _("This account is not the organisation's: its tax code is not the "
+                  "applicant's.") + " " + someone_else, code="applicant_tax_code")
+        return replace(applicant, tax_code=account.tax_code)
+    if not account.national_id:
+        raise InvalidInput(
+            _("Your account has no verified personal ID number, so it cannot file for you as "
+              "a person.") + " " + someone_else, code="applicant_id_number")
+    if applicant.id_number and applicant.id_number != account.national_id:
+        raise InvalidInput(
+            _("Filing for yourself, the applicant's personal ID number must be your account's "
+              "verified one.") + " " + someone_else, code="applicant_id_number")
+    return replace(applicant, id_number=account.national_id)
+
+
 def _check_identifier(validator: str, value: str, code: str) -> None:
     try:
         getattr(identifiers, validator)(value)
@@ -371,11 +469,24 @@ def _check_identifier(validator: str, value: str, code: str) -> None:
 
 
 def _component_rows(
-    version: ProcedureVersion, components: list[ComponentInput]
+    version: ProcedureVersion, components: list[ComponentInput], *, complete: bool,
+    representation: str = "",
 ) -> list[DossierComponent]:
+    """The dossier's component rows from what was declared. `complete`: every component the
+    procedure requires (required, without a condition only the applicant can judge) must be
+    among them, uploaded, reused or taken from a national database, and, for a dossier filed
+    by a representative (`representation`), the document proving it (marked `authorization`);
+    otherwise MissingComponents listing every one that is missing (before anything is
+    written)."""
     requirements = {r.id: r for r in ComponentRequirement.objects.filter(version=version)}
+    proof = REPRESENTATION_DOCUMENTS.get(representation)
     rows = []
     for item in components:
+        if item.authorization and proof is None:
+            raise InvalidInput(
+                _("A component proves a representation only when the dossier is filed by a "
+                  "representative (representative_relationship)."),
+                code="component_authorization")
         requirement = None
         if item.requirement_id is not None:
             requirement = requirements.get(item.requirement_id)
@@ -386,16 +497,51 @@ def _component_rows(
                     code="unknown_component",
                 )
         name = item.name.strip() or (requirement.name if requirement else "")
+        if not name and item.authorization and proof is not None:
+            with translation.override(settings.LANGUAGE_CODE):  # a name kept on the record
+                name = str(proof)
         if not name:
             raise InvalidInput(_("Each component needs a name."), code="component_name")
         if not 1 <= item.copies <= 99:
             raise InvalidInput(_("Copies must be between 1 and 99."), code="component_copies")
+        if item.source not in ComponentSource.values:
+            raise InvalidInput(_("Unknown component source."), code="component_source")
+        reference = item.reference.strip()
+        if reference and item.source == ComponentSource.UPLOAD:
+            raise InvalidInput(
+                _("A reference is given only for a component that is reused or taken from a "
+                  "national database."), code="component_reference")
         rows.append(
             DossierComponent(
                 requirement=requirement, name=name, copies=item.copies, is_paper=item.is_paper,
+                source=item.source, reference=reference, is_authorization=item.authorization,
             )
         )
+    if complete:
+        declared = {row.requirement_id for row in rows}
+        missing: list[tuple[int | None, str]] = [
+            (r.id, r.name) for r in sorted(requirements.values(), key=lambda r: r.position)
+            if r.required and not r.condition.strip() and r.id not in declared]
+        if proof is not None and not any(row.is_authorization for row in rows):
+            missing.append((None, str(proof)))
+        if missing:
+            raise MissingComponents(missing)
     return rows
+
+
+class MissingComponents(InvalidInput):
+    """An online submission without every required component: all of them listed."""
+
+    code = "missing_components"
+
+    def __init__(self, missing: list[tuple[int | None, str]]) -> None:
+        super().__init__(
+            _("The dossier lacks required components: %(names)s. Declare each one with its "
+              "source: a file you upload, a document reused from an earlier dossier or your "
+              "data store, or one taken from a national database.")
+            % {"names": "; ".join(f"“{name}”" for _id, name in missing)},
+            missing=[{"requirement_id": rid, "name": name} for rid, name in missing],
+        )
 
 
 # --- receipt and processing ---------------------------------------------------------------
@@ -561,6 +707,9 @@ def _send_interagency(d: Dossier, *, actor: User | None, now: dt.datetime,
     to_agency = _agency(to_agency)
     if to_agency.pk == d.handling_agency_id:
         raise InvalidInput(_("Choose another, active agency."), code="to_agency")
+    if step_due_at is not None:
+        _check_window(step_due_at, "step_due_at", _("The due time of the other agency's part"),
+                      earliest=now, latest=officer_date_limit(d, now))
     frm = _move(d, "send_interagency", now)
     Handover.objects.create(
         dossier=d, from_agency_id=d.handling_agency_id, to_agency=to_agency, sent_at=now,
@@ -726,11 +875,8 @@ def _apologize(d: Dossier, *, actor: User | None, now: dt.datetime, reason: str,
             _("The apology must be issued before the due time passes."), code="apology_late"
         )
     current = d.appointment_at or d.due_at
-    if new_appointment <= current:
-        raise InvalidInput(
-            _("The new appointment must be later than the current one."),
-            code="new_appointment",
-        )
+    _check_window(new_appointment, "new_appointment", _("The new appointment"),
+                  earliest=current, latest=officer_date_limit(d, current))
     Apology.objects.create(
         dossier=d, issued_at=now, issued_by=_user(actor), reason=reason,
         old_due_at=current, new_due_at=new_appointment,
@@ -774,6 +920,35 @@ def _attach_file(d: Dossier, *, actor: User | None, now: dt.datetime, upload: An
 
 
 # --- the machinery ------------------------------------------------------------------------
+
+
+def officer_date_limit(d: Dossier, start: dt.datetime) -> dt.datetime:
+    """The latest time an officer may set on `d` counting from `start` (a new appointment,
+    the due time of a part handed over): the longest of the dossier's legal duration (as
+    applied at receipt, and the procedure's own, which bounds its process steps) counted again
+    from `start` and OFFICER_DATE_WINDOW_WORKING_DAYS working days (settings.py)."""
+    calendar = get_calendar()
+    version = d.procedure_version
+    durations = [Duration(settings.OFFICER_DATE_WINDOW_WORKING_DAYS, UNIT_WORKING_DAYS),
+                 _duration(d), version.duration(online=d.channel == Channel.ONLINE)]
+    return max(calendar.due_date(start, duration, cutoff=version.cutoff).due_at
+               for duration in durations if duration is not None)
+
+
+def _check_window(value: dt.datetime, field_name: str, what: str, *, earliest: dt.datetime,
+                  latest: dt.datetime) -> None:
+    """A date an officer entered lies after `earliest` and no later than `latest`, or a 400
+    naming the field and the window (nothing is written before this check)."""
+    if earliest < value <= latest:
+        return
+    raise InvalidInput(
+        _("%(what)s (%(field)s) must be after %(earliest)s and no later than %(latest)s; "
+          "%(value)s is outside that window.")
+        % {"what": what, "field": field_name, "earliest": format_dt(earliest),
+           "latest": format_dt(latest), "value": format_dt(value)},
+        code=field_name, field=field_name, earliest=iso_local(earliest),
+        latest=iso_local(latest),
+    )
 
 
 def _simple(d: Dossier, action: str, actor: User | None, now: dt.datetime,

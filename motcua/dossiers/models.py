@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ComponentRequirement, Procedure, ProcedureVersion
@@ -64,6 +65,41 @@ class ApplicantKind(models.TextChoices):
     ORGANISATION = "org", _("Organisation")
 
 
+class Representation(models.TextChoices):
+    """How the person filing a dossier stands for its applicant (DOMAIN.md §2: an applicant
+    "may act through a representative"; Civil Code 2015, Art. 134–138): by law, as a parent
+    for a minor child or as an organisation's legal representative (Art. 136(1), 137), as a
+    guardian for the ward (Art. 136(2)), or by authorization (Art. 138). The one vocabulary of
+    the API, the admin and the slips; REPRESENTATION_DOCUMENTS names the paper proving each."""
+
+    LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative")
+    GUARDIAN = "guardian", _("Guardian")
+    AUTHORIZED = "authorized", _("Authorized person")
+
+
+# The document that proves the representation: a required component of a dossier filed online
+# by a representative (marked `authorization` in the submission).
+REPRESENTATION_DOCUMENTS: dict[str, Promise] = {
+    Representation.LEGAL_REPRESENTATIVE: _("Document proving the legal representation"),
+    Representation.GUARDIAN: _("Document proving the guardianship"),
+    Representation.AUTHORIZED: _("Authorization document"),
+}
+# A guardian stands for a person only.
+REPRESENTATIONS_OF_ORGANISATIONS = frozenset({Representation.LEGAL_REPRESENTATIVE,
+                                              Representation.AUTHORIZED})
+
+
+class ComponentSource(models.TextChoices):
+    """Where a component of a dossier comes from. Agencies may not ask again for a document
+    that is in the applicant's data store or obtainable from a national database (DOMAIN.md
+    §6); the national portal's sync records, per component, whether it was reused or taken
+    from the national store (§7). An online submission declares it for each component."""
+
+    UPLOAD = "upload", _("Uploaded by the applicant")
+    REUSED = "reused", _("Reused from an earlier dossier or the applicant's data store")
+    NATIONAL = "national", _("Taken from a national database")
+
+
 FINAL_STATUSES = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED)
 
 
@@ -99,6 +135,14 @@ class Dossier(models.Model):
         AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     representative_name = models.CharField(_("representative"), max_length=255, blank=True)
+    # Filed by a representative (online: the account's holder, with the account's ID number):
+    # how they stand for the applicant, and their personal ID number.
+    representative_relationship = models.CharField(
+        _("representative's relationship"), max_length=24, choices=Representation.choices,
+        blank=True, default="", db_default="")
+    representative_id_number = models.CharField(_("representative's personal ID number"),
+                                                max_length=12, blank=True, default="",
+                                                db_default="")
     # Where the result is returned: a one-stop unit of the province (return_agency), by post
     # (return_address) or online; chosen at intake, by default at the receiving unit.
     return_method = models.CharField(_("result returned"), max_length=8,
@@ -169,6 +213,11 @@ class Dossier(models.Model):
             models.Index(fields=["handling_agency", "status"]),
             models.Index(fields=["account", "submitted_at"]),
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_book_period"),
+            # an applicant reads the dossiers filed for them (policy.visible_dossiers)
+            models.Index(fields=["applicant_id_number"], name="dossier_applicant_id",
+                         condition=~models.Q(applicant_id_number="")),
+            models.Index(fields=["applicant_tax_code"], name="dossier_applicant_tax",
+                         condition=~models.Q(applicant_tax_code="")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["receiving_agency", "book_year", "book_row"],
@@ -222,6 +271,15 @@ class DossierComponent(models.Model):
     name = models.TextField(_("name"))
     copies = models.PositiveSmallIntegerField(default=1)
     is_paper = models.BooleanField(default=False)  # handed in on paper at the counter
+    source = models.CharField(_("source"), max_length=10, choices=ComponentSource.choices,
+                              default=ComponentSource.UPLOAD, db_default=ComponentSource.UPLOAD)
+    # For a reused component: the earlier dossier's code or the data store's document; for
+    # one from a national database: which database or record (optional).
+    reference = models.CharField(_("reference"), max_length=255, blank=True, default="",
+                                 db_default="")
+    # the document proving the representation of a dossier filed by a representative
+    is_authorization = models.BooleanField(_("proves the representation"), default=False,
+                                           db_default=False)
 
     class Meta:
         ordering = ["id"]

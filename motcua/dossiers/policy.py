@@ -7,8 +7,11 @@
 - A dossier that follows an internal process moves through its steps (processing app): its
   step-driven actions (`lifecycle.Action.step_driven`) are refused on the dossier.
 - Who may take an action is in its registry entry (`lifecycle.ACTIONS`, `who`).
-- An applicant sees only dossiers of their own account; an integrating system only those it
-  submitted.
+- A citizen sees the dossiers of their own account (filed for themselves or as a
+  representative) and those filed for them: whose applicant's ID is their account's (its
+  personal ID number, or an organisation account's tax code), online by a representative or
+  at the counter. An integrating system sees only those it submitted. Acting on a dossier
+  stays with the account that filed it (`_allowed`).
 Every refusal is written to the audit log.
 """
 
@@ -26,7 +29,7 @@ from motcua.core.audit import record
 from motcua.core.errors import DomainError, NotAllowed, NotFound
 from motcua.dossiers import lifecycle
 from motcua.dossiers.lifecycle import action_label
-from motcua.dossiers.models import Dossier, Handover
+from motcua.dossiers.models import ApplicantKind, Dossier, Handover
 from motcua.dossiers.returns import return_agency_id
 from motcua.org.models import AdministrativeUnit, Agency, Role, User
 from motcua.org.selectors import has_role, held_roles
@@ -80,7 +83,7 @@ def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
     if not user.is_authenticated:
         return qs.none()
     if user.kind != User.Kind.STAFF:
-        return qs.filter(account=user)
+        return qs.filter(_own(user))
     agency_ids, provinces = _reach(user)
     condition = (
         Q(receiving_agency_id__in=agency_ids)
@@ -97,13 +100,35 @@ def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
     return qs.filter(condition)
 
 
+def _own(user: User) -> Q:
+    """A citizen's or system's dossiers: filed from the account, or filed for the citizen."""
+    condition = Q(account=user)
+    if user.kind != User.Kind.CITIZEN:
+        return condition
+    if user.national_id:
+        condition |= Q(applicant_kind=ApplicantKind.PERSON, applicant_id_number=user.national_id)
+    if user.tax_code:
+        condition |= Q(applicant_kind=ApplicantKind.ORGANISATION,
+                       applicant_tax_code=user.tax_code)
+    return condition
+
+
+def _is_applicant(user: User, dossier: Dossier) -> bool:
+    """`_own`'s second half for one dossier: the citizen is its applicant."""
+    if user.kind != User.Kind.CITIZEN:
+        return False
+    if dossier.applicant_kind == ApplicantKind.PERSON:
+        return bool(user.national_id) and dossier.applicant_id_number == user.national_id
+    return bool(user.tax_code) and dossier.applicant_tax_code == user.tax_code
+
+
 def can_read(user: User | AnonymousUser, dossier: Dossier) -> bool:
     """Whether `dossier` is among visible_dossiers(user): no query beyond the user's roles when
     they work at its receiving or handling agency (the common case)."""
     if not user.is_authenticated:
         return False
     if user.kind != User.Kind.STAFF:
-        return dossier.account_id == user.pk
+        return dossier.account_id == user.pk or _is_applicant(user, dossier)
     agency_ids, provinces = _reach(user)
     if dossier.receiving_agency_id in agency_ids or dossier.handling_agency_id in agency_ids:
         return True

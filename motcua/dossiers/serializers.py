@@ -13,7 +13,14 @@ from motcua.core.fields import HumanTextField
 from motcua.core.formatting import iso_local
 from motcua.core.text import mask_name, storable
 from motcua.dossiers import lifecycle, policy
-from motcua.dossiers.models import ApplicantKind, Dossier, ReturnMethod, Status
+from motcua.dossiers.models import (
+    ApplicantKind,
+    ComponentSource,
+    Dossier,
+    Representation,
+    ReturnMethod,
+    Status,
+)
 from motcua.dossiers.selectors import DetailRelations
 from motcua.workcalendar.rules import NO_CLOCK, TIMELINESS, timeliness
 from motcua.workcalendar.service import get_calendar
@@ -32,13 +39,37 @@ class ApplicantSerializer(serializers.Serializer):
     address = HumanTextField(max_length=500, required=False, allow_blank=True)
     commune_code = serializers.CharField(max_length=8, required=False, allow_blank=True)
     representative_name = HumanTextField(max_length=255, required=False, allow_blank=True)
+    representative_relationship = serializers.ChoiceField(
+        choices=Representation.choices, required=False, allow_blank=True,
+        help_text=_("Filed by a representative: how they stand for the applicant. Online, the "
+                    "representative is the signed-in citizen (name and ID number from the "
+                    "account), and the document proving it is a required component "
+                    "(authorization: true). Without it, a citizen files for themselves: the "
+                    "applicant's ID number is the account's."))
+    representative_id_number = serializers.CharField(max_length=12, required=False,
+                                                     allow_blank=True)
 
 
 class ComponentInputSerializer(serializers.Serializer):
+    """A component of the dossier. Online, every component the procedure requires is declared
+    (by `requirement_id`), with its source: a file uploaded afterwards
+    (POST /api/v1/dossiers/<code>/files with its component id, while the dossier waits for
+    review), a document reused from an earlier dossier or the applicant's data store, or one
+    taken from a national database (DOMAIN.md §6)."""
+
     requirement_id = serializers.IntegerField(required=False, allow_null=True)
     name = HumanTextField(max_length=2000, required=False, allow_blank=True)
     copies = serializers.IntegerField(min_value=1, max_value=99, default=1)
     is_paper = serializers.BooleanField(default=False)
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like Field.source
+        choices=ComponentSource.choices, default=ComponentSource.UPLOAD)
+    reference = HumanTextField(
+        max_length=255, required=False, allow_blank=True,
+        help_text=_("For a reused component: the earlier dossier's code or the data store's "
+                    "document; for one from a national database: which database (optional)."))
+    authorization = serializers.BooleanField(
+        default=False, help_text=_("The document proving the representation "
+                                   "(applicant.representative_relationship)."))
 
 
 class ResultReturnSerializer(serializers.Serializer):
@@ -191,6 +222,10 @@ class ComponentSerializer(serializers.Serializer):
     name = serializers.CharField()
     copies = serializers.IntegerField()
     is_paper = serializers.BooleanField()
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like Field.source
+        choices=ComponentSource.choices)
+    reference = serializers.CharField()
+    authorization = serializers.BooleanField(source="is_authorization")
     files = FileSerializer(many=True)
 
 
@@ -319,6 +354,8 @@ class DossierDetailSerializer(DossierListSerializer):
             "email": d.applicant_email, "address": d.applicant_address,
             "commune_code": d.applicant_commune.code if d.applicant_commune else "",
             "representative_name": d.representative_name,
+            "representative_relationship": d.representative_relationship,
+            "representative_id_number": d.representative_id_number,
         }
 
     @extend_schema_field(DurationAppliedSerializer(allow_null=True))
@@ -375,13 +412,16 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
             "phone": d.applicant_phone, "email": d.applicant_email,
             "address": d.applicant_address, "commune_code": commune.code if commune else "",
             "representative_name": d.representative_name,
+            "representative_relationship": d.representative_relationship,
+            "representative_id_number": d.representative_id_number,
         },
         "counted_from": iso_local(d.counted_from), "duration": duration_payload(d),
         "returned_at": iso_local(d.returned_at),
         "clock_paused": d.paused_at is not None, "form_data": d.form_data,
         "components": [{
             "id": c.pk, "requirement_id": c.requirement_id, "name": c.name, "copies": c.copies,
-            "is_paper": c.is_paper,
+            "is_paper": c.is_paper, "source": c.source, "reference": c.reference,
+            "authorization": c.is_authorization,
             "files": [{"id": f.pk, "name": f.original_name, "content_type": f.content_type,
                        "size": f.size, "sha256": f.sha256, "uploaded_at": iso_local(f.uploaded_at)}
                       for f in files],

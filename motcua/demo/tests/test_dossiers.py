@@ -74,8 +74,12 @@ def test_load_demo_covers_every_status_and_timeliness_through_allowed_actors(loa
             validate_personal_id(d.applicant_id_number)
         else:
             validate_tax_code(d.applicant_tax_code)
-        if d.channel == Channel.ONLINE:
+        if d.channel == Channel.ONLINE:  # filed by the account's holder for themselves
             assert d.account is not None and d.account.kind == User.Kind.CITIZEN
+            assert d.applicant_id_number == d.account.national_id
+        if d.representative_name:  # an organisation's legal representative, at the counter
+            assert d.representative_relationship == "legal_representative"
+            validate_personal_id(d.representative_id_number)
 
     now, calendar = timezone.now(), get_calendar()
     # (the escalation pass's warnings are the system's, at the real now)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError
@@ -19,11 +20,13 @@ from motcua.dossiers.letters import leader_title
 from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
+    ComponentSource,
     Dossier,
     DossierEvent,
     Handover,
     Letter,
     LetterKind,
+    Representation,
     Status,
 )
 from motcua.dossiers.returns import place_text
@@ -58,6 +61,12 @@ CHANNEL_NOTES = {
     Channel.COUNTER: "Nộp trực tiếp",
     Channel.ONLINE: "Nộp trực tuyến",
     Channel.POSTAL: "Nộp qua dịch vụ bưu chính công ích",
+}
+
+# Form 01 notes a component the applicant did not hand in or upload (DOMAIN.md §6).
+SOURCE_NOTES: dict[str, str] = {
+    ComponentSource.REUSED: "tái sử dụng từ hồ sơ, kho dữ liệu đã có",
+    ComponentSource.NATIONAL: "khai thác từ cơ sở dữ liệu quốc gia",
 }
 
 TIMELINESS_LABELS = {
@@ -143,6 +152,8 @@ class SlipData:
                 "Số định danh cá nhân" if d.applicant_id_number else "Mã số thuế"
             ),
             "representative": d.representative_name,
+            "representative_role": self.representative_role(),
+            "representative_id": d.representative_id_number,
             "procedure_name": self.version.name,
             "procedure_code": self.procedure.code,
             "received": format_dt_or_blank(self.receipt_time()),
@@ -150,6 +161,16 @@ class SlipData:
             "appointment": format_dt_or_blank(d.appointment_at or d.due_at),
             "printed": format_dt_or_blank(self.now),
         }
+
+    def representative_role(self) -> str:
+        """How the representative stands for the applicant, in Vietnamese (slips are in the
+        official language whatever the reader's): "người được ủy quyền"."""
+        relationship = self.dossier.representative_relationship
+        if relationship not in Representation.values:
+            return ""
+        with translation.override("vi"):
+            label = str(Representation(relationship).label)
+        return label[:1].lower() + label[1:]
 
     def address(self) -> str:
         d = self.dossier
@@ -221,7 +242,8 @@ def form_01(data: SlipData) -> dict[str, Any]:
         )
     issued_at = d.received_at
     components = [
-        {"no": i, "name": c.name, "copies": c.copies, "paper": c.is_paper}
+        {"no": i, "name": c.name, "copies": c.copies, "paper": c.is_paper,
+         "source": SOURCE_NOTES.get(c.source, "")}
         for i, c in enumerate(d.components.all().order_by("id"), start=1)
     ]
     receipt = data.receipt_event()

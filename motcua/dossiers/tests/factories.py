@@ -18,10 +18,26 @@ def person(name: str = "Nguyễn Văn An", id_number: str = "037095001234", **kw
     return actions.Applicant(kind="person", name=name, id_number=id_number, **kw)
 
 
-def submission(org, procedure, *, agency=None, applicant=None, channel=2, components=None):
+def own(account, **kw) -> actions.Applicant:
+    """The applicant of a citizen filing for themselves: their account's name and ID."""
+    return person(name=account.full_name, id_number=account.national_id, **kw)
+
+
+def required_components(procedure) -> list[actions.ComponentInput]:
+    """Every component the procedure requires, each to be uploaded (an online submission
+    declares them all)."""
+    version = procedure.versions.order_by("number").first()
+    return [actions.ComponentInput(requirement_id=r.id, copies=1)
+            for r in version.components.filter(required=True, condition="")]
+
+
+def submission(org, procedure, *, agency=None, applicant=None, channel=2, components=None,
+               authorization=False):
+    """`authorization`: add the document proving the applicant's representation."""
     if components is None:
-        requirement = procedure.versions.order_by("number").first().components.first()
-        components = [actions.ComponentInput(requirement_id=requirement.id, copies=1)]
+        components = required_components(procedure)
+    if authorization:
+        components = [*components, actions.ComponentInput(authorization=True)]
     return actions.Submission(
         procedure_code=procedure.code,
         receiving_agency=agency or org.center_a,

@@ -8,11 +8,11 @@ from django.contrib.auth.models import AnonymousUser
 
 from motcua.dossiers import actions, policy
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.tests.factories import submission
+from motcua.dossiers.tests.factories import own, person, submission
 from motcua.org.models import Role
 from motcua.processing import actions as pactions
 from motcua.processing.tests.conftest import T0, at
-from motcua.tests.builders import agency, staff
+from motcua.tests.builders import agency, citizen, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,15 @@ def test_can_read_matches_the_list_filter_for_every_user_and_dossier(world):
                now=at("10:00 16/11/2026"))  # a step at the tax agency now
     online = actions.submit(submission(org, world.procedure), account=org.citizen,
                             now=at("10:30 16/11/2026"))
-    at_b = actions.submit(submission(org, world.procedure, agency=org.center_b),
+    at_b = actions.submit(submission(org, world.procedure, agency=org.center_b,
+                                     applicant=own(org.other_citizen)),
                           account=org.other_citizen, now=at("11:00 16/11/2026"))
+    # filed by the other citizen as the citizen's authorized representative
+    represented = actions.submit(
+        submission(org, world.procedure, authorization=True,
+                   applicant=person(representative_relationship="authorized")),
+        account=org.other_citizen, now=at("11:30 16/11/2026"))
+    stranger = citizen("citizen3", "Đỗ Minh Khoa", "001203009876")
     auditor = staff("auditor", "Lương Thị Thanh", org.province_center, Role.AUDITOR)
     other_province = agency("000.00.01.H41", "Trung tâm tỉnh khác", "province_center",
                             _other_province())
@@ -35,10 +42,10 @@ def test_can_read_matches_the_list_filter_for_every_user_and_dossier(world):
     retired = staff("retired", "Đã nghỉ", org.pc_a, Role.SPECIALIST)
     retired.staff_roles.update(is_active=False)
 
-    users = [AnonymousUser(), org.citizen, org.other_citizen, org.system, org.officer_a,
-             org.officer_b, org.specialist_a, world.head_a, world.specialist_b,
+    users = [AnonymousUser(), org.citizen, org.other_citizen, stranger, org.system,
+             org.officer_a, org.officer_b, org.specialist_a, world.head_a, world.specialist_b,
              world.tax_officer, world.tax_head, auditor, outsider_auditor, retired]
-    dossiers = [queued, handed, online, at_b]
+    dossiers = [queued, handed, online, at_b, represented]
     seen = {}
     for user in users:
         listed = set(policy.visible_dossiers(user).values_list("pk", flat=True))
@@ -51,6 +58,11 @@ def test_can_read_matches_the_list_filter_for_every_user_and_dossier(world):
     assert seen["tax.officer", handed.pk] and not seen["tax.officer", queued.pk]
     assert seen["auditor", at_b.pk] and not seen["auditor.x", at_b.pk]
     assert seen["citizen", online.pk] and not seen["citizen", at_b.pk]
+    # the applicant reads what was filed for them, at the counter or by a representative;
+    # the representative what they filed; nobody else
+    assert seen["citizen", queued.pk] and seen["citizen", represented.pk]
+    assert seen["citizen2", represented.pk] and not seen["citizen2", online.pk]
+    assert not any(seen["citizen3", d.pk] for d in dossiers)
     assert not seen["retired", queued.pk] and not seen["anonymous", queued.pk]
     assert seen["officer.b", at_b.pk] and not seen["officer.b", queued.pk]
 
