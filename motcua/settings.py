@@ -147,6 +147,17 @@ STORAGES = {
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The content of an upload is read before it is stored (motcua/dossiers/uploads.py). An image
+# may have at most MAX_UPLOAD_PIXELS pixels (50 million: an A4 page scanned at 600 dpi is 35
+# million, a phone photo 12 to 48 million; Pillow's own limit of about 179 million stays on
+# above it). A DOCX or XLSX (a ZIP package) may unpack to at most MAX_UPLOAD_UNZIPPED_BYTES in
+# all and to at most MAX_UPLOAD_ZIP_RATIO times its own size (documents compress 3 to 20
+# times, compression bombs a thousand), and hold at most MAX_UPLOAD_ZIP_ENTRIES parts.
+MAX_UPLOAD_PIXELS = int(os.environ.get("MAX_UPLOAD_PIXELS", "50000000"))
+MAX_UPLOAD_UNZIPPED_BYTES = int(os.environ.get("MAX_UPLOAD_UNZIPPED_BYTES",
+                                               str(100 * 1024 * 1024)))
+MAX_UPLOAD_ZIP_RATIO = int(os.environ.get("MAX_UPLOAD_ZIP_RATIO", "100"))
+MAX_UPLOAD_ZIP_ENTRIES = int(os.environ.get("MAX_UPLOAD_ZIP_ENTRIES", "1000"))
 
 # Browser features no page of Motcua uses, denied to every page (and to anything injected).
 PERMISSIONS_POLICY = os.environ.get(
