@@ -1,5 +1,6 @@
 """One environment-driven settings module. Every knob a deployment may turn is an env variable."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -118,14 +119,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in lockout (motcua/org/lockout.py): counted per account AND address together, so that
+# nobody elsewhere can lock an officer out of their own address (by account alone, five wrong
+# passwords from anywhere locked anyone out), and officers sharing a service center's address
+# do not lock each other out (by address alone they would). After AXES_FAILURE_LIMIT failures
+# the address waits LOCKOUT_BASE_MINUTES for that account, twice as long after each further
+# failure, at most LOCKOUT_MAX_HOURS; attempts while waiting are refused and not counted. No
+# ceiling per account across addresses: it would let whoever has enough addresses lock the real
+# user out again. Guessing from many addresses meets the password rules below, each address's
+# growing wait, and a log line per lockout (logger motcua.security). Failures are forgotten at
+# the next success from that address, or after twice the longest wait without one (that is
+# AXES_COOLOFF_TIME here). Administrators unlock from the admin (users: "Unlock sign-in").
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
-# Lock the account after repeated failures from anywhere. Not by address: a service center's
-# officers share one address, and a few typos must not lock the whole counter out.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_LOCKOUT_CALLABLE = "motcua.org.lockout.lockout_response"
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # username-only lockout is the intent, see above
+LOCKOUT_BASE_MINUTES = float(os.environ.get("LOCKOUT_BASE_MINUTES", "5"))
+LOCKOUT_MAX_HOURS = float(os.environ.get("LOCKOUT_MAX_HOURS", "24"))
+AXES_COOLOFF_TIME = dt.timedelta(hours=2 * LOCKOUT_MAX_HOURS)
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_HANDLER = "motcua.org.lockout.LockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "motcua.org.lockout.lockout_response"
+# The client's address as the public-lookup limit sees it (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "motcua.core.ratelimit.client_address"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
