@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "motcua.core",
     "motcua.org",
     "motcua.catalog",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "motcua.core.middleware.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,6 +176,25 @@ MAX_UPLOAD_UNZIPPED_BYTES = int(os.environ.get("MAX_UPLOAD_UNZIPPED_BYTES",
 MAX_UPLOAD_ZIP_RATIO = int(os.environ.get("MAX_UPLOAD_ZIP_RATIO", "100"))
 MAX_UPLOAD_ZIP_ENTRIES = int(os.environ.get("MAX_UPLOAD_ZIP_ENTRIES", "1000"))
 
+# Content-Security-Policy (django-csp) on every response: scripts, styles, fonts, frames and
+# form targets from this site only, no inline script or style anywhere (templates link static
+# files), images also as data: URLs, no plugins, and no page may be framed. The API docs page
+# alone (motcua/urls.py) also allows inline styles, which Swagger UI sets as it renders; its
+# scripts are files there too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 # Browser features no page of Motcua uses, denied to every page (and to anything injected).
 PERMISSIONS_POLICY = os.environ.get(
     "PERMISSIONS_POLICY",
@@ -281,3 +302,21 @@ TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "30"))
 # across all processes (in Redis, or in the database; see motcua/core/ratelimit.py).
 PUBLIC_LOOKUPS_PER_MINUTE = int(os.environ.get("PUBLIC_LOOKUPS_PER_MINUTE", "60"))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# HTTPS. HTTPS=1 says that users reach the site over HTTPS only, with TLS here or at a reverse
+# proxy in front (then TRUSTED_PROXY_COUNT counts the proxies, and the outermost one must set
+# X-Forwarded-Proto, which is then trusted). With it, plain-HTTP requests are redirected to
+# HTTPS (but /healthz, for load balancers) and browsers are told to come back over HTTPS only
+# for HSTS_SECONDS (a year; HSTS_INCLUDE_SUBDOMAINS=1 extends it to every subdomain). The
+# session and CSRF cookies are Secure (sent over HTTPS only) with HTTPS=1 and whenever DEBUG is
+# off; SECURE_COOKIES=0 is for a server that serves plain HTTP on the local machine only, as
+# `make run` does (scripts/serve.sh sets it): over http:// a browser may drop Secure cookies,
+# and signing in to the admin would fail.
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS and TRUSTED_PROXY_COUNT > 0 else None)
