@@ -160,3 +160,17 @@ def test_the_access_attempts_are_in_the_admin_and_deleting_one_unlocks_that_addr
         "action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"})
     assert not AccessAttempt.objects.exists()
     assert token_login(api, PASSWORD, ATTACKER).status_code == 200
+
+
+def test_a_lockout_met_by_the_middleware_under_api_is_problem_json_too(api, org, rf):
+    from axes.handlers.proxy import AxesProxyHandler
+
+    from motcua.org.lockout import lockout_response
+
+    lock_out(api, ATTACKER)
+    for path, content_type in (("/api/v1/other", PROBLEM), ("/admin/login/", "text/plain")):
+        request = rf.post(path, REMOTE_ADDR=ATTACKER)
+        AxesProxyHandler.update_request(request)
+        response = lockout_response(request, None, {"username": "officer.a"})
+        assert response.status_code == 429 and response["Content-Type"].startswith(content_type)
+        assert 295 <= retry_after(response) <= 300
