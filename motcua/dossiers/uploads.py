@@ -28,13 +28,14 @@ language and a stable `reason` code.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import BinaryIO, cast
 
 import filetype
@@ -43,7 +44,7 @@ from defusedxml import ElementTree
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageFile
 
 from motcua.core.errors import InvalidInput
 
@@ -188,7 +189,7 @@ def _check_image(upload: UploadedFile, fmt: str) -> None:
         _("The image cannot be read: it is damaged, cut short or not really a %(format)s "
           "image.") % {"format": fmt}, reason="image_unreadable")
     try:
-        with Image.open(upload, formats=[fmt]) as image:  # reads the header only
+        with _truncation_reported(), Image.open(upload, formats=[fmt]) as image:  # header only
             width, height = image.size
             if width * height > limit:
                 raise too_large
@@ -203,6 +204,20 @@ def _check_image(upload: UploadedFile, fmt: str) -> None:
         raise too_large from None
     except Exception:  # any failure to decode hostile input is a refusal, never a 500
         raise unreadable from None
+
+
+@contextlib.contextmanager
+def _truncation_reported() -> Iterator[None]:
+    """Pillow reports a truncated or broken image only while ImageFile.LOAD_TRUNCATED_IMAGES is
+    off, and WeasyPrint turns it on for the whole process when it is imported (for its own
+    rendering). Off while an upload is checked, then as it was: a worker process serves one
+    request at a time (gunicorn's sync workers), so no rendering runs meanwhile."""
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 # --- Office (OOXML packages) --------------------------------------------------------------------

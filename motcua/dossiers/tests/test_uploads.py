@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from django.utils.translation import gettext
 from openpyxl import Workbook
-from PIL import Image
+from PIL import Image, ImageFile
 
 from motcua.dossiers.models import DossierEvent, DossierFile
 from motcua.dossiers.tests.test_api import payload
@@ -247,10 +247,14 @@ def test_images_are_bounded_by_pixels_before_decoding(api, dossier, settings):
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
-def test_truncated_or_corrupt_images_are_refused(api, dossier, settings, fmt):
+def test_truncated_images_are_refused_even_where_weasyprint_told_pillow_to_accept_them(
+        api, dossier, settings, monkeypatch, fmt):
+    # WeasyPrint, once imported (to render the slips), sets this for the whole process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     name = "anh.jpg" if fmt == "JPEG" else "anh.png"
     whole = image(fmt)
     assert_refused(api, dossier, settings, name, whole[:len(whole) // 2], "image_unreadable")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as it was, for WeasyPrint
 
 
 def test_a_png_with_a_damaged_chunk_is_refused(api, dossier, settings):
