@@ -1,5 +1,6 @@
 """One environment-driven settings module. Every knob a deployment may turn is an env variable."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "motcua.core",
     "motcua.org",
     "motcua.catalog",
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "motcua.core.middleware.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,14 +121,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in lockout (motcua/org/lockout.py): counted per account AND address together, so that
+# nobody elsewhere can lock an officer out of their own address (by account alone, five wrong
+# passwords from anywhere locked anyone out), and officers sharing a service center's address
+# do not lock each other out (by address alone they would). After AXES_FAILURE_LIMIT failures
+# the address waits LOCKOUT_BASE_MINUTES for that account, twice as long after each further
+# failure, at most LOCKOUT_MAX_HOURS; attempts while waiting are refused and not counted. No
+# ceiling per account across addresses: it would let whoever has enough addresses lock the real
+# user out again. Guessing from many addresses meets the password rules below, each address's
+# growing wait, and a log line per lockout (logger motcua.security). Failures are forgotten at
+# the next success from that address, or after twice the longest wait without one (that is
+# AXES_COOLOFF_TIME here). Administrators unlock from the admin (users: "Unlock sign-in").
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
-# Lock the account after repeated failures from anywhere. Not by address: a service center's
-# officers share one address, and a few typos must not lock the whole counter out.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_LOCKOUT_CALLABLE = "motcua.org.lockout.lockout_response"
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # username-only lockout is the intent, see above
+LOCKOUT_BASE_MINUTES = float(os.environ.get("LOCKOUT_BASE_MINUTES", "5"))
+LOCKOUT_MAX_HOURS = float(os.environ.get("LOCKOUT_MAX_HOURS", "24"))
+AXES_COOLOFF_TIME = dt.timedelta(hours=2 * LOCKOUT_MAX_HOURS)
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_HANDLER = "motcua.org.lockout.LockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "motcua.org.lockout.lockout_response"
+# The client's address as the public-lookup limit sees it (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "motcua.core.ratelimit.client_address"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -147,7 +164,37 @@ STORAGES = {
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The content of an upload is read before it is stored (motcua/dossiers/uploads.py). An image
+# may have at most MAX_UPLOAD_PIXELS pixels (50 million: an A4 page scanned at 600 dpi is 35
+# million, a phone photo 12 to 48 million; Pillow's own limit of about 179 million stays on
+# above it). A DOCX or XLSX (a ZIP package) may unpack to at most MAX_UPLOAD_UNZIPPED_BYTES in
+# all and to at most MAX_UPLOAD_ZIP_RATIO times its own size (documents compress 3 to 20
+# times, compression bombs a thousand), and hold at most MAX_UPLOAD_ZIP_ENTRIES parts.
+MAX_UPLOAD_PIXELS = int(os.environ.get("MAX_UPLOAD_PIXELS", "50000000"))
+MAX_UPLOAD_UNZIPPED_BYTES = int(os.environ.get("MAX_UPLOAD_UNZIPPED_BYTES",
+                                               str(100 * 1024 * 1024)))
+MAX_UPLOAD_ZIP_RATIO = int(os.environ.get("MAX_UPLOAD_ZIP_RATIO", "100"))
+MAX_UPLOAD_ZIP_ENTRIES = int(os.environ.get("MAX_UPLOAD_ZIP_ENTRIES", "1000"))
 
+# Content-Security-Policy (django-csp) on every response: scripts, styles, fonts, frames and
+# form targets from this site only, no inline script or style anywhere (templates link static
+# files), images also as data: URLs, no plugins, and no page may be framed. The API docs page
+# alone (motcua/urls.py) also allows inline styles, which Swagger UI sets as it renders; its
+# scripts are files there too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 # Browser features no page of Motcua uses, denied to every page (and to anything injected).
 PERMISSIONS_POLICY = os.environ.get(
     "PERMISSIONS_POLICY",
@@ -267,3 +314,21 @@ TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "30"))
 # across all processes (in Redis, or in the database; see motcua/core/ratelimit.py).
 PUBLIC_LOOKUPS_PER_MINUTE = int(os.environ.get("PUBLIC_LOOKUPS_PER_MINUTE", "60"))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# HTTPS. HTTPS=1 says that users reach the site over HTTPS only, with TLS here or at a reverse
+# proxy in front (then TRUSTED_PROXY_COUNT counts the proxies, and the outermost one must set
+# X-Forwarded-Proto, which is then trusted). With it, plain-HTTP requests are redirected to
+# HTTPS (but /healthz, for load balancers) and browsers are told to come back over HTTPS only
+# for HSTS_SECONDS (a year; HSTS_INCLUDE_SUBDOMAINS=1 extends it to every subdomain). The
+# session and CSRF cookies are Secure (sent over HTTPS only) with HTTPS=1 and whenever DEBUG is
+# off; SECURE_COOKIES=0 is for a server that serves plain HTTP on the local machine only, as
+# `make run` does (scripts/serve.sh sets it): over http:// a browser may drop Secure cookies,
+# and signing in to the admin would fail.
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS and TRUSTED_PROXY_COUNT > 0 else None)

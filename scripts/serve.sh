@@ -30,12 +30,16 @@ fi
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}"  # QR codes on the slips
 # Settings refuse to start without a SECRET_KEY (DEBUG off): the installation's own, kept in var/.
 export SECRET_KEY="${SECRET_KEY:-$(bash scripts/secret_key.sh)}"
+# Plain HTTP on 127.0.0.1: cookies without the Secure flag, or a browser may drop the session and
+# CSRF cookies and signing in to the admin fails (settings: SECURE_COOKIES; HTTPS=1 overrides).
+export SECURE_COOKIES="${SECURE_COOKIES:-0}"
 
-# Static files for the API docs and the admin. `make run` collects them just before; when
-# serve.sh runs alone on a fresh var dir (settings.STATIC_ROOT = $MOTCUA_VAR_DIR/static), collect
-# them here. collectstatic is slow (whitenoise compresses every file), so only when missing.
+# Static files for the API docs, the admin and the citizen pages, collected into
+# settings.STATIC_ROOT ($MOTCUA_VAR_DIR/static). collectstatic is slow (whitenoise compresses
+# every file), so only when one of them is missing (a fresh var dir, or a newer version).
 STATIC_DIR="${MOTCUA_VAR_DIR:-var}/static"
-if [[ ! -d "$STATIC_DIR/drf_spectacular_sidecar" || ! -d "$STATIC_DIR/admin" ]]; then
+if [[ ! -d "$STATIC_DIR/drf_spectacular_sidecar" || ! -d "$STATIC_DIR/admin" \
+      || ! -f "$STATIC_DIR/portal/portal.css" ]]; then
   echo "Collecting static files into $STATIC_DIR (first run only; takes a while)..."
   "$BIN/python" manage.py collectstatic --noinput -v 0
 fi

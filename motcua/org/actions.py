@@ -4,9 +4,11 @@ audit row (motcua.core.audit). Errors are DomainError subclasses with stable cod
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +26,8 @@ from motcua.org.models import (
     StaffRole,
     User,
 )
+
+security_log = logging.getLogger("motcua.security")
 
 
 class InvalidAgencyCode(InvalidInput):
@@ -266,3 +270,14 @@ def create_account(
         )
         record(actor, "org.account_created", user, username=username, kind=kind)
     return user
+
+
+def unlock_sign_in(user: User, *, actor: User | None) -> int:
+    """Clear the account's failed sign-ins from every address (motcua/org/lockout.py): it may
+    sign in again at once from anywhere. The number of address rows cleared."""
+    with transaction.atomic():
+        cleared: int = AccessAttempt.objects.filter(username=user.username).delete()[0]
+        record(actor, "org.sign_in_unlocked", user, username=user.username, cleared=cleared)
+    security_log.info("sign-in unlocked: account %r by %r (%d address rows)", user.username,
+                      getattr(actor, "username", None), cleared)
+    return cleared

@@ -1,11 +1,13 @@
 from typing import cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from motcua.core.errors import DomainError
 from motcua.org import actions
@@ -28,6 +30,17 @@ class MotcuaUserAdmin(UserAdmin):
         ("Motcua", {"fields": ("kind", "full_name", "national_id", "tax_code", "phone")}),
     )
     inlines = [StaffRoleInline]
+    actions = ["unlock_sign_in"]
+
+    @admin.action(description=_("Unlock sign-in (clear failed attempts from every address)"),
+                  permissions=["change"])
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = cast(User, request.user)  # admin: staff only
+        for user in queryset:
+            actions.unlock_sign_in(user, actor=actor)
+        self.message_user(request, ngettext(
+            "Sign-in unlocked for %(count)d account.", "Sign-in unlocked for %(count)d accounts.",
+            len(queryset)) % {"count": len(queryset)}, messages.SUCCESS)
 
 
 class AgencyCodeChangeInline(admin.TabularInline):

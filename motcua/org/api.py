@@ -41,8 +41,8 @@ class AccountLocked(exceptions.APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "account_locked"
 
-    def __init__(self, wait: int | None) -> None:
-        super().__init__(lockout_message(), "account_locked")
+    def __init__(self, wait: int) -> None:
+        super().__init__(lockout_message(wait), "account_locked")
         self.wait = wait  # DRF turns it into Retry-After
 
 
@@ -74,15 +74,13 @@ class TokenLoginView(APIView):
     def _sign_in(self, request: Request, http_request: HttpRequest) -> Response:
         form = LoginSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        user = authenticate(
-            request=http_request,
-            username=form.validated_data["username"],
-            password=form.validated_data["password"],
-        )
+        username = form.validated_data["username"]
+        user = authenticate(request=http_request, username=username,
+                            password=form.validated_data["password"])
         if getattr(http_request, "axes_locked_out", False):
             # Answer here in problem+json; stop AxesMiddleware from replacing the response.
             setattr(http_request, "axes_locked_out", False)  # noqa: B010
-            raise AccountLocked(lockout_seconds(http_request))
+            raise AccountLocked(lockout_seconds(http_request, {"username": username}))
         if user is None:
             raise exceptions.AuthenticationFailed(
                 _("Invalid username or password."), code="invalid_credentials"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from typing import Any
+
+import pikepdf
 
 from motcua.catalog.models import ComponentRequirement, Fee, Procedure, ProcedureVersion, Sector
 from motcua.core.text import fold
@@ -114,3 +117,13 @@ def build_procedure(*, code: str = "1.004873", name: str = MARITAL_STATUS,
                                         required=False, form="copy")
     Fee.objects.create(version=version, position=1, name="Lệ phí", amount_vnd=0)
     return procedure
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real, minimal PDF (blank A4 pages), as the upload checks open it with pikepdf."""
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(595, 842))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

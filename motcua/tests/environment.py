@@ -8,10 +8,14 @@ early: `-p motcua.tests.environment` in pyproject.toml).
   REDIS_URL of the surrounding shell would make them share counts in one Redis, so it is
   dropped; the tests of the Redis configuration start servers of their own with TEST_REDIS_URL
   (default redis://127.0.0.1:6379/0).
+- The HTTPS settings of the surrounding shell (HTTPS=1 would redirect every test request to
+  https://) are dropped too: the tests run as a deployment without them, DEBUG off; the tests
+  of those settings import them in a process of their own.
 """
 
 import os
 
 if not os.environ.get("SECRET_KEY"):
     os.environ["SECRET_KEY"] = "test-only-key-never-used-outside-pytest"
-os.environ.pop("REDIS_URL", None)
+for name in ("REDIS_URL", "HTTPS", "SECURE_COOKIES", "HSTS_SECONDS", "HSTS_INCLUDE_SUBDOMAINS"):
+    os.environ.pop(name, None)

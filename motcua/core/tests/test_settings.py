@@ -1,5 +1,6 @@
 """The settings module refuses to start in production mode without a secret key."""
 
+import json
 import os
 import stat
 import subprocess
@@ -67,3 +68,54 @@ def test_the_database_cache_table_is_in_the_migrated_database():
     cache.set("greeting", {"vi": "Xin chào"}, timeout=60)
     assert cache.get("greeting") == {"vi": "Xin chào"}
     assert cache.add("greeting", "again") is False
+
+
+HTTPS_ENV = ("DEBUG", "HTTPS", "SECURE_COOKIES", "HSTS_SECONDS", "HSTS_INCLUDE_SUBDOMAINS",
+             "TRUSTED_PROXY_COUNT")
+
+
+def https_settings(tmp_path: Path, **env: str) -> dict:
+    names = ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT",
+             "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_PROXY_SSL_HEADER"]
+    code = (f"import json, motcua.settings as s; "
+            f"print(json.dumps({{n: getattr(s, n) for n in {names}}}))")
+    clean = {k: v for k, v in os.environ.items() if k not in HTTPS_ENV}
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60,
+                         env={**clean, "MOTCUA_VAR_DIR": str(tmp_path), "SECRET_KEY": "x" * 50,
+                              **env}, capture_output=True, text=True)
+    return json.loads(run.stdout)
+
+
+def test_outside_debug_cookies_are_secure_and_hsts_waits_for_https(tmp_path):
+    production = https_settings(tmp_path)
+    assert production["SESSION_COOKIE_SECURE"] and production["CSRF_COOKIE_SECURE"]
+    assert production["SECURE_HSTS_SECONDS"] == 0 and not production["SECURE_SSL_REDIRECT"]
+    debug = https_settings(tmp_path, DEBUG="1")
+    assert not debug["SESSION_COOKIE_SECURE"] and not debug["CSRF_COOKIE_SECURE"]
+    # `make run` serves plain HTTP on 127.0.0.1 with DEBUG off (scripts/serve.sh)
+    local = https_settings(tmp_path, SECURE_COOKIES="0")
+    assert not local["SESSION_COOKIE_SECURE"] and not local["CSRF_COOKIE_SECURE"]
+
+
+def test_behind_tls_hsts_and_the_redirect_are_on_and_cookies_stay_secure(tmp_path):
+    tls = https_settings(tmp_path, HTTPS="1", SECURE_COOKIES="0", DEBUG="1")
+    assert tls["SESSION_COOKIE_SECURE"] and tls["CSRF_COOKIE_SECURE"]
+    assert tls["SECURE_SSL_REDIRECT"] and tls["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
+    assert not tls["SECURE_HSTS_INCLUDE_SUBDOMAINS"] and tls["SECURE_PROXY_SSL_HEADER"] is None
+    proxied = https_settings(tmp_path, HTTPS="1", TRUSTED_PROXY_COUNT="1", HSTS_SECONDS="600",
+                             HSTS_INCLUDE_SUBDOMAINS="1")
+    assert proxied["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert proxied["SECURE_HSTS_SECONDS"] == 600 and proxied["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+
+
+def test_djangos_deployment_check_finds_the_https_settings_in_place(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in HTTPS_ENV}
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, timeout=120,
+        env={**clean, "MOTCUA_VAR_DIR": str(tmp_path), "HTTPS": "1",
+             "SECRET_KEY": "k3y-" + "q9Zx7Lm2Vb8Nc4Rt6Yp1Wd5Hs0Jf3Ga" * 2},
+        capture_output=True, text=True)
+    found = run.stdout + run.stderr
+    for check in ("security.W004", "security.W008", "security.W012", "security.W016",
+                  "security.W009", "security.W018"):  # HSTS, redirect, cookies, key, DEBUG
+        assert check not in found, found

@@ -9,15 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from motcua.dossiers.models import Dossier, DossierFile, Status
 from motcua.dossiers.tests.factories import at, received
 from motcua.org.models import Role, StaffRole
-from motcua.tests.builders import staff
+from motcua.tests.builders import pdf_bytes, staff
 
 pytestmark = pytest.mark.django_db
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"
-    b"/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 3 3]/Parent 2 0 R>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+MINIMAL_PDF = pdf_bytes()
 
 
 def payload(org, procedure, **over):

@@ -3,7 +3,6 @@ from axes.models import AccessAttempt
 from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
-from motcua.org.lockout import lockout_message
 from motcua.tests.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -65,24 +64,6 @@ def test_missing_fields_are_a_400_problem(api, org):
     assert "password" in response.json()["errors"]
 
 
-def test_lockout_after_five_failures_refuses_even_the_right_password(api, org):
-    for attempt in range(1, 5):
-        response = login(api, "officer.a", f"wrong-{attempt}")
-        assert response.status_code == 401, attempt
-    fifth = login(api, "officer.a", "wrong-5")
-    assert fifth.status_code == 429  # the 5th failure locks the account
-    sixth = login(api, "officer.a", PASSWORD)
-    assert sixth.status_code == 429
-    assert sixth["Content-Type"] == PROBLEM
-    body = sixth.json()
-    assert body["code"] == "account_locked"
-    assert body["detail"] == lockout_message()
-    assert int(sixth["Retry-After"]) == 30 * 60
-    assert "token" not in body
-    assert not Token.objects.filter(user=org.officer_a).exists()
-    assert AccessAttempt.objects.filter(username="officer.a").exists()
-
-
 def test_a_success_resets_the_failure_count(api, org):
     for attempt in range(4):
         login(api, "officer.a", f"wrong-{attempt}")
@@ -119,16 +100,6 @@ def test_me_lists_only_active_roles(api, org):
     roles = api.get("/api/v1/me").json()["roles"]
     assert roles == [{"agency_code": org.pc_b.code, "agency_name": org.pc_b.name,
                       "role": "head"}]
-
-
-def test_lockout_callable_answers_problem_json_under_api(rf):
-    from motcua.org.lockout import lockout_response
-
-    response = lockout_response(rf.post("/api/v1/auth/token"))
-    assert response.status_code == 429 and response["Content-Type"] == PROBLEM
-    assert response["Retry-After"] == "1800"
-    page = lockout_response(rf.post("/admin/login/"))
-    assert page.status_code == 429 and page["Content-Type"].startswith("text/plain")
 
 
 def test_a_token_authenticates_its_user_until_the_account_is_deactivated(api, org):
