@@ -22,10 +22,11 @@ from motcua.catalog.models import (
     ProcedureVersion,
     Sector,
 )
+from motcua.core.admin import HumanTextAdmin, HumanTextTabularInline
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(HumanTextAdmin):
     list_display = ["name"]
     search_fields = ["name"]
 
@@ -36,7 +37,7 @@ VERSION_INLINE_FIELDS = (
 )
 
 
-class ProcedureVersionInline(admin.TabularInline):
+class ProcedureVersionInline(HumanTextTabularInline):
     model = ProcedureVersion
     extra = 0
     fields = VERSION_INLINE_FIELDS
@@ -50,7 +51,7 @@ class ProcedureVersionInline(admin.TabularInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(HumanTextAdmin):
     list_display = ["code", "name", "sector", "level", "is_active"]
     list_filter = ["is_active", "level", "sector"]
     search_fields = ["code", "name", "name_folded"]
@@ -88,21 +89,21 @@ class ProcedureAdmin(admin.ModelAdmin):
         )
 
 
-class ComponentInline(admin.TabularInline):
+class ComponentInline(HumanTextTabularInline):
     model = ComponentRequirement
     extra = 0
     fields = ["position", "code", "name", "form", "quantity", "required", "condition",
               "digitization_required", "eform_schema"]
 
 
-class FeeInline(admin.TabularInline):
+class FeeInline(HumanTextTabularInline):
     model = Fee
     extra = 0
     fields = ["position", "name", "amount_vnd", "note"]
 
 
 @admin.register(ProcedureVersion)
-class ProcedureVersionAdmin(admin.ModelAdmin):
+class ProcedureVersionAdmin(HumanTextAdmin):
     list_display = ["procedure", "number", "effective_from", "effective_to", "duration_value",
                     "duration_unit", "online_level"]
     list_filter = ["online_level", "duration_unit", "level"]

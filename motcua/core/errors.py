@@ -78,13 +78,29 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
         return None
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
-        body = problem(response.status_code, _("Invalid input"), code="invalid", errors=data)
+        body = problem(response.status_code, _("Invalid input"), code="invalid",
+                       errors=_in_language(data))
     else:
         detail = data.get("detail", data) if isinstance(data, dict) else data
         code = getattr(detail, "code", "") or ""
         body = problem(response.status_code, _title(response.status_code), str(detail), code)
     headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After")}
     return _problem_response(body, headers)
+
+
+def _untranslated() -> dict[str, str]:
+    """DRF messages that DRF never passes through gettext, in the user's language."""
+    return {"No data provided": _("No data was sent: the body must be a JSON object.")}
+
+
+def _in_language(errors: Any) -> Any:
+    if isinstance(errors, dict):
+        return {key: _in_language(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_in_language(value) for value in errors]
+    if isinstance(errors, exceptions.ErrorDetail) and str(errors) in _untranslated():
+        return exceptions.ErrorDetail(_untranslated()[str(errors)], code=errors.code)
+    return errors
 
 
 def _title(status_code: int) -> str:

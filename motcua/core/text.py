@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from django.utils.translation import gettext_lazy as _
+
 
 def fold(text: str) -> str:
     """Lower-case, strip Vietnamese diacritics and map đ→d, for diacritic-insensitive search.
@@ -39,6 +41,16 @@ class UnfitText(ValueError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+# Why a text was refused (UnfitText.code), in the words every form and the API show.
+UNFIT_MESSAGES = {
+    "control": _("The text holds a character that cannot be stored (NUL or a lone "
+                 "surrogate)."),
+    "bidi": _("The text holds a direction-changing control character, which would reorder "
+              "what is printed."),
+    "invisible": _("The text holds only invisible characters."),
+}
 
 
 def clean_human_text(value: str) -> str:

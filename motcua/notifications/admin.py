@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from motcua.core.admin import HumanTextAdmin
 from motcua.notifications.models import Delivery
 
 
@@ -32,7 +33,7 @@ class HasErrorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(HumanTextAdmin):
     list_display = ["id", "created_at", "channel", "kind", "recipient", "dossier_code", "status",
                     "attempts", "next_attempt_at", "sent_at", "short_error"]
     list_filter = ["status", "channel", "kind", "attempts", HasErrorFilter]

@@ -2,6 +2,7 @@ from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -9,19 +10,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from motcua.core.admin import HumanTextAdmin, HumanTextTabularInline
 from motcua.core.errors import DomainError
+from motcua.core.forms import HumanTextFormMixin, HumanTextModelForm
 from motcua.org import actions
 from motcua.org.models import AdministrativeUnit, Agency, AgencyCodeChange, StaffRole, User
 
 
-class StaffRoleInline(admin.TabularInline):
+class StaffRoleInline(HumanTextTabularInline):
     model = StaffRole
     extra = 0
     autocomplete_fields = ["agency"]
 
 
+class UserChangeForm(HumanTextFormMixin, auth_forms.UserChangeForm):
+    class Meta(auth_forms.UserChangeForm.Meta):
+        model = User
+
+
+class UserCreationForm(HumanTextFormMixin, auth_forms.AdminUserCreationForm):
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
+        model = User
+
+
 @admin.register(User)
 class MotcuaUserAdmin(UserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
     list_display = ["username", "full_name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["username", "full_name", "national_id", "tax_code"]
@@ -43,7 +58,7 @@ class MotcuaUserAdmin(UserAdmin):
             len(queryset)) % {"count": len(queryset)}, messages.SUCCESS)
 
 
-class AgencyCodeChangeInline(admin.TabularInline):
+class AgencyCodeChangeInline(HumanTextTabularInline):
     """Read-only: the history is written by changing the code (actions.change_agency_code)."""
 
     model = AgencyCodeChange
@@ -53,7 +68,7 @@ class AgencyCodeChangeInline(admin.TabularInline):
     readonly_fields = ["old_code", "new_code", "changed_at", "reason"]
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(HumanTextModelForm):
     class Meta:
         model = Agency
         fields = ["code", "name", "short_name", "kind", "unit", "parent", "is_active"]
@@ -68,7 +83,7 @@ class AgencyForm(forms.ModelForm):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(HumanTextAdmin):
     form = AgencyForm
     list_display = ["code", "name", "kind", "unit", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -92,7 +107,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(HumanTextAdmin):
     list_display = ["code", "name", "level", "division_type", "parent"]
     list_filter = ["level", "division_type"]
     list_select_related = ["parent"]
@@ -102,7 +117,7 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(admin.ModelAdmin):
+class StaffRoleAdmin(HumanTextAdmin):
     list_display = ["user", "role", "agency", "is_active"]
     list_filter = ["role", "is_active"]
     list_select_related = ["user", "agency"]

@@ -15,14 +15,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Procedure
+from motcua.core.admin import HumanTextAdmin
 from motcua.core.errors import InvalidInput
+from motcua.core.forms import HumanTextModelForm
 from motcua.processing.models import Process, Source, StepAgency
 from motcua.processing.publishing import publish_process
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
 
 
-class NewVersionForm(forms.ModelForm):
+class NewVersionForm(HumanTextModelForm):
     text = forms.CharField(
         label=_("definition (YAML or JSON)"), required=False,
         widget=forms.Textarea(attrs={"rows": 30, "cols": 100, "style": "font-family:monospace"}),
@@ -80,7 +82,7 @@ class NewVersionForm(forms.ModelForm):
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(HumanTextAdmin):
     list_display = ["procedure", "agency_kind", "number", "name", "effective_from",
                     "effective_to", "source", "created_at"]
     list_filter = ["source", "agency_kind"]
@@ -141,7 +143,7 @@ class ProcessAdmin(admin.ModelAdmin):
 
 
 @admin.register(StepAgency)
-class StepAgencyAdmin(admin.ModelAdmin):
+class StepAgencyAdmin(HumanTextAdmin):
     list_display = ["step_key", "procedure", "agency"]
     search_fields = ["step_key", "procedure__code", "agency__code", "agency__name"]
     list_select_related = ["procedure", "agency"]

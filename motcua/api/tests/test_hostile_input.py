@@ -124,6 +124,15 @@ def test_parser_errors_are_in_vietnamese_without_python_words(client):
     assert "sys." not in digits["detail"] and "chữ số" in digits["detail"]
 
 
+def test_a_json_null_body_is_refused_in_the_users_language(api, org):
+    """DRF's "No data provided" never goes through gettext: it is put into words here."""
+    api.force_authenticate(org.officer_a)
+    for path in ("/api/v1/auth/token", "/api/v1/counter/dossiers"):
+        body = problem(api.post(path, data="null", content_type="application/json"), 400)
+        text = str(body["errors"])
+        assert "No data provided" not in text and "JSON" in text, (path, text)
+
+
 def test_api_answers_are_not_cached_and_pages_deny_unused_browser_features(client, org):
     api = client.get("/api/v1/units")
     assert api["Cache-Control"] == "no-store"
