@@ -87,13 +87,16 @@ def test_a_name_with_a_direction_override_or_only_invisible_characters_is_refuse
 def test_a_refusal_reason_of_zero_width_spaces_is_refused(api, org, procedure):
     from motcua.dossiers.tests.factories import at, online
 
+    from motcua.dossiers.models import DossierEvent, Letter
+
     d = online(org, procedure, at("09:00 16/11/2026"))
+    before = (DossierEvent.objects.count(), Letter.objects.count())
     api.force_authenticate(org.officer_a)
     response = api.post(f"/api/v1/dossiers/{d.code}/actions/refuse",
                         {"reason": "\u200b\u200b\u200b"}, format="json")
     problem(response, 400)
     d.refresh_from_db()
-    assert d.status == 1
+    assert d.status == 1 and (DossierEvent.objects.count(), Letter.objects.count()) == before
 
 
 def test_a_persons_tax_code_is_checked_like_an_organisations(api, org, procedure):
