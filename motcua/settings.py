@@ -309,6 +309,9 @@ DOSSIER_WARN_BEFORE_HOURS = float(os.environ.get("DOSSIER_WARN_BEFORE_HOURS", "8
 # replays its first response, and how long results of finished background tasks are kept.
 IDEMPOTENCY_KEEP_HOURS = float(os.environ.get("IDEMPOTENCY_KEEP_HOURS", "72"))
 TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "30"))
+# Sent messages (notifications.Delivery: an email's address and body) are deleted after this;
+# failed and pending ones stay until an administrator deals with them.
+DELIVERIES_KEEP_DAYS = int(os.environ.get("DELIVERIES_KEEP_DAYS", "180"))
 
 # Public lookups (tracking by code, API and page): per client and minute; 0 = no limit. Counted
 # across all processes (in Redis, or in the database; see motcua/core/ratelimit.py).

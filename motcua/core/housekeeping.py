@@ -7,12 +7,15 @@
   (default 30), through that package's own `prune_db_task_results`.
 - Public-lookup counts (core.ratelimit, on the database) of minutes that are over: one row per
   client seen, so without this the table keeps every address that ever looked something up.
+- What a higher app keeps only for a while: it registers its own pruning (`register`) in its
+  AppConfig.ready, e.g. notifications' sent messages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.management import call_command
@@ -22,6 +25,18 @@ from motcua.core.models import IdempotencyRecord, RateCount
 from motcua.core.ratelimit import WINDOW_SECONDS
 
 BATCH = 10_000  # rows per DELETE: short transactions on a big table
+
+# name -> prune(now) -> rows deleted; registered by the apps above core (AppConfig.ready)
+_PRUNERS: dict[str, Callable[[dt.datetime], int]] = {}
+
+
+def register(name: str, prune: Callable[[dt.datetime], int]) -> None:
+    """Run `prune` in every housekeeping pass; its count is reported under `name`."""
+    _PRUNERS[name] = prune
+
+
+def registered() -> dict[str, Callable[[dt.datetime], int]]:
+    return dict(_PRUNERS)
 
 
 def idempotency_keep() -> dt.timedelta:
@@ -51,7 +66,10 @@ def prune_rate_counts(now: dt.datetime | None = None) -> int:
 
 def run_pass(now: dt.datetime | None = None) -> dict[str, int]:
     """One housekeeping pass; returns what was deleted."""
+    now = now or timezone.now()
     removed = {"idempotency_records": prune_idempotency_records(now),
                "rate_counts": prune_rate_counts(now)}
+    for name, prune in _PRUNERS.items():
+        removed[name] = prune(now)
     prune_task_results()
     return removed

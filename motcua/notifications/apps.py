@@ -10,10 +10,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from motcua.core import housekeeping
         from motcua.core.events import subscribe
         from motcua.dossiers.events import DossierChanged
-        from motcua.notifications import subscribers
+        from motcua.notifications import delivery, subscribers
         from motcua.processing.events import EscalationRaised
 
         subscribe(DossierChanged, subscribers.queue_applicant_notice)
         subscribe(EscalationRaised, subscribers.notify_staff_of)
+        housekeeping.register("sent_deliveries", delivery.prune_sent)

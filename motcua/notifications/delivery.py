@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 
 Status = Delivery.Status
 BATCH = 100  # rows per claim: one short transaction each
+BATCH_DELETE = 10_000  # rows per DELETE when pruning: short transactions
 MAX_BATCHES_PER_PASS = 50  # a pass ends within bounds so that the loop can stop between them
 MAX_BACKOFF = dt.timedelta(days=1)
 ERROR_CHARS = 2000
@@ -200,6 +201,20 @@ def _deliver(d: Delivery, clock: Callable[[], dt.datetime]) -> str:
         log.warning("delivery %s was sent after another worker took it over", d.pk)
         return "overtaken"
     return "sent"
+
+
+def prune_sent(now: dt.datetime) -> int:
+    """Delete messages sent more than DELIVERIES_KEEP_DAYS ago (their bodies hold personal
+    data). Failed and pending rows stay: an administrator still has to see them. Deleting
+    a sent row cannot send it again: a cause (a timeline event) happens once."""
+    cutoff = now - dt.timedelta(days=settings.DELIVERIES_KEEP_DAYS)
+    removed = 0
+    while True:
+        batch = list(Delivery.objects.filter(status=Delivery.Status.SENT, sent_at__lt=cutoff)
+                     .values_list("pk", flat=True)[:BATCH_DELETE])
+        if not batch:
+            return removed
+        removed += Delivery.objects.filter(pk__in=batch).delete()[0]
 
 
 def _claimed(d: Delivery) -> QuerySet[Delivery]:

@@ -23,14 +23,20 @@ class StaffRoleInline(HumanTextTabularInline):
     autocomplete_fields = ["agency"]
 
 
+# Django's user forms name auth.User in their Meta: bound here to org.User (its add page
+# failed with "Manager isn't available"), with their own fields.
 class UserChangeForm(HumanTextFormMixin, auth_forms.UserChangeForm):
-    class Meta(auth_forms.UserChangeForm.Meta):
+    class Meta:
         model = User
+        fields = "__all__"
+        field_classes = {"username": auth_forms.UsernameField}
 
 
 class UserCreationForm(HumanTextFormMixin, auth_forms.AdminUserCreationForm):
-    class Meta(auth_forms.AdminUserCreationForm.Meta):
+    class Meta:
         model = User
+        fields = ("username",)
+        field_classes = {"username": auth_forms.UsernameField}
 
 
 @admin.register(User)

@@ -85,9 +85,8 @@ def test_a_name_with_a_direction_override_or_only_invisible_characters_is_refuse
 
 
 def test_a_refusal_reason_of_zero_width_spaces_is_refused(api, org, procedure):
-    from motcua.dossiers.tests.factories import at, online
-
     from motcua.dossiers.models import DossierEvent, Letter
+    from motcua.dossiers.tests.factories import at, online
 
     d = online(org, procedure, at("09:00 16/11/2026"))
     before = (DossierEvent.objects.count(), Letter.objects.count())

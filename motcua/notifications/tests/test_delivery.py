@@ -298,3 +298,27 @@ def test_a_send_slower_than_the_lease_is_overtaken_and_counted(monkeypatch):
     assert box.sent == [d.pk, d.pk]
     d.refresh_from_db()
     assert (d.status, d.claimed_by, d.sent_at) == (Status.SENT, "B", after(61))
+
+
+@pytest.mark.django_db
+def test_housekeeping_deletes_sent_messages_after_the_keeping_time_and_keeps_the_rest(
+        mailbox, settings):
+    from django.core.management import call_command
+
+    from motcua.core import housekeeping
+
+    settings.DELIVERIES_KEEP_DAYS = 180
+    old_sent, recent_sent, old_failed, pending = row(1), row(2), row(3), row(4)
+    Delivery.objects.filter(pk=old_sent.pk).update(status=Delivery.Status.SENT,
+                                                   sent_at=T - dt.timedelta(days=181))
+    Delivery.objects.filter(pk=recent_sent.pk).update(status=Delivery.Status.SENT,
+                                                      sent_at=T - dt.timedelta(days=179))
+    Delivery.objects.filter(pk=old_failed.pk).update(status=Delivery.Status.FAILED,
+                                                     created_at=T - dt.timedelta(days=400))
+    assert "sent_deliveries" in housekeeping.registered()
+    removed = housekeeping.run_pass(T)
+    assert removed["sent_deliveries"] == 1
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {
+        recent_sent.pk, old_failed.pk, pending.pk}
+    call_command("housekeep", verbosity=0)  # the command runs the same pass
+    assert Delivery.objects.filter(pk=pending.pk).exists()

@@ -79,7 +79,8 @@ def test_the_admin_checks_typed_text_like_the_api(admin_client, org):
     agency = org.pc_a
     url = f"/admin/org/agency/{agency.pk}/change/"
     for bad, why in (("UBND \u202eulA aoH", "direction-changing"),
-                     ("\u200b\u200b", "only invisible"), ("UBND\x00", "Null characters are not allowed")):
+                     ("\u200b\u200b", "only invisible"),
+                     ("UBND\x00", "Null characters are not allowed")):
         response = admin_client.post(url, _agency_form(agency, name=bad),
                                      HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200, why
