@@ -15,7 +15,7 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.dossiers.slips import render_html
-from motcua.dossiers.tests.factories import at, own, person, submission
+from motcua.dossiers.tests.factories import at, own, person, submission, upload_declared
 from motcua.dossiers.tests.test_api import payload
 from motcua.org.models import User
 from motcua.tests.builders import PASSWORD, citizen
@@ -279,6 +279,8 @@ def test_form_01_names_the_representative_and_how_they_represent(org, procedure)
                                                    id_number="036198004321",
                                                    representative_relationship="guardian")),
                        account=org.citizen, now=at("09:00 16/11/2026"))
+    d = upload_declared(d, org.citizen, at("09:05 16/11/2026"))  # the form, and the proof
+    assert d.files.count() == 2
     d = actions.perform(d, "accept", org.officer_a, now=at("10:00 16/11/2026"))
     assert d.representative_relationship == Representation.GUARDIAN
     html = render_html(Dossier.objects.get(pk=d.pk), "01")
