@@ -261,6 +261,10 @@ def main() -> int:
         from intake import build_fixture
 
         fx = build_fixture()
+        # the component reused from the data store: an officer receives an online dossier only
+        # once its declared uploads have their files, and this test sends none
+        fx.payload["components"] = [{**c, "source": "reused", "reference": "kho-du-lieu"}
+                                    for c in fx.payload["components"]]
         server.start()
         worker.start()
         report.say(f"load: {args.clients} clients submit + accept for {args.seconds:.0f} s; "

@@ -171,6 +171,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # all and to at most MAX_UPLOAD_ZIP_RATIO times its own size (documents compress 3 to 20
 # times, compression bombs a thousand), and hold at most MAX_UPLOAD_ZIP_ENTRIES parts.
 MAX_UPLOAD_PIXELS = int(os.environ.get("MAX_UPLOAD_PIXELS", "50000000"))
+# A PDF may be built of at most MAX_UPLOAD_PDF_OBJECTS objects: its search for scripts and
+# attachments reads each one (about 1 s of CPU per 300,000). A scanned or printed document has
+# a few per page; a long tagged PDF (an object per paragraph) some tens of thousands.
+MAX_UPLOAD_PDF_OBJECTS = int(os.environ.get("MAX_UPLOAD_PDF_OBJECTS", "200000"))
 MAX_UPLOAD_UNZIPPED_BYTES = int(os.environ.get("MAX_UPLOAD_UNZIPPED_BYTES",
                                                str(100 * 1024 * 1024)))
 MAX_UPLOAD_ZIP_RATIO = int(os.environ.get("MAX_UPLOAD_ZIP_RATIO", "100"))

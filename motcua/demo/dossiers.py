@@ -13,7 +13,11 @@ deliberately late, and open ones in time and overdue; with supplements (the cloc
 payments, an apology with a new appointment, inter-agency handovers, refusals, withdrawals and
 stops. The apologies and stops carry their letters' numbers and signers (Forms 04 and 05), every
 received dossier its row in its unit's tracking book (Form 07), and one dossier is collected at
-another one-stop unit than the one that received it (others by post and online).
+another one-stop unit than the one that received it (others by post and online). The applicant
+of an online dossier uploads the file of each component declared as uploaded (a small real PDF
+made here) before it is received, as the officer receives it only then; a dossier asked for a
+supplement before receipt uploads them with the supplement, one left waiting for review in three
+and those asked for a supplement online before receipt still wait for them.
 
 Only agencies where the demo organisation has processors (specialist, head, leader) can move a
 dossier past receipt: the dossiers whose plan needs processing are placed in the first named
@@ -33,14 +37,20 @@ for a supplement before receipt) may arrive up to `now`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 import random
+import re
 import time
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pikepdf
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -553,6 +563,26 @@ class _Demo:
                              f"(status {d.status}, tried {[u.username for u in candidates]})")
 
 
+@functools.cache
+def _sample_pdf() -> bytes:
+    """A real, small PDF (one A4 page that says it is a demo document), made here."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)))
+    page.Contents = pdf.make_stream(b"BT /F1 16 Tf 72 770 Td (Motcua - tai lieu mau (demo)) Tj ET")
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _sample_file(component: str) -> SimpleUploadedFile:
+    """The demo's upload of a component: the sample PDF, named after it."""
+    stem = re.sub(r"[^a-z0-9]+", "-", _ascii(component)).strip("-")[:60].strip("-")
+    return SimpleUploadedFile(f"{stem or 'tai-lieu'}.pdf", _sample_pdf(),
+                              content_type="application/pdf")
+
+
 def _ascii(text: str) -> str:
     text = text.replace("Đ", "D").replace("đ", "d")
     return "".join(c for c in unicodedata.normalize("NFD", text)
@@ -648,11 +678,24 @@ class _Run:
         picked = self.rng.sample(names, k=min(len(names), self.rng.choice([1, 1, 2])))
         return [{"name": _short(n), "note": self.rng.choice(SUPPLEMENT_NOTES)} for n in picked]
 
+    def upload_files(self) -> None:
+        """The applicant uploads the file of each component of the online dossier declared
+        as uploaded and still without one (attach_file, as the portal does)."""
+        d = self.dossier
+        for component in list(d.components.all()):
+            if (component.source == ComponentSource.UPLOAD and not component.is_paper
+                    and not component.files.exists()):
+                self.act("attach_file", ("applicant",), upload=_sample_file(component.name),
+                         component_id=component.pk)
+
     # ---- receipt ----
-    def arrive(self, decision: str = "receive", pre_supplement: bool = False) -> None:
+    def arrive(self, decision: str = "receive", pre_supplement: bool = False,
+               files: bool = True) -> None:
         """Create the dossier: at the counter, or online then reviewed by the center.
 
-        decision: "receive", "refuse", "none" (online, left waiting for review)."""
+        decision: "receive", "refuse", "none" (online, left waiting for review). Online, the
+        applicant uploads the declared files at once, or (pre_supplement) when asked for them
+        before receipt; `files=False`, left waiting for review: not yet."""
         sub = self.submission()
         if self.case.channel == Channel.COUNTER:
             officers = self.demo.officers(self.case.receiving)
@@ -675,6 +718,8 @@ class _Run:
             self.act("accept", ("receiving",))
             return
         self.d = actions.submit(sub, account=self.case.account, now=self.t)
+        if files and not pre_supplement:
+            self.upload_files()
         if decision == "none":
             return
         self.wait_between(0.3 * HOUR, 6 * HOUR)  # the center reviews the online dossier
@@ -685,6 +730,7 @@ class _Run:
             self.act("request_supplement", ("receiving",), items=self.missing(),
                      reason="Hồ sơ trực tuyến chưa đầy đủ")
             self.wait_between(HOUR, 2 * DAY)
+            self.upload_files()
             self.act("receive_supplement", ("applicant", "receiving"),
                      note="Đã tải lên giấy tờ bổ sung")
             self.wait_between(0.3 * HOUR, 4 * HOUR)
@@ -861,7 +907,11 @@ def _stopped(run: _Run) -> None:
 
 
 def _submitted(run: _Run) -> None:
-    run.arrive(decision="none")
+    """Waiting for review; one in three still waits for its declared files too (chosen by
+    its code, not by the random draws, which stay as they were)."""
+    run.arrive(decision="none", files=False)
+    if zlib.crc32(run.dossier.code.encode()) % 3:
+        run.upload_files()
 
 
 def _received(run: _Run) -> None:
@@ -878,7 +928,7 @@ def _before_receipt(run: _Run) -> None:
                                           missing=run.missing(),
                                           reason="Hồ sơ chưa đầy đủ", now=run.t)
         return
-    run.arrive(decision="none")
+    run.arrive(decision="none", files=False)  # the files have not come: asked for them
     run.wait_between(0.3 * HOUR, 6 * HOUR)
     run.act("request_supplement", ("receiving",), items=run.missing(),
             reason="Hồ sơ trực tuyến chưa đầy đủ")

@@ -12,7 +12,7 @@ notifications deliver the entry's `notice`); this module imports none of them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -515,6 +515,7 @@ def _component_rows(
             DossierComponent(
                 requirement=requirement, name=name, copies=item.copies, is_paper=item.is_paper,
                 source=item.source, reference=reference, is_authorization=item.authorization,
+                required=item.authorization or (requirement is not None and requirement.required),
             )
         )
     if complete:
@@ -551,7 +552,9 @@ class MissingComponents(InvalidInput):
 def _accept(d: Dossier, *, actor: User | None, now: dt.datetime, duration_case: str = "",
             duration_reason: str = "") -> Dossier:
     """1 → 2: the dossier is complete and valid; the legal clock starts now (Form 01), with
-    the duration of its case (`_choose_duration`)."""
+    the duration of its case (`_choose_duration`). Online, only once every required component
+    declared as uploaded has its file (`_check_files_arrived`)."""
+    _check_files_arrived(d)
     _choose_duration(d, duration_case, duration_reason)
     frm = _move(d, "accept", now)
     d.received_at = now
@@ -564,6 +567,38 @@ def _accept(d: Dossier, *, actor: User | None, now: dt.datetime, duration_case: 
              duration_value=d.duration_value, duration_unit=d.duration_unit or None,
              duration_reason=d.duration_reason or None)
     return d
+
+
+def _check_files_arrived(d: Dossier) -> None:
+    """FilesAwaited when a component of the online dossier `d` still waits for its file
+    (lifecycle.awaits_file): it would reach the officer, and Form 01 would list it as handed
+    in, with nothing to read. Nothing is written before this check."""
+    if d.channel != Channel.ONLINE:
+        return
+    rows = d.components.filter(required=True, source=ComponentSource.UPLOAD, is_paper=False) \
+        .annotate(has_file=Exists(DossierFile.objects.filter(component_id=OuterRef("pk"))))
+    waiting = [c for c in rows if lifecycle.awaits_file(d, c, c.has_file)]
+    if waiting:
+        raise FilesAwaited(waiting)
+
+
+class FilesAwaited(DomainError):
+    """An online dossier whose declared uploads have not all arrived: all of them listed, and
+    what the officer may do instead (lifecycle.INSTEAD_OF_ACCEPT)."""
+
+    code = "files_awaited"
+
+    def __init__(self, waiting: Sequence[DossierComponent]) -> None:
+        super().__init__(
+            _("The dossier cannot be received yet: no file has arrived for %(names)s, which "
+              "the applicant declared as uploaded. Wait until the applicant uploads them, ask "
+              "for them before receipt (request a supplement, Form 02), or refuse the dossier "
+              "(Form 03).")
+            % {"names": "; ".join(f"“{c.name}”" for c in waiting)},
+            missing=[{"component_id": c.pk, "requirement_id": c.requirement_id,
+                      "name": c.name} for c in waiting],
+            instead=list(lifecycle.INSTEAD_OF_ACCEPT),
+        )
 
 
 def _choose_duration(d: Dossier, key: str, reason: str) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import DomainError
-from motcua.dossiers.models import Status
+from motcua.dossiers.models import Channel, ComponentSource, Dossier, DossierComponent, Status
 from motcua.org.models import HEADS, Role
 
 S = Status
@@ -141,6 +141,22 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            (Input("upload", required=True), Input("component_id")), api=False),
 )}
 API_ACTIONS = sorted(name for name, a in ACTIONS.items() if a.api)
+# What the one-stop officer may do instead of receiving an online dossier whose declared
+# uploads have not all arrived (awaits_file): ask for them before receipt (Form 02), or refuse.
+INSTEAD_OF_ACCEPT = ("request_supplement", "refuse")
+
+
+def awaits_file(d: Dossier, component: DossierComponent, has_file: bool) -> bool:
+    """Whether `component` of `d` still waits for its file: a required component (by the
+    procedure, or as the proof of the representation) that an online dossier declared as
+    uploaded, not handed in on paper, with no file yet, while the dossier waits for receipt.
+    The officer receives (accepts) the dossier only once none waits (actions._accept); the
+    detail shows it per component (`awaiting_file`). The counter and the post check paper by
+    hand."""
+    return (d.channel == Channel.ONLINE and d.received_at is None
+            and d.status_enum not in FINISHING and component.required
+            and component.source == ComponentSource.UPLOAD and not component.is_paper
+            and not has_file)
 
 
 class IllegalTransition(DomainError):

@@ -280,6 +280,10 @@ class DossierComponent(models.Model):
     # the document proving the representation of a dossier filed by a representative
     is_authorization = models.BooleanField(_("proves the representation"), default=False,
                                            db_default=False)
+    # Required when the dossier was filed: by its procedure version's requirement, or as the
+    # proof of the representation. Kept on the row (a dossier keeps the rules it was filed
+    # under); an online dossier is received only once each required upload has its file.
+    required = models.BooleanField(_("required"), default=False, db_default=False)
 
     class Meta:
         ordering = ["id"]

@@ -17,6 +17,7 @@ from motcua.dossiers.models import (
     ApplicantKind,
     ComponentSource,
     Dossier,
+    DossierComponent,
     Representation,
     ReturnMethod,
     Status,
@@ -227,6 +228,13 @@ class ComponentSerializer(serializers.Serializer):
     reference = serializers.CharField()
     authorization = serializers.BooleanField(source="is_authorization")
     files = FileSerializer(many=True)
+    awaiting_file = serializers.SerializerMethodField(
+        help_text=_("A required component the applicant declared as uploaded, whose file has "
+                    "not arrived: the dossier is received only once none waits "
+                    "(POST /api/v1/dossiers/<code>/files with its component id)."))
+
+    def get_awaiting_file(self, c: DossierComponent) -> bool:
+        return lifecycle.awaits_file(c.dossier, c, bool(c.files.all()))
 
 
 class EventSerializer(serializers.Serializer):
@@ -425,6 +433,7 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
             "files": [{"id": f.pk, "name": f.original_name, "content_type": f.content_type,
                        "size": f.size, "sha256": f.sha256, "uploaded_at": iso_local(f.uploaded_at)}
                       for f in files],
+            "awaiting_file": lifecycle.awaits_file(d, c, bool(files)),
         } for c, files in related.components],
         "events": [{
             "at": iso_local(e.at), "action": e.action, "actor_name": e.actor_name,

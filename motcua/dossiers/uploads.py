@@ -10,7 +10,11 @@ language and a stable `reason` code.
   program (the usual way a PDF attacks the viewer of whoever opens it, here an officer; no
   application form needs them), and when it carries attached files (they would reach the
   officers unchecked: each is uploaded on its own). Nothing in the file is changed: what is
-  stored is what was sent.
+  stored is what was sent. The search for scripts and attachments reads every object of the
+  file (about 1 s of CPU per 300,000), so a file of more than MAX_UPLOAD_PDF_OBJECTS objects
+  is refused before it: first by the count its trailer declares (free), then by the objects
+  the parser found (the list the search reads anyway; a classic cross-reference table may
+  declare fewer than it holds).
 - JPEG, PNG: Pillow reads the header only, and the image must have at most MAX_UPLOAD_PIXELS
   pixels before anything is decoded (a 30,000 × 30,000 PNG of a few kilobytes would decode to
   gigabytes). Pillow's own decompression-bomb check stays on as well: whatever the setting, it
@@ -35,7 +39,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, cast
 
 import filetype
@@ -43,6 +47,8 @@ import pikepdf
 from defusedxml import ElementTree
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile
 
@@ -116,7 +122,15 @@ def _check_pdf(upload: UploadedFile) -> None:
     try:
         with pikepdf.open(cast(BinaryIO, upload)) as pdf:  # UploadedFile proxies its file
             pages = len(pdf.pages)
-            found = _active_content(pdf)
+            declared = pdf.trailer.get(pikepdf.Name.Size)
+            if isinstance(declared, int) and declared - 1 > settings.MAX_UPLOAD_PDF_OBJECTS:
+                raise _too_many_objects()
+            objects = pdf.objects
+            if len(objects) > settings.MAX_UPLOAD_PDF_OBJECTS:
+                raise _too_many_objects()
+            found = _active_content(objects)
+    except UploadRejected:
+        raise
     except pikepdf.PasswordError:
         raise UploadRejected(
             _("The PDF file needs a password to open, so officers could not read it: "
@@ -141,9 +155,20 @@ def _check_pdf(upload: UploadedFile) -> None:
             reason="pdf_attachment")
 
 
-def _active_content(pdf: pikepdf.Pdf) -> str | None:
-    """"script" (JavaScript, launch actions), "attachment" (embedded files) or None."""
-    for obj in pdf.objects:
+def _too_many_objects() -> UploadRejected:
+    limit = numberformat.format(  # 200.000 in Vietnamese, 200,000 in English
+        settings.MAX_UPLOAD_PDF_OBJECTS, get_format("DECIMAL_SEPARATOR"), grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"), force_grouping=True)
+    return UploadRejected(
+        _("The PDF file is made of more than %(n)s objects (the parts a PDF is built of), "
+          "far more than a paper document needs: save or scan it again as a simpler PDF.")
+        % {"n": limit}, reason="pdf_objects")
+
+
+def _active_content(objects: Iterable[pikepdf.Object]) -> str | None:
+    """"script" (JavaScript, launch actions), "attachment" (embedded files) or None, among a
+    PDF's `objects`."""
+    for obj in objects:
         if isinstance(obj, pikepdf.Stream):
             text = obj.stream_dict.unparse(resolved=True)
         elif isinstance(obj, pikepdf.Dictionary | pikepdf.Array):

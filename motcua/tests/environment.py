@@ -11,11 +11,20 @@ early: `-p motcua.tests.environment` in pyproject.toml).
 - The HTTPS settings of the surrounding shell (HTTPS=1 would redirect every test request to
   https://) are dropped too: the tests run as a deployment without them, DEBUG off; the tests
   of those settings import them in a process of their own.
+- Uploaded files go to a temporary folder of the test process (MEDIA_ROOT), removed at its
+  end: the tests attach real files to dossiers, never into the installation's var/media.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 if not os.environ.get("SECRET_KEY"):
     os.environ["SECRET_KEY"] = "test-only-key-never-used-outside-pytest"
 for name in ("REDIS_URL", "HTTPS", "SECURE_COOKIES", "HSTS_SECONDS", "HSTS_INCLUDE_SUBDOMAINS"):
     os.environ.pop(name, None)
+
+_media = tempfile.mkdtemp(prefix="motcua-test-media-")
+os.environ["MEDIA_ROOT"] = _media
+atexit.register(shutil.rmtree, _media, ignore_errors=True)

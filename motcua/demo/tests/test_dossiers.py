@@ -69,6 +69,7 @@ def test_load_demo_covers_every_status_and_timeliness_through_allowed_actors(loa
     assert len({d.receiving_agency_id for d in dossiers}) >= 2
     assert len({d.procedure_id for d in dossiers}) >= 10
 
+    uploaded = 0
     for d in dossiers:  # valid identifiers; online dossiers belong to demo citizens
         if d.applicant_kind == "person":
             validate_personal_id(d.applicant_id_number)
@@ -80,6 +81,15 @@ def test_load_demo_covers_every_status_and_timeliness_through_allowed_actors(loa
         if d.representative_name:  # an organisation's legal representative, at the counter
             assert d.representative_relationship == "legal_representative"
             validate_personal_id(d.representative_id_number)
+        if d.channel == Channel.ONLINE and d.received_at is not None:
+            # received only once every declared upload had its file (a real PDF)
+            uploads = list(d.components.filter(source="upload", is_paper=False))
+            assert all(c.files.exists() for c in uploads), d.code
+            files = [f for c in uploads for f in c.files.all()]
+            assert all(f.content_type == "application/pdf" and f.file.size == f.size
+                       for f in files)
+            uploaded += len(files)
+    assert uploaded
 
     now, calendar = timezone.now(), get_calendar()
     # (the escalation pass's warnings are the system's, at the real now)

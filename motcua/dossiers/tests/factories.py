@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from motcua.dossiers import actions
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from motcua.dossiers import actions, lifecycle
 from motcua.dossiers.models import Dossier
+from motcua.tests.builders import pdf_bytes
 from motcua.workcalendar.rules import TZ
 
 
@@ -47,8 +50,26 @@ def submission(org, procedure, *, agency=None, applicant=None, channel=2, compon
     )
 
 
-def online(org, procedure, now: dt.datetime, **kw) -> Dossier:
-    return actions.submit(submission(org, procedure, **kw), account=org.citizen, now=now)
+def online(org, procedure, now: dt.datetime, *, files: bool = True, account=None,
+           **kw) -> Dossier:
+    """Submitted online by `account` (the org's citizen by default), who then uploads the
+    file of every component declared as uploaded, as a complete online dossier has before an
+    officer receives it. `files=False`: the dossier still waits for them."""
+    account = account or org.citizen
+    d = actions.submit(submission(org, procedure, **kw), account=account, now=now)
+    return upload_declared(d, account, now) if files else d
+
+
+def upload_declared(d: Dossier, account, now: dt.datetime) -> Dossier:
+    """The applicant uploads a real, small PDF for every component that waits for its file
+    (lifecycle.awaits_file), through the attach_file action."""
+    for component in list(d.components.all()):
+        if lifecycle.awaits_file(d, component, component.files.exists()):
+            upload = SimpleUploadedFile(f"thanh-phan-{component.pk}.pdf", pdf_bytes(),
+                                        content_type="application/pdf")
+            d = actions.perform(d, "attach_file", account, now=now, upload=upload,
+                                component_id=component.pk)
+    return d
 
 
 def received(org, procedure, now: dt.datetime, **kw) -> Dossier:

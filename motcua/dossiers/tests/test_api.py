@@ -34,6 +34,25 @@ def as_user(api, user):
     return api
 
 
+def submit_online(api, user, body) -> dict:
+    """`user` submits `body` online, then uploads a real PDF for every component that waits
+    for its file (`awaiting_file`), as the portal does; the dossier's detail after that."""
+    as_user(api, user)
+    created = api.post("/api/v1/dossiers", body, format="json")
+    assert created.status_code == 201, created.content
+    detail = created.json()
+    for component in detail["components"]:
+        if component["awaiting_file"]:
+            f = io.BytesIO(MINIMAL_PDF)
+            f.name = "thanh-phan.pdf"
+            response = api.post(f"/api/v1/dossiers/{detail['code']}/files",
+                                {"file": f, "component_id": component["id"]},
+                                format="multipart")
+            assert response.status_code == 201, response.content
+            detail = response.json()
+    return detail
+
+
 def test_citizen_submits_online_and_a_retry_with_the_same_key_creates_nothing(api, org, procedure):
     as_user(api, org.citizen)
     first = api.post("/api/v1/dossiers", payload(org, procedure), format="json",
@@ -145,8 +164,7 @@ def test_a_refused_read_is_audited(api, org, procedure):
 
 
 def test_actions_through_the_api_with_refusals(api, org, procedure):
-    as_user(api, org.citizen)
-    code = api.post("/api/v1/dossiers", payload(org, procedure), format="json").json()["code"]
+    code = submit_online(api, org.citizen, payload(org, procedure))["code"]
     url = f"/api/v1/dossiers/{code}/actions/"
     # the applicant cannot receive their own dossier
     assert api.post(url + "accept", {}, format="json").status_code == 403
@@ -171,7 +189,8 @@ def test_actions_through_the_api_with_refusals(api, org, procedure):
     done = api.post(url + "return_result", {}, format="json").json()
     assert done["status"]["code"] == Status.RETURNED
     assert [e["action"] for e in done["events"]] == [
-        "submit", "accept", "start_processing", "mark_result_ready", "return_result"]
+        "submit", "attach_file", "accept", "start_processing", "mark_result_ready",
+        "return_result"]
 
 
 def test_head_of_unit_may_stop_with_a_reason(api, org, procedure):
@@ -244,10 +263,10 @@ def test_file_upload_is_checked_by_content_and_size(api, org, procedure, setting
 
 def test_applicant_cannot_change_files_once_received(api, org, procedure, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    as_user(api, org.citizen)
-    code = api.post("/api/v1/dossiers", payload(org, procedure), format="json").json()["code"]
-    as_user(api, org.officer_a).post(f"/api/v1/dossiers/{code}/actions/accept", {},
-                                     format="json")
+    code = submit_online(api, org.citizen, payload(org, procedure))["code"]
+    accepted = as_user(api, org.officer_a).post(f"/api/v1/dossiers/{code}/actions/accept", {},
+                                                format="json")
+    assert accepted.status_code == 200, accepted.content
     f = io.BytesIO(MINIMAL_PDF)
     f.name = "late.pdf"
     response = as_user(api, org.citizen).post(f"/api/v1/dossiers/{code}/files", {"file": f},

@@ -32,7 +32,7 @@ def test_the_api_offers_every_entry_marked_for_it():
 
 @pytest.mark.django_db
 def test_perform_checks_the_input_against_the_entry(org, procedure):
-    d = online(org, procedure, at("09:00 16/11/2026"))
+    d = online(org, procedure, at("09:00 16/11/2026"), files=False)
     with pytest.raises(InvalidInput) as missing:
         actions.perform(d, "refuse", org.officer_a, now=at("09:10 16/11/2026"))
     assert missing.value.code == "reason"
@@ -57,5 +57,6 @@ def test_each_action_publishes_one_event_with_its_notice(org, procedure):
     finally:
         events.unsubscribe(DossierChanged, seen.append)
     assert [(type(e), e.action, e.notice) for e in seen] == [
-        (DossierSubmitted, "submit", ""), (DossierReceived, "accept", "received")]
-    assert seen[1].timeline.action == "accept" and seen[1].dossier.pk == d.pk
+        (DossierSubmitted, "submit", ""), (DossierChanged, "attach_file", ""),
+        (DossierReceived, "accept", "received")]
+    assert seen[2].timeline.action == "accept" and seen[2].dossier.pk == d.pk

@@ -14,11 +14,19 @@ from motcua.dossiers.models import (
     Representation,
     Status,
 )
-from motcua.dossiers.slips import render_html
-from motcua.dossiers.tests.factories import at, own, person, submission
+from motcua.dossiers.slips import render_html, render_slip
+from motcua.dossiers.tests.factories import (
+    at,
+    online,
+    own,
+    person,
+    submission,
+    upload_declared,
+)
 from motcua.dossiers.tests.test_api import payload
-from motcua.org.models import User
-from motcua.tests.builders import PASSWORD, citizen
+from motcua.dossiers.tests.test_slips import pdf_text
+from motcua.org.models import Role, User
+from motcua.tests.builders import PASSWORD, citizen, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -279,6 +287,8 @@ def test_form_01_names_the_representative_and_how_they_represent(org, procedure)
                                                    id_number="036198004321",
                                                    representative_relationship="guardian")),
                        account=org.citizen, now=at("09:00 16/11/2026"))
+    d = upload_declared(d, org.citizen, at("09:05 16/11/2026"))  # the form, and the proof
+    assert d.files.count() == 2
     d = actions.perform(d, "accept", org.officer_a, now=at("10:00 16/11/2026"))
     assert d.representative_relationship == Representation.GUARDIAN
     html = render_html(Dossier.objects.get(pk=d.pk), "01")
@@ -286,3 +296,66 @@ def test_form_01_names_the_representative_and_how_they_represent(org, procedure)
             "số định danh cá nhân: 037095001234)") in html
     assert '<div class="name">Nguyễn Văn An</div>' in html  # who filed signs
     assert "Giấy tờ chứng minh việc giám hộ" in html  # the component proving it
+
+
+# -- the supplement request and the refusal (Forms 02 and 03) ---------------------------------
+
+GUARDED = "Hoàng Thị Lan (người đại diện: Nguyễn Văn An, người giám hộ; số định danh cá nhân: " \
+    "037095001234)"
+
+
+def guarded(org, procedure, **kw) -> Dossier:
+    """Filed online by the test citizen as the guardian of Hoàng Thị Lan."""
+    return online(org, procedure, at("09:00 16/11/2026"), authorization=True,
+                  applicant=person(name="Hoàng Thị Lan", id_number="036198004321",
+                                   representative_relationship="guardian"), **kw)
+
+
+def test_form_02_names_the_representative_before_and_after_receipt(org, procedure):
+    d = guarded(org, procedure, files=False)
+    actions.perform(d, "request_supplement", org.officer_a, now=at("10:00 16/11/2026"),
+                    items=[{"name": "Giấy tờ chứng minh việc giám hộ",
+                            "note": "Chưa tải tệp lên"}])
+    text = pdf_text(render_slip(Dossier.objects.get(pk=d.pk), "02"))
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
+    assert f"Tiếp nhận hồ sơ của: {GUARDED}" in text
+
+    d = guarded(org, procedure)  # received, then asked for more by the competent agency
+    d = actions.perform(d, "accept", org.officer_a, now=at("10:00 16/11/2026"))
+    actions.perform(d, "request_supplement", org.specialist_a, now=at("14:00 16/11/2026"),
+                    items=[{"name": "Bản sao Giấy khai sinh", "note": ""}])
+    text = pdf_text(render_slip(Dossier.objects.get(pk=d.pk), "02"))
+    assert f"Tiếp nhận hồ sơ của: {GUARDED}" in text
+
+
+def test_form_03_names_the_representative_at_receipt_and_on_the_merits(org, procedure):
+    d = guarded(org, procedure)
+    actions.perform(d, "refuse", org.officer_a, now=at("10:00 16/11/2026"),
+                    reason="Người giám hộ không đủ điều kiện theo quy định")
+    text = pdf_text(render_slip(Dossier.objects.get(pk=d.pk), "03"))
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
+    assert f"Tiếp nhận hồ sơ của: {GUARDED}" in text
+
+    # an organisation's legal representative, entered at the counter, refused on the merits
+    company = actions.Applicant(
+        kind="org", name="Công ty TNHH Xây dựng Tràng An", tax_code=COMPANY_TAX,
+        commune_code=org.commune_a.code, representative_name="Trần Văn Bình",
+        representative_relationship="legal_representative",
+        representative_id_number="036198004321")
+    procedure.versions.update(applicant_types=["person", "org"])
+    d = actions.intake_at_counter(submission(org, procedure, channel=1, applicant=company),
+                                  officer=org.officer_a, now=at("09:00 17/11/2026"))
+    head = staff("head.a", "Đỗ Văn Tâm", org.pc_a, Role.HEAD)
+    d = actions.perform(d, "refuse_on_merits", head, now=at("10:00 17/11/2026"),
+                        reason="Không đủ điều kiện")
+    text = pdf_text(render_slip(Dossier.objects.get(pk=d.pk), "03"))
+    assert ("Tiếp nhận hồ sơ của: Công ty TNHH Xây dựng Tràng An (người đại diện: Trần Văn "
+            "Bình, người đại diện theo pháp luật; số định danh cá nhân: 036198004321)") in text
+
+
+def test_the_slip_of_an_applicant_filing_for_themselves_names_nobody_else(org, procedure):
+    d = online(org, procedure, at("09:00 16/11/2026"), applicant=own(org.citizen))
+    actions.perform(d, "refuse", org.officer_a, now=at("10:00 16/11/2026"), reason="Trùng hồ sơ")
+    text = pdf_text(render_slip(Dossier.objects.get(pk=d.pk), "03"))
+    assert "Tiếp nhận hồ sơ của: Nguyễn Văn An Địa chỉ" in text
+    assert "người đại diện" not in text

@@ -15,7 +15,7 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.dossiers.slips import render_html
-from motcua.dossiers.tests.factories import at, submission
+from motcua.dossiers.tests.factories import at, submission, upload_declared
 from motcua.dossiers.tests.test_api import payload
 from motcua.tests.builders import build_procedure
 
@@ -138,6 +138,8 @@ def test_form_01_notes_where_a_component_comes_from(org, birth):
     ]
     d = actions.submit(submission(org, birth, components=components), account=org.citizen,
                        now=at("09:00 16/11/2026"))
+    d = upload_declared(d, org.citizen, at("09:05 16/11/2026"))  # the declaration's one upload
+    assert d.files.count() == 1
     d = actions.perform(d, "accept", org.officer_a, now=at("10:00 16/11/2026"))
     html = render_html(Dossier.objects.get(pk=d.pk), "01")
     assert "Giấy chứng sinh <i>(tái sử dụng từ hồ sơ, kho dữ liệu đã có)</i>" in html

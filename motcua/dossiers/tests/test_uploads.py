@@ -3,6 +3,7 @@ endpoint as a client sends them (issue 9): a refused file gets its reason and le
 behind (no row, no timeline event, no file on disk)."""
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -14,6 +15,7 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 from PIL import Image, ImageFile
 
+from motcua.dossiers import uploads
 from motcua.dossiers.models import DossierEvent, DossierFile
 from motcua.dossiers.tests.test_api import payload
 from motcua.tests.builders import pdf_bytes
@@ -51,6 +53,17 @@ def pdf_saved(build, **save) -> bytes:
     out = io.BytesIO()
     pdf.save(out, **save)
     return out.getvalue()
+
+
+def dense_pdf(objects: int, **save) -> bytes:
+    """A valid one-page PDF that also holds `objects` small objects (by default in object
+    streams: a few bytes each)."""
+    def build(pdf):
+        pdf.Root.Extra = pdf.make_indirect(pikepdf.Array(
+            [pdf.make_indirect(pikepdf.Dictionary(N=i)) for i in range(objects)]))
+
+    save.setdefault("object_stream_mode", pikepdf.ObjectStreamMode.generate)
+    return pdf_saved(build, **save)
 
 
 def image(fmt: str, size=(400, 300)) -> bytes:
@@ -231,6 +244,40 @@ def test_a_pdf_that_only_mentions_javascript_in_its_title_is_accepted(api, dossi
         pdf.docinfo["/Title"] = "Hướng dẫn /JS và /JavaScript /Launch"
 
     assert upload(api, dossier, "huong-dan.pdf", pdf_saved(titled)).status_code == 201
+
+
+@pytest.fixture
+def no_scan(monkeypatch):
+    """The search for scripts and attachments must not run: the count refuses first."""
+    def scan(objects):
+        raise AssertionError("the objects were scanned")
+
+    monkeypatch.setattr(uploads, "_active_content", scan)
+
+
+def test_pdfs_of_too_many_objects_are_refused_before_they_are_scanned(api, dossier, settings,
+                                                                      no_scan):
+    settings.MAX_UPLOAD_PDF_OBJECTS = 1_000
+    detail = assert_refused(api, dossier, settings, "day-dac.pdf", dense_pdf(1_100),
+                            "pdf_objects")
+    assert "hơn 1.000 đối tượng" in detail
+
+
+def test_a_pdf_that_declares_fewer_objects_than_it_holds_is_counted_all_the_same(
+        api, dossier, settings, no_scan):
+    # a classic cross-reference table: its trailer's /Size may lie, the parser lists them all
+    content = dense_pdf(600, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    size = re.search(rb"/Size \d+", content)
+    assert size is not None and int(size.group()[6:]) > 600
+    lying = content[:size.start()] + b"/Size 5".ljust(size.end() - size.start()) \
+        + content[size.end():]
+    settings.MAX_UPLOAD_PDF_OBJECTS = 500
+    assert_refused(api, dossier, settings, "khai-thieu.pdf", lying, "pdf_objects")
+
+
+def test_a_pdf_within_the_object_bound_is_scanned_and_accepted(api, dossier, settings):
+    settings.MAX_UPLOAD_PDF_OBJECTS = 500
+    assert upload(api, dossier, "vua-du.pdf", dense_pdf(400)).status_code == 201
 
 
 def test_images_are_bounded_by_pixels_before_decoding(api, dossier, settings):
