@@ -178,6 +178,23 @@ def test_actions_through_the_api_with_refusals(api, org, procedure):
         "submit", "accept", "start_processing", "mark_result_ready", "return_result"]
 
 
+def test_an_input_given_by_both_its_names_is_read_once(api, org, procedure):
+    """A note also accepted as "reason", given by both names, was a server error (TypeError,
+    found by the schema fuzzer): the note is read, the other name only when the note is
+    blank."""
+    d = received(org, procedure, at("09:00 16/11/2026"))
+    url = f"/api/v1/dossiers/{d.code}/actions/"
+    as_user(api, org.specialist_a)
+    assert api.post(url + "start_processing", {}, format="json").status_code == 200
+    ready = api.post(url + "mark_result_ready", {"note": "Đã ký", "reason": "khác"},
+                     format="json")
+    assert ready.status_code == 200, ready.content
+    assert ready.json()["events"][-1]["reason"] == "Đã ký"
+    as_user(api, org.officer_a)
+    done = api.post(url + "return_result", {"note": "", "reason": "Đã trả"}, format="json")
+    assert done.json()["events"][-1]["reason"] == "Đã trả"
+
+
 def test_head_of_unit_may_stop_with_a_reason(api, org, procedure):
     head = staff("head.a", "Đỗ Văn Tâm", org.pc_a, Role.HEAD)
     d = received(org, procedure, at("09:00 16/11/2026"))
