@@ -72,6 +72,25 @@ def test_form_data_that_cannot_be_stored_is_refused_on_both_databases(api, org, 
     assert not Dossier.objects.exists()
 
 
+@pytest.mark.parametrize("url", [
+    "/api/v1/dossiers?q=%00", "/api/v1/dossiers?procedure=a%00b", "/api/v1/dispatch?agency=%00",
+    "/api/v1/dossiers/a%00b", "/api/v1/dossiers/a%00b/steps", "/api/v1/dossiers/a%00b/slips/01.pdf",
+    "/api/v1/agencies/a%00", "/api/v1/worklist/unit/%00", "/api/v1/tracking/a%00",
+])
+def test_a_nul_character_in_the_address_is_refused_before_any_view(api, org, url):
+    """A code or a filter with a NUL reached PostgreSQL, which refuses it in a text value: a
+    server error there (found by the schema fuzzer); refused on both databases."""
+    api.force_authenticate(org.officer_a)
+    body = problem(api.get(url), 400)
+    assert body["detail"] == "Địa chỉ yêu cầu có ký tự NUL, không mã hay giá trị nào có ký tự này."
+
+
+def test_a_nul_character_in_a_page_address_is_a_bad_request_page(client, db):
+    response = client.get("/tra-cuu/", {"code": "a\x00b"})
+    assert response.status_code == 400
+    assert "html" in response["Content-Type"]
+
+
 def test_a_name_with_a_direction_override_or_only_invisible_characters_is_refused(
         api, org, procedure):
     from motcua.dossiers.models import Dossier
