@@ -23,6 +23,15 @@ def test_a_page_number_too_large_for_the_database_is_refused(client, org, path, 
     problem(client.get(path, {param: "abc"}), 400)
 
 
+@pytest.mark.parametrize("path", ["/api/v1/notifications", "/api/v1/dossiers"])
+@pytest.mark.parametrize("param", ["limit", "offset"])
+def test_a_page_number_too_large_for_the_database_is_refused_on_signed_in_lists(api, org, path,
+                                                                              param):
+    api.force_authenticate(org.citizen)
+    body = problem(api.get(path, {param: HUGE}), 400)
+    assert body["code"] == param
+
+
 def test_a_page_is_never_larger_than_the_documented_maximum(client, org, settings):
     settings.API_MAX_PAGE_SIZE = 2
     page = client.get("/api/v1/units", {"limit": "100000"}).json()
@@ -38,10 +47,13 @@ def test_list_filters_out_of_range_are_refused(client, api, org):
     assert api.get("/api/v1/dossiers", {"status": "2,4"}).status_code == 200
 
 
-def test_json_nested_too_deep_is_a_bad_request(client):
+def test_json_nested_too_deep_is_a_bad_request(client, api, org):
     body = "[" * 100_000 + "]" * 100_000
     response = client.post("/api/v1/auth/token", data=body, content_type="application/json")
     problem(response, 400)
+    api.force_authenticate(org.citizen)  # and on any JSON endpoint
+    nested = '{"form_data": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    problem(api.post("/api/v1/dossiers", nested, content_type="application/json"), 400)
 
 
 def test_a_slash_in_a_tracked_code_finds_nothing(client):
@@ -68,6 +80,20 @@ def test_form_data_that_cannot_be_stored_is_refused_on_both_databases(api, org, 
     # as a client would send it: the JSON escape "\udfff" is valid ASCII
     raw = json.dumps(submission_body(org, procedure, form_data=form_data))
     response = api.post("/api/v1/dossiers", raw, content_type="application/json")
+    problem(response, 400)
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.parametrize("form_data", [{"ghi_chu": "\udfff"}, {"ghi_chu": "a\x00b"}])
+def test_form_data_that_cannot_be_stored_is_refused_at_the_counter_too(api, org, procedure,
+                                                                       form_data):
+    import json
+
+    from motcua.dossiers.models import Dossier
+
+    api.force_authenticate(org.officer_a)
+    raw = json.dumps(submission_body(org, procedure, form_data=form_data, decision="receive"))
+    response = api.post("/api/v1/counter/dossiers", raw, content_type="application/json")
     problem(response, 400)
     assert not Dossier.objects.exists()
 
