@@ -160,7 +160,7 @@ API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "200"))
 API_MAX_OFFSET = int(os.environ.get("API_MAX_OFFSET", "100000000"))
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "motcua.core.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "motcua.org.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -13,7 +13,7 @@ from motcua.core.fields import HumanTextField
 from motcua.core.formatting import iso_local
 from motcua.core.text import mask_name, storable
 from motcua.dossiers import lifecycle, policy
-from motcua.dossiers.models import ApplicantKind, Dossier, ReturnMethod, Status
+from motcua.dossiers.models import ApplicantKind, Dossier, DossierRequest, ReturnMethod, Status
 from motcua.dossiers.selectors import DetailRelations
 from motcua.workcalendar.rules import NO_CLOCK, TIMELINESS, timeliness
 from motcua.workcalendar.service import get_calendar
@@ -107,6 +107,8 @@ class ActionSerializer(serializers.Serializer):
                                           help_text=DURATION_CASE_HELP)
     duration_reason = HumanTextField(max_length=4000, required=False, allow_blank=True,
                                             help_text=DURATION_REASON_HELP)
+    kind = serializers.ChoiceField(choices=DossierRequest.Kind.choices, required=False,
+                                   help_text=_("decline_request: the kind of request declined."))
 
 
 class DurationAppliedSerializer(serializers.Serializer):
@@ -166,6 +168,13 @@ class DossierListSerializer(serializers.ModelSerializer):
         choices=[*TIMELINESS, NO_CLOCK]))
     def get_timeliness(self, d: Dossier) -> str:
         return timeliness_of(d)
+
+
+class DispatchItemSerializer(DossierListSerializer):
+    """A dossier waiting in its receiving center to be routed by hand, and why."""
+
+    class Meta(DossierListSerializer.Meta):
+        fields = [*DossierListSerializer.Meta.fields, "dispatch_reason"]
 
 
 def timeliness_of(d: Dossier) -> str:

@@ -195,6 +195,23 @@ def test_an_input_given_by_both_its_names_is_read_once(api, org, procedure):
     assert done.json()["events"][-1]["reason"] == "Đã trả"
 
 
+def test_a_request_is_declined_with_its_kind(api, org, procedure):
+    """decline_request takes the kind of request declined (lifecycle.ACTIONS); the API's body
+    had no such field, so no request could be declined through it."""
+    head = staff("head.a", "Đỗ Văn Tâm", org.pc_a, Role.HEAD)
+    d = received(org, procedure, at("09:00 16/11/2026"))
+    as_user(api, head)
+    url = f"/api/v1/dossiers/{d.code}/actions/"
+    assert api.post(url + "request_stop", {"reason": "Giấy tờ có dấu hiệu giả mạo"},
+                    format="json").status_code == 200
+    assert api.post(url + "decline_request", {"kind": "refund", "reason": "Không có căn cứ"},
+                    format="json").status_code == 400
+    declined = api.post(url + "decline_request", {"kind": "stop", "reason": "Không có căn cứ"},
+                        format="json")
+    assert declined.status_code == 200, declined.content
+    assert declined.json()["requests"][0]["granted"] is False
+
+
 def test_head_of_unit_may_stop_with_a_reason(api, org, procedure):
     head = staff("head.a", "Đỗ Văn Tâm", org.pc_a, Role.HEAD)
     d = received(org, procedure, at("09:00 16/11/2026"))
