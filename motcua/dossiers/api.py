@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -432,8 +432,12 @@ def _problem_json(status: int, detail: str, code: str) -> JsonResponse:
                         json_dumps_params={"ensure_ascii": False})
 
 
-@require_safe
 def tracking_fast(request: HttpRequest, code: str) -> JsonResponse:
+    if request.method not in ("GET", "HEAD"):  # a problem like every API answer's, not a page
+        response = _problem_json(405, str(MethodNotAllowed(request.method or "").detail),
+                                 "method_not_allowed")
+        response["Allow"] = "GET, HEAD"
+        return response
     if (wait := public_lookup_refused(request)) is not None:
         # the same message as the tracking page's (portal/tracking.html)
         detail = ngettext("Too many lookups from your address; try again in %(seconds)s "

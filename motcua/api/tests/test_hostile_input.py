@@ -117,6 +117,14 @@ def test_a_nul_character_in_a_page_address_is_a_bad_request_page(client, db):
     assert "html" in response["Content-Type"]
 
 
+def test_another_method_on_the_public_tracking_is_a_problem_too(client):
+    """The tracking lookup is a plain Django view (for speed); its 405 was an empty HTML page
+    unlike every other API answer."""
+    body = problem(client.post("/api/v1/tracking/000.01.20.H40-261116-0001"), 405)
+    assert body["code"] == "method_not_allowed" and "POST" in body["detail"]
+    assert client.delete("/api/v1/tracking/x")["Allow"] == "GET, HEAD"
+
+
 def test_a_name_with_a_direction_override_or_only_invisible_characters_is_refused(
         api, org, procedure):
     from motcua.dossiers.models import Dossier
