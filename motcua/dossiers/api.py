@@ -37,7 +37,7 @@ from motcua.core.errors import (
     problem,
 )
 from motcua.core.formatting import iso_local, local
-from motcua.core.idempotency import run_once
+from motcua.core.idempotency import MAX_KEY_LENGTH, run_once
 from motcua.core.parsers import MultiPartParser
 from motcua.core.ratelimit import public_lookup_refused
 from motcua.core.schema import problem_response
@@ -85,9 +85,9 @@ def _detail(dossier: Dossier, request: Request) -> dict[str, Any]:
 STATUS_CODES = frozenset(str(int(s)) for s in Status)
 STATUS_PATTERN = r"^(10|[0-9])(,(10|[0-9]))*$"
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER,
-    description="a retried request with the same key (printable, at most 255 characters) "
-                "replays the first answer instead of acting twice")
+    "Idempotency-Key", {"type": "string", "maxLength": MAX_KEY_LENGTH}, OpenApiParameter.HEADER,
+    description="a retried request with the same key (printable characters) replays the "
+                "first answer instead of acting twice")
 IDEMPOTENCY_REUSED = problem_response(gettext_lazy(
     "The Idempotency-Key was used before with another request."))
 
