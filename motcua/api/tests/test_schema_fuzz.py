@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import json
 import urllib.request
 
+import pypdf
 import pytest
 import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -63,9 +65,15 @@ PROCESS = {
          "agency": "receiving", "hours": 4, "actions": {"finish": None}},
     ],
 }
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"
-       b"/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 3 3]/Parent 2 0 R>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def a_pdf() -> bytes:
+    """A real one-page PDF, as the upload checks open it."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -83,7 +91,7 @@ def world(live_server, settings, tmp_path):
     StaffRole.objects.create(user=org.officer_a, agency=org.pc_a, role=Role.HEAD)
     mine = online(org, procedure, at("09:00 16/11/2026"))
     actions.perform(mine, "attach_file", org.citizen,
-                    upload=SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf"))
+                    upload=SimpleUploadedFile("to-khai.pdf", a_pdf(), "application/pdf"))
     counter = received(org, procedure, at("10:00 16/11/2026"))
     examples = {
         "/api/v1/dossiers/{code}": {"code": [mine.code, counter.code]},
