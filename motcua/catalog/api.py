@@ -5,15 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -32,6 +26,7 @@ from motcua.catalog.models import (
     Sector,
     SupplementMode,
 )
+from motcua.core.schema import problem_response
 from motcua.org.models import Agency
 
 # ------------------------------------------------------------------------------ queries
@@ -279,17 +274,13 @@ class SectorSerializer(serializers.ModelSerializer):
 # ------------------------------------------------------------------------------ views
 
 
-def PROBLEM(description: str | Promise) -> OpenApiResponse:  # noqa: N802 - reads like a constant
-    return OpenApiResponse(OpenApiTypes.OBJECT, description=description)
-
-
 @extend_schema(
     tags=["catalog"],
     summary="Search the catalogue of procedures",
     parameters=[ProcedureListQuery],
     responses={
         200: ProcedureListItemSerializer(many=True),
-        400: PROBLEM(_("Invalid filter (application/problem+json).")),
+        400: problem_response(_("Invalid filter (application/problem+json).")),
     },
 )
 class ProcedureListView(generics.ListAPIView):
@@ -320,8 +311,8 @@ class ProcedureDetailView(APIView):
         ],
         responses={
             200: ProcedureDetailSerializer,
-            400: PROBLEM(_("Malformed `on` date (application/problem+json).")),
-            404: PROBLEM(_("Unknown code, or no version in force on that day.")),
+            400: problem_response(_("Malformed `on` date (application/problem+json).")),
+            404: problem_response(_("Unknown code, or no version in force on that day.")),
         },
     )
     def get(self, request: Request, ref: str) -> Response:

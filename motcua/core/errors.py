@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -42,6 +43,10 @@ class NotAllowed(DomainError):
 class NotFound(DomainError):
     status_code = status.HTTP_404_NOT_FOUND
     code = "not_found"
+
+
+class NulInAddress(SuspiciousOperation):
+    """A NUL character in the path or the query of a request (core.middleware)."""
 
 
 def problem(status_code: int, title: str, detail: Any = None, code: str = "", **extra: Any) -> dict:

@@ -7,6 +7,8 @@ offset that is not a whole number from 0 to API_MAX_OFFSET is refused with 400 p
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.pagination import LimitOffsetPagination
@@ -42,3 +44,16 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
         if raw is None or raw == "":
             return 0
         return bounded_int(raw, name=self.offset_query_param, maximum=int(settings.API_MAX_OFFSET))
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """`limit` and `offset` with the bounds above (OpenAPI)."""
+        most, page = int(settings.API_MAX_OFFSET), self.max_limit
+        return [
+            {"name": self.limit_query_param, "required": False, "in": "query",
+             "description": f"Results per page (default {self.default_limit}; 0: the default); "
+                            f"a page holds at most {page}, a larger limit is served as {page}.",
+             "schema": {"type": "integer", "minimum": 0, "maximum": most}},
+            {"name": self.offset_query_param, "required": False, "in": "query",
+             "description": "How many results to skip (default 0).",
+             "schema": {"type": "integer", "minimum": 0, "maximum": most}},
+        ]

@@ -6,7 +6,7 @@ from django.views.defaults import bad_request as html_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as html_server_error
 
-from motcua.core.errors import json_problem
+from motcua.core.errors import NulInAddress, json_problem
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -23,8 +23,11 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's own 400s (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a suspicious operation),
     raised before any API view runs: problem+json under /api/, like every API error."""
     if request.path.startswith("/api/"):
-        detail = (_("The request body is too large.")
-                  if isinstance(exception, RequestDataTooBig) else "")
+        detail = ""
+        if isinstance(exception, RequestDataTooBig):
+            detail = _("The request body is too large.")
+        elif isinstance(exception, NulInAddress):
+            detail = _("The address holds a NUL character, which no code or value has.")
         return json_problem(request, 400, detail)
     return html_bad_request(request, exception)
 

@@ -155,9 +155,11 @@ def perform_locked(d: Dossier, name: str, actor: User | None, *,
     `on_behalf_of`: the agency the actor acts for (a step's), written on the timeline instead
     of the one found from the actor's roles."""
     spec = lifecycle.action(name)
-    for item in spec.inputs:
-        if item.also and item.name not in inputs and item.also in inputs:
-            inputs[item.name] = inputs.pop(item.also)
+    for item in spec.inputs:  # the other name is read when the input's own is blank
+        if item.also and item.also in inputs:
+            also = inputs.pop(item.also)
+            if _blank(inputs.get(item.name)):
+                inputs[item.name] = also
     unknown = set(inputs) - spec.accepted
     if unknown:
         raise TypeError(f"{name} takes no input {', '.join(sorted(unknown))}")

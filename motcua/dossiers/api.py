@@ -18,11 +18,11 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,15 +37,17 @@ from motcua.core.errors import (
     problem,
 )
 from motcua.core.formatting import iso_local, local
-from motcua.core.idempotency import run_once
+from motcua.core.idempotency import MAX_KEY_LENGTH, run_once
 from motcua.core.parsers import MultiPartParser
 from motcua.core.ratelimit import public_lookup_refused
-from motcua.dossiers import actions, books, lifecycle, policy, returns
+from motcua.core.schema import problem_response
+from motcua.dossiers import actions, books, lifecycle, policy, returns, uploads
 from motcua.dossiers.models import Dossier, DossierFile, Status
 from motcua.dossiers.selectors import detail_by_code, detail_queryset
 from motcua.dossiers.serializers import (
     ActionSerializer,
     CounterIntakeSerializer,
+    DispatchItemSerializer,
     DossierDetailSerializer,
     DossierListSerializer,
     SubmissionSerializer,
@@ -83,6 +85,13 @@ def _detail(dossier: Dossier, request: Request) -> dict[str, Any]:
 
 
 STATUS_CODES = frozenset(str(int(s)) for s in Status)
+STATUS_PATTERN = r"^(10|[0-9])(,(10|[0-9]))*$"
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", {"type": "string", "maxLength": MAX_KEY_LENGTH}, OpenApiParameter.HEADER,
+    description="a retried request with the same key (printable characters) replays the "
+                "first answer instead of acting twice")
+IDEMPOTENCY_REUSED = problem_response(gettext_lazy(
+    "The Idempotency-Key was used before with another request."))
 
 
 class DossierListCreate(generics.GenericAPIView):
@@ -107,9 +116,13 @@ class DossierListCreate(generics.GenericAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, description="status codes, e.g. 2,4"),
-            OpenApiParameter("procedure", str), OpenApiParameter("q", str),
+            OpenApiParameter("status", str, pattern=STATUS_PATTERN,
+                             description="status numbers (0 to 10) separated by commas, e.g. "
+                                         "2,4"),
+            OpenApiParameter("procedure", str, description="national procedure code"),
+            OpenApiParameter("q", str, description="dossier code, or its beginning"),
         ],
+        responses=DossierListSerializer(many=True),
         summary="Dossiers visible to the caller",
     )
     def get(self, request: Request) -> Response:
@@ -117,8 +130,11 @@ class DossierListCreate(generics.GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
-        request=SubmissionSerializer, responses={201: DossierDetailSerializer},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        request=SubmissionSerializer, parameters=[IDEMPOTENCY_KEY],
+        responses={201: DossierDetailSerializer,
+                   403: problem_response(gettext_lazy(
+                       "Staff receive dossiers through the counter intake.")),
+                   422: IDEMPOTENCY_REUSED},
         summary="Submit a dossier online (applicant or integrating system)",
     )
     def post(self, request: Request) -> Response:
@@ -138,8 +154,11 @@ class DossierListCreate(generics.GenericAPIView):
 
 
 class CounterIntake(APIView):
-    @extend_schema(request=CounterIntakeSerializer, responses={201: DossierDetailSerializer},
-                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    @extend_schema(request=CounterIntakeSerializer, parameters=[IDEMPOTENCY_KEY],
+                   responses={201: DossierDetailSerializer,
+                              403: problem_response(gettext_lazy(
+                                  "Only a one-stop officer of the receiving unit may do this.")),
+                              422: IDEMPOTENCY_REUSED},
                    summary="Receive a dossier at the counter on an applicant's behalf")
     def post(self, request: Request) -> Response:
         body = CounterIntakeSerializer(data=request.data)
@@ -169,12 +188,42 @@ class DossierDetail(APIView):
         return Response(detail_payload(dossier, request.user))
 
 
+# The body's name of an action's input where it differs from the registry's.
+API_INPUT_NAMES = {"to_agency": "to_agency_code"}
+
+
+def actions_description() -> str:
+    """What each action takes, from the registry (lifecycle.ACTIONS), for the schema."""
+    def described(i: lifecycle.Input) -> str:
+        name = f"`{API_INPUT_NAMES.get(i.name, i.name)}`"
+        also = f" (or `{i.also}`)" if i.also else ""
+        return f"{name}{also}{' (required)' if i.required else ''}"
+
+    lines = [f"- `{name}`: "
+             + (", ".join(described(i) for i in lifecycle.ACTIONS[name].inputs) or "no input")
+             for name in lifecycle.API_ACTIONS]
+    return ("The action named in the path, if the dossier's status and the caller's roles "
+            "allow it (the dossier's `allowed_actions`). The inputs each action takes (fields "
+            "of the body that it does not take are ignored):\n\n" + "\n".join(lines))
+
+
 class DossierAction(APIView):
     @extend_schema(
-        request=ActionSerializer, responses=DossierDetailSerializer,
+        request=ActionSerializer,
+        responses={
+            200: DossierDetailSerializer,
+            403: problem_response(gettext_lazy(
+                "The caller may not take this action on this dossier.")),
+            404: problem_response(gettext_lazy(
+                "No dossier with this code is visible to the caller, or no such action.")),
+            409: problem_response(gettext_lazy(
+                "Not allowed in the dossier's status (code illegal_transition, with `allowed`: "
+                "the actions that are), or done through the dossier's process steps.")),
+        },
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH,
                                      enum=lifecycle.API_ACTIONS)],
         summary="Move a dossier through its lifecycle",
+        description=actions_description(),
     )
     def post(self, request: Request, code: str, action: str) -> Response:
         if action not in lifecycle.API_ACTIONS:
@@ -190,18 +239,18 @@ class DossierAction(APIView):
 
 def action_inputs(action: str, data: dict[str, Any]) -> dict[str, Any]:
     """The validated body's fields that the action takes (lifecycle.ACTIONS: its inputs)."""
-    data = dict(data)
-    if "to_agency_code" in data:
-        data["to_agency"] = data.pop("to_agency_code")
+    by_api_name = {api: name for name, api in API_INPUT_NAMES.items()}
     accepted = lifecycle.action(action).accepted
-    return {k: v for k, v in data.items() if k in accepted}
+    return {by_api_name.get(k, k): v for k, v in data.items()
+            if by_api_name.get(k, k) in accepted}
 
 
 class DispatchQueue(generics.GenericAPIView):
-    serializer_class = DossierListSerializer
+    serializer_class = DispatchItemSerializer
 
     @extend_schema(
         parameters=[OpenApiParameter("agency", str, description="a receiving agency's code")],
+        responses=DispatchItemSerializer(many=True),
         summary="Dossiers waiting in the caller's receiving centers to be routed by hand",
     )
     def get(self, request: Request) -> Response:
@@ -216,9 +265,7 @@ class DispatchQueue(generics.GenericAPIView):
             qs = qs.filter(receiving_agency__code=code)
         qs = qs.select_related("procedure", "procedure_version").order_by("submitted_at", "id")
         page = self.paginate_queryset(qs) or []
-        rows = [{**row, "dispatch_reason": d.dispatch_reason}
-                for row, d in zip(self.get_serializer(page, many=True).data, page, strict=True)]
-        return self.get_paginated_response(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class UploadSerializer(serializers.Serializer):
@@ -229,8 +276,19 @@ class UploadSerializer(serializers.Serializer):
 class DossierFiles(APIView):
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": UploadSerializer},
-                   responses=DossierDetailSerializer, summary="Attach a file to a dossier")
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={
+            201: DossierDetailSerializer,
+            400: problem_response(gettext_lazy(
+                "The file is refused (code upload_rejected: empty, too large, not of an accepted "
+                "type, or its name does not match its content), or the component is unknown.")),
+            403: problem_response(gettext_lazy(
+                "The caller may not attach files to this dossier now.")),
+            409: problem_response(gettext_lazy("Files of a finished dossier cannot change.")),
+        },
+        summary="Attach a file to a dossier (PDF, JPEG, PNG, DOCX or XLSX)",
+    )
     def post(self, request: Request, code: str) -> Response:
         user = signed_in(request)
         dossier = policy.get_visible(user, code)
@@ -243,7 +301,10 @@ class DossierFiles(APIView):
 
 
 class DossierFileDownload(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={(200, *sorted(uploads.ALLOWED)): OpenApiTypes.BINARY},
+        summary="A file of a dossier, in the type it was found to be at upload",
+    )
     def get(self, request: Request, code: str, file_id: int) -> FileResponse:
         dossier = policy.get_visible(request.user, code)
         stored = DossierFile.objects.filter(dossier=dossier, pk=file_id).first()
@@ -263,7 +324,13 @@ BOOK_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class DossierSlip(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
-                              301: OpenApiResponse(description="stop.pdf → 05.pdf")},
+                              301: OpenApiResponse(description="stop.pdf → 05.pdf"),
+                              404: problem_response(gettext_lazy(
+                                  "No dossier with this code is visible to the caller, or no such "
+                                  "form.")),
+                              409: problem_response(gettext_lazy(
+                                  "The dossier has no data for this form (code "
+                                  "slip_not_applicable)."))},
                    summary="An official slip (forms 01–06 of Circular 03/2025) as PDF")
     def get(self, request: Request, code: str, form: str) -> HttpResponse:
         from motcua.dossiers.slips import FORMS, render_slip
@@ -293,7 +360,16 @@ class AgencyBook(APIView):
             OpenApiParameter("procedure", str, description="national procedure code"),
         ],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY,
-                   (200, BOOK_XLSX): OpenApiTypes.BINARY},
+                   (200, BOOK_XLSX): OpenApiTypes.BINARY,
+                   403: problem_response(gettext_lazy(
+                       "Only the unit's one-stop officers, heads and leaders may read its dossier "
+                       "tracking book.")),
+                   404: problem_response(gettext_lazy(
+                       "No one-stop unit with this code keeps a dossier tracking book, or the "
+                       "format is not pdf or xlsx.")),
+                   422: problem_response(gettext_lazy(
+                       "The book has too many rows for one PDF (code book_too_large): choose a "
+                       "shorter period or the Excel workbook."))},
         summary="The dossier tracking book (Form 07) of a one-stop unit",
         operation_id="v1_agencies_book_retrieve",
     )
@@ -321,7 +397,13 @@ class Tracking(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses=TrackingSerializer, summary="Public status of a dossier by code")
+    @extend_schema(
+        responses={200: TrackingSerializer,
+                   429: problem_response(gettext_lazy(
+                       "Too many lookups from the caller's address: wait for the seconds in "
+                       "Retry-After."))},
+        summary="Public status of a dossier by code",
+    )
     def get(self, request: Request, code: str) -> Response:
         dossier = (
             Dossier.objects.select_related("procedure")
@@ -352,8 +434,12 @@ def _problem_json(status: int, detail: str, code: str) -> JsonResponse:
                         json_dumps_params={"ensure_ascii": False})
 
 
-@require_safe
 def tracking_fast(request: HttpRequest, code: str) -> JsonResponse:
+    if request.method not in ("GET", "HEAD"):  # a problem like every API answer's, not a page
+        response = _problem_json(405, str(MethodNotAllowed(request.method or "").detail),
+                                 "method_not_allowed")
+        response["Allow"] = "GET, HEAD"
+        return response
     if (wait := public_lookup_refused(request)) is not None:
         # the same message as the tracking page's (portal/tracking.html)
         detail = ngettext("Too many lookups from your address; try again in %(seconds)s "

@@ -18,6 +18,7 @@ from motcua.dossiers.models import (
     ComponentSource,
     Dossier,
     DossierComponent,
+    DossierRequest,
     Representation,
     ReturnMethod,
     Status,
@@ -139,6 +140,8 @@ class ActionSerializer(serializers.Serializer):
                                           help_text=DURATION_CASE_HELP)
     duration_reason = HumanTextField(max_length=4000, required=False, allow_blank=True,
                                             help_text=DURATION_REASON_HELP)
+    kind = serializers.ChoiceField(choices=DossierRequest.Kind.choices, required=False,
+                                   help_text=_("decline_request: the kind of request declined."))
 
 
 class DurationAppliedSerializer(serializers.Serializer):
@@ -198,6 +201,13 @@ class DossierListSerializer(serializers.ModelSerializer):
         choices=[*TIMELINESS, NO_CLOCK]))
     def get_timeliness(self, d: Dossier) -> str:
         return timeliness_of(d)
+
+
+class DispatchItemSerializer(DossierListSerializer):
+    """A dossier waiting in its receiving center to be routed by hand, and why."""
+
+    class Meta(DossierListSerializer.Meta):
+        fields = [*DossierListSerializer.Meta.fields, "dispatch_reason"]
 
 
 def timeliness_of(d: Dossier) -> str:

@@ -8,8 +8,8 @@ from django.contrib.auth import authenticate, logout, user_logged_in, user_logge
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.generics import ListAPIView
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.errors import NotFound
+from motcua.core.schema import problem_response
 from motcua.org.lockout import lockout_message, lockout_seconds
 from motcua.org.models import AdministrativeUnit, Agency, AgencyCodeChange, User
 from motcua.org.selectors import search_agencies, search_units
@@ -33,8 +34,6 @@ from motcua.org.serializers import (
     UserSerializer,
     user_payload,
 )
-
-PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="application/problem+json")
 
 
 class AccountLocked(exceptions.APIException):
@@ -57,7 +56,12 @@ class TokenLoginView(APIView):
 
     @extend_schema(
         request=LoginSerializer,
-        responses={200: TokenResponseSerializer, 400: PROBLEM, 401: PROBLEM, 429: PROBLEM},
+        responses={
+            200: TokenResponseSerializer,
+            401: problem_response(gettext_lazy("Invalid username or password.")),
+            429: problem_response(gettext_lazy(
+                "Too many failed sign-ins: wait for the seconds in Retry-After.")),
+        },
         summary="Sign in: get an API token",
         tags=["auth"],
     )
@@ -94,7 +98,7 @@ class TokenLoginView(APIView):
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None, 401: PROBLEM},
+    @extend_schema(request=None, responses={204: None},
                    summary="Sign out: delete the API token", tags=["auth"])
     def post(self, request: Request) -> Response:
         user = cast(User, request.user)
@@ -109,7 +113,7 @@ class LogoutView(APIView):
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: UserSerializer, 401: PROBLEM},
+    @extend_schema(responses=UserSerializer,
                    summary="The signed-in user and their roles", tags=["auth"])
     def get(self, request: Request) -> Response:
         return Response(user_payload(cast(User, request.user)))
@@ -149,7 +153,7 @@ class AgencyDetailView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        responses={200: AgencyDetailSerializer, 404: PROBLEM},
+        responses=AgencyDetailSerializer,
         summary="One agency by its current or a former identifier code",
         tags=["org"],
     )

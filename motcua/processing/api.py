@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 
 from motcua.core.audit import record
 from motcua.core.errors import InvalidInput, NotAllowed, NotFound
+from motcua.core.schema import problem_response
 from motcua.dossiers import policy
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import status_payload
@@ -36,13 +38,12 @@ from motcua.processing.serializers import (
     work_item,
 )
 
-WORKLIST_PARAMS = [
-    OpenApiParameter("procedure", str, description="national procedure code"),
-    OpenApiParameter("q", str, description="dossier code, or its beginning"),
-    OpenApiParameter("status", str, description="dossier status codes, e.g. 0,4"),
-    OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
-    OpenApiParameter("limit", int), OpenApiParameter("offset", int),
-]
+STAFF_ONLY = problem_response(gettext_lazy("Worklists are for staff."))
+STEP_HIDDEN = problem_response(gettext_lazy("No such step, or none the caller may see."))
+STEP_REFUSED = problem_response(gettext_lazy("The caller may see the step but not do this."))
+STEP_CONFLICT = problem_response(gettext_lazy(
+    "The step is already finished (code step_finished), or a rule of the dossier's lifecycle "
+    "refuses it now."))
 
 
 def _staff(request: Request) -> User:
@@ -64,9 +65,8 @@ def _query(serializer_class: type, request: Request) -> dict[str, Any]:
 
 class Worklist(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("view", str, enum=list(selectors.VIEWS)),
-                    *WORKLIST_PARAMS],
-        responses=WorklistSerializer,
+        parameters=[WorklistQuerySerializer],
+        responses={200: WorklistSerializer, 403: STAFF_ONLY},
         summary="The signed-in staff member's worklist, with the count of every view",
     )
     def get(self, request: Request) -> Response:
@@ -82,9 +82,10 @@ class Worklist(APIView):
 
 class UnitWorklist(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("view", str, enum=list(selectors.UNIT_VIEWS)),
-                    *WORKLIST_PARAMS],
-        responses=UnitWorklistSerializer,
+        parameters=[UnitWorklistQuerySerializer],
+        responses={200: UnitWorklistSerializer,
+                   403: problem_response(gettext_lazy(
+                       "Worklists are for staff; a unit's, for its heads and leaders."))},
         summary="Every open step of a unit, for its heads and leaders",
     )
     def get(self, request: Request, code: str) -> Response:
@@ -165,7 +166,9 @@ def _step(step_id: int) -> StepInstance:
 
 
 class StepClaim(APIView):
-    @extend_schema(request=None, responses=DossierStepsSerializer,
+    @extend_schema(request=None,
+                   responses={200: DossierStepsSerializer, 403: STEP_REFUSED, 404: STEP_HIDDEN,
+                              409: STEP_CONFLICT},
                    summary="Claim a step from the unit queue")
     def post(self, request: Request, step_id: int) -> Response:
         user = signed_in(request)
@@ -174,7 +177,12 @@ class StepClaim(APIView):
 
 
 class StepAssign(APIView):
-    @extend_schema(request=AssignSerializer, responses=DossierStepsSerializer,
+    @extend_schema(request=AssignSerializer,
+                   responses={200: DossierStepsSerializer,
+                              400: problem_response(gettext_lazy(
+                                  "No active staff member has this username, or they may not take "
+                                  "the step.")),
+                              403: STEP_REFUSED, 404: STEP_HIDDEN, 409: STEP_CONFLICT},
                    summary="Assign or reassign a step (heads and leaders of its agency)")
     def post(self, request: Request, step_id: int) -> Response:
         user = signed_in(request)
@@ -197,7 +205,11 @@ class StepAssign(APIView):
 
 class StepAction(APIView):
     @extend_schema(
-        request=StepActionSerializer, responses=DossierStepsSerializer,
+        request=StepActionSerializer,
+        responses={200: DossierStepsSerializer, 403: STEP_REFUSED,
+                   404: problem_response(gettext_lazy(
+                       "No such step, or none the caller may see, or no such action.")),
+                   409: STEP_CONFLICT},
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH,
                                      enum=list(permissions.STEP_ACTIONS))],
         summary="Act on a step: forward, return, handover, request_supplement, "

@@ -23,6 +23,15 @@ def test_a_page_number_too_large_for_the_database_is_refused(client, org, path, 
     problem(client.get(path, {param: "abc"}), 400)
 
 
+@pytest.mark.parametrize("path", ["/api/v1/notifications", "/api/v1/dossiers"])
+@pytest.mark.parametrize("param", ["limit", "offset"])
+def test_a_page_number_too_large_for_the_database_is_refused_on_signed_in_lists(api, org, path,
+                                                                              param):
+    api.force_authenticate(org.citizen)
+    body = problem(api.get(path, {param: HUGE}), 400)
+    assert body["code"] == param
+
+
 def test_a_page_is_never_larger_than_the_documented_maximum(client, org, settings):
     settings.API_MAX_PAGE_SIZE = 2
     page = client.get("/api/v1/units", {"limit": "100000"}).json()
@@ -38,10 +47,13 @@ def test_list_filters_out_of_range_are_refused(client, api, org):
     assert api.get("/api/v1/dossiers", {"status": "2,4"}).status_code == 200
 
 
-def test_json_nested_too_deep_is_a_bad_request(client):
+def test_json_nested_too_deep_is_a_bad_request(client, api, org):
     body = "[" * 100_000 + "]" * 100_000
     response = client.post("/api/v1/auth/token", data=body, content_type="application/json")
     problem(response, 400)
+    api.force_authenticate(org.citizen)  # and on any JSON endpoint
+    nested = '{"form_data": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    problem(api.post("/api/v1/dossiers", nested, content_type="application/json"), 400)
 
 
 def test_a_slash_in_a_tracked_code_finds_nothing(client):
@@ -70,6 +82,47 @@ def test_form_data_that_cannot_be_stored_is_refused_on_both_databases(api, org, 
     response = api.post("/api/v1/dossiers", raw, content_type="application/json")
     problem(response, 400)
     assert not Dossier.objects.exists()
+
+
+@pytest.mark.parametrize("form_data", [{"ghi_chu": "\udfff"}, {"ghi_chu": "a\x00b"}])
+def test_form_data_that_cannot_be_stored_is_refused_at_the_counter_too(api, org, procedure,
+                                                                       form_data):
+    import json
+
+    from motcua.dossiers.models import Dossier
+
+    api.force_authenticate(org.officer_a)
+    raw = json.dumps(submission_body(org, procedure, form_data=form_data, decision="receive"))
+    response = api.post("/api/v1/counter/dossiers", raw, content_type="application/json")
+    problem(response, 400)
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/dossiers?q=%00", "/api/v1/dossiers?procedure=a%00b", "/api/v1/dispatch?agency=%00",
+    "/api/v1/dossiers/a%00b", "/api/v1/dossiers/a%00b/steps", "/api/v1/dossiers/a%00b/slips/01.pdf",
+    "/api/v1/agencies/a%00", "/api/v1/worklist/unit/%00", "/api/v1/tracking/a%00",
+])
+def test_a_nul_character_in_the_address_is_refused_before_any_view(api, org, url):
+    """A code or a filter with a NUL reached PostgreSQL, which refuses it in a text value: a
+    server error there (found by the schema fuzzer); refused on both databases."""
+    api.force_authenticate(org.officer_a)
+    body = problem(api.get(url), 400)
+    assert body["detail"] == "Địa chỉ yêu cầu có ký tự NUL, không mã hay giá trị nào có ký tự này."
+
+
+def test_a_nul_character_in_a_page_address_is_a_bad_request_page(client, db):
+    response = client.get("/tra-cuu/", {"code": "a\x00b"})
+    assert response.status_code == 400
+    assert "html" in response["Content-Type"]
+
+
+def test_another_method_on_the_public_tracking_is_a_problem_too(client):
+    """The tracking lookup is a plain Django view (for speed); its 405 was an empty HTML page
+    unlike every other API answer."""
+    body = problem(client.post("/api/v1/tracking/000.01.20.H40-261116-0001"), 405)
+    assert body["code"] == "method_not_allowed" and "POST" in body["detail"]
+    assert client.delete("/api/v1/tracking/x")["Allow"] == "GET, HEAD"
 
 
 def test_a_name_with_a_direction_override_or_only_invisible_characters_is_refused(

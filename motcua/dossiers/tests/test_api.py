@@ -193,6 +193,40 @@ def test_actions_through_the_api_with_refusals(api, org, procedure):
         "return_result"]
 
 
+def test_an_input_given_by_both_its_names_is_read_once(api, org, procedure):
+    """A note also accepted as "reason", given by both names, was a server error (TypeError,
+    found by the schema fuzzer): the note is read, the other name only when the note is
+    blank."""
+    d = received(org, procedure, at("09:00 16/11/2026"))
+    url = f"/api/v1/dossiers/{d.code}/actions/"
+    as_user(api, org.specialist_a)
+    assert api.post(url + "start_processing", {}, format="json").status_code == 200
+    ready = api.post(url + "mark_result_ready", {"note": "Đã ký", "reason": "khác"},
+                     format="json")
+    assert ready.status_code == 200, ready.content
+    assert ready.json()["events"][-1]["reason"] == "Đã ký"
+    as_user(api, org.officer_a)
+    done = api.post(url + "return_result", {"note": "", "reason": "Đã trả"}, format="json")
+    assert done.json()["events"][-1]["reason"] == "Đã trả"
+
+
+def test_a_request_is_declined_with_its_kind(api, org, procedure):
+    """decline_request takes the kind of request declined (lifecycle.ACTIONS); the API's body
+    had no such field, so no request could be declined through it."""
+    head = staff("head.a", "Đỗ Văn Tâm", org.pc_a, Role.HEAD)
+    d = received(org, procedure, at("09:00 16/11/2026"))
+    as_user(api, head)
+    url = f"/api/v1/dossiers/{d.code}/actions/"
+    assert api.post(url + "request_stop", {"reason": "Giấy tờ có dấu hiệu giả mạo"},
+                    format="json").status_code == 200
+    assert api.post(url + "decline_request", {"kind": "refund", "reason": "Không có căn cứ"},
+                    format="json").status_code == 400
+    declined = api.post(url + "decline_request", {"kind": "stop", "reason": "Không có căn cứ"},
+                        format="json")
+    assert declined.status_code == 200, declined.content
+    assert declined.json()["requests"][0]["granted"] is False
+
+
 def test_head_of_unit_may_stop_with_a_reason(api, org, procedure):
     head = staff("head.a", "Đỗ Văn Tâm", org.pc_a, Role.HEAD)
     d = received(org, procedure, at("09:00 16/11/2026"))
