@@ -102,7 +102,7 @@ def world(live_server, settings, tmp_path):
         "/api/v1/steps/{step_id}": {"step_id": [StepInstance.objects.get().pk]},
         "/api/v1/notifications/{notification_id}": {
             "notification_id": list(Notification.objects.values_list("pk", flat=True)[:2])},
-        "{file_id}": {"file_id": [DossierFile.objects.get().pk]},
+        "{file_id}": {"file_id": list(DossierFile.objects.values_list("pk", flat=True))},
     }
     return org, examples
 
