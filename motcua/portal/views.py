@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Procedure, ProcedureVersion
@@ -84,23 +85,26 @@ def tracking(request: HttpRequest, code: str = "") -> HttpResponse:
     if query and not code and "/" not in query:
         return redirect("portal:tracking-code", code=query[:MAX_CODE_LENGTH])
     # a dossier code never holds a slash (the address could not carry it): none found
-    code = code or query
-    form = TrackingForm(initial={"code": code})
+    code = (code or query)[:MAX_CODE_LENGTH]
     if not code:
-        if "code" in request.GET:  # the form sent empty
-            form = TrackingForm({"code": ""})
+        form = TrackingForm({"code": ""}) if "code" in request.GET else TrackingForm()
+        if form.is_bound:  # the form sent empty: its error
             form.is_valid()
         return render(request, "portal/tracking.html", {"form": form})
     if (wait := public_lookup_refused(request)) is not None:
         response = render(request, "portal/tracking.html",
-                          {"form": form, "code": code, "wait": wait}, status=429)
+                          {"form": TrackingForm(initial={"code": code}), "wait": wait},
+                          status=429)
         response["Retry-After"] = str(wait)
         return response
-    dossier = (Dossier.objects.select_related("procedure")
-               .filter(code=code[:MAX_CODE_LENGTH]).first())
-    context = {"form": form, "code": code,
-               "found": tracking_payload(dossier) if dossier else None}
-    return render(request, "portal/tracking.html", context, status=200 if dossier else 404)
+    dossier = Dossier.objects.select_related("procedure").filter(code=code).first()
+    if dossier is None:
+        form = TrackingForm({"code": code})  # kept as typed, to correct it
+        form.is_valid()
+        form.add_error("code", _("No dossier with this code."))
+        return render(request, "portal/tracking.html", {"form": form}, status=404)
+    return render(request, "portal/tracking.html",
+                  {"form": TrackingForm(), "found": tracking_payload(dossier)})
 
 
 @login_required
