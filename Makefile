@@ -17,7 +17,8 @@ NPM_STAMP := node_modules/.installed
 FRONTEND := motcua/web/static/web/build/motcua.css
 FRONTEND_SOURCES := $(shell find motcua/web/assets -type f) scripts/build_frontend.mjs
 
-.PHONY: run test test-sqlite test-postgres deps system-deps lint typecheck messages frontend bench clean
+.PHONY: run test test-sqlite test-postgres deps system-deps lint typecheck messages frontend \
+	screenshots bench clean
 
 deps: system-deps $(STAMP) messages frontend
 
@@ -77,6 +78,12 @@ run: deps
 	  $(BIN)/python manage.py migrate --noinput -v 0 && \
 	  $(BIN)/python manage.py load_demo && \
 	  bash scripts/serve.sh $(PORT)
+
+# PNG screenshots of the web pages, desk-sized and 360 px wide, into docs/screenshots/ (the same
+# Playwright and Chromium as the browser tests, on test data: the real catalogue, one dossier).
+screenshots: deps
+	SCREENSHOTS_DIR=docs/screenshots env -u DATABASE_URL $(BIN)/pytest -q \
+	  motcua/portal/tests/test_screenshots.py
 
 bench: deps
 	$(BIN)/python bench/intake.py
