@@ -5,17 +5,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # Debian packages: WeasyPrint's pango, fonts with Vietnamese glyphs, gettext for translations,
-# poppler-utils and libnss3-tools for PDF checks, wrk and pgbench for benchmarks.
+# poppler-utils and libnss3-tools for PDF checks, wrk and pgbench for benchmarks, chromium for
+# the browser tests (Playwright drives it; no browser is downloaded).
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	gettext poppler-utils zbar-tools libnss3-tools wrk postgresql-client
+	gettext poppler-utils zbar-tools libnss3-tools wrk postgresql-client chromium
 STAMP := $(VENV)/.installed
+# The web pages' front end (README, "How the front end is built"): npm packages pinned in
+# package-lock.json, built by scripts/build_frontend.mjs into motcua/web/static/web/build/
+# (git-ignored), again only when an input changed.
+NPM_STAMP := node_modules/.installed
+FRONTEND := motcua/web/static/web/build/motcua.css
+FRONTEND_SOURCES := $(shell find motcua/web/assets -type f) scripts/build_frontend.mjs
 
-.PHONY: run test test-sqlite test-postgres deps system-deps lint typecheck messages bench clean
+.PHONY: run test test-sqlite test-postgres deps system-deps lint typecheck messages frontend \
+	screenshots bench clean
 
-deps: system-deps $(STAMP) messages
+deps: system-deps $(STAMP) messages frontend
 
 system-deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages: $$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -27,6 +36,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $(STAMP)
+
+frontend: $(FRONTEND)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NPM_STAMP)
+
+$(FRONTEND): $(NPM_STAMP) $(FRONTEND_SOURCES)
+	node scripts/build_frontend.mjs
 
 messages: $(STAMP)
 	@if ls motcua/locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
@@ -61,8 +79,14 @@ run: deps
 	  $(BIN)/python manage.py load_demo && \
 	  bash scripts/serve.sh $(PORT)
 
+# PNG screenshots of the web pages, desk-sized and 360 px wide, into docs/screenshots/ (the same
+# Playwright and Chromium as the browser tests, on test data: the real catalogue, one dossier).
+screenshots: deps
+	SCREENSHOTS_DIR=docs/screenshots env -u DATABASE_URL $(BIN)/pytest -q \
+	  motcua/portal/tests/test_screenshots.py
+
 bench: deps
 	$(BIN)/python bench/intake.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules motcua/web/static/web/build

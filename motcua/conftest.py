@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from motcua.tests.browser import browser, chromium  # noqa: F401 - fixtures of browser tests
 from motcua.tests.builders import Org, build_org, build_procedure
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.processing",
     "motcua.notifications",
+    "motcua.web",
     "motcua.portal",
     "motcua.demo",
 ]
@@ -141,9 +142,17 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_HANDLER = "motcua.org.lockout.LockoutHandler"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "motcua.org.lockout.lockout_response"
+# The site's sign-in page answers a lockout in its layout; the API and the admin as before.
+AXES_LOCKOUT_CALLABLE = "motcua.web.lockout.lockout_response"
 # The client's address as the public-lookup limit sees it (TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "motcua.core.ratelimit.client_address"
+
+# The web pages' sign-in (motcua/web): a page that needs an account sends there, and back.
+LOGIN_URL = "web:sign-in"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+# The province named in the web pages' header ("Cổng Dịch vụ công tỉnh …").
+PORTAL_PROVINCE = os.environ.get("PORTAL_PROVINCE", "Ninh Bình")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("motcua.portal.urls")),
+    path("", include("motcua.web.urls")),
 ]
 
 handler400 = "motcua.core.views.bad_request"

@@ -34,14 +34,18 @@ export SECRET_KEY="${SECRET_KEY:-$(bash scripts/secret_key.sh)}"
 # CSRF cookies and signing in to the admin fails (settings: SECURE_COOKIES; HTTPS=1 overrides).
 export SECURE_COOKIES="${SECURE_COOKIES:-0}"
 
-# Static files for the API docs, the admin and the citizen pages, collected into
-# settings.STATIC_ROOT ($MOTCUA_VAR_DIR/static). collectstatic is slow (whitenoise compresses
-# every file), so only when one of them is missing (a fresh var dir, or a newer version).
-STATIC_DIR="${MOTCUA_VAR_DIR:-var}/static"
-if [[ ! -d "$STATIC_DIR/drf_spectacular_sidecar" || ! -d "$STATIC_DIR/admin" \
-      || ! -f "$STATIC_DIR/portal/portal.css" ]]; then
-  echo "Collecting static files into $STATIC_DIR (first run only; takes a while)..."
+# Static files for the API docs, the admin and the web pages, collected into
+# settings.STATIC_ROOT ($MOTCUA_VAR_DIR/static), which is what the server serves. collectstatic
+# is slow (whitenoise compresses every file), so only when something changed since the last
+# time: a fresh var dir, newly installed packages (the venv's stamp), or a file of ours under a
+# static/ directory (the front-end build of `make deps` writes motcua/web/static/web/build/).
+VAR="${MOTCUA_VAR_DIR:-var}"
+COLLECTED="$VAR/static.collected"
+if [[ ! -f "$COLLECTED" || "$BIN/../.installed" -nt "$COLLECTED" \
+      || -n "$(find motcua -path '*/static/*' -type f -newer "$COLLECTED" -print -quit)" ]]; then
+  echo "Collecting static files into $VAR/static (takes a while)..."
   "$BIN/python" manage.py collectstatic --noinput -v 0
+  touch "$COLLECTED"
 fi
 "$BIN/python" manage.py demo_logins --port "$PORT"
 

@@ -23,10 +23,13 @@ def procedure_list(
     sector: int | None = None,
     level: str = "",
     online_level: str = "",
+    agency_kind: str = "",
     on: dt.date | None = None,
 ) -> QuerySet[Procedure]:
     """Active procedures matching the filters. Each carries `current` (its version in force on
-    `on`, default today, or None) with fees prefetched: four queries for any page size."""
+    `on`, default today, or None) with fees prefetched: four queries for any page size.
+    `online_level` and `agency_kind` (the kind of agency that handles the dossiers, an
+    Agency.Kind) filter on the version in force."""
     day = on or timezone.localdate()
     qs = Procedure.objects.filter(is_active=True).select_related("sector")
     if q.strip():
@@ -36,9 +39,13 @@ def procedure_list(
     if level:
         # a procedure performed at both levels is also a commune (and a province) procedure
         qs = qs.filter(level__in=[level, Level.BOTH] if level != Level.BOTH else [Level.BOTH])
-    if online_level:
+    version_filters = {
+        key: value for key, value in (("online_level", online_level),
+                                      ("handling_agency_kind", agency_kind)) if value
+    }
+    if version_filters:
         qs = qs.filter(
-            pk__in=ProcedureVersion.objects.filter(in_force_on(day), online_level=online_level)
+            pk__in=ProcedureVersion.objects.filter(in_force_on(day), **version_filters)
             .values("procedure_id")
         )
     return qs.prefetch_related(
@@ -104,6 +111,17 @@ def procedure_detail(ref: str, on: dt.date | None = None) -> tuple[Procedure, Pr
         )
     )
     return procedure, version
+
+
+def agency_kinds(on: dt.date | None = None) -> list[str]:
+    """The kinds of agency (Agency.Kind values) that handle the active procedures in force on
+    `on` (default today), for a filter: one query."""
+    day = on or timezone.localdate()
+    return sorted(
+        ProcedureVersion.objects.filter(in_force_on(day), procedure__is_active=True)
+        .exclude(handling_agency_kind="")
+        .order_by().values_list("handling_agency_kind", flat=True).distinct()
+    )
 
 
 def sector_list() -> QuerySet[Sector]:

@@ -59,10 +59,13 @@ STRICT = {
 }
 
 
-@pytest.mark.parametrize("url", ["/tra-cuu/", "/tra-cuu/000.01.20.H40-261116-9999",
+@pytest.mark.parametrize("url", ["/", "/?q=x&sector=abc", "/thu-tuc/1.004873/", "/dang-nhap/",
+                                 "/dang-xuat/",
+                                 "/tra-cuu/", "/tra-cuu/000.01.20.H40-261116-9999",
                                  "/admin/login/", "/admin/", "/admin/org/agency/",
                                  "/api/v1/units", "/healthz", "/khong-co-trang-nay"])
-def test_every_response_has_the_strict_policy_and_pages_work_under_it(client, org, url):
+def test_every_response_has_the_strict_policy_and_pages_work_under_it(client, org, procedure,
+                                                                     url):
     if url.startswith("/admin/") and url != "/admin/login/":
         org.officer_a.is_staff = org.officer_a.is_superuser = True
         org.officer_a.save()
@@ -76,10 +79,12 @@ def test_every_response_has_the_strict_policy_and_pages_work_under_it(client, or
         assert page.style_elements == 0 and page.style_attributes == [], url
 
 
-def test_the_tracking_page_takes_its_styles_from_a_static_file(client, db):
+def test_the_pages_take_their_styles_and_scripts_from_static_files(client, db):
     page = Inline(client.get("/tra-cuu/").content.decode())
-    assert page.stylesheets == ["/static/portal/portal.css"]
-    assert finders.find("portal/portal.css")
+    assert page.stylesheets == ["/static/web/build/motcua.css"]
+    assert page.scripts == ["/static/web/build/motcua.mjs", "/static/web/build/htmx.min.js"]
+    for path in (*page.stylesheets, *page.scripts):
+        assert finders.find(path.removeprefix("/static/")), f"{path}: run `make deps`"
 
 
 def test_the_api_docs_run_no_inline_script_and_only_they_allow_inline_styles(client, db):

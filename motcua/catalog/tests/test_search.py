@@ -68,3 +68,13 @@ def test_empty_query_lists_everything(catalog):
 def test_inactive_procedures_are_not_listed(catalog):
     Procedure.objects.filter(code="1.001193").update(is_active=False)
     assert not procedure_list(q="1.001193").exists()
+
+
+def test_filter_by_the_kind_of_agency_that_handles_the_dossiers(catalog):
+    from motcua.catalog.selectors import agency_kinds
+
+    assert agency_kinds() == ["commune_pc", "department", "sector"]
+    police = {p.code for p in procedure_list(agency_kind="sector")}
+    assert len(police) == 8 and "1.001193" not in police
+    assert {p.code for p in procedure_list(q="khai sinh", agency_kind="commune_pc")} >= {
+        "1.001193"}

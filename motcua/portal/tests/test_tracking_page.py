@@ -24,4 +24,5 @@ def test_the_search_form_redirects_to_the_code_and_unknown_codes_are_404(client,
     assert response["Location"] == "/tra-cuu/000.01.20.H40-261116-0001"
     missing = client.get("/tra-cuu/000.01.20.H40-261116-0001")
     assert missing.status_code == 404
-    assert "<script" not in client.get("/tra-cuu/<script>alert(1)</script>").content.decode()
+    typed = client.get("/tra-cuu/<script>alert(1)</script>")
+    assert typed.status_code == 404 and "<script>alert(1)" not in typed.content.decode()

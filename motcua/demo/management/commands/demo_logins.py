@@ -36,7 +36,8 @@ class Command(BaseCommand):
         out("")
         out("Motcua demo")
         for label, path in [
-            ("Home / API docs", "/api/docs/"),
+            ("Citizen portal", "/  (sign in as citizen.an: /ho-so-cua-toi/)"),
+            ("API docs", "/api/docs/"),
             ("OpenAPI schema", "/api/schema/"),
             ("Admin", "/admin/"),
             ("Health", "/healthz"),
