@@ -243,6 +243,13 @@ SPECTACULAR_SETTINGS = {
         "UserKindEnum": "motcua.org.models.User.Kind",
         "UnitLevelEnum": "motcua.org.models.AdministrativeUnit.Level",
         "ProcedureLevelEnum": "motcua.catalog.models.Level",
+        "IndexTimeTypeEnum": "motcua.reporting.periods.TIME_TYPES",
+        "IndexGroupEnum": "motcua.reporting.serializers.GROUP_CODES",
+        "IndexStatusEnum": "motcua.reporting.indicators.STATUSES",
+        "IndexClassificationEnum": "motcua.reporting.serializers.CLASSES",
+        "IndexIfNoneEnum": "motcua.reporting.serializers.IF_NONE",
+        "IndexUnitKindEnum": "motcua.reporting.selectors.SCOPE_KINDS",
+        "IndexRankedUnitTypeEnum": "motcua.reporting.serializers.UNIT_TYPES",
     },
 }
 
