@@ -50,19 +50,23 @@ def record_change(event: DossierChanged) -> None:
         return
     row = DossierFact.objects.select_for_update().filter(pk=d.pk).first()
     old = fact_of_row(row) if row is not None else None
-    new = current_fact(d, old)
+    # received by this very action: no pause yet (a supplement asked before receipt stops no
+    # clock), so none to read
+    new = current_fact(d, old, fresh=old is None and d.received_at == event.at)
     if new == old:
         return
     apply(facts.delta(old, new))
     save_fact(new, exists=row is not None)
 
 
-def current_fact(d: Dossier, old: Fact | None) -> Fact:
+def current_fact(d: Dossier, old: Fact | None, *, fresh: bool = False) -> Fact:
     """`d`'s fact, reading only what may have changed since `old`: its pauses when it was
-    ever paused, its second supplement request once, its reused components once."""
+    ever paused, its second supplement request once, its reused components once. `fresh`: it
+    was received just now."""
     assert d.received_at is not None
     pauses: list[Pause] = []
-    if old is None or old.had_pause or d.paused_at is not None:
+    if (old is None and not fresh) or (old is not None and old.had_pause) \
+            or d.paused_at is not None:
         pauses = [Pause(*row) for row in ClockPause.objects.filter(dossier_id=d.pk)
                   .order_by("started_at", "pk").values_list("started_at", "ended_at",
                                                             "due_before")]
