@@ -77,7 +77,8 @@ class IndexView(APIView):
         scope = selectors.resolve_scope(data.get("rootDepartmentId"), data.get("sectorId"))
         policy.require_read(request.user, scope)
         result = selectors.index(scope, period)
-        return Response(index_payload(result, data.get("group")))
+        times = selectors.processing_times(scope, period)
+        return Response(index_payload(result, times, data.get("group")))
 
 
 @extend_schema(

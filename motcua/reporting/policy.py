@@ -35,19 +35,19 @@ def _reader(user: User | Any) -> bool:
 
 
 def reads_everything(user: User | Any) -> bool:
+    """The roles first (read on every staff request anyway), the permission last."""
     if not _reader(user):
         return False
-    if user.has_perm(PERMISSION):
-        return True
-    if user.kind != User.Kind.STAFF:
-        return False
-    held = held_roles(user)
-    if any(r.role in PROVINCE_WIDE_READERS and r.unit_level == AdministrativeUnit.Level.PROVINCE
-           for r in held):
-        return True
-    leading = [r.agency_id for r in held if r.role in HEADS]
-    return bool(leading) and Agency.objects.filter(
-        pk__in=leading, kind__in=PROVINCE_LEADERSHIP).exists()
+    if user.kind == User.Kind.STAFF:
+        held = held_roles(user)
+        if any(r.role in PROVINCE_WIDE_READERS
+               and r.unit_level == AdministrativeUnit.Level.PROVINCE for r in held):
+            return True
+        leading = [r.agency_id for r in held if r.role in HEADS]
+        if leading and Agency.objects.filter(pk__in=leading,
+                                             kind__in=PROVINCE_LEADERSHIP).exists():
+            return True
+    return bool(user.has_perm(PERMISSION))
 
 
 def can_read(user: User | Any, scope: Scope) -> bool:

@@ -187,6 +187,36 @@ def read_rollups(period: Period, now: dt.datetime, *, agency_ids: Iterable[int] 
     return out
 
 
+@dataclass(frozen=True)
+class ProcedureTime:
+    """2.2 for one procedure: its dossiers finished in the period and their average working
+    time from receipt to end, supplement time deducted (shown, not scored)."""
+
+    procedure_id: int
+    code: str | None
+    name: str
+    ended: int
+    average_days: float
+
+
+def processing_times(scope: Scope, period: Period) -> list[ProcedureTime]:
+    per_day = get_calendar().rules.working_seconds_per_day
+    rows = FlowRollup.objects.filter(_agencies(Q(month__in=period.months), scope.agency_ids,
+                                               scope.sector_id)) \
+        .values("procedure_id", "procedure__code", "procedure__name") \
+        .annotate(early=Sum("ended_early"), on_time=Sum("ended_on_time"),
+                  late=Sum("ended_late"), seconds=Sum("processing_seconds")) \
+        .order_by("procedure__code", "procedure_id")
+    out = []
+    for row in rows:
+        ended = (row["early"] or 0) + (row["on_time"] or 0) + (row["late"] or 0)
+        if ended:
+            out.append(ProcedureTime(row["procedure_id"], row["procedure__code"],
+                                     row["procedure__name"], ended,
+                                     (row["seconds"] or 0) / ended / per_day))
+    return out
+
+
 def total(counts: Iterable[DossierCounts]) -> DossierCounts:
     result = DossierCounts()
     for c in counts:

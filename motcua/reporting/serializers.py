@@ -16,7 +16,7 @@ from motcua.core.formatting import iso_local
 from motcua.reporting import indicators
 from motcua.reporting.indicators import GROUPS, STATUSES, Indicator, Score
 from motcua.reporting.periods import MONTH, QUARTER, TIME_TYPES, Period, period_of
-from motcua.reporting.selectors import COMMUNE, SCOPE_KINDS, Index, Ranked
+from motcua.reporting.selectors import COMMUNE, SCOPE_KINDS, Index, ProcedureTime, Ranked
 
 UNIT_TYPES = ("agency", COMMUNE)
 GROUP_CODES = tuple(g.code for g in GROUPS)
@@ -120,6 +120,15 @@ class IndexStatisticSerializer(serializers.Serializer):
     unit = serializers.CharField()
 
 
+class IndexProcedureTimeSerializer(serializers.Serializer):
+    procedureCode = serializers.CharField(allow_null=True)  # noqa: N815
+    procedureName = serializers.CharField()  # noqa: N815
+    ended = serializers.IntegerField(
+        help_text=gettext_lazy("Dossiers of the procedure finished in the period."))
+    averageWorkingDays = serializers.FloatField(  # noqa: N815
+        help_text=gettext_lazy("From receipt to end, supplement time deducted."))
+
+
 class IndexUnitSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=SCOPE_KINDS)
     code = serializers.CharField()
@@ -155,6 +164,8 @@ class IndexDataSerializer(serializers.Serializer):
     metrics = IndexMetricSerializer(many=True)
     groups = IndexGroupSerializer(many=True)
     statistics = IndexStatisticSerializer(many=True)
+    processingTimes = IndexProcedureTimeSerializer(  # noqa: N815
+        many=True, help_text=gettext_lazy("2.2 per procedure (shown, not scored)."))
     dossiers = IndexDossiersSerializer()
     totalScore = serializers.FloatField(allow_null=True)  # noqa: N815
     totalMaxScore = serializers.FloatField()  # noqa: N815
@@ -261,7 +272,8 @@ def _period(period: Period) -> dict[str, Any]:
             "fromDate": period.first_day.isoformat(), "toDate": period.last_day.isoformat()}
 
 
-def index_payload(result: Index, group: str | None = None) -> dict[str, Any]:
+def index_payload(result: Index, times: list[ProcedureTime],
+                  group: str | None = None) -> dict[str, Any]:
     scope, c = result.scope, result.counters.dossiers
     metrics = [metric_payload(s) for s in result.scores
                if group is None or s.indicator.group == group]
@@ -277,6 +289,9 @@ def index_payload(result: Index, group: str | None = None) -> dict[str, Any]:
         "metrics": metrics,
         "groups": [g for g in groups_payload(result) if group is None or g["code"] == group],
         "statistics": statistics_payload(result),
+        "processingTimes": [{"procedureCode": t.code, "procedureName": t.name,
+                             "ended": t.ended, "averageWorkingDays": round(t.average_days, 2)}
+                            for t in times],
         "dossiers": {"received": c.received, "carriedOver": c.carried_over,
                      "endedEarly": c.ended_early, "endedOnTime": c.ended_on_time,
                      "endedLate": c.ended_late, "openInTime": c.open_in_time,
