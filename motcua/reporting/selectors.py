@@ -378,46 +378,50 @@ def score_all(counters: Counters, registry: tuple[Indicator, ...]
 
 @dataclass(frozen=True)
 class CatalogRead:
-    """The catalogue as the period's scopes read it, read once."""
+    """The catalogue as the period's scopes read it, read once (a sector's when chosen):
+    sets of procedure ids, so that scoring many units costs set operations only."""
 
-    at_end: dict[int, CatalogProcedure]  # in force on the day the period is judged
-    today: dict[int, CatalogProcedure]  # in force today (1.3)
+    in_force: frozenset[int]  # in force on the day the period is judged
+    online: frozenset[int]  # … offered online
+    communal: frozenset[int]  # … of the commune level (commune or both)
+    public: int  # in force today (1.3)
+    complete: int  # … with all 7 public parts
     publication: Publication
 
 
 def read_catalog(period: Period, now: dt.datetime, sector_id: int | None) -> CatalogRead:
     day = (period.evaluated_at(now) - dt.timedelta(microseconds=1)).astimezone(TZ).date()
     today = now.astimezone(TZ).date()
-    at_end = procedures_in_force(day)
-    return CatalogRead(at_end, at_end if day == today else procedures_in_force(today),
-                       publication(period, sector_id))
+    at_end = [p for p in procedures_in_force(day).values()
+              if sector_id is None or p.sector_id == sector_id]
+    public = at_end if day == today else [
+        p for p in procedures_in_force(today).values()
+        if sector_id is None or p.sector_id == sector_id]
+    return CatalogRead(
+        in_force=frozenset(p.id for p in at_end),
+        online=frozenset(p.id for p in at_end if p.online),
+        communal=frozenset(p.id for p in at_end if p.level in COMMUNE_LEVELS),
+        public=len(public), complete=sum(p.complete for p in public),
+        publication=publication(period, sector_id))
 
 
 def counters_for(scope: Scope, dossiers: DossierCounts, catalog: CatalogRead,
                  online_used: set[int], handled: set[int] | None) -> Counters:
     """The scope's counters. Its procedures: the province's (a sector's), a commune's
     commune-level ones, or those an agency handled dossiers of (`handled`)."""
-    def in_sector(p: CatalogProcedure) -> bool:
-        return scope.sector_id is None or p.sector_id == scope.sector_id
-
-    def of_scope(p: CatalogProcedure) -> bool:
-        if not in_sector(p):
-            return False
-        if scope.kind == COMMUNE:
-            return p.level in COMMUNE_LEVELS
-        if scope.kind == AGENCY:
-            return handled is not None and p.id in handled
-        return True
-
-    public = [p for p in catalog.today.values() if in_sector(p)]
-    mine = [p for p in catalog.at_end.values() if of_scope(p)]
-    online = {p.id for p in mine if p.online}
+    if scope.kind == COMMUNE:
+        mine = catalog.communal
+    elif scope.kind == AGENCY:
+        mine = catalog.in_force & (handled or set())
+    else:
+        mine = catalog.in_force
+    online = mine & catalog.online
     pub = catalog.publication
     return Counters(
         dossiers=dossiers,
         published=pub.published, published_on_time=pub.published_on_time,
         to_be_public=pub.to_be_public, public_on_time=pub.public_on_time,
-        public_procedures=len(public), complete_procedures=sum(p.complete for p in public),
+        public_procedures=catalog.public, complete_procedures=catalog.complete,
         scope_procedures=len(mine), online_procedures=len(online),
         online_procedures_used=len(online & online_used),
     )
