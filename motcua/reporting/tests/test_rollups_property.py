@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -217,3 +218,24 @@ def test_rebuild_after_rollups_were_lost(world):
     assert (done.facts, done.flow_rows, done.balance_rows) == (1, 1, 1)
     assert _snapshot() == kept
     assert Dossier.objects.get(pk=d.pk).status == Status.SUPPLEMENT
+
+
+def test_the_rollups_move_in_the_actions_transaction(world):
+    """Lag zero: inside the action's transaction the rollups already count the change, and
+    a change rolled back leaves them as they were."""
+    org, procedures, _other = world
+    d = _new(org, "counter_a", procedures[0], START)
+    before = _snapshot()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _act(org, d, "mark_result_ready", START + dt.timedelta(hours=2))
+        assert DossierFact.objects.get(pk=d.pk).outcome == "early"
+        assert _snapshot() != before
+        raise RuntimeError("rolled back")
+    assert _snapshot() == before
+
+
+def test_the_rebuild_command(world, capsys):
+    org, procedures, _other = world
+    _new(org, "counter_b", procedures[1], START)
+    call_command("rebuild_index", batch=1)
+    assert capsys.readouterr().out.startswith("1 dossier facts, 1 flow rows, 1 balance rows")
