@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -427,17 +427,13 @@ def counters_for(scope: Scope, dossiers: DossierCounts, catalog: CatalogRead,
     )
 
 
-def index(scope: Scope, period: Period, *, now: dt.datetime | None = None,
-          dossier_counts: Callable[[Scope, Period, dt.datetime], DossierCounts] | None = None
-          ) -> Index:
-    """The scope's index for the period, judged now. `dossier_counts`: another source of the
-    dossier counters (the reference recomputation, in tests)."""
+def index(scope: Scope, period: Period, *, now: dt.datetime | None = None) -> Index:
+    """The scope's index for the period, judged `now` (default: now)."""
     now = now or timezone.now()
     handled_by = scope.agency_ids if scope.kind == AGENCY else None
     read = read_rollups(period, now, agency_ids=scope.agency_ids, sector_id=scope.sector_id,
                         handled_by=handled_by)
-    dossiers = (dossier_counts(scope, period, now) if dossier_counts is not None
-                else total(read.counts.values()))
+    dossiers = total(read.counts.values())
     online_used = set().union(*read.online_used.values()) if read.online_used else set()
     handled = set().union(*read.handled.values()) if read.handled else set()
     counters = counters_for(scope, dossiers, read_catalog(period, now, scope.sector_id),
@@ -503,10 +499,3 @@ def ranking(unit_type: str, period: Period, *, now: dt.datetime | None = None,
                                                                             6)
         ranked.append(Ranked(ranked[-1].rank if same else position, result))
     return ranked
-
-
-def with_dossiers(result: Index, dossiers: DossierCounts) -> Index:
-    """`result` scored again with other dossier counters (tests compare sources)."""
-    counters = replace(result.counters, dossiers=dossiers)
-    scores, groups = score_all(counters, indicator_registry())
-    return replace(result, counters=counters, scores=scores, groups=groups)
