@@ -1,6 +1,7 @@
 """One environment-driven settings module. Every knob a deployment may turn is an env variable."""
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "motcua.processing",
     "motcua.notifications",
     "motcua.web",
+    "motcua.reporting",
     "motcua.portal",
     "motcua.demo",
 ]
@@ -251,6 +253,13 @@ SPECTACULAR_SETTINGS = {
         "UserKindEnum": "motcua.org.models.User.Kind",
         "UnitLevelEnum": "motcua.org.models.AdministrativeUnit.Level",
         "ProcedureLevelEnum": "motcua.catalog.models.Level",
+        "IndexTimeTypeEnum": "motcua.reporting.periods.TIME_TYPES",
+        "IndexGroupEnum": "motcua.reporting.serializers.GROUP_CODES",
+        "IndexStatusEnum": "motcua.reporting.indicators.STATUSES",
+        "IndexClassificationEnum": "motcua.reporting.serializers.CLASSES",
+        "IndexIfNoneEnum": "motcua.reporting.serializers.IF_NONE",
+        "IndexUnitKindEnum": "motcua.reporting.selectors.SCOPE_KINDS",
+        "IndexRankedUnitTypeEnum": "motcua.reporting.serializers.UNIT_TYPES",
     },
 }
 
@@ -301,6 +310,20 @@ WORKING_WEEKDAYS = [int(d) for d in os.environ.get("WORKING_WEEKDAYS", "0,1,2,3,
 # "day": early = finished on a working day before the due day; "exact": compare instants only.
 TIMELINESS_GRANULARITY = os.environ.get("TIMELINESS_GRANULARITY", "day")
 CALENDAR_RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", "30"))
+
+# The Decision 766 index (motcua/reporting, DOMAIN.md §5). Its rows marked (?) are
+# configurable: INDEX_UNCONFIRMED_RULES is a JSON object from an indicator's code (3.1, 3.2,
+# 3.3, 4.4, 4.6) to its {"max_score": …, "full_at": …} (full_at: the cap, full marks at that
+# ratio; null: linear), e.g. {"3.1": {"full_at": null}}. INDEX_CERTIFIED_COPIES_FULL: 4.6
+# gives every unit its maximum, as the national portal does today; 0: "no data" until the
+# electronic certified copies are recorded. 1.1: a publishing decision is on time when issued
+# at least INDEX_PUBLISH_LEAD_WORKING_DAYS working days before the legal effect (the province's
+# rule); 1.2: made public in the national database within INDEX_MADE_PUBLIC_WORKING_DAYS
+# working days of the decision.
+INDEX_UNCONFIRMED_RULES = json.loads(os.environ.get("INDEX_UNCONFIRMED_RULES", "{}") or "{}")
+INDEX_CERTIFIED_COPIES_FULL = env_bool("INDEX_CERTIFIED_COPIES_FULL", True)
+INDEX_PUBLISH_LEAD_WORKING_DAYS = int(os.environ.get("INDEX_PUBLISH_LEAD_WORKING_DAYS", "5"))
+INDEX_MADE_PUBLIC_WORKING_DAYS = int(os.environ.get("INDEX_MADE_PUBLIC_WORKING_DAYS", "5"))
 
 # Dates an officer enters on a dossier (issue 9: a new appointment in year 9999 was printed on
 # Form 04). The new appointment of an apology lies after the current appointment; the due time

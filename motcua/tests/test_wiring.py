@@ -18,16 +18,19 @@ from motcua.notifications.messages import KINDS
 def test_subscribers_of_each_dossier_event():
     """Who reacts to what: change this list only together with a subscription in apps.py."""
     notify = "motcua.notifications.subscribers.queue_applicant_notice"
-    assert events.subscribers(DossierChanged) == [notify]
-    assert events.subscribers(DossierSubmitted) == [notify]
+    index = "motcua.reporting.actions.record_change"  # last: after the process has moved
+    assert events.subscribers(DossierChanged) == [notify, index]
+    assert events.subscribers(DossierSubmitted) == [notify, index]
     assert events.subscribers(DossierReceived) == [
-        "motcua.processing.actions.start_run", notify]
+        "motcua.processing.actions.start_run", notify, index]
     assert events.subscribers(DossierWaiting) == [
-        "motcua.processing.actions.wait_steps", notify]
+        "motcua.processing.actions.wait_steps", notify, index]
     assert events.subscribers(DossierResumed) == [
-        "motcua.processing.actions.resume_steps", notify]
-    assert events.subscribers(DossierClosed) == ["motcua.processing.actions.end_run", notify]
-    assert events.subscribers(DossierRouted) == ["motcua.processing.actions.start_run", notify]
+        "motcua.processing.actions.resume_steps", notify, index]
+    assert events.subscribers(DossierClosed) == [
+        "motcua.processing.actions.end_run", notify, index]
+    assert events.subscribers(DossierRouted) == [
+        "motcua.processing.actions.start_run", notify, index]
 
 
 

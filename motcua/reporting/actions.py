@@ -1,0 +1,299 @@
+"""Every write of the index's tables: the rollups follow each dossier event in its own
+transaction (lag zero), and `rebuild` makes them again from the raw dossiers.
+
+`record_change` subscribes to `DossierChanged` (every dossier action publishes one, the
+dossier row locked): it computes the dossier's fact (`facts.fact_of`), compares it with the
+stored one and moves the rollups by the difference, with one upsert per rollup table
+(`INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`, on SQLite and PostgreSQL alike; the
+rows in key order, so two transactions never wait for each other in a cycle). A dossier not
+yet received costs nothing; an event that changes nothing the index reads costs one read.
+
+`rebuild` (manage.py rebuild_index) deletes the three tables and computes them again: the
+facts from the raw dossiers, the rollups by grouping the facts in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from motcua.dossiers.events import DossierChanged
+from motcua.dossiers.models import (
+    ClockPause,
+    ComponentSource,
+    Dossier,
+    DossierComponent,
+    SupplementRequest,
+)
+from motcua.reporting import facts
+from motcua.reporting.facts import BALANCE, BALANCE_COUNTERS, FLOW, FLOW_COUNTERS, Fact, Pause
+from motcua.reporting.models import BalanceRollup, DossierFact, FlowRollup
+from motcua.workcalendar.rules import TZ
+from motcua.workcalendar.service import get_calendar
+
+# --- the subscriber ------------------------------------------------------------------------
+
+
+def record_change(event: DossierChanged) -> None:
+    """Keep the dossier's fact and the rollups current, in the event's transaction."""
+    d = event.dossier
+    if d.received_at is None:  # not received: the index does not count it yet
+        return
+    row = DossierFact.objects.select_for_update().filter(pk=d.pk).first()
+    old = fact_of_row(row) if row is not None else None
+    # received by this very action: no pause yet (a supplement asked before receipt stops no
+    # clock), so none to read
+    new = current_fact(d, old, fresh=old is None and d.received_at == event.at)
+    if new == old:
+        return
+    apply(facts.delta(old, new))
+    save_fact(new, exists=row is not None)
+
+
+def current_fact(d: Dossier, old: Fact | None, *, fresh: bool = False) -> Fact:
+    """`d`'s fact, reading only what may have changed since `old`: its pauses when it was
+    ever paused, its second supplement request once, its reused components once. `fresh`: it
+    was received just now."""
+    assert d.received_at is not None
+    pauses: list[Pause] = []
+    if (old is None and not fresh) or (old is not None and old.had_pause) \
+            or d.paused_at is not None:
+        pauses = [Pause(*row) for row in ClockPause.objects.filter(dossier_id=d.pk)
+                  .order_by("started_at", "pk").values_list("started_at", "ended_at",
+                                                            "due_before")]
+    second = old.second_supplement_at if old is not None else None
+    if second is None and d.supplements_after_receipt >= 2:
+        second = second_supplements([d.pk]).get(d.pk)
+    reused = old.reused if old is not None else bool(reusing([d.pk]))
+    state = facts.DossierState(
+        id=d.pk, agency_id=d.handling_agency_id, sector_id=d.procedure.sector_id,
+        procedure_id=d.procedure_id, channel=d.channel, received_at=d.received_at,
+        finished_at=d.finished_at, due_at=d.due_at, paused_at=d.paused_at)
+    return facts.fact_of(state, pauses, second, reused, get_calendar(),
+                         settings.TIMELINESS_GRANULARITY)
+
+
+def second_supplements(dossier_ids: Sequence[int]) -> dict[int, dt.datetime]:
+    """The time of each dossier's second supplement request after receipt, if any."""
+    found: dict[int, list[dt.datetime]] = defaultdict(list)
+    rows = SupplementRequest.objects.filter(dossier_id__in=dossier_ids, before_receipt=False) \
+        .order_by("dossier_id", "requested_at", "pk").values_list("dossier_id", "requested_at")
+    for dossier_id, at in rows:
+        found[dossier_id].append(at)
+    return {k: v[1] for k, v in found.items() if len(v) >= 2}
+
+
+def reusing(dossier_ids: Sequence[int]) -> set[int]:
+    """Those of the dossiers with a component reused from digitized data (DOMAIN.md §6)."""
+    return set(DossierComponent.objects.filter(dossier_id__in=dossier_ids,
+                                               source=ComponentSource.REUSED)
+               .values_list("dossier_id", flat=True).distinct())
+
+
+FACT_FIELDS = ("agency_id", "sector_id", "procedure_id", "channel", "received_at", "ended_at",
+               "outcome", "stop_at", "reused", "processing_seconds", "had_pause",
+               "second_supplement_at")
+
+
+def fact_of_row(row: DossierFact) -> Fact:
+    return Fact(row.pk, *(getattr(row, name) for name in FACT_FIELDS))
+
+
+def row_of_fact(fact: Fact) -> DossierFact:
+    return DossierFact(dossier_id=fact.dossier_id,
+                       **{name: getattr(fact, name) for name in FACT_FIELDS})
+
+
+def save_fact(fact: Fact, *, exists: bool) -> None:
+    row = row_of_fact(fact)
+    if exists:
+        row.save(force_update=True)
+    else:
+        row.save(force_insert=True)
+
+
+# --- moving the rollups --------------------------------------------------------------------
+
+Rollup = type[FlowRollup] | type[BalanceRollup]
+TABLES: dict[str, tuple[Rollup, tuple[str, ...], tuple[str, ...]]] = {
+    FLOW: (FlowRollup, ("agency", "sector", "procedure", "month"), FLOW_COUNTERS),
+    BALANCE: (BalanceRollup, ("agency", "sector", "month"), BALANCE_COUNTERS),
+}
+
+
+def apply(changes: dict[facts.Contribution, int]) -> None:
+    """Add `changes` to the rollups: one statement per table."""
+    by_table: dict[str, dict[tuple[object, ...], dict[str, int]]] = defaultdict(
+        lambda: defaultdict(dict))
+    for (table, key, counter), amount in changes.items():
+        by_table[table][key][counter] = amount
+    for table in sorted(by_table):
+        model, keys, counters = TABLES[table]
+        rows = sorted(by_table[table].items(), key=lambda item: _sortable(item[0]))
+        _upsert(model, keys, counters, rows)
+
+
+def _sortable(key: tuple[object, ...]) -> tuple[str, ...]:
+    return tuple(str(part) for part in key)
+
+
+def _column(model: Rollup, name: str) -> str:
+    column = model._meta.get_field(name).column  # type: ignore[union-attr]  # a concrete field
+    assert isinstance(column, str)
+    return connection.ops.quote_name(column)
+
+
+def _upsert(model: Rollup, keys: Sequence[str],
+            counters: Sequence[str], rows: Sequence[tuple[tuple[object, ...], dict[str, int]]]
+            ) -> None:
+    if not rows:
+        return
+    meta, ops = model._meta, connection.ops
+    qn = ops.quote_name
+    table = qn(meta.db_table)
+    key_columns = [_column(model, k) for k in keys]
+    counter_columns = [_column(model, c) for c in counters]
+    width = len(keys) + len(counters)
+    values = ", ".join("(" + ", ".join(["%s"] * width) + ")" for _ in rows)
+    params: list[int | str | None] = []
+    for key, amounts in rows:
+        *ids, month = key
+        assert isinstance(month, dt.date)
+        params.extend([*(cast(int, i) for i in ids), ops.adapt_datefield_value(month)])
+        params.extend(amounts.get(c, 0) for c in counters)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counter_columns)
+    columns, conflict = ", ".join(key_columns + counter_columns), ", ".join(key_columns)
+    # names from the models' meta, quoted; every value a parameter
+    sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({conflict}) "  # noqa: S608
+    sql += f"DO UPDATE SET {updates}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# --- the full recomputation ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    facts: int
+    flow_rows: int
+    balance_rows: int
+    seconds: float
+
+
+def rebuild(*, batch: int = 5000) -> Rebuilt:
+    """Delete the facts and rollups and compute them again from the raw dossiers, in one
+    transaction. On PostgreSQL the three tables are locked meanwhile: dossier actions wait for
+    the rebuild to commit (run it when few work, or accept that wait)."""
+    started = time.monotonic()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table)
+                               for m in (DossierFact, FlowRollup, BalanceRollup))
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+        BalanceRollup.objects.all().delete()
+        FlowRollup.objects.all().delete()
+        DossierFact.objects.all().delete()
+        count = 0
+        for chunk in facts_from_dossiers(batch=batch):
+            DossierFact.objects.bulk_create([row_of_fact(f) for f in chunk], batch_size=batch)
+            count += len(chunk)
+        flow = FlowRollup.objects.bulk_create(_flow_rows(), batch_size=batch)
+        balance = BalanceRollup.objects.bulk_create(_balance_rows(), batch_size=batch)
+    return Rebuilt(count, len(flow), len(balance), time.monotonic() - started)
+
+
+def facts_from_dossiers(*, batch: int = 5000, ids: Iterable[int] | None = None
+                        ) -> Iterator[list[Fact]]:
+    """The fact of every received dossier (or of those in `ids`), read from the dossiers and
+    their pauses, supplement requests and components, `batch` dossiers at a time."""
+    calendar, granularity = get_calendar(), settings.TIMELINESS_GRANULARITY
+    received = Dossier.objects.filter(received_at__isnull=False)
+    if ids is not None:
+        received = received.filter(pk__in=list(ids))
+    last = 0
+    while True:
+        rows = list(received.filter(pk__gt=last).order_by("pk").values_list(
+            "pk", "handling_agency_id", "procedure__sector_id", "procedure_id", "channel",
+            "received_at", "finished_at", "due_at", "paused_at", "supplements_after_receipt",
+        )[:batch])
+        if not rows:
+            return
+        last = rows[-1][0]
+        dossier_ids = [r[0] for r in rows]
+        pauses: dict[int, list[Pause]] = defaultdict(list)
+        for dossier_id, started, ended, due_before in ClockPause.objects.filter(
+                dossier_id__in=dossier_ids).order_by("dossier_id", "started_at", "pk") \
+                .values_list("dossier_id", "started_at", "ended_at", "due_before"):
+            pauses[dossier_id].append(Pause(started, ended, due_before))
+        seconds = second_supplements([r[0] for r in rows if r[9] >= 2])
+        reused = reusing(dossier_ids)
+        chunk = []
+        for (pk, agency, sector, procedure, channel, received_at, finished, due, paused,
+             _supplements) in rows:
+            assert received_at is not None  # the filter above
+            state = facts.DossierState(pk, agency, sector, procedure, channel, received_at,
+                                       finished, due, paused)
+            chunk.append(facts.fact_of(state, pauses.get(pk, []), seconds.get(pk),
+                                       pk in reused, calendar, granularity))
+        yield chunk
+
+
+def _month(value: dt.datetime) -> dt.date:
+    local = value.astimezone(TZ)
+    return dt.date(local.year, local.month, 1)
+
+
+GroupKey = tuple[tuple[int, ...], dt.date]  # ids, month
+
+
+def _grouped(by: str, keys: Sequence[str], **counts: Count | Sum
+             ) -> Iterator[tuple[GroupKey, dict[str, int]]]:
+    """The facts grouped by `keys` and the local month of `by`, with `counts`."""
+    rows = DossierFact.objects.filter(**{f"{by}__isnull": False}) \
+        .annotate(m=TruncMonth(by, tzinfo=TZ)).values(*keys, "m").annotate(**counts) \
+        .order_by()
+    for row in rows:
+        key = (tuple(int(row[k]) for k in keys), _month(row["m"]))
+        yield key, {name: row[name] or 0 for name in counts}
+
+
+def _flow_rows() -> list[FlowRollup]:
+    keys = ("agency_id", "sector_id", "procedure_id")
+    merged: dict[GroupKey, dict[str, int]] = defaultdict(dict)
+    for key, counts in _grouped(
+            "received_at", keys, received=Count("pk"),
+            received_counter=Count("pk", filter=Q(channel=facts.COUNTER)),
+            received_online=Count("pk", filter=Q(channel=facts.ONLINE)),
+            received_postal=Count("pk", filter=Q(channel=facts.POSTAL)),
+            reused=Count("pk", filter=Q(reused=True))):
+        merged[key].update(counts)
+    for key, counts in _grouped(
+            "ended_at", keys, ended_early=Count("pk", filter=Q(outcome=facts.EARLY)),
+            ended_on_time=Count("pk", filter=Q(outcome=facts.ON_TIME)),
+            ended_late=Count("pk", filter=Q(outcome=facts.LATE)),
+            processing_seconds=Sum("processing_seconds")):
+        merged[key].update(counts)
+    return [FlowRollup(agency_id=a, sector_id=s, procedure_id=p, month=m, **counts)
+            for ((a, s, p), m), counts in merged.items()]
+
+
+def _balance_rows() -> list[BalanceRollup]:
+    keys = ("agency_id", "sector_id")
+    merged: dict[GroupKey, dict[str, int]] = defaultdict(dict)
+    for by, name in (("received_at", "received"), ("ended_at", "ended"),
+                     ("stop_at", "stopped")):
+        for key, counts in _grouped(by, keys, **{name: Count("pk")}):
+            merged[key].update(counts)
+    return [BalanceRollup(agency_id=a, sector_id=s, month=m, **counts)
+            for ((a, s), m), counts in merged.items()]

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingConfig(AppConfig):
+    """The Decision 766 index: facts and monthly rollups kept by the dossier events."""
+
+    name = "motcua.reporting"
+    label = "reporting"
+    verbose_name = _("Service-quality index")
+
+    def ready(self) -> None:
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        from motcua.core.events import subscribe
+        from motcua.dossiers.events import DossierChanged
+        from motcua.reporting import actions, indicators
+
+        try:  # a wrong INDEX_UNCONFIRMED_RULES stops the start, not a request
+            indicators.registry(settings.INDEX_UNCONFIRMED_RULES)
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise ImproperlyConfigured(f"INDEX_UNCONFIRMED_RULES: {exc}") from exc
+        subscribe(DossierChanged, actions.record_change)

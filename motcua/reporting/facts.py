@@ -1,0 +1,174 @@
+"""What one received dossier contributes to the index (DOMAIN.md §4, §5): its fact.
+
+Pure module: no database. `fact_of` reads a dossier's state (and its pauses) and gives:
+
+- its unit (handling agency), sector, procedure, channel and receipt;
+- its end time (the first finishing status, DOMAIN.md §4) and, once ended, its timeliness in
+  the vocabulary of `workcalendar.rules` (early, on time, late);
+- `stop_at`: the instant until which it counts as "in time" while unfinished. A dossier is in
+  time at an instant X (received before X, not ended before X) while X ≤ stop_at, with
+  stop_at = min(end, the first moment it was overdue, its second supplement request after
+  receipt); None while it is in time with no bound known yet (paused for the applicant before
+  its due time).
+
+The first moment overdue: the legal due time (shifted by pauses: supplement time is deducted)
+as it stood when the clock was running. A pause begun after the due time had passed does not
+make the dossier in time again, even when it restarts the clock; without a legal duration
+there is no due time. More than one supplement request after receipt counts the dossier late
+from the second one (DOMAIN.md §4, §5).
+
+`contributions` turns a fact into the counters it adds to the monthly rollups; the change of
+a dossier moves the rollups by `contributions(new) - contributions(old)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from motcua.reporting.periods import month_of
+from motcua.workcalendar.rules import WorkCalendar, timeliness
+
+EARLY, ON_TIME, LATE = "early", "on_time", "late"  # rules.TIMELINESS, for finished dossiers
+COUNTER, ONLINE, POSTAL = 1, 2, 3  # dossiers.Channel
+
+
+@dataclass(frozen=True)
+class Pause:
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    due_before: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class DossierState:
+    """The dossier's fields the index reads (dossiers.Dossier)."""
+
+    id: int
+    agency_id: int  # the handling (competent) agency
+    sector_id: int
+    procedure_id: int
+    channel: int
+    received_at: dt.datetime
+    finished_at: dt.datetime | None
+    due_at: dt.datetime | None
+    paused_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Fact:
+    dossier_id: int
+    agency_id: int
+    sector_id: int
+    procedure_id: int
+    channel: int
+    received_at: dt.datetime
+    ended_at: dt.datetime | None
+    outcome: str  # EARLY | ON_TIME | LATE once ended, else ""
+    stop_at: dt.datetime | None
+    reused: bool
+    processing_seconds: int | None
+    had_pause: bool
+    second_supplement_at: dt.datetime | None
+
+
+def overdue_from(due_at: dt.datetime | None, paused_at: dt.datetime | None,
+                 pauses: Sequence[Pause]) -> dt.datetime | None:
+    """The first moment the dossier was overdue, or will be if nothing changes; None when
+    unbounded for now (paused in time) or without a legal due time."""
+    for pause in sorted(pauses, key=lambda p: p.started_at):
+        if pause.due_before is not None and pause.due_before < pause.started_at:
+            return pause.due_before  # the due time passed while the clock ran
+    if paused_at is not None:
+        return None
+    return due_at
+
+
+def outcome_of(ended_at: dt.datetime, due_at: dt.datetime | None, overdue: dt.datetime | None,
+               second_supplement_at: dt.datetime | None, calendar: WorkCalendar,
+               granularity: str) -> str:
+    if second_supplement_at is not None:
+        return LATE
+    if due_at is None:  # no legal duration: never late
+        return ON_TIME
+    if overdue is not None and overdue < ended_at:
+        return LATE
+    return timeliness(ended_at, due_at, ended_at, calendar, granularity)
+
+
+def paused_seconds(pauses: Iterable[Pause], until: dt.datetime, calendar: WorkCalendar) -> int:
+    return sum(calendar.working_seconds_between(p.started_at, min(p.ended_at or until, until))
+               for p in pauses if p.started_at < until)
+
+
+def fact_of(state: DossierState, pauses: Sequence[Pause],
+            second_supplement_at: dt.datetime | None, reused: bool, calendar: WorkCalendar,
+            granularity: str) -> Fact:
+    overdue = overdue_from(state.due_at, state.paused_at, pauses)
+    ended = state.finished_at
+    bounds = [t for t in (ended, overdue, second_supplement_at) if t is not None]
+    stop = max(min(bounds), state.received_at) if bounds else None
+    outcome, seconds = "", None
+    if ended is not None:
+        outcome = outcome_of(ended, state.due_at, overdue, second_supplement_at, calendar,
+                             granularity)
+        seconds = max(0, calendar.working_seconds_between(state.received_at, ended)
+                      - paused_seconds(pauses, ended, calendar))
+    return Fact(
+        dossier_id=state.id, agency_id=state.agency_id, sector_id=state.sector_id,
+        procedure_id=state.procedure_id, channel=state.channel, received_at=state.received_at,
+        ended_at=ended, outcome=outcome, stop_at=stop, reused=reused,
+        processing_seconds=seconds, had_pause=bool(pauses) or state.paused_at is not None,
+        second_supplement_at=second_supplement_at,
+    )
+
+
+# --- contributions to the rollups ----------------------------------------------------------
+
+FLOW, BALANCE = "flow", "balance"
+# The counters of models.FlowRollup (per agency, sector, procedure and month of the event)
+# and of models.BalanceRollup (per agency, sector and month: what the prefix sums read).
+FLOW_COUNTERS = ("received", "received_counter", "received_online", "received_postal",
+                 "reused", "ended_early", "ended_on_time", "ended_late", "processing_seconds")
+BALANCE_COUNTERS = ("received", "ended", "stopped")
+CHANNEL_COUNTER = {COUNTER: "received_counter", ONLINE: "received_online",
+                   POSTAL: "received_postal"}
+
+FlowKey = tuple[int, int, int, dt.date]  # agency, sector, procedure, month
+BalanceKey = tuple[int, int, dt.date]  # agency, sector, month
+Contribution = tuple[str, tuple[object, ...], str]  # table, key, counter
+
+
+def contributions(fact: Fact | None) -> Counter[Contribution]:
+    """The counters `fact` adds to the rollups (empty for None)."""
+    out: Counter[Contribution] = Counter()
+    if fact is None:
+        return out
+    unit = (fact.agency_id, fact.sector_id)
+    received = month_of(fact.received_at)
+    flow_in: tuple[object, ...] = (*unit, fact.procedure_id, received)
+    out[(FLOW, flow_in, "received")] += 1
+    if fact.channel in CHANNEL_COUNTER:
+        out[(FLOW, flow_in, CHANNEL_COUNTER[fact.channel])] += 1
+    if fact.reused:
+        out[(FLOW, flow_in, "reused")] += 1
+    out[(BALANCE, (*unit, received), "received")] += 1
+    if fact.ended_at is not None:
+        ended = month_of(fact.ended_at)
+        flow_out: tuple[object, ...] = (*unit, fact.procedure_id, ended)
+        out[(FLOW, flow_out, f"ended_{fact.outcome}")] += 1
+        if fact.processing_seconds:
+            out[(FLOW, flow_out, "processing_seconds")] += fact.processing_seconds
+        out[(BALANCE, (*unit, ended), "ended")] += 1
+    if fact.stop_at is not None:
+        out[(BALANCE, (*unit, month_of(fact.stop_at)), "stopped")] += 1
+    return out
+
+
+def delta(old: Fact | None, new: Fact | None) -> dict[Contribution, int]:
+    """What moves in the rollups when a dossier's fact goes from `old` to `new`."""
+    before, after = contributions(old), contributions(new)
+    keys = set(before) | set(after)
+    return {k: after[k] - before[k] for k in keys if after[k] != before[k]}

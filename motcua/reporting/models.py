@@ -1,0 +1,91 @@
+"""The index's own tables: one fact per received dossier and two monthly rollups.
+
+Written only by `reporting.actions` (the subscriber to every dossier event, in the event's
+transaction, and `rebuild`); read by `reporting.selectors`. Months are local months
+(Asia/Ho_Chi_Minh), stored as their first day.
+
+- `DossierFact`: what one received dossier contributes (`facts.Fact`); the subscriber compares
+  the new fact with this one to move the rollups by the difference.
+- `FlowRollup`: what happened in a month, per handling agency, sector and procedure: received
+  (by channel, reusing data), finished early / on time / late, processing time.
+- `BalanceRollup`: per agency, sector and month, the dossiers received, ended and no longer
+  in time ("stopped") in it; sums over the months before an instant give the dossiers
+  carried over into a period and those still open and in time at its end.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import Procedure, Sector
+from motcua.dossiers.models import Dossier
+from motcua.org.models import Agency
+
+
+class DossierFact(models.Model):
+    dossier = models.OneToOneField(Dossier, primary_key=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+    channel = models.PositiveSmallIntegerField()
+    received_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=8, blank=True)  # early | on_time | late
+    stop_at = models.DateTimeField(null=True, blank=True)  # in time until (facts.Fact)
+    reused = models.BooleanField(default=False)
+    processing_seconds = models.BigIntegerField(null=True, blank=True)
+    had_pause = models.BooleanField(default=False)
+    second_supplement_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier fact of the index")
+        indexes = [
+            # the dossiers no longer in time during the current month (selectors)
+            models.Index(fields=["stop_at", "agency", "sector"], name="fact_stop"),
+        ]
+        permissions = [
+            ("view_index", _("Can read the service-quality index of every unit")),
+        ]
+
+
+class FlowRollup(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    received = models.IntegerField(default=0)
+    received_counter = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
+    received_postal = models.IntegerField(default=0)
+    reused = models.IntegerField(default=0)
+    ended_early = models.IntegerField(default=0)
+    ended_on_time = models.IntegerField(default=0)
+    ended_late = models.IntegerField(default=0)
+    processing_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly flow of the index")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "sector", "procedure", "month"],
+                                    name="flowrollup_key"),
+        ]
+        indexes = [models.Index(fields=["month", "agency"], name="flowrollup_month")]
+
+
+class BalanceRollup(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    received = models.IntegerField(default=0)
+    ended = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly balance of the index")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "sector", "month"],
+                                    name="balancerollup_key"),
+        ]
+        indexes = [models.Index(fields=["month", "agency"], name="balancerollup_month")]

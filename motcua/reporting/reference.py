@@ -1,0 +1,80 @@
+"""The reference recomputation of a scope's dossier counters, straight from the raw dossiers:
+no facts table, no rollups, no prefix sums. Slow (it reads every dossier of the scope) and
+plain, so that it can be read against DOMAIN.md §5; the tests hold the rollups to it.
+
+For a period P judged at t (its end, or just after now), a received dossier of the scope:
+- counts when received before t and not ended before P's start: received in P, or carried
+  over into it (received before P's start);
+- ended in P (end < t): early, on time or late (`facts.outcome_of`), with its processing time;
+- otherwise unfinished at t: in time unless its second supplement request after receipt came
+  before t, or it was overdue before t (`facts.overdue_from`: the due time as it stood while
+  the clock ran; paused in time, it stays in time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Q
+
+from motcua.dossiers.models import (
+    Channel,
+    ClockPause,
+    ComponentSource,
+    Dossier,
+    DossierComponent,
+    SupplementRequest,
+)
+from motcua.reporting import facts
+from motcua.reporting.indicators import DossierCounts
+from motcua.reporting.periods import Period
+from motcua.reporting.selectors import Scope
+from motcua.workcalendar.service import get_calendar
+
+
+def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCounts:
+    t, start = period.evaluated_at(now), period.start
+    calendar, granularity = get_calendar(), settings.TIMELINESS_GRANULARITY
+    dossiers = Dossier.objects.filter(received_at__isnull=False, received_at__lt=t) \
+        .exclude(finished_at__lt=start)
+    if scope.agency_ids is not None:
+        dossiers = dossiers.filter(handling_agency_id__in=scope.agency_ids)
+    if scope.sector_id is not None:
+        dossiers = dossiers.filter(procedure__sector_id=scope.sector_id)
+    rows = list(dossiers.order_by("pk"))
+    ids = [d.pk for d in rows]
+    pauses: dict[int, list[facts.Pause]] = defaultdict(list)
+    for p in ClockPause.objects.filter(dossier_id__in=ids).order_by("started_at", "pk"):
+        pauses[p.dossier_id].append(facts.Pause(p.started_at, p.ended_at, p.due_before))
+    requests: dict[int, list[dt.datetime]] = defaultdict(list)
+    for s in SupplementRequest.objects.filter(dossier_id__in=ids, before_receipt=False) \
+            .order_by("requested_at", "pk"):
+        requests[s.dossier_id].append(s.requested_at)
+    reused = set(DossierComponent.objects.filter(Q(dossier_id__in=ids),
+                                                 source=ComponentSource.REUSED)
+                 .values_list("dossier_id", flat=True))
+    counts: dict[str, int] = defaultdict(int)
+    for d in rows:
+        assert d.received_at is not None
+        second = requests[d.pk][1] if len(requests[d.pk]) >= 2 else None
+        overdue = facts.overdue_from(d.due_at, d.paused_at, pauses[d.pk])
+        if d.received_at >= start:
+            counts["received"] += 1
+            counts[{Channel.COUNTER: "received_counter", Channel.ONLINE: "received_online",
+                    Channel.POSTAL: "received_postal"}[Channel(d.channel)]] += 1
+            counts["reused"] += d.pk in reused
+        else:
+            counts["carried_over"] += 1
+        if d.finished_at is not None and d.finished_at < t:
+            outcome = facts.outcome_of(d.finished_at, d.due_at, overdue, second, calendar,
+                                       granularity)
+            counts[f"ended_{outcome}"] += 1
+            worked = calendar.working_seconds_between(d.received_at, d.finished_at)
+            paused = facts.paused_seconds(pauses[d.pk], d.finished_at, calendar)
+            counts["processing_seconds"] += max(0, worked - paused)
+            continue
+        late = (second is not None and second < t) or (overdue is not None and overdue < t)
+        counts["open_in_time"] += not late
+    return DossierCounts(**counts)

@@ -1,0 +1,241 @@
+"""Random dossier histories through the real actions: the rollups kept by the dossier events
+equal, row for row, those `rebuild` computes from the raw dossiers, and the index's dossier
+counters read from them equal the reference recomputation (reference.py) for every scope,
+month, quarter and year, judged at several instants.
+
+Histories mix counter, online and unrouted dossiers (routed later to another agency), several
+supplement requests, payment pauses, RESTART mode, procedures without a legal duration,
+apologies, inter-agency handovers, withdrawals, stops, finishing early, on time or late, and
+gaps of up to 35 days so that dossiers are carried over from one period to the next."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from motcua.catalog.models import ComponentRequirement, ProcedureVersion, Sector
+from motcua.core.errors import DomainError
+from motcua.dossiers import actions
+from motcua.dossiers.models import ComponentSource, Dossier, Status
+from motcua.dossiers.tests.factories import person, submission
+from motcua.reporting import reference, selectors
+from motcua.reporting.actions import rebuild
+from motcua.reporting.models import BalanceRollup, DossierFact, FlowRollup
+from motcua.reporting.periods import MONTH, QUARTER, YEAR, Period, month_of, next_month
+from motcua.tests.builders import build_procedure
+from motcua.workcalendar.rules import TZ
+
+START = dt.datetime(2026, 1, 5, 8, 0, tzinfo=TZ)
+HOUR, DAY = 60, 24 * 60  # minutes
+GAPS = [5, HOUR, 4 * HOUR, DAY, 2 * DAY, 4 * DAY, 10 * DAY, 35 * DAY]
+NEW = ("counter_a", "counter_b", "online", "unrouted")
+# A step in the middle of a dossier's life, and the actions it stands for.
+MIDDLE = {
+    "supplement": ("request_supplement", "receive_supplement"),
+    "supplement_unanswered": ("request_supplement",),
+    "payment": ("request_payment", "confirm_payment"),
+    "handover": ("send_interagency", "return_interagency"),
+    "apology": ("apologize",),
+    "ask_withdrawal": ("request_withdrawal",),
+}
+ENDS = {
+    "ready": ("mark_result_ready",), "returned": ("mark_result_ready", "return_result"),
+    "open": (), "withdrawn": ("request_withdrawal", "grant_withdrawal"),
+    "stopped": ("request_stop", "stop"), "refused_on_merits": ("refuse_on_merits",),
+}
+
+# One dossier's life: how it comes in, when, its procedure, what happens in the middle, how
+# it ends, and the time between its actions. Lives run side by side, in time order.
+lives = st.lists(st.fixed_dictionaries({
+    "kind": st.sampled_from(NEW),
+    "procedure": st.integers(0, 2),
+    "start": st.integers(0, 120 * DAY),
+    "middle": st.lists(st.sampled_from(sorted(MIDDLE)), max_size=4),
+    "end": st.sampled_from(sorted(ENDS)),
+    "refused": st.booleans(),
+    "gaps": st.lists(st.sampled_from(GAPS), min_size=14, max_size=14),
+}), min_size=1, max_size=5)
+
+
+@pytest.fixture
+def world(org):
+    pause = build_procedure(code="1.000101", duration=3, pause_on_payment=True)
+    restart = build_procedure(code="1.000102", duration=2, supplement_mode="restart")
+    no_clock = build_procedure(code="1.000103", duration=None)
+    other = Sector.objects.create(name="Chứng thực")
+    restart.sector = other
+    restart.save()
+    return org, [pause, restart, no_clock], other
+
+
+def _new(org, kind: str, procedure, now: dt.datetime) -> Dossier:
+    if kind == "online":  # declared reused from the data store: nothing to upload
+        required = ComponentRequirement.objects.filter(
+            version=ProcedureVersion.objects.get(procedure=procedure), required=True)
+        sub = submission(org, procedure, components=[
+            actions.ComponentInput(requirement_id=r.pk, source=ComponentSource.REUSED,
+                                   reference="kho-du-lieu") for r in required])
+        return actions.submit(sub, account=org.citizen, now=now)
+    agency, officer, commune = {
+        "counter_a": (org.center_a, org.officer_a, org.commune_a.code),
+        "counter_b": (org.center_b, org.officer_b, org.commune_b.code),
+        "unrouted": (org.center_a, org.officer_a, ""),  # no commune: the dispatch queue
+    }[kind]
+    sub = submission(org, procedure, agency=agency, channel=1,
+                     applicant=person(commune_code=commune))
+    return actions.intake_at_counter(sub, officer=officer, now=now)
+
+
+INPUTS = {
+    "refuse": {"reason": "Không đủ điều kiện"}, "withdraw": {"reason": "Rút"},
+    "request_supplement": {"items": [{"name": "Tờ khai"}], "reason": "Còn thiếu"},
+    "request_payment": {"amount_vnd": 50_000}, "request_withdrawal": {"reason": "Rút"},
+    "request_stop": {"reason": "Căn cứ dừng"}, "stop": {"reason": "Dừng"},
+    "refuse_on_merits": {"reason": "Không đủ điều kiện"},
+}
+
+
+def _plan(life: dict) -> list[str]:
+    """The actions of one life, in order (after its intake)."""
+    steps = []
+    if life["kind"] == "online":
+        steps.append("refuse" if life["refused"] else "accept")
+    if life["kind"] == "unrouted":
+        steps.append("route")
+    for middle in life["middle"]:
+        steps.extend(MIDDLE[middle])
+    steps.extend(ENDS[life["end"]])
+    return steps
+
+
+def _act(org, d: Dossier, name: str, now: dt.datetime) -> None:
+    inputs = dict(INPUTS.get(name, {}))
+    if name == "send_interagency":
+        inputs = {"to_agency": org.department}
+    elif name == "route":
+        inputs = {"to_agency": org.pc_b, "reason": "Đúng thẩm quyền"}
+    elif name == "apologize":
+        if d.due_at is None:
+            return
+        current = d.appointment_at or d.due_at
+        inputs = {"reason": "Cần xác minh", "new_appointment": current + dt.timedelta(hours=4)}
+    elif name in ("mark_result_ready", "refuse_on_merits") and d.status == Status.RECEIVED:
+        d = actions.perform(d, "start_processing", org.officer_a, now=now)
+    # not allowed now (an illegal transition too): the life goes on
+    with contextlib.suppress(DomainError):
+        actions.perform(d, name, org.officer_a, now=now, **inputs)
+
+
+def _rows(model, keys):
+    counters = [f.name for f in model._meta.concrete_fields
+                if f.name not in (*keys, "id") and not f.is_relation]
+    out = {}
+    for row in model.objects.values(*[f"{k}_id" if k != "month" else k for k in keys],
+                                    *counters):
+        values = tuple(row[c] for c in counters)
+        if any(values):
+            out[tuple(row[f"{k}_id" if k != "month" else k] for k in keys)] = values
+    return out
+
+
+def _snapshot():
+    facts = {f.pk: {k: v for k, v in vars(f).items() if not k.startswith("_")}
+             for f in DossierFact.objects.all()}
+    return (facts, _rows(FlowRollup, ("agency", "sector", "procedure", "month")),
+            _rows(BalanceRollup, ("agency", "sector", "month")))
+
+
+def _periods(last: dt.datetime) -> list[Period]:
+    months, m = [], dt.date(2026, 1, 1)
+    while m <= month_of(last):
+        months.append(Period(MONTH, m.year, m.month))
+        m = next_month(m)
+    quarters = sorted({Period(QUARTER, p.year, (p.number - 1) // 3 + 1) for p in months},
+                      key=lambda p: (p.year, p.number))
+    years = sorted({Period(YEAR, p.year) for p in months}, key=lambda p: p.year)
+    return months + quarters + years
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(plan=lives)
+def test_rollups_equal_the_recomputation_from_the_dossiers(world, plan):
+    org, procedures, other_sector = world
+    with transaction.atomic():
+        # (time, life, step): step -1 is the intake
+        timeline: list[tuple[dt.datetime, int, int]] = []
+        for n, life in enumerate(plan):
+            at = START + dt.timedelta(minutes=life["start"])
+            timeline.append((at, n, -1))
+            for step, gap in enumerate(_plan(life)[:len(life["gaps"])]):
+                at += dt.timedelta(minutes=life["gaps"][step])
+                timeline.append((at, n, step))
+        timeline.sort()
+        dossiers: dict[int, int] = {}
+        for at, n, step in timeline:
+            life = plan[n]
+            if step == -1:
+                dossiers[n] = _new(org, life["kind"], procedures[life["procedure"]], at).pk
+            else:
+                _act(org, Dossier.objects.get(pk=dossiers[n]), _plan(life)[step], at)
+        now = timeline[-1][0]
+        kept = _snapshot()
+        scopes = [selectors.resolve_scope(), selectors.resolve_scope(org.commune_a.code),
+                  selectors.resolve_scope(org.pc_b.code),
+                  selectors.resolve_scope(org.center_a.code),
+                  selectors.resolve_scope(None, other_sector.pk)]
+        for at in (now, now + dt.timedelta(days=1, hours=2), now + dt.timedelta(days=40)):
+            for period in _periods(at):
+                for scope in scopes:
+                    read = selectors.read_rollups(period, at, agency_ids=scope.agency_ids,
+                                                  sector_id=scope.sector_id)
+                    assert selectors.total(read.counts.values()) == \
+                        reference.dossier_counts(scope, period, at), (scope.kind, period, at)
+        rebuild()
+        assert _snapshot() == kept
+        assert (Dossier.objects.filter(received_at__isnull=False).count()
+                == DossierFact.objects.count())
+        transaction.set_rollback(True)
+
+
+def test_rebuild_after_rollups_were_lost(world):
+    """The rollups made again from scratch when they are gone or wrong."""
+    org, procedures, _other = world
+    d = _new(org, "counter_a", procedures[0], START)
+    _act(org, d, "request_supplement", START + dt.timedelta(hours=1))
+    kept = _snapshot()
+    FlowRollup.objects.all().delete()
+    BalanceRollup.objects.update(received=99)
+    DossierFact.objects.all().delete()
+    done = rebuild()
+    assert (done.facts, done.flow_rows, done.balance_rows) == (1, 1, 1)
+    assert _snapshot() == kept
+    assert Dossier.objects.get(pk=d.pk).status == Status.SUPPLEMENT
+
+
+def test_the_rollups_move_in_the_actions_transaction(world):
+    """Lag zero: inside the action's transaction the rollups already count the change, and
+    a change rolled back leaves them as they were."""
+    org, procedures, _other = world
+    d = _new(org, "counter_a", procedures[0], START)
+    before = _snapshot()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _act(org, d, "mark_result_ready", START + dt.timedelta(hours=2))
+        assert DossierFact.objects.get(pk=d.pk).outcome == "early"
+        assert _snapshot() != before
+        raise RuntimeError("rolled back")
+    assert _snapshot() == before
+
+
+def test_the_rebuild_command(world, capsys):
+    org, procedures, _other = world
+    _new(org, "counter_b", procedures[1], START)
+    call_command("rebuild_index", batch=1)
+    assert capsys.readouterr().out.startswith("1 dossier facts, 1 flow rows, 1 balance rows")
