@@ -5,7 +5,7 @@ or step action makes (the user of a token, a staff member's roles, the rows a st
 that compilation costs four to eight times running them (a dossier's lock: 0.8 ms to compile,
 0.16 ms to run; docs/benchmarks.md). `Compiled` keeps the SQL of a queryset built with a
 stand-in value and runs it with the real one, so the queryset stays the one definition of the
-lookup; the rows go through the ORM's own converters (the compiler's `results_iter`), so they
+lookup; the rows go through the ORM's own converters (the compiler's, found once), so they
 are what the queryset would give on every database. `CompiledModel` builds model instances,
 with the to-one relations it names, from such rows (`Model.from_db`, as the ORM does).
 """
@@ -28,6 +28,7 @@ class _Statement:
     sql: str
     params: tuple[Any, ...]
     compiler: SQLCompiler  # converts the rows; read only once compiled
+    converters: dict[int, Any]  # the compiler's, found once (results_iter finds them per call)
 
 
 class Compiled:
@@ -48,7 +49,9 @@ class Compiled:
             if sum(map(self._is_stand_in, params)) != 1:
                 raise RuntimeError(f"the stand-in {self._stand_in!r} is not one parameter of "
                                    f"{sql}")
-            self._statements[using] = _Statement(sql, tuple(params), compiler)
+            columns = [column for column, _sql, _alias in compiler.select[:compiler.col_count]]
+            self._statements[using] = _Statement(sql, tuple(params), compiler,
+                                                 compiler.get_converters(columns))
         return self._statements[using]
 
     def statement(self, using: str = "default") -> tuple[str, tuple[Any, ...]]:
@@ -62,8 +65,10 @@ class Compiled:
             cursor.execute(compiled.sql,
                            [value if self._is_stand_in(p) else p for p in compiled.params])
             fetched = cursor.fetchall()
+        if not compiled.converters:
+            return [tuple(row) for row in fetched]
         return [tuple(row) for row in
-                compiled.compiler.results_iter(results=[fetched], tuple_expected=True)]
+                compiled.compiler.apply_converters(fetched, compiled.converters)]
 
 
 @dataclass(frozen=True)

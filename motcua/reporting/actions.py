@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from motcua.core.compiled import CompiledModel
 from motcua.dossiers.events import DossierChanged
 from motcua.dossiers.models import (
     ClockPause,
@@ -43,12 +44,18 @@ from motcua.workcalendar.service import get_calendar
 # --- the subscriber ------------------------------------------------------------------------
 
 
+# read on every dossier action: compiled once per process (core.compiled)
+_FACT = CompiledModel(lambda pk: DossierFact.objects.select_for_update().filter(pk=pk),
+                      stand_in=-770_077)
+
+
 def record_change(event: DossierChanged) -> None:
     """Keep the dossier's fact and the rollups current, in the event's transaction."""
     d = event.dossier
     if d.received_at is None:  # not received: the index does not count it yet
         return
-    row = DossierFact.objects.select_for_update().filter(pk=d.pk).first()
+    found = _FACT.all(d.pk, router.db_for_write(DossierFact))
+    row = found[0] if found else None
     old = fact_of_row(row) if row is not None else None
     # received by this very action: no pause yet (a supplement asked before receipt stops no
     # clock), so none to read
