@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import (
     DEFAULT_CASE,
     ComponentRequirement,
+    OnlineLevel,
     Procedure,
     ProcedureVersion,
     SupplementMode,
@@ -508,6 +509,12 @@ def _component_rows(
             raise InvalidInput(_("Copies must be between 1 and 99."), code="component_copies")
         if item.source not in ComponentSource.values:
             raise InvalidInput(_("Unknown component source."), code="component_source")
+        if complete and item.is_paper and version.online_level == OnlineLevel.FULL:
+            # a paper component would be exempt from the files rule (lifecycle.awaits_file)
+            raise InvalidInput(
+                _("“%(name)s”: this procedure is fully online, so no component is handed in "
+                  "on paper; upload it, reuse it or take it from a national database.")
+                % {"name": name}, code="component_paper")
         reference = item.reference.strip()
         if reference and item.source == ComponentSource.UPLOAD:
             raise InvalidInput(

@@ -163,8 +163,13 @@ def test_the_proof_of_a_representation_must_arrive_too(org, procedure):
 
 def test_only_required_uploads_online_wait(org, procedure):
     """The optional component (declared or not), a component reused or taken from a national
-    database, and one handed in on paper do not hold the receipt."""
+    database, and one handed in on paper do not hold the receipt (paper: a partly online
+    procedure; a fully online one takes none, test_required_components)."""
+    from motcua.catalog.models import OnlineLevel
+
     version = procedure.versions.get()
+    version.online_level = OnlineLevel.PARTIAL
+    version.save()
     form, optional = version.components.order_by("position")
     components = [
         actions.ComponentInput(requirement_id=form.id, source="reused",

@@ -145,3 +145,29 @@ def test_form_01_notes_where_a_component_comes_from(org, birth):
     assert "Giấy chứng sinh <i>(tái sử dụng từ hồ sơ, kho dữ liệu đã có)</i>" in html
     assert "Thẻ căn cước <i>(khai thác từ cơ sở dữ liệu quốc gia)</i>" in html
     assert "Tờ khai đăng ký khai sinh</td>" in html
+
+
+def test_a_fully_online_procedure_takes_no_component_on_paper(api, org, birth):
+    """A paper component is exempt from the files rule (lifecycle.awaits_file): where the
+    procedure is fully online, declaring one would let a dossier reach the officer without
+    its document."""
+    from motcua.catalog.models import OnlineLevel
+
+    api.force_authenticate(org.citizen)
+    components = [
+        {"requirement_id": requirement(birth, "Tờ khai")},
+        {"requirement_id": requirement(birth, "Giấy chứng sinh"), "is_paper": True},
+        {"requirement_id": requirement(birth, "Xuất trình"), "source": "national"},
+    ]
+    birth.versions.update(online_level=OnlineLevel.FULL)
+    before = counts()
+    response = api.post("/api/v1/dossiers", payload(org, birth, components=components),
+                        format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "component_paper"
+    assert "“Giấy chứng sinh”" in response.json()["detail"]
+    assert counts() == before
+    birth.versions.update(online_level=OnlineLevel.PARTIAL)  # originals may follow by post
+    response = api.post("/api/v1/dossiers", payload(org, birth, components=components),
+                        format="json")
+    assert response.status_code == 201, response.content
