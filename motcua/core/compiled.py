@@ -22,6 +22,9 @@ from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
 
+# The stand-in for a primary or foreign key: no row has a negative id.
+ID_STAND_IN = -770_077
+
 
 @dataclass(frozen=True)
 class _Statement:
@@ -124,12 +127,17 @@ class CompiledModel(Generic[M]):
         rows = self._query.rows(value, using)
         return [self._instance(row, using) for row in rows]
 
+    def first(self, value: Any, using: str = "default") -> M | None:
+        """The first instance for `value` (the one, for a key), or None."""
+        found = self.all(value, using)
+        return found[0] if found else None
+
     def get(self, value: Any, using: str = "default") -> M:
         """The one instance for `value`; the model's DoesNotExist when there is none."""
-        found = self.all(value, using)
-        if not found:
+        found = self.first(value, using)
+        if found is None:
             raise self._parts[0].model.DoesNotExist()  # type: ignore[attr-defined]  # every model has it
-        return found[0]
+        return found
 
     def _instance(self, row: tuple[Any, ...], using: str) -> M:
         built: dict[str, Model | None] = {}

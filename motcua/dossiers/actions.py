@@ -32,7 +32,7 @@ from motcua.catalog.models import (
     ProcedureVersion,
     SupplementMode,
 )
-from motcua.core.compiled import CompiledModel
+from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.events import publish
 from motcua.core.formatting import format_dt, iso_local
@@ -212,7 +212,7 @@ def compiled_lock(pk_of: Callable[[Any], Any], stand_in: Any) -> CompiledModel[D
                          related=LOCK_RELATED)
 
 
-_LOCK_BY_ID = compiled_lock(lambda pk: pk, stand_in=-770_077)
+_LOCK_BY_ID = compiled_lock(lambda pk: pk, stand_in=ID_STAND_IN)
 
 
 def lock(dossier: Dossier | int) -> Dossier:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import router
 from django.db.models import Model, Prefetch, QuerySet
 
-from motcua.core.compiled import CompiledModel
+from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.dossiers.models import (
     Apology,
     ClockPause,
@@ -43,7 +43,6 @@ def detail_queryset(qs: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
 # The detail is the API's most read answer (GET, every action): its reads are compiled once
 # per process (core.compiled). Through the ORM, compiling them cost more than half of the
 # request's CPU (bench/intake.py, docs/benchmarks.md).
-_STAND_IN = -770_077
 _DETAIL_BY_CODE = CompiledModel(lambda code: Dossier.objects.filter(code=code),
                                 stand_in="-stand-in-770077-", related=DETAIL_RELATED)
 
@@ -51,13 +50,13 @@ _DETAIL_BY_CODE = CompiledModel(lambda code: Dossier.objects.filter(code=code),
 def _of_dossier(model: type[Model], related: tuple[str, ...] = ()) -> CompiledModel[Any]:
     """The rows of `model` that belong to a dossier, in the model's own order."""
     return CompiledModel(lambda pk: model._default_manager.filter(dossier_id=pk),
-                         stand_in=_STAND_IN, related=related)
+                         stand_in=ID_STAND_IN, related=related)
 
 
 _COMPONENTS = _of_dossier(DossierComponent)
 _FILES = CompiledModel(
     lambda pk: DossierFile.objects.filter(component__dossier_id=pk).order_by("id"),
-    stand_in=_STAND_IN)
+    stand_in=ID_STAND_IN)
 _EVENTS = _of_dossier(DossierEvent)
 _PAUSES = _of_dossier(ClockPause)
 _SUPPLEMENTS = _of_dossier(SupplementRequest)
@@ -70,8 +69,7 @@ _LETTERS = _of_dossier(Letter, ("agency",))
 def detail_by_code(code: str) -> Dossier | None:
     """The dossier with `code`, with what the detail shows of its own relations (procedure,
     agencies, commune); DetailRelations.read gives the rest."""
-    found = _DETAIL_BY_CODE.all(code, router.db_for_read(Dossier))
-    return found[0] if found else None
+    return _DETAIL_BY_CODE.first(code, router.db_for_read(Dossier))
 
 
 REQUEST_ACTIONS = frozenset({"request_withdrawal", "request_stop"})

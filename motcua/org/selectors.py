@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from django.db import router
 from django.db.models import Q, QuerySet
 
-from motcua.core.compiled import Compiled
+from motcua.core.compiled import ID_STAND_IN, Compiled
 from motcua.core.text import fold
 from motcua.org.models import AdministrativeUnit, Agency, StaffRole, User
 
@@ -103,7 +103,7 @@ class HeldRole(NamedTuple):
 
 _HELD_ROLES = Compiled(  # read on every staff request: compiled once per process
     lambda user_id: StaffRole.objects.active().filter(user_id=user_id).values_list(
-        "agency_id", "role", "agency__unit_id", "agency__unit__level"), stand_in=-770_077)
+        "agency_id", "role", "agency__unit_id", "agency__unit__level"), stand_in=ID_STAND_IN)
 
 
 def held_roles(user: User | Any) -> list[HeldRole]:

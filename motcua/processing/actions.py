@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.audit import record
-from motcua.core.compiled import CompiledModel
+from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from motcua.core.formatting import iso_local
 from motcua.dossiers import actions as dactions
@@ -372,10 +372,10 @@ def condition_data(d: Dossier) -> dict[str, Any]:
 # dossier named by the step's id (no read of the step before), then the step.
 _DOSSIER_OF_STEP = dactions.compiled_lock(
     lambda step_id: Subquery(StepInstance.objects.filter(pk=step_id).values("dossier_id")[:1]),
-    stand_in=-770_077)
+    stand_in=ID_STAND_IN)
 _STEP = CompiledModel(
     lambda step_id: StepInstance.objects.select_for_update(of=("self",)).filter(pk=step_id),
-    stand_in=-770_077, related=("run__process", "agency", "assignee"))
+    stand_in=ID_STAND_IN, related=("run__process", "agency", "assignee"))
 
 
 def _lock(step: StepInstance | int, user: User, held: list[HeldRole]

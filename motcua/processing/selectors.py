@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from django.db import connections, router
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 
-from motcua.core.compiled import CompiledModel
+from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.core.formatting import utc_aware
 from motcua.dossiers.policy import Involvement
 from motcua.org.models import HEADS, Agency, StaffRole, User
@@ -328,7 +328,7 @@ def unit_worklist(agency: Agency, *, view: str = "all", procedure: str | None = 
 _DOSSIER_STEPS = CompiledModel(
     lambda dossier_id: StepInstance.objects.filter(dossier_id=dossier_id)
     .order_by("started_at", "id"),
-    stand_in=-770_077, related=("agency", "assignee", "acted_by"))
+    stand_in=ID_STAND_IN, related=("agency", "assignee", "acted_by"))
 
 
 def dossier_steps(dossier_id: int) -> list[StepInstance]:

@@ -26,7 +26,7 @@ from django.db import connection, router, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from motcua.core.compiled import CompiledModel
+from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.dossiers.events import DossierChanged
 from motcua.dossiers.models import (
     ClockPause,
@@ -46,7 +46,7 @@ from motcua.workcalendar.service import get_calendar
 
 # read on every dossier action: compiled once per process (core.compiled)
 _FACT = CompiledModel(lambda pk: DossierFact.objects.select_for_update().filter(pk=pk),
-                      stand_in=-770_077)
+                      stand_in=ID_STAND_IN)
 
 
 def record_change(event: DossierChanged) -> None:
@@ -54,8 +54,7 @@ def record_change(event: DossierChanged) -> None:
     d = event.dossier
     if d.received_at is None:  # not received: the index does not count it yet
         return
-    found = _FACT.all(d.pk, router.db_for_write(DossierFact))
-    row = found[0] if found else None
+    row = _FACT.first(d.pk, router.db_for_write(DossierFact))
     old = fact_of_row(row) if row is not None else None
     # received by this very action: no pause yet (a supplement asked before receipt stops no
     # clock), so none to read
