@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.web",
     "motcua.reporting",
     "motcua.portal",
+    "motcua.workspace",
     "motcua.demo",
 ]
 
@@ -152,6 +153,9 @@ AXES_CLIENT_IP_CALLABLE = "motcua.core.ratelimit.client_address"
 # The web pages' sign-in (motcua/web): a page that needs an account sends there, and back.
 LOGIN_URL = "web:sign-in"
 LOGIN_REDIRECT_URL = "portal:home"
+# Where staff land after signing in without a page to go back to (the web app names it, it
+# cannot import the workspace above it).
+STAFF_START_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 # The province named in the web pages' header ("Cổng Dịch vụ công tỉnh …").
 PORTAL_PROVINCE = os.environ.get("PORTAL_PROVINCE", "Ninh Bình")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("can-bo/", include("motcua.workspace.urls")),
     path("", include("motcua.portal.urls")),
     path("", include("motcua.web.urls")),
 ]

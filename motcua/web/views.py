@@ -9,9 +9,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.shortcuts import render, resolve_url
 from django.utils.translation import gettext as _
 
+from motcua.org.models import User
 from motcua.web.forms import SignInForm
 
 
@@ -19,6 +21,12 @@ class SignInView(auth.LoginView):
     template_name = "web/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        """Staff start in their workspace, citizens on the portal (when no `next` says)."""
+        if getattr(self.request.user, "kind", "") == User.Kind.STAFF:
+            return resolve_url(settings.STAFF_START_URL)
+        return super().get_default_redirect_url()
 
 
 class SignOutView(auth.LogoutView):

@@ -1,0 +1,46 @@
+"""Who may open the staff workspace: a staff account holding at least one active role
+(org.StaffRole). What each person may then read or do on a dossier is the domain policy's
+answer (dossiers.policy, processing.permissions), asked by each page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from motcua.org.models import StaffRole, User
+
+View = Callable[..., HttpResponse]
+
+
+def held_roles(user: User) -> list[StaffRole]:
+    """The person's active roles with their agencies, cached on the request's user."""
+    cached: list[StaffRole] | None = getattr(user, "_workspace_roles", None)
+    if cached is None:
+        cached = list(StaffRole.objects.active().filter(user=user).select_related("agency")
+                      .order_by("agency__name", "role"))
+        user._workspace_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def is_staff_member(user: Any) -> bool:
+    return bool(user.is_authenticated and user.kind == User.Kind.STAFF and held_roles(user))
+
+
+def staff_required(view: View) -> View:
+    """Sign-in first (the sign-in page comes back here); a signed-in person who holds no staff
+    role is refused with the 403 page."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_staff_member(request.user):
+            raise PermissionDenied(_("The staff workspace is for officers of the province."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
