@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth
 from django.http import HttpRequest, HttpResponse
-from django.conf import settings
 from django.shortcuts import render, resolve_url
 from django.utils.translation import gettext as _
 
