@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from motcua.workspace.access import held_roles, staff_required
+from motcua.workspace.access import held_roles, staff_member, staff_required
 
 
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "workspace/home.html", {"roles": held_roles(request.user)})
+    return render(request, "workspace/home.html", {"roles": held_roles(staff_member(request))})
