@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -45,6 +45,7 @@ from motcua.dossiers import actions, books, lifecycle, policy, returns, uploads
 from motcua.dossiers.models import Dossier, DossierFile, Status
 from motcua.dossiers.selectors import detail_by_code, detail_queryset
 from motcua.dossiers.serializers import (
+    API_INPUT_NAMES,
     ActionSerializer,
     CounterIntakeSerializer,
     DispatchItemSerializer,
@@ -52,7 +53,9 @@ from motcua.dossiers.serializers import (
     DossierListSerializer,
     SubmissionSerializer,
     TrackingSerializer,
+    UploadSerializer,
     detail_payload,
+    parse_action_inputs,
     tracking_payload,
 )
 from motcua.org.authentication import signed_in
@@ -188,10 +191,6 @@ class DossierDetail(APIView):
         return Response(detail_payload(dossier, request.user))
 
 
-# The body's name of an action's input where it differs from the registry's.
-API_INPUT_NAMES = {"to_agency": "to_agency_code"}
-
-
 def actions_description() -> str:
     """What each action takes, from the registry (lifecycle.ACTIONS), for the schema."""
     def described(i: lifecycle.Input) -> str:
@@ -231,18 +230,8 @@ class DossierAction(APIView):
         user = signed_in(request)
         dossier = policy.get_visible(user, code)
         policy.require_action(user, dossier, action)
-        body = ActionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        actions.perform(dossier, action, user, **action_inputs(action, body.validated_data))
+        actions.perform(dossier, action, user, **parse_action_inputs(action, request.data))
         return Response(_detail(dossier, request))
-
-
-def action_inputs(action: str, data: dict[str, Any]) -> dict[str, Any]:
-    """The validated body's fields that the action takes (lifecycle.ACTIONS: its inputs)."""
-    by_api_name = {api: name for name, api in API_INPUT_NAMES.items()}
-    accepted = lifecycle.action(action).accepted
-    return {by_api_name.get(k, k): v for k, v in data.items()
-            if by_api_name.get(k, k) in accepted}
 
 
 class DispatchQueue(generics.GenericAPIView):
@@ -268,11 +257,6 @@ class DispatchQueue(generics.GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class UploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
-    component_id = serializers.IntegerField(required=False, allow_null=True)
-
-
 class DossierFiles(APIView):
     parser_classes = [MultiPartParser]
 
@@ -293,10 +277,8 @@ class DossierFiles(APIView):
         user = signed_in(request)
         dossier = policy.get_visible(user, code)
         policy.require_action(user, dossier, "attach_file")
-        body = UploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        actions.perform(dossier, "attach_file", user, upload=body.validated_data["file"],
-                        component_id=body.validated_data.get("component_id"))
+        actions.perform(dossier, "attach_file", user,
+                        **parse_action_inputs("attach_file", request.data))
         return Response(_detail(dossier, request), status=201)
 
 

@@ -144,6 +144,36 @@ class ActionSerializer(serializers.Serializer):
                                    help_text=_("decline_request: the kind of request declined."))
 
 
+class UploadSerializer(serializers.Serializer):
+    """The input of attach_file (a multipart body)."""
+
+    file = serializers.FileField()
+    component_id = serializers.IntegerField(required=False, allow_null=True)
+
+
+# The body's name of an action's input where it differs from the registry's.
+API_INPUT_NAMES = {"to_agency": "to_agency_code", "upload": "file"}
+# The serializer reading an action's input, where it is not ActionSerializer.
+INPUT_SERIALIZERS: dict[str, type[serializers.Serializer]] = {"attach_file": UploadSerializer}
+
+
+def action_inputs(action: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The validated body's fields that the action takes (lifecycle.ACTIONS: its inputs)."""
+    by_api_name = {api: name for name, api in API_INPUT_NAMES.items()}
+    accepted = lifecycle.action(action).accepted
+    return {by_api_name.get(k, k): v for k, v in data.items()
+            if by_api_name.get(k, k) in accepted}
+
+
+def parse_action_inputs(action: str, data: Any) -> dict[str, Any]:
+    """The inputs of `action` for `actions.perform`, read from a request's fields (the API's
+    body, a web page's form) by ActionSerializer: a ValidationError names each bad field by
+    its body name (API_INPUT_NAMES). The one reading of an action's input."""
+    body = INPUT_SERIALIZERS.get(action, ActionSerializer)(data=data)
+    body.is_valid(raise_exception=True)
+    return action_inputs(action, body.validated_data)
+
+
 class DurationAppliedSerializer(serializers.Serializer):
     """The legal duration applied to the dossier at receipt, and why."""
 
