@@ -13,9 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from motcua.org.models import StaffRole, User
+from motcua.org.models import HEADS, Role, StaffRole, User
 
 View = Callable[..., HttpResponse]
+# The roles whose holders have process steps to do: the worklist is their start page.
+PROCESSING = frozenset({Role.SPECIALIST, Role.HEAD, Role.LEADER})
+STEP_HOLDERS = PROCESSING | {Role.ONE_STOP_OFFICER}
 
 
 def held_roles(user: User) -> list[StaffRole]:
@@ -26,6 +29,12 @@ def held_roles(user: User) -> list[StaffRole]:
                       .order_by("agency__name", "role"))
         user._workspace_roles = cached  # type: ignore[attr-defined]
     return cached
+
+
+def headed_agencies(user: User) -> list[StaffRole]:
+    """The roles by which the person heads or leads an agency (one per agency)."""
+    by_agency = {r.agency_id: r for r in held_roles(user) if r.role in HEADS}
+    return sorted(by_agency.values(), key=lambda r: r.agency.name)
 
 
 def is_staff_member(user: Any) -> bool:
