@@ -232,10 +232,6 @@ def _done(request: HttpRequest, d: Dossier, label: str, done: bool) -> HttpRespo
     return redirect("workspace:dossier", code=d.code)
 
 
-def _status(error: DomainError | ValidationError) -> int:
-    return error.status_code if isinstance(error, DomainError) else 400
-
-
 @require_POST
 @staff_required
 def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
@@ -258,14 +254,14 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
         return page(request, d, related=related, refused=refusal.detail,
                     status=refusal.status_code)
     if not form.is_valid():
-        return page(request, d, related=related, sent=(action, form), status=400)
+        return page(request, d, related=related, sent=(action, form))
     try:
         inputs = parse_action_inputs(action, form.api_data())
         done, _changed = run_first(f"web:{user.pk}", form.key,
                                    lambda: actions.perform(d, action, user, **inputs))
     except (DomainError, ValidationError) as error:
         form.take_error(error)
-        return page(request, d, related=related, sent=(action, form), status=_status(error))
+        return page(request, d, related=related, sent=(action, form))
     return _done(request, d, label, done)
 
 
@@ -285,7 +281,7 @@ def step_action(request: HttpRequest, code: str, step_id: int, action: str) -> H
     form = step_form(d, related, step, action, request.POST)
     key = f"step{step.pk}-{action}"
     if not form.is_valid():
-        return page(request, d, related=related, sent=(key, form), status=400)
+        return page(request, d, related=related, sent=(key, form))
     work: Callable[[], pactions.Outcome]
     try:
         if action == "claim":
@@ -303,5 +299,5 @@ def step_action(request: HttpRequest, code: str, step_id: int, action: str) -> H
         return page(request, d, related=related, refused=refusal.detail, status=403)
     except (DomainError, ValidationError) as error:
         form.take_error(error)
-        return page(request, d, related=related, sent=(key, form), status=_status(error))
+        return page(request, d, related=related, sent=(key, form))
     return _done(request, d, capfirst(str(STEP_LABELS[action])), done)

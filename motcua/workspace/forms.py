@@ -45,7 +45,6 @@ class WorklistForm(DesignSystemForm):
     view = forms.ChoiceField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(
         label=_("Dossier code"), required=False, max_length=MAX_CODE_LENGTH,
-        help_text=_("The whole code or its beginning."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
                                       "spellcheck": "false"}),
     )

@@ -82,8 +82,8 @@ def _who_holds_what(by_assignee: list[dict[str, Any]], staff: list[StaffRole]
     return sorted(people.values(), key=lambda p: (-p["open"], p["name"]))
 
 
-def unit_page(request: HttpRequest, query: QueryDict, *, here: str, failed: Failed | None = None,
-              status: int = 200) -> HttpResponse:
+def unit_page(request: HttpRequest, query: QueryDict, *, here: str, failed: Failed | None = None
+              ) -> HttpResponse:
     user = staff_member(request)
     agency, headed = _agency(user, query.get(UNIT_PARAM))
     form = unit_form(query or None, procedure_choices())
@@ -112,7 +112,7 @@ def unit_page(request: HttpRequest, query: QueryDict, *, here: str, failed: Fail
                   for name in selectors.UNIT_VIEWS],
         "people": _who_holds_what(result.extra["by_assignee"], staff),
         "searched": bool(filters["procedure"] or filters["statuses"] or filters["code"]),
-    }, status=status)
+    })
 
 
 @staff_required
@@ -129,12 +129,12 @@ def assign(request: HttpRequest, step_id: int) -> HttpResponse:
     back = back_to(request, reverse("workspace:unit"))
     username = request.POST.get("username", "").strip()
 
-    def again(error: str, status: int) -> HttpResponse:  # the page as it was, with the error
-        return unit_page(request, QueryDict(urlsplit(back).query), here=back, status=status,
+    def again(error: str) -> HttpResponse:  # the page as it was, with the error by the step
+        return unit_page(request, QueryDict(urlsplit(back).query), here=back,
                          failed=Failed(step_id, username, error))
 
     if not username:
-        return again(_("Choose the officer."), 400)
+        return again(_("Choose the officer."))
     try:
         done, outcome = run_first(
             f"web:{user.pk}", request.POST.get("once", ""),
@@ -145,7 +145,7 @@ def assign(request: HttpRequest, step_id: int) -> HttpResponse:
     except NotAllowed as refusal:
         raise PermissionDenied(refusal.detail) from None
     except DomainError as error:
-        return again(error.detail, error.status_code)
+        return again(error.detail)
     if done and outcome is not None:
         name = outcome.step.assignee.full_name if outcome.step.assignee else username
         messages.success(request, _("The step “%(step)s” of dossier %(code)s is assigned to "
