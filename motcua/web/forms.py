@@ -16,6 +16,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from motcua.web.rendering import FAST_WIDGETS
+
 # The design system's class for each kind of widget, and its error modifier.
 WIDGET_CLASSES: list[tuple[type[forms.Widget], str, str]] = [
     (forms.Select, "govuk-select", "govuk-select--error"),
@@ -54,6 +56,7 @@ class DesignSystemBoundField(BoundField):
 
 class DesignSystemForm(forms.Form):
     bound_field_class = DesignSystemBoundField
+    default_renderer = FAST_WIDGETS
 
 
 class SignInForm(AuthenticationForm):

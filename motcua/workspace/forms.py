@@ -62,7 +62,7 @@ class WorklistForm(DesignSystemForm):
         cast(forms.ChoiceField, self.fields["procedure"]).choices = [
             ("", _("All procedures")), *procedures]
         cast(forms.ChoiceField, self.fields["status"]).choices = [
-            ("", _("All statuses")), *((int(s), s.label) for s in STEP_STATUSES)]
+            ("", _("All statuses")), *((int(s), str(s.label)) for s in STEP_STATUSES)]
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as the selectors take them: a field with an error (a tampered

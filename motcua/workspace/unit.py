@@ -108,7 +108,7 @@ def unit_page(request: HttpRequest, query: QueryDict, *, here: str, failed: Fail
     return render(request, "workspace/unit.html", {
         "agency": agency, "headed": headed, "form": form, "view": view, "page": page,
         "rows": page_rows, "here_url": here, "failed": failed, "unit_param": UNIT_PARAM,
-        "views": [(name, VIEW_LABELS[name], result.counts[name])
+        "views": [(name, str(VIEW_LABELS[name]), result.counts[name])
                   for name in selectors.UNIT_VIEWS],
         "people": _who_holds_what(result.extra["by_assignee"], staff),
         "searched": bool(filters["procedure"] or filters["statuses"] or filters["code"]),

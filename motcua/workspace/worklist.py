@@ -47,6 +47,7 @@ assert set(VIEW_LABELS) == set(selectors.VIEWS)
 class Row:
     """One open step of a worklist, as a row of the page."""
 
+    href: str  # the dossier's page
     step_id: int
     step_name: str
     agency_name: str
@@ -74,8 +75,11 @@ def rows(items: list[dict[str, Any]], now: dt.datetime, roles: dict[str, frozens
     """`items` (rows of selectors.ITEM_FIELDS) for the page; `roles`: the person's roles by
     agency code, to tell the steps they may take (permissions.may_claim)."""
     horizon = selectors.due_soon_horizon(now)
+    # the dossier page's address, reversed once (a code is safe in a path as it is)
+    href = reverse("workspace:dossier", kwargs={"code": "CODE"}).replace("CODE", "{}")
     return [Row(
-        step_id=item["id"], step_name=item["name"], agency_name=item["agency__name"],
+        href=href.format(item["dossier__code"]), step_id=item["id"], step_name=item["name"],
+        agency_name=item["agency__name"],
         code=item["dossier__code"], procedure_name=item["dossier__procedure__name"],
         applicant_name=item["dossier__applicant_name"], status=item["dossier__status"],
         assignee_name=(item["assignee__full_name"] or item["assignee__username"] or ""),
@@ -109,7 +113,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/worklist.html", {
         "form": form, "view": view, "page": page, "counts": result.counts,
         "rows": rows(result.items, now, roles), "roles": held,
-        "views": [(name, VIEW_LABELS[name], result.counts[name]) for name in selectors.VIEWS],
+        "views": [(name, str(VIEW_LABELS[name]), result.counts[name])
+                  for name in selectors.VIEWS],
         "here_url": request.get_full_path(),
         "searched": bool(filters["procedure"] or filters["statuses"] or filters["code"]),
     })
