@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -181,15 +182,14 @@ def _step_rows(user: User, d: Dossier, related: DetailRelations, now: dt.datetim
                               settings.TIMELINESS_GRANULARITY)
             timing = "finished_late" if done == "late" else ""
         row = StepRow(step, timing)
-        for name in (*[a for a in allowed if a not in TAKING], *[a for a in TAKING
-                                                                 if a in allowed]):
+        for name in allowed:  # the step's own actions, then claim and assign
             key = f"step{step.pk}-{name}"
             effect = permissions.STEP_EFFECTS.get(name)
             row.offers.append(Offer(
                 key=key, name=name, label=capfirst(str(STEP_LABELS[name])),
                 url=reverse("workspace:step-action",
                             kwargs={"code": d.code, "step_id": step.pk, "action": name}),
-                form=_pick(key, sent, lambda s=step, n=name: step_form(d, related, s, n)),  # type: ignore[misc]
+                form=_pick(key, sent, partial(step_form, d, related, step, name)),
                 slip=lifecycle.action(effect).slip if effect else ""))
         rows.append(row)
     return rows
@@ -205,7 +205,7 @@ def page(request: HttpRequest, d: Dossier, *, related: DetailRelations | None = 
     offers = [Offer(
         key=name, name=name, label=capfirst(str(lifecycle.action(name).label)),
         url=reverse("workspace:dossier-action", kwargs={"code": d.code, "action": name}),
-        form=_pick(name, sent, lambda n=name: dossier_form(d, related, n)),  # type: ignore[misc]
+        form=_pick(name, sent, partial(dossier_form, d, related, name)),
         slip=lifecycle.action(name).slip,
     ) for name in dossier_actions(user, d, related, on_steps)]
     return render(request, "workspace/dossier.html", {
