@@ -974,7 +974,7 @@ def officer_date_limit(d: Dossier, start: dt.datetime) -> dt.datetime:
     calendar = get_calendar()
     version = d.procedure_version
     durations = [Duration(settings.OFFICER_DATE_WINDOW_WORKING_DAYS, UNIT_WORKING_DAYS),
-                 _duration(d), version.duration(online=d.channel == Channel.ONLINE)]
+                 legal_duration(d), version.duration(online=d.channel == Channel.ONLINE)]
     return max(calendar.due_date(start, duration, cutoff=version.cutoff).due_at
                for duration in durations if duration is not None)
 
@@ -1056,7 +1056,7 @@ def _move(d: Dossier, action: str, now: dt.datetime) -> Status:
     return frm
 
 
-def _duration(d: Dossier) -> Duration | None:
+def legal_duration(d: Dossier) -> Duration | None:
     """The duration recorded at receipt; the procedure's for a dossier received before it
     was recorded."""
     if d.duration_value and d.duration_unit:
@@ -1065,7 +1065,7 @@ def _duration(d: Dossier) -> Duration | None:
 
 
 def _start_clock(d: Dossier, now: dt.datetime) -> None:
-    duration = _duration(d)
+    duration = legal_duration(d)
     if duration is None:  # the national data does not confirm a duration: no legal clock
         d.counted_from = d.due_at = d.appointment_at = None
         return
@@ -1086,7 +1086,7 @@ def _resume(d: Dossier, now: dt.datetime, *, restart: bool) -> None:
         return
     calendar = get_calendar()
     old_due = d.due_at
-    duration = _duration(d)
+    duration = legal_duration(d)
     assert duration is not None  # due_at is set only when there is a duration
     if restart:
         d.due_at = calendar.restart(now, duration, cutoff=d.procedure_version.cutoff).due_at
