@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import threading
 import time as clock
-from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, time
 from functools import lru_cache
 from typing import Any, TypedDict
@@ -86,18 +85,45 @@ def reset_calendar() -> None:
 def day_names(language: str | None = None) -> Mapping[date, str]:
     """The names of the calendar's special days, by day: the public holidays and the days off
     swapped for a working Saturday (holidays.VN, in `language`, the active one by default),
-    under the reasons of the local overrides (as entered)."""
+    under the reasons of the local overrides (as entered). A year's holidays are named when a
+    day of it is first looked up (all of YEARS at once take most of a second)."""
     get_calendar()  # the overrides' reasons as current as the calendar
-    return ChainMap(_state["names"], _holiday_names(_holidays_language(language)))
+    return _DayNames(_state["names"], _holidays_language(language))
 
 
 def _holidays_language(language: str | None) -> str:
     return "en_US" if (language or get_language() or "vi").startswith("en") else "vi"
 
 
-@lru_cache(maxsize=4)
-def _holiday_names(language: str) -> dict[date, str]:
-    return dict(holidays.country_holidays("VN", years=list(YEARS), language=language))
+class _DayNames(Mapping[date, str]):
+    """The overrides' reasons over holidays.VN's names, named a year at a time."""
+
+    def __init__(self, overrides: Mapping[date, str], language: str) -> None:
+        self.overrides, self.language = overrides, language
+
+    def __getitem__(self, day: date) -> str:
+        if day in self.overrides:
+            return self.overrides[day]
+        if day.year not in YEARS:
+            raise KeyError(day)
+        return _holiday_names(self.language, day.year)[day]
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(self._every())
+
+    def __len__(self) -> int:
+        return len(self._every())
+
+    def _every(self) -> dict[date, str]:
+        every: dict[date, str] = {}
+        for year in YEARS:
+            every.update(_holiday_names(self.language, year))
+        return every | dict(self.overrides)
+
+
+@lru_cache(maxsize=2 * len(YEARS))
+def _holiday_names(language: str, year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("VN", years=[year], language=language))
 
 
 def working_day_hours() -> float:

@@ -17,6 +17,9 @@ def test_holidays_in_vietnamese_and_in_english():
     assert day_names("en")[CULTURE_DAY] == "Vietnam Cultural Day"
     assert day_names("vi")[dt.date(2026, 8, 31)] == "Ngày nghỉ (thay cho ngày 22/08/2026)"
     assert dt.date(2026, 11, 23) not in day_names("vi")
+    assert dt.date(1990, 1, 1) not in day_names("vi")  # outside the calendar's years
+    every = dict(day_names("vi"))  # each year named on demand, all of them when listed
+    assert every[CULTURE_DAY] == "Ngày Văn hóa Việt Nam" and len(every) > 300
 
 
 def test_the_active_language_by_default(settings):
