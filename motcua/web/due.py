@@ -158,6 +158,9 @@ def _duration_line(e: DueExplanation) -> str:
     elif c.case_key:
         line = _("%(duration)s: the duration of the case “%(case)s”, which the dossier's data "
                  "selects (procedure version %(version)s, in force from %(date)s).") % values
+    elif c.reason:  # the procedure's own duration, chosen over the case the data selects
+        line = _("%(duration)s: the legal duration of the procedure, chosen at receipt "
+                 "because: %(reason)s (version %(version)s, in force from %(date)s).") % values
     else:
         line = _("%(duration)s: the legal duration of the procedure (version %(version)s, in "
                  "force from %(date)s).") % values

@@ -249,3 +249,19 @@ def test_the_tag_takes_the_dossier_and_the_detail_rows(org, procedure,
     with translation.override("vi"), django_assert_num_queries(0):
         html = page.render(Context({"dossier": d, "relations": relations}))
     assert html.strip() == render(d).strip()
+
+
+def test_the_duration_case_and_why(org):
+    from motcua.dossiers.tests.test_duration_cases import MARRIAGE_CASES, at_counter
+
+    marriage = build_procedure(code="1.000894", duration=1, unit="same_day",
+                               cutoff=dt.time(15), duration_cases=MARRIAGE_CASES)
+    by_data = at_counter(org, marriage, at("10:00 16/11/2026"), form_data={"can_xac_minh": True})
+    assert ("5 working days: the duration of the case “Verification is needed”, which the "
+            "dossier's data selects (procedure version 1, in force from 01/07/2025).") in text(
+        render(by_data, "en"))
+    own = at_counter(org, marriage, at("10:00 16/11/2026"), form_data={"can_xac_minh": True},
+                     duration_case="default", duration_reason="Đã xác minh qua CSDL hộ tịch")
+    assert ("Trong ngày làm việc: thời hạn giải quyết theo quy định của thủ tục, được chọn khi "
+            "tiếp nhận vì: Đã xác minh qua CSDL hộ tịch (phiên bản 1, có hiệu lực từ ngày "
+            "01/07/2025).") in text(render(own))
