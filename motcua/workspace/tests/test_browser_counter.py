@@ -131,6 +131,14 @@ def test_the_counter_shows_errors_next_to_the_fields_and_fits_a_phone(browser, d
     expect(page.get_by_label("Họ và tên hoặc tên tổ chức")).to_have_value("Lê Thị Hoa")
     assert Dossier.objects.count() == 2  # the day's two, nothing half-written
     browser.check()
+    # corrected, then refused with its reason: Form 03 is offered, not Form 01
+    page.get_by_label("Số định danh cá nhân", exact=True).fill("036198004321")
+    page.get_by_label("Lý do", exact=True).fill("Không đủ điều kiện theo quy định")
+    page.get_by_role("button", name="Từ chối (Mẫu 03)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đã từ chối tiếp nhận hồ sơ")
+    expect(page.get_by_role("link", name=re.compile("In Mẫu 03"))).to_be_visible()
+    assert Dossier.objects.filter(status=Status.REFUSED).count() == 1
+    browser.check()
     browser.phone()
     browser.visit("/can-bo/tiep-nhan/?procedure=1.004873")
     assert browser.scroll_width() <= 360
