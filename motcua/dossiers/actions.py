@@ -62,6 +62,7 @@ from motcua.dossiers.models import (
     DossierFile,
     DossierRequest,
     Handover,
+    PaperForm,
     Representation,
     Status,
     SupplementRequest,
@@ -106,6 +107,7 @@ class ComponentInput:
     requirement_id: int | None = None
     copies: int = 1
     is_paper: bool = False
+    paper_form: str = ""  # models.PaperForm, for a component handed in on paper
     source: str = ComponentSource.UPLOAD  # models.ComponentSource
     reference: str = ""  # for a reused component, or one from a national database
     authorization: bool = False  # the document proving a declared representation
@@ -507,6 +509,10 @@ def _component_rows(
             raise InvalidInput(_("Each component needs a name."), code="component_name")
         if not 1 <= item.copies <= 99:
             raise InvalidInput(_("Copies must be between 1 and 99."), code="component_copies")
+        if item.paper_form and (item.paper_form not in PaperForm.values or not item.is_paper):
+            raise InvalidInput(
+                _("Original or copy is said only of a component handed in on paper "
+                  "(is_paper), as “original” or “copy”."), code="component_paper_form")
         if item.source not in ComponentSource.values:
             raise InvalidInput(_("Unknown component source."), code="component_source")
         if complete and item.is_paper and version.online_level == OnlineLevel.FULL:
@@ -523,6 +529,7 @@ def _component_rows(
         rows.append(
             DossierComponent(
                 requirement=requirement, name=name, copies=item.copies, is_paper=item.is_paper,
+                paper_form=item.paper_form,
                 source=item.source, reference=reference, is_authorization=item.authorization,
                 required=item.authorization or (requirement is not None and requirement.required),
             )
