@@ -4,7 +4,7 @@ answer (dossiers.policy, processing.permissions), asked by each page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -35,6 +35,13 @@ def headed_agencies(user: User) -> list[StaffRole]:
     """The roles by which the person heads or leads an agency (one per agency)."""
     by_agency = {r.agency_id: r for r in held_roles(user) if r.role in HEADS}
     return sorted(by_agency.values(), key=lambda r: r.agency.name)
+
+
+def holds(user: User, roles: Iterable[str]) -> bool:
+    """Whether the person holds one of `roles` somewhere (what a page of that work needs
+    first; which dossiers they then see or act on is the policy's answer)."""
+    wanted = set(roles)
+    return any(r.role in wanted for r in held_roles(user))
 
 
 def is_staff_member(user: Any) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.workspace import dossier, unit, views, worklist
+from motcua.workspace import counter, dossier, queues, results, unit, views, worklist
 
 app_name = "workspace"
 urlpatterns = [
@@ -14,4 +14,14 @@ urlpatterns = [
          name="step-action"),
     path("don-vi/", unit.overview, name="unit"),
     path("don-vi/giao/<int:step_id>/", unit.assign, name="unit-assign"),
+    # the one-stop unit's day: the counter, the online intake queue, dispatch, results
+    path("tiep-nhan/", counter.reception, name="counter"),
+    path("tiep-nhan/<str:code>/", counter.reception_done, name="counter-done"),
+    path("ho-so-truc-tuyen/", queues.intake_queue, name="intake-queue"),
+    path("ho-so-truc-tuyen/<str:code>/<str:decision>/", queues.intake_decision,
+         name="intake-decision"),
+    path("dieu-phoi/", queues.dispatch_queue, name="dispatch"),
+    path("dieu-phoi/<str:code>/", queues.route, name="dispatch-route"),
+    path("tra-ket-qua/", results.results_queue, name="returns"),
+    path("tra-ket-qua/<str:code>/", results.return_result, name="return-result"),
 ]

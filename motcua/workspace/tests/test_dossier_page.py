@@ -92,7 +92,7 @@ def test_the_page_shows_the_applicant_components_due_times_steps_and_timeline(
     assert f'href="/api/v1/dossiers/{d.code}/slips/01.pdf"' in html
     assert f'href="/api/v1/dossiers/{d.code}/slips/06.pdf"' in html
     assert "/slips/02.pdf" not in html  # no supplement asked: no Form 02
-    assert "WHY THIS DUE TIME" not in html  # the marked place is a comment
+    assert "Vì sao có hạn này" in html  # why this due time (web/includes/due_explanation.html)
 
 
 def test_a_person_who_may_not_read_the_dossier_gets_404(client, world, clock):
