@@ -29,6 +29,7 @@ from motcua.org.models import HEADS, Agency, StaffRole, User
 from motcua.org.selectors import HeldRole, held_roles
 from motcua.processing.models import StepInstance
 from motcua.processing.permissions import may_act
+from motcua.workcalendar import service
 from motcua.workcalendar.service import get_calendar
 
 VIEWS = ("mine", "queue", "due_soon", "late", "waiting", "handed_over")
@@ -96,7 +97,7 @@ def timing_conditions(now: dt.datetime, horizon: dt.datetime) -> dict[str, Q]:
 
 
 def due_soon_horizon(now: dt.datetime) -> dt.datetime:
-    return get_calendar().add_working_seconds(now, working_day_seconds())
+    return service.due_soon_horizon(now)
 
 
 def view_conditions(scope: Scope, now: dt.datetime, horizon: dt.datetime) -> dict[str, Q]:
