@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -92,7 +93,7 @@ def _components(related: DetailRelations) -> list[tuple[int, str]]:
     return [(c.pk, c.name) for c, _files in related.components]
 
 
-def page(request: HttpRequest, d: Dossier, **forms: Any) -> HttpResponse:
+def page(request: HttpRequest, d: Dossier, **forms: Form) -> HttpResponse:
     """The page, with the forms given (bound, with their errors) or fresh ones."""
     user = _user(request)
     related = DetailRelations.read(d)
@@ -104,6 +105,13 @@ def page(request: HttpRequest, d: Dossier, **forms: Any) -> HttpResponse:
     staff_files = [f for f in loose if f.uploaded_by and f.uploaded_by.kind == User.Kind.STAFF]
     mine = [f for f in loose if f not in staff_files]
     petition_list = petitions.about_dossier(user, d)
+    shown: dict[str, Form] = {
+        "upload_form": forms.get("upload_form")
+        or SupplementFileForm(components=_components(related)),
+        "send_form": forms.get("send_form") or SupplementSendForm(),
+        "rating_form": forms.get("rating_form") or RatingForm(),
+        "petition_form": forms.get("petition_form") or PetitionForm(),
+    }
     context = {
         "dossier": d, "version": d.procedure_version, "related": related, "can": can,
         "mark": due_mark(d), "timeline": list(reversed(timeline.lines(related.events))),
@@ -119,15 +127,9 @@ def page(request: HttpRequest, d: Dossier, **forms: Any) -> HttpResponse:
         "petitions": petition_list,
         "open_petition": next((p for p in petition_list if p.is_open), None),
         "can_petition": petition_policy.can_petition_about(user, d),
-        "upload_form": forms.get("upload_form")
-        or SupplementFileForm(components=_components(related)),
-        "send_form": forms.get("send_form") or SupplementSendForm(),
-        "rating_form": forms.get("rating_form") or RatingForm(),
-        "petition_form": forms.get("petition_form") or PetitionForm(),
+        **shown, "forms": list(shown.values()),
+        "has_errors": any(f.errors for f in shown.values()),
     }
-    shown = [context[name] for name in ("upload_form", "send_form", "rating_form",
-                                        "petition_form")]
-    context.update(forms=shown, has_errors=any(f.errors for f in shown))
     return render(request, "portal/dossier.html", context)
 
 
