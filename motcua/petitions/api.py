@@ -85,6 +85,8 @@ class Petitions(generics.GenericAPIView):
     @extend_schema(
         request=PetitionInput,
         responses={201: PetitionSerializer, 403: CITIZENS_ONLY,
+                   404: problem_response(gettext_lazy(
+                       "No dossier with the code given is visible to the caller.")),
                    409: problem_response(gettext_lazy(
                        "An earlier petition of the caller on the same matter is still being "
                        "handled (code petition_open, with its number in `petition`)."))},

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from motcua.core.formatting import iso_local
+from motcua.dossiers.serializers import AgencyRefSerializer
 from motcua.petitions.actions import MAX_TEXT
 from motcua.petitions.models import Outcome, Petition, Rating, Satisfaction, Topic
 
@@ -59,11 +60,6 @@ class AnswerRatingInput(serializers.Serializer):
     satisfied = serializers.BooleanField()
 
 
-class AgencyRef(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
 class PetitionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=Petition.Status.choices)
@@ -72,7 +68,7 @@ class PetitionSerializer(serializers.Serializer):
     dossier_code = serializers.CharField(allow_null=True)
     procedure_code = serializers.CharField(allow_null=True)
     procedure_name = serializers.CharField()
-    agency = AgencyRef()
+    agency = AgencyRefSerializer()
     received_at = serializers.DateTimeField()
     deadline = serializers.DateTimeField()
     late = serializers.BooleanField(help_text=_("Past its deadline, or handled late."))
