@@ -103,7 +103,9 @@ def _live(world, life) -> list[tuple[dt.datetime, object]]:
         at = at + dt.timedelta(minutes=life["gaps"][n])
 
         def move(t, step=step):
-            p = state["p"]
+            p = state.get("p")
+            if p is None:  # its filing was refused (the same matter's petition was open)
+                return
             head = heads[p.agency_id]
             if step in ("answer", "refuse", "clarify"):
                 actions.answer_petition(p, head, outcome=step, text="Trả lời", now=t)
@@ -119,6 +121,8 @@ def _live(world, life) -> list[tuple[dt.datetime, object]]:
         at = at + dt.timedelta(minutes=life["gaps"][-1])
 
         def rate(t):
+            if "dossier" not in state:
+                return
             actions.rate_dossier(state["dossier"], org.citizen, satisfied=life["rate_dossier"],
                                  reason="Lý do", now=t)
         moves.append((at, rate))
