@@ -32,21 +32,32 @@ def view_conditions(now: dt.datetime) -> dict[str, Q]:
     }
 
 
+# The views counted: those of the petitions still to be handled (the index on agency, status
+# and deadline reads only them; the handled ones grow without end and are not counted).
+COUNTED = ("open", "late", "due_soon", "waiting")
+
+
 def worklist(user: User, view: str, now: dt.datetime) -> QuerySet[Petition]:
-    """The petitions of the staff member's agencies in `view`: those waiting for the agency
-    first, then those waiting for the petitioner, then the handled; by deadline."""
+    """The petitions of the staff member's agencies in `view`, by deadline; in the views that
+    mix them, those waiting for the agency first, then those waiting for the petitioner, then
+    the handled (the newest first)."""
+    qs = policy.visible_petitions(user).filter(view_conditions(now)[view]) \
+        .select_related(*LIST_RELATED)
+    if view == "handled":
+        return qs.order_by("-handled_at", "-pk")
+    if view != "all":
+        return qs.order_by("deadline", "pk")
     rank = Case(When(status=Petition.Status.OPEN, then=Value(0)),
                 When(status=Petition.Status.WAITING, then=Value(1)), default=Value(2),
                 output_field=IntegerField())
-    return (policy.visible_petitions(user).filter(view_conditions(now)[view])
-            .select_related(*LIST_RELATED).annotate(rank=rank)
-            .order_by("rank", "deadline", "pk"))
+    return qs.annotate(rank=rank).order_by("rank", "deadline", "pk")
 
 
 def counts(user: User, now: dt.datetime) -> dict[str, int]:
-    """How many petitions each view holds, in one query."""
-    return policy.visible_petitions(user).aggregate(
-        **{view: Count("pk", filter=q) for view, q in view_conditions(now).items()})
+    """How many petitions each view still to be handled holds, in one query."""
+    conditions = view_conditions(now)
+    return policy.visible_petitions(user).filter(status__in=OPEN_STATUSES).aggregate(
+        **{view: Count("pk", filter=conditions[view]) for view in COUNTED})
 
 
 def of_petitioner(user: User) -> QuerySet[Petition]:

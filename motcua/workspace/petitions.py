@@ -62,7 +62,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     counts = selectors.counts(user, now)
     return render(request, "workspace/petitions.html", {
         "page": page, "rows": rows, "view": view, "view_label": VIEW_LABELS[view],
-        "views": [(v, VIEW_LABELS[v], counts[v]) for v in selectors.VIEWS],
+        "views": [(v, VIEW_LABELS[v], counts.get(v)) for v in selectors.VIEWS],
     })
 
 
