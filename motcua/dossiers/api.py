@@ -42,7 +42,7 @@ from motcua.core.parsers import MultiPartParser
 from motcua.core.ratelimit import public_lookup_refused
 from motcua.core.schema import problem_response
 from motcua.dossiers import actions, books, lifecycle, policy, returns, uploads
-from motcua.dossiers.models import Dossier, DossierFile, Status
+from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.selectors import detail_by_code, detail_queryset, dispatch_queue
 from motcua.dossiers.serializers import (
     API_INPUT_NAMES,
@@ -280,10 +280,7 @@ class DossierFileDownload(APIView):
         summary="A file of a dossier, in the type it was found to be at upload",
     )
     def get(self, request: Request, code: str, file_id: int) -> FileResponse:
-        dossier = policy.get_visible(request.user, code)
-        stored = DossierFile.objects.filter(dossier=dossier, pk=file_id).first()
-        if stored is None:
-            raise NotFound(_("No such file in this dossier."))
+        stored = policy.readable_file(request.user, code, file_id)
         return FileResponse(stored.file.open("rb"), as_attachment=True,
                             filename=stored.original_name, content_type=stored.content_type)
 

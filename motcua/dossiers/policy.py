@@ -29,7 +29,7 @@ from motcua.core.audit import record
 from motcua.core.errors import DomainError, NotAllowed, NotFound
 from motcua.dossiers import lifecycle
 from motcua.dossiers.lifecycle import action_label
-from motcua.dossiers.models import ApplicantKind, Dossier, Handover
+from motcua.dossiers.models import ApplicantKind, Dossier, DossierFile, Handover
 from motcua.dossiers.returns import return_agency_id
 from motcua.org.models import AdministrativeUnit, Agency, Role, User
 from motcua.org.selectors import has_role, held_roles
@@ -156,6 +156,16 @@ def get_visible(user: User | AnonymousUser, code: str,
             _refused(user, "read", code)
         raise NotFound(_("No dossier with this code is visible to you."))
     return dossier
+
+
+def readable_file(user: User | AnonymousUser, code: str, file_id: int) -> DossierFile:
+    """A file of the dossier with `code`: read as the dossier is (`get_visible`), the same 404
+    for a file of another dossier. The API's download and the portal's read it here."""
+    dossier = get_visible(user, code)
+    stored = DossierFile.objects.filter(dossier=dossier, pk=file_id).first()
+    if stored is None:
+        raise NotFound(_("No such file in this dossier."))
+    return stored
 
 
 def follows_process(dossier: Dossier) -> bool:

@@ -29,6 +29,7 @@ from motcua.org.models import HEADS, Agency, StaffRole, User
 from motcua.org.selectors import HeldRole, held_roles
 from motcua.processing.models import Process, ProcessRun, StepInstance
 from motcua.processing.permissions import allowed_actions, may_act
+from motcua.workcalendar import service
 from motcua.workcalendar.service import get_calendar
 
 VIEWS = ("mine", "queue", "due_soon", "late", "waiting", "handed_over")
@@ -106,7 +107,7 @@ def timing_of(due_at: dt.datetime, waiting: bool, now: dt.datetime, horizon: dt.
 
 
 def due_soon_horizon(now: dt.datetime) -> dt.datetime:
-    return get_calendar().add_working_seconds(now, working_day_seconds())
+    return service.due_soon_horizon(now)
 
 
 def view_conditions(scope: Scope, now: dt.datetime, horizon: dt.datetime) -> dict[str, Q]:

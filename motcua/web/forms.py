@@ -61,6 +61,15 @@ class DesignSystemForm(forms.Form):
     default_renderer = FAST_WIDGETS
 
 
+class DesignSystemRadios(forms.RadioSelect):
+    """Radios rendered by `web/includes/radio_field.html`: the field's label points at its first
+    radio, so that the error summary's link reaches the group (Django's RadioSelect gives it
+    none)."""
+
+    def id_for_label(self, id_: str, index: str = "0") -> str:
+        return forms.widgets.ChoiceWidget.id_for_label(self, id_, index)
+
+
 class SignInForm(AuthenticationForm):
     """Django's sign-in form (authenticate() with the request: django-axes counts failures and
     locks), in the design system's markup."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time as clock
 from collections.abc import Iterator, Mapping
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any, TypedDict
 
@@ -131,3 +131,10 @@ def working_day_hours() -> float:
     "1 day" allotment and a procedure's working day mean, without reading the database."""
     rules = WorkingTimeRules(periods=_parse_periods(settings.WORKING_PERIODS))
     return rules.working_seconds_per_day / 3600
+
+
+def due_soon_horizon(now: datetime) -> datetime:
+    """One working day of working time after `now`: a deadline by then is "due soon" (the
+    worklists' mark, the same for dossiers, steps and petitions)."""
+    calendar = get_calendar()
+    return calendar.add_working_seconds(now, calendar.rules.working_seconds_per_day)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.workspace import counter, dossier, queues, results, unit, views, worklist
+from motcua.workspace import counter, dossier, petitions, queues, results, unit, views, worklist
 
 app_name = "workspace"
 urlpatterns = [
@@ -24,4 +24,7 @@ urlpatterns = [
     path("dieu-phoi/<str:code>/", queues.route, name="dispatch-route"),
     path("tra-ket-qua/", results.results_queue, name="returns"),
     path("tra-ket-qua/<str:code>/", results.return_result, name="return-result"),
+    path("phan-anh/", petitions.worklist, name="petitions"),
+    path("phan-anh/<int:petition_id>/", petitions.petition, name="petition"),
+    path("phan-anh/<int:petition_id>/tra-loi/", petitions.answer, name="petition-answer"),
 ]
