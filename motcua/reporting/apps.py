@@ -15,6 +15,7 @@ class ReportingConfig(AppConfig):
 
         from motcua.core.events import subscribe
         from motcua.dossiers.events import DossierChanged
+        from motcua.processing.events import StepChanged
         from motcua.reporting import actions, indicators
 
         try:  # a wrong INDEX_UNCONFIRMED_RULES stops the start, not a request
@@ -22,3 +23,4 @@ class ReportingConfig(AppConfig):
         except (ValueError, TypeError, AttributeError) as exc:
             raise ImproperlyConfigured(f"INDEX_UNCONFIRMED_RULES: {exc}") from exc
         subscribe(DossierChanged, actions.record_change)
+        subscribe(StepChanged, actions.record_step)

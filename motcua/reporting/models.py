@@ -11,6 +11,11 @@ transaction, and `rebuild`); read by `reporting.selectors`. Months are local mon
 - `BalanceRollup`: per agency, sector and month, the dossiers received, ended and no longer
   in time ("stopped") in it; sums over the months before an instant give the dossiers
   carried over into a period and those still open and in time at its end.
+- `StatusRollup`: per agency, sector and month of receipt, the dossiers by their status now
+  (the statistics' status per unit).
+- `StepFact`: one visit of a process step (processing's `StepChanged` event): which agency and
+  who held the dossier there, from when to when, and the step's own due time (the statistics'
+  late dossiers per officer and the dashboard's "who holds it").
 """
 
 from __future__ import annotations
@@ -20,12 +25,16 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Procedure, Sector
 from motcua.dossiers.models import Dossier
-from motcua.org.models import Agency
+from motcua.org.models import Agency, User
+from motcua.processing.models import StepInstance
 
 
 class DossierFact(models.Model):
     dossier = models.OneToOneField(Dossier, primary_key=True, on_delete=models.CASCADE,
                                    related_name="+")
+    code = models.CharField(max_length=48, default="")
+    status = models.PositiveSmallIntegerField(default=0)
+    due_at = models.DateTimeField(null=True, blank=True)  # the legal due time, as it stands
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
@@ -44,6 +53,11 @@ class DossierFact(models.Model):
         indexes = [
             # the dossiers no longer in time during the current month (selectors)
             models.Index(fields=["stop_at", "agency", "sector"], name="fact_stop"),
+            # the open dossiers near or past their due time (statistics, dashboard)
+            models.Index(fields=["stop_at", "agency"], condition=models.Q(ended_at__isnull=True),
+                         name="fact_open_stop"),
+            # intake per day (statistics)
+            models.Index(fields=["received_at", "agency"], name="fact_received"),
         ]
         permissions = [
             ("view_index", _("Can read the service-quality index of every unit")),
@@ -89,3 +103,43 @@ class BalanceRollup(models.Model):
                                     name="balancerollup_key"),
         ]
         indexes = [models.Index(fields=["month", "agency"], name="balancerollup_month")]
+
+
+class StatusRollup(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()  # of receipt
+    status = models.PositiveSmallIntegerField()
+    dossiers = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dossiers by status")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "sector", "month", "status"],
+                                    name="statusrollup_key"),
+        ]
+        indexes = [models.Index(fields=["month", "agency"], name="statusrollup_month")]
+
+
+class StepFact(models.Model):
+    """A step visit as the statistics read it: `holder` is its assignee, else whoever acted
+    on it (a head or leader acting on a step of the unit queue)."""
+
+    step = models.OneToOneField(StepInstance, primary_key=True, on_delete=models.CASCADE,
+                                related_name="+")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=255)
+    holder = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("step of a dossier, for the statistics")
+        indexes = [
+            models.Index(fields=["dossier", "started_at"], name="stepfact_dossier"),
+            models.Index(fields=["dossier"], condition=models.Q(finished_at__isnull=True),
+                         name="stepfact_open"),
+        ]
