@@ -20,6 +20,8 @@ transaction, and `rebuild`); read by `reporting.selectors`. Months are local mon
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -143,3 +145,31 @@ class StepFact(models.Model):
             models.Index(fields=["dossier"], condition=models.Q(finished_at__isnull=True),
                          name="stepfact_open"),
         ]
+
+
+class Export(models.Model):
+    """A large statistics table written to a file by a background task (exports.py), with
+    its progress; only its requester downloads it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    table = models.CharField(max_length=40)
+    fmt = models.CharField(max_length=4)
+    query = models.JSONField()  # the statistics query and the instant it is judged at
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    rows_done = models.IntegerField(default=0)
+    rows_total = models.IntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("statistics export")

@@ -13,6 +13,7 @@ from motcua.dossiers.events import (
     DossierWaiting,
 )
 from motcua.notifications.messages import KINDS
+from motcua.processing.events import StepChanged
 
 
 def test_subscribers_of_each_dossier_event():
@@ -32,6 +33,9 @@ def test_subscribers_of_each_dossier_event():
     assert events.subscribers(DossierRouted) == [
         "motcua.processing.actions.start_run", notify, index]
 
+
+def test_subscribers_of_each_step_event():
+    assert events.subscribers(StepChanged) == ["motcua.reporting.actions.record_step"]
 
 
 def test_every_notice_of_the_registry_has_a_message():
