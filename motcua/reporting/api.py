@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,15 +179,8 @@ class StatisticsFileView(APIView):
         policy.require_read(request.user, query.scope)
         now = timezone.now()
         result = builder(query.scope, query.period, now)
-        context = context_lines(query, now)
-        name = exports.file_name(result, query.period.label(), fmt)
-        if fmt == exports.CSV:
-            response: HttpResponseBase = StreamingHttpResponse(
-                exports.csv_chunks(result, context), content_type=exports.CONTENT_TYPES[fmt])
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
-        return FileResponse(exports.xlsx_file(result, context), as_attachment=True,
-                            filename=name, content_type=exports.CONTENT_TYPES[fmt])
+        return exports.response(result, fmt, context_lines(query, now),
+                                exports.file_name(result, query.period.label(), fmt))
 
 
 class HandlingReportView(APIView):
@@ -208,7 +200,4 @@ class HandlingReportView(APIView):
         policy.require_read(request.user, query.scope)
         now = timezone.now()
         result = report.handling_report(query.scope, query.period, now)
-        out = exports.temporary_file(lambda f: report.write_workbook(result, f, printed_at=now))
-        return FileResponse(out, as_attachment=True,
-                            filename=f"bao-cao-tthc-{query.period.label().replace('/', '-')}"
-                                     f".xlsx", content_type=exports.CONTENT_TYPES[exports.XLSX])
+        return report.workbook_response(result, now)

@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -158,3 +159,16 @@ def file_name(table: Table, label: str, fmt: str) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in label)
     return f"{table.code}-{safe}.{fmt}"
 
+
+
+def response(table: Table, fmt: str, context: Iterable[str], name: str
+             ) -> StreamingHttpResponse:
+    """The file as a streamed download: CSV as it is produced, Excel from its temporary
+    file, block by block."""
+    if fmt == CSV:
+        streamed = StreamingHttpResponse(csv_chunks(table, context),
+                                         content_type=CONTENT_TYPES[fmt])
+        streamed["Content-Disposition"] = f'attachment; filename="{name}"'
+        return streamed
+    return FileResponse(xlsx_file(table, context), as_attachment=True, filename=name,
+                        content_type=CONTENT_TYPES[fmt])

@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -35,6 +36,7 @@ from openpyxl.utils import get_column_letter
 
 from motcua.catalog.models import Sector
 from motcua.org.models import AdministrativeUnit, Agency
+from motcua.reporting.exports import CONTENT_TYPES, XLSX, temporary_file
 from motcua.reporting.indicators import DossierCounts
 from motcua.reporting.periods import MONTH, QUARTER, Period
 from motcua.reporting.selectors import AGENCY_KEY, SECTOR_KEY, Scope, read_counts, total
@@ -237,3 +239,11 @@ def by_unit(scope: Scope, period: Period, now: dt.datetime) -> Table:
 
 def by_sector(scope: Scope, period: Period, now: dt.datetime) -> Table:
     return report_table(handling_report(scope, period, now), by="sector")
+
+
+def workbook_response(report: HandlingReport, now: dt.datetime) -> FileResponse:
+    """The workbook as a download, streamed from its temporary file."""
+    out = temporary_file(lambda f: write_workbook(report, f, printed_at=now))
+    name = f"bao-cao-tthc-{report.period.label().replace('/', '-')}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=name,
+                        content_type=CONTENT_TYPES[XLSX])
