@@ -59,3 +59,14 @@ def query_of(period: Period, scope_code: str = "", sector_id: int | None = None
     if sector_id is not None:
         params["sectorId"] = sector_id
     return params
+
+
+def relevant(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A page's query keeps the number of the chosen kind of period only (a form sends both
+    the month and the quarter)."""
+    kept = {k: v for k, v in params.items() if k in QUERY_KEYS and v not in (None, "")}
+    kind = kept.get("timeType")
+    for name, wanted in (("month", MONTH), ("quarter", QUARTER)):
+        if kind != wanted:
+            kept.pop(name, None)
+    return kept

@@ -40,7 +40,7 @@ from motcua.reporting.exports import CONTENT_TYPES, XLSX, temporary_file
 from motcua.reporting.indicators import DossierCounts
 from motcua.reporting.periods import MONTH, QUARTER, Period
 from motcua.reporting.selectors import AGENCY_KEY, SECTOR_KEY, Scope, read_counts, total
-from motcua.reporting.statistics import INT, TEXT, Column, Table
+from motcua.reporting.statistics import INT, TEXT, TITLES, Column, Table
 from motcua.workcalendar.rules import TZ
 
 TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
@@ -115,8 +115,7 @@ def report_table(report: HandlingReport, *, by: str = "unit") -> Table:
     columns = (Column("name", _("Unit") if by == "unit" else _("Sector"), TEXT),
                *(Column(f"c{n}", f"({n}) {label}".strip(), INT)
                  for n, label in enumerate(_column_labels(), start=1)))
-    return Table(f"report-{by}", _("Handling of administrative procedures"), columns, rows,
-                 len(rows))
+    return Table(f"report-{by}", TITLES[f"report-{by}"], columns, rows, len(rows))
 
 
 def _column_labels() -> tuple[str, ...]:

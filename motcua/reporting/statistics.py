@@ -82,6 +82,20 @@ class Table:
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+TITLES: dict[str, Promise] = {
+    "intake": _("Dossiers received, by channel"),
+    "status": _("Dossiers received in the period, by status now"),
+    "late-units": _("Late dossiers per unit"),
+    "late-officers": _("Late dossiers per person"),
+    "late-dossiers": _("Late dossiers and who held them"),
+    "processing-times": _("Average processing time per procedure (2.2)"),
+    "rates": _("Online, payment, digitization and reuse rates per unit"),
+    "due": _("Unfinished dossiers near or past their legal due time"),
+    "report-unit": _("Handling of administrative procedures, by unit"),
+    "report-sector": _("Handling of administrative procedures, by sector"),
+}
+
+
 # --- names ---------------------------------------------------------------------------------
 
 
@@ -141,7 +155,7 @@ def intake(scope: Scope, period: Period, now: dt.datetime) -> Table:
         rows.append((day, counter, online, postal, counter + online + postal))
     columns = INTAKE_COLUMNS if period.kind != YEAR else (
         Column("day", _("Month"), DATE), *INTAKE_COLUMNS[1:])
-    return Table("intake", _("Dossiers received, by channel"), columns, rows, len(rows))
+    return Table("intake", TITLES["intake"], columns, rows, len(rows))
 
 
 # --- status per unit -----------------------------------------------------------------------
@@ -163,7 +177,7 @@ def status_per_unit(scope: Scope, period: Period, now: dt.datetime) -> Table:
     columns = (Column("unit_code", _("Code"), TEXT), Column("unit", _("Unit"), TEXT),
                Column("received", _("Received")),
                *(Column(f"status_{int(s)}", s.label) for s in RECEIVED_STATUSES))
-    return Table("status", _("Dossiers received in the period, by status now"), columns, rows,
+    return Table("status", TITLES["status"], columns, rows,
                  len(rows))
 
 
@@ -185,7 +199,7 @@ def late_per_unit(scope: Scope, period: Period, now: dt.datetime) -> Table:
                Column("ended_late", _("Finished late")),
                Column("open_overdue", _("Unfinished, overdue")),
                Column("late", _("Late in all")), Column("late_rate", _("Late rate"), RATIO))
-    return Table("late-units", _("Late dossiers per unit"), columns, rows, len(rows))
+    return Table("late-units", TITLES["late-units"], columns, rows, len(rows))
 
 
 def late_facts(scope: Scope, period: Period, now: dt.datetime) -> Q:
@@ -237,7 +251,7 @@ def late_per_officer(scope: Scope, period: Period, now: dt.datetime) -> Table:
                Column("unit", _("Unit"), TEXT),
                Column("late_dossiers", _("Late dossiers held when they became late")),
                Column("late_steps", _("Own steps past their time")))
-    return Table("late-officers", _("Late dossiers per person"), columns, rows, len(rows),
+    return Table("late-officers", TITLES["late-officers"], columns, rows, len(rows),
                  note=_("A dossier counts for whoever held its step at the instant it stopped "
                         "being in time; dossiers that follow no internal process count for "
                         "nobody here (see the late dossiers per unit)."))
@@ -316,7 +330,7 @@ def late_dossiers(scope: Scope, period: Period, now: dt.datetime) -> Table:
                        "; ".join(_step_text(s, names, agencies, t) for s in held),
                        "; ".join(_step_text(s, names, agencies, t) for s in steps))
 
-    return Table("late-dossiers", _("Late dossiers and who held them"), LATE_DOSSIER_COLUMNS,
+    return Table("late-dossiers", TITLES["late-dossiers"], LATE_DOSSIER_COLUMNS,
                  rows(), count)
 
 
@@ -330,7 +344,7 @@ def processing_time_table(scope: Scope, period: Period, now: dt.datetime) -> Tab
                Column("procedure", _("Procedure"), TEXT),
                Column("ended", _("Finished in the period")),
                Column("average_days", _("Average processing time (working days)"), DAYS))
-    return Table("processing-times", _("Average processing time per procedure (2.2)"), columns,
+    return Table("processing-times", TITLES["processing-times"], columns,
                  rows, len(rows), note=_("From receipt to end, supplement and payment time "
                                          "deducted; shown, not scored."))
 
@@ -356,7 +370,7 @@ def rates(scope: Scope, period: Period, now: dt.datetime) -> Table:
                Column("digitization_rate", _("Digitized (4.2)"), RATIO),
                Column("reused", _("Reusing digitized data")),
                Column("reuse_rate", _("Reuse rate (4.3)"), RATIO))
-    return Table("rates", _("Online, payment, digitization and reuse rates per unit"), columns,
+    return Table("rates", TITLES["rates"], columns,
                  rows, len(rows), missing={"payment_rate": _needs("3.6"),
                                            "digitization_rate": _needs("4.2")})
 
@@ -401,7 +415,7 @@ def due(scope: Scope, period: Period, now: dt.datetime) -> Table:
                        f.due_at, due_state(f.stop_at, now),
                        "; ".join(holder_text(s, names, agencies) for s in open_steps[f.pk]))
 
-    return Table("due", _("Unfinished dossiers near or past their legal due time"), DUE_COLUMNS,
+    return Table("due", TITLES["due"], DUE_COLUMNS,
                  rows(), count)
 
 
