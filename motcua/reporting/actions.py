@@ -250,18 +250,26 @@ def rebuild(*, batch: int = 5000) -> Rebuilt:
                 DossierFact, FlowRollup, BalanceRollup, StatusRollup, StepFact))
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
-        for model in (StepFact, StatusRollup, BalanceRollup, FlowRollup, DossierFact):
+        for model in (StepFact, DossierFact):
             model.objects.all().delete()
         count = 0
         for chunk in facts_from_dossiers(batch=batch):
             DossierFact.objects.bulk_create([row_of_fact(f) for f in chunk], batch_size=batch)
             count += len(chunk)
-        flow = FlowRollup.objects.bulk_create(_flow_rows(), batch_size=batch)
-        balance = BalanceRollup.objects.bulk_create(_balance_rows(), batch_size=batch)
-        status = StatusRollup.objects.bulk_create(_status_rows(), batch_size=batch)
+        flow, balance, status = rebuild_rollups(batch=batch)
         steps = _rebuild_steps(batch)
-    return Rebuilt(count, len(flow), len(balance), time.monotonic() - started, len(status),
-                   steps)
+    return Rebuilt(count, flow, balance, time.monotonic() - started, status, steps)
+
+
+def rebuild_rollups(*, batch: int = 5000) -> tuple[int, int, int]:
+    """The three rollups made again by grouping the facts in SQL (inside `rebuild`, or after a
+    bulk load of facts); the numbers of flow, balance and status rows."""
+    for model in (StatusRollup, BalanceRollup, FlowRollup):
+        model.objects.all().delete()
+    flow = FlowRollup.objects.bulk_create(_flow_rows(), batch_size=batch)
+    balance = BalanceRollup.objects.bulk_create(_balance_rows(), batch_size=batch)
+    status = StatusRollup.objects.bulk_create(_status_rows(), batch_size=batch)
+    return len(flow), len(balance), len(status)
 
 
 def _rebuild_steps(batch: int) -> int:
