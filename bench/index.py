@@ -205,7 +205,9 @@ def submission_payload() -> tuple[dict[str, Any], str, Any, Any]:
         "procedure_code": procedure.code, "receiving_agency_code": center.code,
         "applicant": {"kind": "person", "name": "Nguyễn Văn An", "id_number": "037095001234",
                       "commune_code": code, "phone": "0912345678"},
-        "components": [{"requirement_id": r.pk} for r in required],
+        # reused from the data store: no file to wait for before the receipt
+        "components": [{"requirement_id": r.pk, "source": "reused",
+                        "reference": "kho-du-lieu"} for r in required],
         "form_data": {"ly_do": "Kết hôn"},
     }
     return payload, code, center, officer_user

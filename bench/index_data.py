@@ -25,8 +25,11 @@ VACUUM ANALYZE.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import io
+import multiprocessing
 import random
 import time
 from collections import defaultdict
@@ -98,23 +101,30 @@ class Drawn:
     fact: Any = None
 
 
-def _working_instant(rng: random.Random, calendar: Any, start: dt.datetime,
-                     span_days: int) -> dt.datetime:
-    """A random working moment in the `span_days` days after `start`."""
+# Receipts fall on 5-minute marks of the working hours (07:00–11:30, 13:30–17:00), so that the
+# due times of a (receipt, duration) repeat and are computed once (`_due`).
+SLOTS = [m for m in range(7 * 60, 17 * 60, 5) if not 11 * 60 + 30 <= m < 13 * 60 + 30]
+
+
+def _working_instant(rng: random.Random, days: list[dt.date]) -> dt.datetime:
+    """A random working moment of one of `days` (working days)."""
     from motcua.workcalendar.rules import TZ
 
-    while True:
-        day = (start + dt.timedelta(days=rng.randrange(span_days))).astimezone(TZ).date()
-        if calendar.is_working_day(day):
-            minutes = rng.randrange(7 * 60, 17 * 60)
-            if 11 * 60 + 30 <= minutes < 13 * 60 + 30:
-                continue
-            return dt.datetime(day.year, day.month, day.day, minutes // 60, minutes % 60,
-                               tzinfo=TZ)
+    day = days[rng.randrange(len(days))]
+    minutes = SLOTS[rng.randrange(len(SLOTS))]
+    return dt.datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=TZ)
+
+
+@functools.lru_cache(maxsize=500_000)
+def _due(received: dt.datetime, duration: Any) -> dt.datetime:
+    return CALENDAR[0].due_date(received, duration).due_at
+
+
+CALENDAR: list[Any] = []  # the working calendar, set before the workers start (fork)
 
 
 def draw(n: int, rng: random.Random, w: World, calendar: Any, now: dt.datetime,
-         start: dt.datetime, span_days: int, granularity: str) -> Drawn:
+         days: list[dt.date], granularity: str) -> Drawn:
     from motcua.reporting import facts
     from motcua.workcalendar.rules import TZ
 
@@ -127,10 +137,10 @@ def draw(n: int, rng: random.Random, w: World, calendar: Any, now: dt.datetime,
         unit, handling, receiving = rng.choice(w.communes)
         if rng.random() < 0.10:
             receiving = w.province_center[0]
-    received = _working_instant(rng, calendar, start, span_days)
+    received = _working_instant(rng, days)
     submitted = received - dt.timedelta(minutes=rng.randrange(5, 600))
     duration = p["online"] if channel == 2 else p["duration"]
-    due = calendar.due_date(received, duration).due_at if duration else None
+    due = _due(received, duration) if duration else None
     age = (now - received).days
     u = rng.random()
     status, finished, returned, paused_at = 4, None, None, None
@@ -191,10 +201,7 @@ def draw(n: int, rng: random.Random, w: World, calendar: Any, now: dt.datetime,
                     p_start = max(received, now - dt.timedelta(hours=rng.randrange(1, 200)))
                     pauses.append((p_start, None, due, None))
                     paused_at = p_start
-    agency_code = w.codes[receiving]
-    day = received.astimezone(TZ).strftime("%y%m%d")
-    w.counters[(receiving, day)] += 1
-    code = f"{agency_code}-{day}-{w.counters[(receiving, day)]:04d}"
+    code = received.astimezone(TZ).strftime("%y%m%d")  # numbered in draw_chunk
     reused = channel == 2 and rng.random() < 0.08
     drawn = Drawn([n, code, p["id"], p["version"], channel, status, receiving, handling,
                    unit, submitted, None if never_received else received,
@@ -224,34 +231,6 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-class Copier:
-    """Rows buffered per table and sent with COPY … FROM STDIN (text format) by batches."""
-
-    def __init__(self, cursor: Any, tables: dict[str, tuple[str, ...]]) -> None:
-        self.cursor = cursor
-        self.tables = tables
-        self.buffers = {t: io.StringIO() for t in tables}
-        self.counts = dict.fromkeys(tables, 0)
-        self.pending = dict.fromkeys(tables, 0)
-
-    def add(self, table: str, values: list[Any] | tuple[Any, ...]) -> None:
-        self.buffers[table].write("\t".join(_text(v) for v in values) + "\n")
-        self.pending[table] += 1
-        if self.pending[table] >= BATCH:
-            self.flush(table)
-
-    def flush(self, table: str | None = None) -> None:
-        for name in [table] if table else list(self.tables):
-            if not self.pending[name]:
-                continue
-            columns = ", ".join(self.tables[name])
-            with self.cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
-                copy.write(self.buffers[name].getvalue())
-            self.counts[name] += self.pending[name]
-            self.pending[name] = 0
-            self.buffers[name] = io.StringIO()
-
-
 DOSSIER_COLUMNS = (
     "id", "code", "procedure_id", "procedure_version_id", "channel", "status",
     "receiving_agency_id", "handling_agency_id", "applicant_commune_id", "submitted_at",
@@ -276,71 +255,147 @@ class Loaded:
     open_overdue: int
 
 
-def generate(rows: int, now: dt.datetime, *, years: int = 5, seed: int = 766) -> Loaded:
+TABLES = {
+    "dossiers_dossier": DOSSIER_COLUMNS,
+    "reporting_dossierfact": FACT_COLUMNS,
+    "dossiers_clockpause": ("dossier_id", "reason", "started_at", "ended_at", "due_before",
+                            "due_after"),
+    "dossiers_supplementrequest": ("dossier_id", "requested_at", "items", "reason",
+                                   "before_receipt", "fulfilled_at"),
+    "dossiers_dossiercomponent": ("dossier_id", "name", "copies", "is_paper", "source",
+                                  "reference", "is_authorization", "required"),
+}
+
+
+@dataclass
+class Chunk:
+    """The rows of a run of days, drawn by one worker process: COPY text per table."""
+
+    text: dict[str, str]
+    rows: dict[str, int]
+    by_status: dict[int, int]
+    outcomes: dict[str, int]
+    overdue: int
+
+
+JOB: dict[str, Any] = {}  # what the workers read (set before they fork)
+
+
+def draw_chunk(job: tuple[int, int, int, int, int]) -> Chunk:
+    """Dossiers first_id … first_id + count − 1, received on days[day_from:day_to]."""
+    index, first_id, count, day_from, day_to = job
+    w, now, granularity = JOB["world"], JOB["now"], JOB["granularity"]
+    days = JOB["days"][day_from:day_to]
+    rng = random.Random(JOB["seed"] * 100_003 + index)
+    out = {t: io.StringIO() for t in TABLES}
+    rows = dict.fromkeys(TABLES, 0)
+    by_status: dict[int, int] = defaultdict(int)
+    outcomes: dict[str, int] = defaultdict(int)
+    overdue = 0
+    drawn = [draw(n, rng, w, CALENDAR[0], now, days, granularity)
+             for n in range(first_id, first_id + count)]
+    # codes: numbered 1, 2, 3 … per receiving agency and day in the order of submission
+    drawn.sort(key=lambda d: d.row[9])
+    for d in drawn:
+        key = (d.row[6], d.row[1])
+        w.counters[key] += 1
+        d.row[1] = f"{w.codes[d.row[6]]}-{d.row[1]}-{w.counters[key]:04d}"
+        if d.fact is not None:
+            d.fact = dataclasses.replace(d.fact, code=d.row[1])
+
+    def add(table: str, values: Any) -> None:
+        out[table].write("\t".join(_text(v) for v in values) + "\n")
+        rows[table] += 1
+
+    for d in drawn:
+        n, row = d.row[0], d.row
+        add("dossiers_dossier", [
+            *row, "person", f"0370{n % 100_000_000:08d}", "", f"09{n % 100_000_000:08d}", "",
+            f"Số {n % 300 + 1} đường Trần Hưng Đạo", "", "{}", 0, now])
+        by_status[row[5]] += 1
+        for p_start, p_end, before, after in d.pauses:
+            reason = "payment" if row[5] == 6 and p_end is None and not d.requests else \
+                "supplement"
+            add("dossiers_clockpause", (n, reason, p_start, p_end, before, after))
+        for k, at in enumerate(d.requests):
+            answered = at + dt.timedelta(hours=4)
+            add("dossiers_supplementrequest", (
+                n, at, '[{"name": "Tờ khai"}]', "Còn thiếu" if k == 0 else "Thiếu bản sao",
+                False, answered if answered < now else None))
+        if d.reused:
+            add("dossiers_dossiercomponent", (n, "Tờ khai", 1, False, "reused", "kho-du-lieu",
+                                             False, True))
+        f = d.fact
+        if f is not None:
+            add("reporting_dossierfact", (
+                n, f.agency_id, f.sector_id, f.procedure_id, f.channel, f.received_at,
+                f.ended_at, f.outcome, f.stop_at, f.reused, f.processing_seconds, f.had_pause,
+                f.second_supplement_at, f.code, f.status, f.due_at))
+            if f.outcome:
+                outcomes[f.outcome] += 1
+            elif f.stop_at is not None and f.stop_at <= now:
+                overdue += 1
+    w.counters.clear()
+    return Chunk({t: b.getvalue() for t, b in out.items()}, rows, dict(by_status),
+                 dict(outcomes), overdue)
+
+
+def generate(rows: int, now: dt.datetime, *, years: int = 5, seed: int = 766,
+             processes: int = 2) -> Loaded:
     """Load `rows` dossiers and their index (see the module docstring) into the default
-    database, which must be PostgreSQL and hold no dossier yet."""
+    database, which must be PostgreSQL and hold no dossier yet. `processes` worker processes
+    draw the rows (by runs of days) while this one COPYs them."""
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, connections
 
     from motcua.reporting.actions import rebuild_rollups
+    from motcua.workcalendar.rules import TZ
     from motcua.workcalendar.service import get_calendar
 
     timings: dict[str, float] = {}
     started = time.monotonic()
     w = build_world(now, years)
+    calendar = get_calendar()
+    CALENDAR[:] = [calendar]
+    first = (now - dt.timedelta(days=365 * years)).astimezone(TZ).date()
+    today = now.astimezone(TZ).date()
+    days = [first + dt.timedelta(days=k) for k in range((today - first).days)
+            if calendar.is_working_day(first + dt.timedelta(days=k))]
+    JOB.update(world=w, now=now, granularity=settings.TIMELINESS_GRANULARITY, days=days,
+               seed=seed)
+    parts = max(1, min(len(days), rows // 20_000 + 1))
+    jobs, next_id = [], 1
+    for k in range(parts):
+        day_from, day_to = len(days) * k // parts, len(days) * (k + 1) // parts
+        count = rows * (k + 1) // parts - rows * k // parts
+        jobs.append((k, next_id, count, day_from, day_to))
+        next_id += count
     timings["world"] = time.monotonic() - started
-    calendar, granularity = get_calendar(), settings.TIMELINESS_GRANULARITY
-    rng = random.Random(seed)
-    span_days = 365 * years
-    start = now - dt.timedelta(days=span_days)
+    started = time.monotonic()
     by_status: dict[int, int] = defaultdict(int)
     outcomes: dict[str, int] = defaultdict(int)
+    counts = dict.fromkeys(TABLES, 0)
     overdue = 0
-    started = time.monotonic()
-    with connection.cursor() as c:
+    connections.close_all()  # the workers fork: no connection of ours in them
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes) as pool, connection.cursor() as c:
         c.execute("SET synchronous_commit = off")
         c.execute("SET session_replication_role = replica")
-        copier = Copier(c.connection.cursor(), {
-            "dossiers_dossier": DOSSIER_COLUMNS,
-            "reporting_dossierfact": FACT_COLUMNS,
-            "dossiers_clockpause": ("dossier_id", "reason", "started_at", "ended_at",
-                                    "due_before", "due_after"),
-            "dossiers_supplementrequest": ("dossier_id", "requested_at", "items", "reason",
-                                           "before_receipt", "fulfilled_at"),
-            "dossiers_dossiercomponent": ("dossier_id", "name", "copies", "is_paper", "source",
-                                          "reference", "is_authorization", "required"),
-        })
-        for n in range(1, rows + 1):
-            d = draw(n, rng, w, calendar, now, start, span_days, granularity)
-            row = d.row
-            copier.add("dossiers_dossier", [
-                *row, "person", f"0370{n % 100_000_000:08d}", "", f"09{n % 100_000_000:08d}", "",
-                f"Số {n % 300 + 1} đường Trần Hưng Đạo", "", "{}", 0, now])
-            by_status[row[5]] += 1
-            for p_start, p_end, before, after in d.pauses:
-                reason = "payment" if row[5] == 6 and p_end is None and not d.requests else \
-                    "supplement"
-                copier.add("dossiers_clockpause", (n, reason, p_start, p_end, before, after))
-            for k, at in enumerate(d.requests):
-                copier.add("dossiers_supplementrequest", (
-                    n, at, '[{"name": "Tờ khai"}]', "Còn thiếu" if k == 0 else "Thiếu bản sao",
-                    False, at + dt.timedelta(hours=4) if at + dt.timedelta(hours=4) < now
-                    else None))
-            if d.reused:
-                copier.add("dossiers_dossiercomponent", (
-                    n, "Tờ khai", 1, False, "reused", "kho-du-lieu", False, True))
-            f = d.fact
-            if f is not None:
-                copier.add("reporting_dossierfact", (
-                    n, f.agency_id, f.sector_id, f.procedure_id, f.channel, f.received_at,
-                    f.ended_at, f.outcome, f.stop_at, f.reused, f.processing_seconds,
-                    f.had_pause, f.second_supplement_at, f.code, f.status, f.due_at))
-                if f.outcome:
-                    outcomes[f.outcome] += 1
-                elif f.stop_at is not None and f.stop_at <= now:
-                    overdue += 1
-        copier.flush()
-        timings["dossiers and facts (COPY)"] = time.monotonic() - started
+        raw = c.connection.cursor()
+        for chunk in pool.imap(draw_chunk, jobs):
+            for table, text in chunk.text.items():
+                if text:
+                    with raw.copy(f"COPY {table} ({', '.join(TABLES[table])}) FROM STDIN") \
+                            as copy:
+                        copy.write(text)
+                counts[table] += chunk.rows[table]
+            for status, n in chunk.by_status.items():
+                by_status[status] += n
+            for outcome, n in chunk.outcomes.items():
+                outcomes[outcome] += n
+            overdue += chunk.overdue
+        timings["dossiers and facts (drawn by the index's code, COPY)"] = \
+            time.monotonic() - started
         c.execute("SET session_replication_role = origin")
         for table in ("dossiers_dossier", "dossiers_clockpause", "dossiers_supplementrequest",
                       "dossiers_dossiercomponent"):
@@ -353,7 +408,7 @@ def generate(rows: int, now: dt.datetime, *, years: int = 5, seed: int = 766) ->
     with connection.cursor() as c:
         c.execute("VACUUM (ANALYZE)")
     timings["VACUUM ANALYZE"] = time.monotonic() - started
-    return Loaded(rows, copier.counts["reporting_dossierfact"], timings, dict(by_status),
+    return Loaded(rows, counts["reporting_dossierfact"], timings, dict(by_status),
                   dict(outcomes), overdue)
 
 
