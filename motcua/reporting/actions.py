@@ -42,6 +42,8 @@ from motcua.processing.events import StepChanged
 from motcua.processing.models import StepInstance
 from motcua.reporting import facts
 from motcua.reporting.facts import (
+    AGENCY_MONTH,
+    AGENCY_MONTH_COUNTERS,
     BALANCE,
     BALANCE_COUNTERS,
     FLOW,
@@ -52,6 +54,7 @@ from motcua.reporting.facts import (
     Pause,
 )
 from motcua.reporting.models import (
+    AgencyMonth,
     BalanceRollup,
     DossierFact,
     FlowRollup,
@@ -170,11 +173,12 @@ def record_step(event: StepChanged) -> None:
 
 # --- moving the rollups --------------------------------------------------------------------
 
-Rollup = type[FlowRollup] | type[BalanceRollup] | type[StatusRollup]
+Rollup = type[FlowRollup] | type[BalanceRollup] | type[StatusRollup] | type[AgencyMonth]
 TABLES: dict[str, tuple[Rollup, tuple[str, ...], tuple[str, ...]]] = {
     FLOW: (FlowRollup, ("agency", "sector", "procedure", "month"), FLOW_COUNTERS),
     BALANCE: (BalanceRollup, ("agency", "sector", "month"), BALANCE_COUNTERS),
     STATUS: (StatusRollup, ("agency", "sector", "month", "status"), STATUS_COUNTERS),
+    AGENCY_MONTH: (AgencyMonth, ("agency", "month"), AGENCY_MONTH_COUNTERS),
 }
 
 
@@ -247,7 +251,7 @@ def rebuild(*, batch: int = 5000) -> Rebuilt:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (
-                DossierFact, FlowRollup, BalanceRollup, StatusRollup, StepFact))
+                DossierFact, FlowRollup, BalanceRollup, StatusRollup, AgencyMonth, StepFact))
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
         for model in (StepFact, DossierFact):
@@ -262,13 +266,14 @@ def rebuild(*, batch: int = 5000) -> Rebuilt:
 
 
 def rebuild_rollups(*, batch: int = 5000) -> tuple[int, int, int]:
-    """The three rollups made again by grouping the facts in SQL (inside `rebuild`, or after a
+    """The rollups made again by grouping the facts in SQL (inside `rebuild`, or after a
     bulk load of facts); the numbers of flow, balance and status rows."""
-    for model in (StatusRollup, BalanceRollup, FlowRollup):
+    for model in (AgencyMonth, StatusRollup, BalanceRollup, FlowRollup):
         model.objects.all().delete()
     flow = FlowRollup.objects.bulk_create(_flow_rows(), batch_size=batch)
     balance = BalanceRollup.objects.bulk_create(_balance_rows(), batch_size=batch)
     status = StatusRollup.objects.bulk_create(_status_rows(), batch_size=batch)
+    AgencyMonth.objects.bulk_create(_agency_month_rows(), batch_size=batch)
     return len(flow), len(balance), len(status)
 
 
@@ -342,8 +347,8 @@ def _grouped(by: str, keys: Sequence[str], **counts: Count | Sum
         yield key, {name: row[name] or 0 for name in counts}
 
 
-def _flow_rows() -> list[FlowRollup]:
-    keys = ("agency_id", "sector_id", "procedure_id")
+def _flow_counts(keys: Sequence[str]) -> dict[GroupKey, dict[str, int]]:
+    """The flow counters of the facts grouped by `keys` and month."""
     merged: dict[GroupKey, dict[str, int]] = defaultdict(dict)
     for key, counts in _grouped(
             "received_at", keys, received=Count("pk"),
@@ -358,19 +363,34 @@ def _flow_rows() -> list[FlowRollup]:
             ended_late=Count("pk", filter=Q(outcome=facts.LATE)),
             processing_seconds=Sum("processing_seconds")):
         merged[key].update(counts)
+    return merged
+
+
+def _flow_rows() -> list[FlowRollup]:
     return [FlowRollup(agency_id=a, sector_id=s, procedure_id=p, month=m, **counts)
-            for ((a, s, p), m), counts in merged.items()]
+            for ((a, s, p), m), counts in _flow_counts(
+                ("agency_id", "sector_id", "procedure_id")).items()]
 
 
-def _balance_rows() -> list[BalanceRollup]:
-    keys = ("agency_id", "sector_id")
+def _balance_counts(keys: Sequence[str]) -> dict[GroupKey, dict[str, int]]:
     merged: dict[GroupKey, dict[str, int]] = defaultdict(dict)
     for by, name in (("received_at", "received"), ("ended_at", "ended"),
                      ("stop_at", "stopped")):
         for key, counts in _grouped(by, keys, **{name: Count("pk")}):
             merged[key].update(counts)
+    return merged
+
+
+def _agency_month_rows() -> list[AgencyMonth]:
+    merged = _flow_counts(("agency_id",))
+    for key, counts in _balance_counts(("agency_id",)).items():
+        merged[key].update({k: v for k, v in counts.items() if k != "received"})
+    return [AgencyMonth(agency_id=a, month=m, **counts) for ((a,), m), counts in merged.items()]
+
+
+def _balance_rows() -> list[BalanceRollup]:
     return [BalanceRollup(agency_id=a, sector_id=s, month=m, **counts)
-            for ((a, s), m), counts in merged.items()]
+            for ((a, s), m), counts in _balance_counts(("agency_id", "sector_id")).items()]
 
 
 def _status_rows() -> list[StatusRollup]:

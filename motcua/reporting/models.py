@@ -11,6 +11,9 @@ transaction, and `rebuild`); read by `reporting.selectors`. Months are local mon
 - `BalanceRollup`: per agency, sector and month, the dossiers received, ended and no longer
   in time ("stopped") in it; sums over the months before an instant give the dossiers
   carried over into a period and those still open and in time at its end.
+- `AgencyMonth`: per agency and month, FlowRollup's counters summed over sectors and
+  procedures and BalanceRollup's: what the index of a unit or of the province reads when no
+  sector is chosen (a few rows per agency and month instead of one per procedure or sector).
 - `StatusRollup`: per agency, sector and month of receipt, the dossiers by their status now
   (the statistics' status per unit).
 - `StepFact`: one visit of a process step (processing's `StepChanged` event): which agency and
@@ -87,7 +90,12 @@ class FlowRollup(models.Model):
             models.UniqueConstraint(fields=["agency", "sector", "procedure", "month"],
                                     name="flowrollup_key"),
         ]
-        indexes = [models.Index(fields=["month", "agency"], name="flowrollup_month")]
+        indexes = [
+            models.Index(fields=["month", "agency"], name="flowrollup_month"),
+            # 3.2: the procedures with an online dossier in a period (index-only)
+            models.Index(fields=["month", "agency", "procedure"],
+                         condition=models.Q(received_online__gt=0), name="flowrollup_online"),
+        ]
 
 
 class BalanceRollup(models.Model):
@@ -105,6 +113,29 @@ class BalanceRollup(models.Model):
                                     name="balancerollup_key"),
         ]
         indexes = [models.Index(fields=["month", "agency"], name="balancerollup_month")]
+
+
+class AgencyMonth(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    received = models.IntegerField(default=0)
+    received_counter = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
+    received_postal = models.IntegerField(default=0)
+    reused = models.IntegerField(default=0)
+    ended_early = models.IntegerField(default=0)
+    ended_on_time = models.IntegerField(default=0)
+    ended_late = models.IntegerField(default=0)
+    processing_seconds = models.BigIntegerField(default=0)
+    ended = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly totals of an agency")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "month"], name="agencymonth_key"),
+        ]
+        indexes = [models.Index(fields=["month", "agency"], name="agencymonth_month")]
 
 
 class StatusRollup(models.Model):

@@ -32,7 +32,7 @@ from motcua.core.errors import InvalidInput
 from motcua.org.models import AdministrativeUnit, Agency
 from motcua.reporting import indicators
 from motcua.reporting.indicators import GROUPS, Counters, DossierCounts, Group, Indicator, Score
-from motcua.reporting.models import BalanceRollup, DossierFact, FlowRollup
+from motcua.reporting.models import AgencyMonth, BalanceRollup, DossierFact, FlowRollup
 from motcua.reporting.periods import Period, month_of, month_start, next_month
 from motcua.workcalendar.rules import TZ, WorkCalendar
 from motcua.workcalendar.service import get_calendar
@@ -156,7 +156,13 @@ def read_counts(period: Period, now: dt.datetime, *, agency_ids: Iterable[int] |
     t_month = month_of(t)
     on_boundary = t == month_start(t_month)
     received_bound = t_month if on_boundary else next_month(t_month)
-    flows = FlowRollup.objects.filter(_agencies(Q(month__in=period.months), ids, sector_id)) \
+    # Without a sector, per agency: the agency's monthly totals, a row per agency and month.
+    per_agency = sector_id is None and by == (AGENCY_KEY,)
+    flow_table: type[FlowRollup] | type[AgencyMonth] = AgencyMonth if per_agency \
+        else FlowRollup
+    balance_table: type[BalanceRollup] | type[AgencyMonth] = AgencyMonth if per_agency \
+        else BalanceRollup
+    flows = flow_table.objects.filter(_agencies(Q(month__in=period.months), ids, sector_id)) \
         .values(*by).annotate(
             received=Sum("received"), received_counter=Sum("received_counter"),
             received_online=Sum("received_online"), received_postal=Sum("received_postal"),
@@ -164,7 +170,7 @@ def read_counts(period: Period, now: dt.datetime, *, agency_ids: Iterable[int] |
             ended_on_time=Sum("ended_on_time"), ended_late=Sum("ended_late"),
             processing_seconds=Sum("processing_seconds")).order_by()
     flow_by_key = {tuple(row.pop(k) for k in by): row for row in flows}
-    balances = BalanceRollup.objects.filter(_agencies(Q(month__lt=received_bound), ids,
+    balances = balance_table.objects.filter(_agencies(Q(month__lt=received_bound), ids,
                                                       sector_id)) \
         .values(*by).annotate(
             received=Sum("received"),

@@ -27,6 +27,7 @@ from motcua.dossiers.tests.factories import person, submission
 from motcua.reporting import reference, selectors
 from motcua.reporting.actions import rebuild
 from motcua.reporting.models import (
+    AgencyMonth,
     BalanceRollup,
     DossierFact,
     FlowRollup,
@@ -157,7 +158,8 @@ def _snapshot():
              for f in StepFact.objects.all()}
     return (facts, _rows(FlowRollup, ("agency", "sector", "procedure", "month")),
             _rows(BalanceRollup, ("agency", "sector", "month")),
-            _rows(StatusRollup, ("agency", "sector", "month", "status")), steps)
+            _rows(StatusRollup, ("agency", "sector", "month", "status")),
+            _rows(AgencyMonth, ("agency", "month")), steps)
 
 
 def _periods(last: dt.datetime) -> list[Period]:
