@@ -26,7 +26,13 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import ComponentRequirement, Level, ProcedureVersion, Sector
+from motcua.catalog.models import (
+    ComponentRequirement,
+    Level,
+    Procedure,
+    ProcedureVersion,
+    Sector,
+)
 from motcua.catalog.selectors import in_force_on
 from motcua.core.errors import InvalidInput
 from motcua.org.models import AdministrativeUnit, Agency
@@ -66,9 +72,11 @@ def indicator_registry() -> tuple[Indicator, ...]:
 
 
 def province_unit() -> AdministrativeUnit | None:
-    """The deployment's province (one deployment serves one province, DESIGN.md)."""
-    return AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE) \
-        .order_by("code").first()
+    """The deployment's province (one deployment serves one province, DESIGN.md): the one
+    whose agencies, or whose communes' agencies, exist (the units table lists all 34)."""
+    provinces = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE)
+    return provinces.filter(Q(agencies__isnull=False) | Q(children__agencies__isnull=False)) \
+        .order_by("code").first() or provinces.order_by("code").first()
 
 
 def resolve_scope(root: str | None = None, sector_id: int | None = None) -> Scope:
@@ -235,18 +243,16 @@ def processing_times(scope: Scope, period: Period) -> list[ProcedureTime]:
     per_day = get_calendar().rules.working_seconds_per_day
     rows = FlowRollup.objects.filter(_agencies(Q(month__in=period.months), scope.agency_ids,
                                                scope.sector_id)) \
-        .values("procedure_id", "procedure__code", "procedure__name") \
+        .values("procedure_id") \
         .annotate(early=Sum("ended_early"), on_time=Sum("ended_on_time"),
-                  late=Sum("ended_late"), seconds=Sum("processing_seconds")) \
-        .order_by("procedure__code", "procedure_id")
-    out = []
-    for row in rows:
-        ended = (row["early"] or 0) + (row["on_time"] or 0) + (row["late"] or 0)
-        if ended:
-            out.append(ProcedureTime(row["procedure_id"], row["procedure__code"],
-                                     row["procedure__name"], ended,
-                                     (row["seconds"] or 0) / ended / per_day))
-    return out
+                  late=Sum("ended_late"), seconds=Sum("processing_seconds")).order_by()
+    # grouped by id alone, the names read once for the procedures found
+    ended = {row["procedure_id"]: ((row["early"] or 0) + (row["on_time"] or 0)
+                                   + (row["late"] or 0), row["seconds"] or 0) for row in rows}
+    names = Procedure.objects.filter(pk__in=[p for p, (n, _s) in ended.items() if n]) \
+        .order_by("code", "pk").values_list("pk", "code", "name")
+    return [ProcedureTime(pk, code, name, ended[pk][0], ended[pk][1] / ended[pk][0] / per_day)
+            for pk, code, name in names]
 
 
 def total(counts: Iterable[DossierCounts]) -> DossierCounts:
