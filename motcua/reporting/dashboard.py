@@ -3,8 +3,9 @@ choose, the index's trend by month, the monthly on-time and online rates, and wh
 has no score. Everything comes from `selectors` and `statistics` (the rollups and facts).
 
 The trend computes a month's index for each month of the year begun so far (about eight
-queries each); it is kept in the cache for `settings.DASHBOARD_TREND_SECONDS` (default 300 s),
-so a page polled by many leaders costs it once per scope and year in that time.
+queries each), and the rankings score every commune and agency; both are kept in the cache for
+`settings.DASHBOARD_TREND_SECONDS` (default 300 s), so a page opened by many leaders costs them
+once per scope and period in that time.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from motcua.reporting.selectors import (
     in_scope,
     index,
     province_unit,
+    ranking,
 )
 
 
@@ -94,6 +96,26 @@ def trend(scope: Scope, year: int, now: dt.datetime) -> list[TrendPoint]:
             found.append(TrendPoint(period.first_month, result.total,
                                     tuple(g.score for g in result.groups),
                                     on_time_rate(result)))
+        cache.set(key, found, settings.DASHBOARD_TREND_SECONDS)
+    return found
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    rank: int
+    name: str
+    total: float | None
+    on_time: float | None
+
+
+def ranked(unit_type: str, period: Period, now: dt.datetime) -> list[RankedRow]:
+    """The ranking of the communes or agencies, as the dashboard shows it (cached like the
+    trend: every unit's index in one pass of fixed queries, but many units to score)."""
+    key = f"dashboard:ranking:{unit_type}:{period.label()}:{now.strftime('%Y%m%d%H')}"
+    found: list[RankedRow] | None = cache.get(key)
+    if found is None:
+        found = [RankedRow(r.rank, r.index.scope.name, r.index.total, on_time_rate(r.index))
+                 for r in ranking(unit_type, period, now=now)]
         cache.set(key, found, settings.DASHBOARD_TREND_SECONDS)
     return found
 

@@ -167,8 +167,8 @@ def _figures(user: User, query: Query, now: dt.datetime) -> dict[str, Any]:
         },
     }
     rankable = policy.can_rank(user)
-    communes = selectors.ranking(selectors.COMMUNE, period, now=now) if rankable else []
-    agencies = selectors.ranking(selectors.AGENCY, period, now=now) if rankable else []
+    communes = dashboard.ranked(selectors.COMMUNE, period, now) if rankable else []
+    agencies = dashboard.ranked(selectors.AGENCY, period, now) if rankable else []
     return {
         "index": result, "classification": classify(result.total),
         "groups": dashboard.group_views(result), "points": points, "online": online,

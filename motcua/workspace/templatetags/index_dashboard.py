@@ -43,13 +43,6 @@ def points(value: float | None) -> str:
     return "—" if value is None else number_format(value, 2)
 
 
-@register.filter
-def on_time(result: Any) -> float | None:
-    """2.1's ratio of an index (None without dossiers)."""
-    c = result.counters.dossiers
-    return c.on_time / c.dossiers if c.dossiers else None
-
-
 @register.simple_tag
 def cell_text(table: Any, position: int, value: Any) -> str:
     """A statistics table's cell as the page shows it: instants `hh:mm dd/mm/yyyy` in Vietnam
