@@ -165,10 +165,34 @@ def step_fact(step: StepInstance) -> StepFact:
 
 
 def record_step(event: StepChanged) -> None:
-    """Keep the step's fact current, in the step action's transaction (one upsert)."""
-    StepFact.objects.bulk_create([step_fact(event.step)], update_conflicts=True,
-                                 unique_fields=["step"],
-                                 update_fields=[f for f in STEP_FIELDS if f != "dossier_id"])
+    """Keep the step's fact current, in the step action's transaction: one upsert, its SQL
+    written once (every claim and forward runs it; the ORM would compile it each time)."""
+    fact, ops = step_fact(event.step), connection.ops
+    params = [fact.step_id, *(getattr(fact, f) for f in STEP_FIELDS)]
+    params = [ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime) else v
+              for v in params]
+    with connection.cursor() as cursor:
+        cursor.execute(_step_upsert(), params)
+
+
+def _step_upsert() -> str:
+    if not _STEP_SQL:
+        qn = connection.ops.quote_name
+        columns = []
+        for name in ("step_id", *STEP_FIELDS):
+            column = getattr(StepFact._meta.get_field(name.removesuffix("_id")), "column", None)
+            assert isinstance(column, str)  # a concrete field
+            columns.append(qn(column))
+        table = qn(StepFact._meta.db_table)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
+        _STEP_SQL.append(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608 - names from meta
+            f"({', '.join(['%s'] * len(columns))}) ON CONFLICT ({columns[0]}) "
+            f"DO UPDATE SET {updates}")
+    return _STEP_SQL[0]
+
+
+_STEP_SQL: list[str] = []
 
 
 # --- moving the rollups --------------------------------------------------------------------
