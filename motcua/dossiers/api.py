@@ -43,7 +43,7 @@ from motcua.core.ratelimit import public_lookup_refused
 from motcua.core.schema import problem_response
 from motcua.dossiers import actions, books, lifecycle, policy, returns, uploads
 from motcua.dossiers.models import Dossier, DossierFile, Status
-from motcua.dossiers.selectors import detail_by_code, detail_queryset
+from motcua.dossiers.selectors import detail_by_code, detail_queryset, dispatch_queue
 from motcua.dossiers.serializers import (
     ActionSerializer,
     CounterIntakeSerializer,
@@ -57,7 +57,6 @@ from motcua.dossiers.serializers import (
 )
 from motcua.org.authentication import signed_in
 from motcua.org.models import Agency, User
-from motcua.org.selectors import held_roles
 
 
 def _submission(data: dict[str, Any], channel: int) -> actions.Submission:
@@ -256,14 +255,7 @@ class DispatchQueue(generics.GenericAPIView):
     def get(self, request: Request) -> Response:
         """No competent agency could be found for these dossiers (Decree 118): a one-stop
         officer or a head of the receiving center routes each one (action `route`)."""
-        user = signed_in(request)
-        centers = [r.agency_id for r in held_roles(user)
-                   if r.role in (*lifecycle.ONE_STOP, *lifecycle.LEADS)]
-        qs = policy.visible_dossiers(user).filter(receiving_agency_id__in=centers) \
-            .exclude(dispatch_reason="")
-        if code := request.query_params.get("agency"):
-            qs = qs.filter(receiving_agency__code=code)
-        qs = qs.select_related("procedure", "procedure_version").order_by("submitted_at", "id")
+        qs = dispatch_queue(signed_in(request), request.query_params.get("agency", ""))
         page = self.paginate_queryset(qs) or []
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

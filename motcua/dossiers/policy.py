@@ -254,6 +254,19 @@ def can_intake(user: User, agency_id: int) -> bool:
     return has_role(user, agency_id, lifecycle.ONE_STOP)
 
 
+def intake_agencies(user: User | AnonymousUser) -> list[int]:
+    """The units where `user` is a one-stop officer: they receive dossiers there (at the
+    counter and online) and return results."""
+    return [r.agency_id for r in held_roles(user) if r.role in lifecycle.ONE_STOP]
+
+
+def dispatch_centers(user: User | AnonymousUser) -> list[int]:
+    """The receiving centers whose dispatch queue `user` works: its one-stop officers, heads
+    and leaders (those the `route` action allows)."""
+    return [r.agency_id for r in held_roles(user)
+            if r.role in (*lifecycle.ONE_STOP, *lifecycle.LEADS)]
+
+
 def open_handover_agencies(dossier: Dossier) -> list[int]:
     """The agencies the dossier is handed over to now (open handovers)."""
     return list(

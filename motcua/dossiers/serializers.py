@@ -19,6 +19,7 @@ from motcua.dossiers.models import (
     Dossier,
     DossierComponent,
     DossierRequest,
+    PaperForm,
     Representation,
     ReturnMethod,
     Status,
@@ -63,6 +64,9 @@ class ComponentInputSerializer(serializers.Serializer):
     name = HumanTextField(max_length=2000, required=False, allow_blank=True)
     copies = serializers.IntegerField(min_value=1, max_value=99, default=1)
     is_paper = serializers.BooleanField(default=False)
+    paper_form = serializers.ChoiceField(
+        choices=PaperForm.choices, required=False, allow_blank=True,
+        help_text=_("For a component handed in on paper: the original or a copy."))
     source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like Field.source
         choices=ComponentSource.choices, default=ComponentSource.UPLOAD)
     reference = HumanTextField(
@@ -233,6 +237,7 @@ class ComponentSerializer(serializers.Serializer):
     name = serializers.CharField()
     copies = serializers.IntegerField()
     is_paper = serializers.BooleanField()
+    paper_form = serializers.CharField()
     source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like Field.source
         choices=ComponentSource.choices)
     reference = serializers.CharField()
@@ -438,7 +443,8 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
         "clock_paused": d.paused_at is not None, "form_data": d.form_data,
         "components": [{
             "id": c.pk, "requirement_id": c.requirement_id, "name": c.name, "copies": c.copies,
-            "is_paper": c.is_paper, "source": c.source, "reference": c.reference,
+            "is_paper": c.is_paper, "paper_form": c.paper_form, "source": c.source,
+            "reference": c.reference,
             "authorization": c.is_authorization,
             "files": [{"id": f.pk, "name": f.original_name, "content_type": f.content_type,
                        "size": f.size, "sha256": f.sha256, "uploaded_at": iso_local(f.uploaded_at)}

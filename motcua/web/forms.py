@@ -41,7 +41,9 @@ class DesignSystemBoundField(BoundField):
         widget = widget or self.field.widget
         for kind, css, error_css in WIDGET_CLASSES:
             if isinstance(widget, kind):
-                classes = [str(attrs.get("class") or ""), css, error_css if self.errors else ""]
+                # the widget's own classes (a width) are kept: these attrs override its attrs
+                classes = [str(attrs.get("class") or widget.attrs.get("class") or ""), css,
+                           error_css if self.errors else ""]
                 attrs["class"] = " ".join(c for c in classes if c)
                 break
         described = [self.hint_id] if self.help_text else []

@@ -4,7 +4,7 @@ answer (dossiers.policy, processing.permissions), asked by each page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -27,6 +27,13 @@ def held_roles(user: User) -> list[StaffRole]:
                       .order_by("agency__name", "role"))
         user._workspace_roles = cached  # type: ignore[attr-defined]
     return cached
+
+
+def holds(user: User, roles: Iterable[str]) -> bool:
+    """Whether the person holds one of `roles` somewhere (what a page of that work needs
+    first; which dossiers they then see or act on is the policy's answer)."""
+    wanted = set(roles)
+    return any(r.role in wanted for r in held_roles(user))
 
 
 def is_staff_member(user: Any) -> bool:

@@ -10,18 +10,29 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from motcua.org.models import HEADS, Agency
 from motcua.reporting import policy, statistics
 from motcua.workcalendar.rules import TZ
+from motcua.workspace.access import held_roles, is_staff_member
 
 register = template.Library()
 
 
+COMMUNE_KINDS = (Agency.Kind.COMMUNE_CENTER, Agency.Kind.COMMUNE_PC)
+
+
 @register.simple_tag(takes_context=True)
 def reads_index(context: template.Context) -> bool:
-    """Whether the signed-in person may open the dashboard (some unit's index)."""
+    """Whether the menu offers the dashboard: a head or leader, or a province-level auditor
+    or administrator (reporting.policy's readers), from the roles the page has read already
+    (no query). The dashboard itself asks the policy."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return bool(user is not None and policy.can_rank(user))
+    if user is None or not is_staff_member(user):
+        return False
+    return any(r.role in HEADS or (r.role in policy.PROVINCE_WIDE_READERS
+                                   and r.agency.kind not in COMMUNE_KINDS)
+               for r in held_roles(user))
 
 
 @register.filter
