@@ -329,6 +329,13 @@ INDEX_UNCONFIRMED_RULES = json.loads(os.environ.get("INDEX_UNCONFIRMED_RULES", "
 INDEX_CERTIFIED_COPIES_FULL = env_bool("INDEX_CERTIFIED_COPIES_FULL", True)
 INDEX_PUBLISH_LEAD_WORKING_DAYS = int(os.environ.get("INDEX_PUBLISH_LEAD_WORKING_DAYS", "5"))
 INDEX_MADE_PUBLIC_WORKING_DAYS = int(os.environ.get("INDEX_MADE_PUBLIC_WORKING_DAYS", "5"))
+# The leaders' dashboard: its index trend by month is cached this long; the list of dossiers
+# near or past their due time refreshes itself every DASHBOARD_REFRESH_SECONDS; a statistics
+# export from the dashboard longer than EXPORT_DIRECT_MAX_ROWS rows is written in the
+# background (with its progress shown) instead of streamed at once.
+DASHBOARD_TREND_SECONDS = int(os.environ.get("DASHBOARD_TREND_SECONDS", "300"))
+DASHBOARD_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_REFRESH_SECONDS", "60"))
+EXPORT_DIRECT_MAX_ROWS = int(os.environ.get("EXPORT_DIRECT_MAX_ROWS", "5000"))
 
 # Dates an officer enters on a dossier (issue 9: a new appointment in year 9999 was printed on
 # Form 04). The new appointment of an apology lies after the current appointment; the due time

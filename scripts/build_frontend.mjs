@@ -3,7 +3,9 @@
 //   motcua.css            GOV.UK Frontend, rebranded for the province (motcua/web/assets/scss/)
 //   govuk-frontend.min.js GOV.UK Frontend's components (an ES module), copied
 //   htmx.min.js           htmx, copied
-//   motcua.mjs            our start-up script (motcua/web/assets/js/), copied
+//   chart.umd.min.js      chart.js (the leaders' dashboard's charts), copied
+//   motcua.mjs            our start-up script (motcua/web/assets/js/), copied, and our other
+//                         modules there (dashboard.mjs: the dashboard's charts)
 // Nothing is loaded from a CDN: the pages link these files only. axe-core (devDependency) is
 // not copied: the browser tests inject it from node_modules.
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
@@ -26,6 +28,7 @@ writeFileSync(join(out, "motcua.css"), css.css);
 const copies = {
   "node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js": "govuk-frontend.min.js",
   "node_modules/htmx.org/dist/htmx.min.js": "htmx.min.js",
+  "node_modules/chart.js/dist/chart.umd.min.js": "chart.umd.min.js",
 };
 for (const name of readdirSync(join(assets, "js"))) {
   copies[`motcua/web/assets/js/${name}`] = name;

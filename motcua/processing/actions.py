@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from motcua.core.audit import record
 from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from motcua.core.events import publish
 from motcua.core.formatting import iso_local
 from motcua.dossiers import actions as dactions
 from motcua.dossiers import policy, routing
@@ -57,6 +58,7 @@ from motcua.dossiers.models import FINAL_STATUSES, Dossier, Status
 from motcua.org.models import Agency, Role, User
 from motcua.org.selectors import HeldRole, held_roles, roles_at, roles_in
 from motcua.processing import definition as defn
+from motcua.processing.events import StepChanged
 from motcua.processing.models import Process, ProcessRun, StepAgency, StepInstance
 from motcua.processing.permissions import (
     STEP_ACTIONS,
@@ -171,15 +173,21 @@ def resume_steps(event: DossierResumed) -> None:
             step.due_at = calendar.shift_for_pause(step.due_at, step.waiting_since or now, now)
         step.waiting, step.waiting_since = False, None
         step.save(update_fields=["due_at", "waiting", "waiting_since"])
+        publish(StepChanged(step))
 
 
 def end_run(event: DossierClosed) -> None:
     """The dossier reached a final status (returned, stopped, withdrawn): the run ends and any
     step still open is closed with that action as its outcome."""
     d, now = event.dossier, event.at
-    StepInstance.objects.filter(dossier=d, finished_at__isnull=True).update(
-        finished_at=now, outcome=event.action[:20], waiting=False
-    )
+    still_open = list(StepInstance.objects.filter(dossier=d, finished_at__isnull=True))
+    if still_open:
+        StepInstance.objects.filter(pk__in=[s.pk for s in still_open]).update(
+            finished_at=now, outcome=event.action[:20], waiting=False
+        )
+    for step in still_open:
+        step.finished_at, step.outcome, step.waiting = now, event.action[:20], False
+        publish(StepChanged(step))
     ProcessRun.objects.filter(dossier=d, finished_at__isnull=True).update(finished_at=now)
 
 
@@ -205,6 +213,7 @@ def claim(step: StepInstance | int, *, user: User, now: dt.datetime | None = Non
                 )
             s.assignee, s.assigned_at = user, now
             s.save(update_fields=["assignee", "assigned_at"])
+            publish(StepChanged(s))
             dactions.timeline_event(d, "step_claim", actor=user, now=now, agency=s.agency,
                                     step=s.key, step_name=s.name, assignee=user.username)
             return Outcome(d, s, held=held)
@@ -234,6 +243,7 @@ def assign(step: StepInstance, *, to_user: User, by: User,
             before = s.assignee
             s.assignee, s.assigned_at = to_user, now
             s.save(update_fields=["assignee", "assigned_at"])
+            publish(StepChanged(s))
             dactions.timeline_event(
                 d, "step_assign", actor=by, now=now, agency=s.agency, step=s.key,
                 step_name=s.name, assignee=to_user.username,
@@ -478,12 +488,14 @@ def _start_step(run: ProcessRun, d: Dossier, step_def: defn.StepDef, agency: Age
                 previous: StepInstance | None, now: dt.datetime, returning: bool = False
                 ) -> StepInstance:
     assignee = _who_did(run, step_def, agency) if returning else None
-    return StepInstance.objects.create(
+    step = StepInstance.objects.create(
         run=run, dossier=d, key=step_def.key, name=step_def.name[:255], role=step_def.role,
         agency=agency, assignee=assignee, assigned_at=now if assignee else None,
         started_at=now, due_at=_step_due(step_def.hours, now), previous=previous,
         handed_over_by_id=None if _is_home(d, agency.pk) else d.handling_agency_id,
     )
+    publish(StepChanged(step))
+    return step
 
 
 def _who_did(run: ProcessRun, step_def: defn.StepDef, agency: Agency) -> User | None:
@@ -500,6 +512,7 @@ def _who_did(run: ProcessRun, step_def: defn.StepDef, agency: Agency) -> User | 
 def _finish(s: StepInstance, action: str, actor: User, note: str, now: dt.datetime) -> None:
     s.finished_at, s.outcome, s.acted_by, s.note = now, action, actor, note
     s.save(update_fields=["finished_at", "outcome", "acted_by", "note"])
+    publish(StepChanged(s))
 
 
 def may_see(user: User, step: StepInstance) -> bool:

@@ -4,6 +4,8 @@
   "escalate" timeline event are written in the same transaction); `notifications` delivers it
   to the recipients (in-app notices). Published once per warning: a concurrent pass that loses
   the race on the Escalation row rolls back, its event's effects with it.
+- `StepChanged`: a step started, was claimed or assigned, had its due time moved, or finished
+  (also when the dossier's run ended); `reporting` keeps who held the dossier at which step.
 """
 
 from __future__ import annotations
@@ -28,3 +30,8 @@ class EscalationRaised(DomainEvent):
     recipients: tuple[User, ...]  # distinct, in the order they were chosen
     text: str
     at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StepChanged(DomainEvent):
+    step: StepInstance  # as saved, in the action's transaction

@@ -8,8 +8,11 @@ stored one and moves the rollups by the difference, with one upsert per rollup t
 rows in key order, so two transactions never wait for each other in a cycle). A dossier not
 yet received costs nothing; an event that changes nothing the index reads costs one read.
 
-`rebuild` (manage.py rebuild_index) deletes the three tables and computes them again: the
-facts from the raw dossiers, the rollups by grouping the facts in SQL; and the satisfaction
+`record_step` subscribes to processing's `StepChanged`: one upsert of the step's `StepFact`
+(who holds the dossier at which step, for the statistics).
+
+`rebuild` (manage.py rebuild_index) deletes the tables and computes them again: the facts from
+the raw dossiers and steps, the rollups by grouping the facts in SQL; and the satisfaction
 group's tables from the raw petitions and ratings (`satisfaction_actions`).
 """
 
@@ -36,14 +39,30 @@ from motcua.dossiers.models import (
     DossierComponent,
     SupplementRequest,
 )
+from motcua.processing.events import StepChanged
+from motcua.processing.models import StepInstance
 from motcua.reporting import facts
-from motcua.reporting.facts import BALANCE, BALANCE_COUNTERS, FLOW, FLOW_COUNTERS, Fact, Pause
+from motcua.reporting.facts import (
+    AGENCY_MONTH,
+    AGENCY_MONTH_COUNTERS,
+    BALANCE,
+    BALANCE_COUNTERS,
+    FLOW,
+    FLOW_COUNTERS,
+    STATUS,
+    STATUS_COUNTERS,
+    Fact,
+    Pause,
+)
 from motcua.reporting.models import (
+    AgencyMonth,
     BalanceRollup,
     ComplaintFact,
     DossierFact,
     FlowRollup,
     PetitionFact,
+    StatusRollup,
+    StepFact,
 )
 from motcua.reporting.satisfaction_actions import rebuild_satisfaction
 from motcua.workcalendar.rules import TZ
@@ -91,7 +110,8 @@ def current_fact(d: Dossier, old: Fact | None, *, fresh: bool = False) -> Fact:
     state = facts.DossierState(
         id=d.pk, agency_id=d.handling_agency_id, sector_id=d.procedure.sector_id,
         procedure_id=d.procedure_id, channel=d.channel, received_at=d.received_at,
-        finished_at=d.finished_at, due_at=d.due_at, paused_at=d.paused_at)
+        finished_at=d.finished_at, due_at=d.due_at, paused_at=d.paused_at, code=d.code,
+        status=d.status)
     return facts.fact_of(state, pauses, second, reused, get_calendar(),
                          settings.TIMELINESS_GRANULARITY)
 
@@ -115,7 +135,7 @@ def reusing(dossier_ids: Sequence[int]) -> set[int]:
 
 FACT_FIELDS = ("agency_id", "sector_id", "procedure_id", "channel", "received_at", "ended_at",
                "outcome", "stop_at", "reused", "processing_seconds", "had_pause",
-               "second_supplement_at")
+               "second_supplement_at", "code", "status", "due_at")
 
 
 def fact_of_row(row: DossierFact) -> Fact:
@@ -135,12 +155,58 @@ def save_fact(fact: Fact, *, exists: bool) -> None:
         row.save(force_insert=True)
 
 
+# --- the steps -----------------------------------------------------------------------------
+
+STEP_FIELDS = ("dossier_id", "agency_id", "name", "holder_id", "started_at", "due_at",
+               "finished_at")
+
+
+def step_fact(step: StepInstance) -> StepFact:
+    return StepFact(step_id=step.pk, dossier_id=step.dossier_id, agency_id=step.agency_id,
+                    name=step.name, holder_id=step.assignee_id or step.acted_by_id,
+                    started_at=step.started_at, due_at=step.due_at,
+                    finished_at=step.finished_at)
+
+
+def record_step(event: StepChanged) -> None:
+    """Keep the step's fact current, in the step action's transaction: one upsert, its SQL
+    written once (every claim and forward runs it; the ORM would compile it each time)."""
+    fact, ops = step_fact(event.step), connection.ops
+    params = [fact.step_id, *(getattr(fact, f) for f in STEP_FIELDS)]
+    params = [ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime) else v
+              for v in params]
+    with connection.cursor() as cursor:
+        cursor.execute(_step_upsert(), params)
+
+
+def _step_upsert() -> str:
+    if not _STEP_SQL:
+        qn = connection.ops.quote_name
+        columns = []
+        for name in ("step_id", *STEP_FIELDS):
+            column = getattr(StepFact._meta.get_field(name.removesuffix("_id")), "column", None)
+            assert isinstance(column, str)  # a concrete field
+            columns.append(qn(column))
+        table = qn(StepFact._meta.db_table)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
+        _STEP_SQL.append(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608 - names from meta
+            f"({', '.join(['%s'] * len(columns))}) ON CONFLICT ({columns[0]}) "
+            f"DO UPDATE SET {updates}")
+    return _STEP_SQL[0]
+
+
+_STEP_SQL: list[str] = []
+
+
 # --- moving the rollups --------------------------------------------------------------------
 
-Rollup = type[FlowRollup] | type[BalanceRollup]
+Rollup = type[FlowRollup] | type[BalanceRollup] | type[StatusRollup] | type[AgencyMonth]
 TABLES: dict[str, tuple[Rollup, tuple[str, ...], tuple[str, ...]]] = {
     FLOW: (FlowRollup, ("agency", "sector", "procedure", "month"), FLOW_COUNTERS),
     BALANCE: (BalanceRollup, ("agency", "sector", "month"), BALANCE_COUNTERS),
+    STATUS: (StatusRollup, ("agency", "sector", "month", "status"), STATUS_COUNTERS),
+    AGENCY_MONTH: (AgencyMonth, ("agency", "month"), AGENCY_MONTH_COUNTERS),
 }
 
 
@@ -180,9 +246,8 @@ def _upsert(model: Rollup, keys: Sequence[str],
     values = ", ".join("(" + ", ".join(["%s"] * width) + ")" for _ in rows)
     params: list[int | str | None] = []
     for key, amounts in rows:
-        *ids, month = key
-        assert isinstance(month, dt.date)
-        params.extend([*(cast(int, i) for i in ids), ops.adapt_datefield_value(month)])
+        params.extend(ops.adapt_datefield_value(part) if isinstance(part, dt.date)
+                      else cast(int, part) for part in key)
         params.extend(amounts.get(c, 0) for c in counters)
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counter_columns)
     columns, conflict = ", ".join(key_columns + counter_columns), ", ".join(key_columns)
@@ -202,6 +267,8 @@ class Rebuilt:
     flow_rows: int
     balance_rows: int
     seconds: float
+    status_rows: int = 0
+    steps: int = 0
     petition_facts: int = 0
     complaints: int = 0
 
@@ -213,23 +280,48 @@ def rebuild(*, batch: int = 5000) -> Rebuilt:
     started = time.monotonic()
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            tables = ", ".join(connection.ops.quote_name(m._meta.db_table)
-                               for m in (DossierFact, FlowRollup, BalanceRollup, PetitionFact,
-                                         ComplaintFact))
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (
+                DossierFact, FlowRollup, BalanceRollup, StatusRollup, AgencyMonth, StepFact,
+                PetitionFact, ComplaintFact))
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
-        BalanceRollup.objects.all().delete()
-        FlowRollup.objects.all().delete()
-        DossierFact.objects.all().delete()
+        for model in (StepFact, DossierFact):
+            model.objects.all().delete()
         count = 0
         for chunk in facts_from_dossiers(batch=batch):
             DossierFact.objects.bulk_create([row_of_fact(f) for f in chunk], batch_size=batch)
             count += len(chunk)
-        flow = FlowRollup.objects.bulk_create(_flow_rows(), batch_size=batch)
-        balance = BalanceRollup.objects.bulk_create(_balance_rows(), batch_size=batch)
+        flow, balance, status = rebuild_rollups(batch=batch)
+        steps = _rebuild_steps(batch)
         petitions, complaints = rebuild_satisfaction(batch=batch)
-    return Rebuilt(count, len(flow), len(balance), time.monotonic() - started, petitions,
+    return Rebuilt(count, flow, balance, time.monotonic() - started, status, steps, petitions,
                    complaints)
+
+
+def rebuild_rollups(*, batch: int = 5000) -> tuple[int, int, int]:
+    """The rollups made again by grouping the facts in SQL (inside `rebuild`, or after a
+    bulk load of facts); the numbers of flow, balance and status rows."""
+    for model in (AgencyMonth, StatusRollup, BalanceRollup, FlowRollup):
+        model.objects.all().delete()
+    flow = FlowRollup.objects.bulk_create(_flow_rows(), batch_size=batch)
+    balance = BalanceRollup.objects.bulk_create(_balance_rows(), batch_size=batch)
+    status = StatusRollup.objects.bulk_create(_status_rows(), batch_size=batch)
+    AgencyMonth.objects.bulk_create(_agency_month_rows(), batch_size=batch)
+    return len(flow), len(balance), len(status)
+
+
+def _rebuild_steps(batch: int) -> int:
+    """Every step visit's fact, from the steps themselves."""
+    count, last = 0, 0
+    while True:
+        chunk = list(StepInstance.objects.filter(pk__gt=last).order_by("pk").only(
+            "pk", "dossier_id", "agency_id", "name", "assignee_id", "acted_by_id",
+            "started_at", "due_at", "finished_at")[:batch])
+        if not chunk:
+            return count
+        last = chunk[-1].pk
+        StepFact.objects.bulk_create([step_fact(s) for s in chunk], batch_size=batch)
+        count += len(chunk)
 
 
 def facts_from_dossiers(*, batch: int = 5000, ids: Iterable[int] | None = None
@@ -245,6 +337,7 @@ def facts_from_dossiers(*, batch: int = 5000, ids: Iterable[int] | None = None
         rows = list(received.filter(pk__gt=last).order_by("pk").values_list(
             "pk", "handling_agency_id", "procedure__sector_id", "procedure_id", "channel",
             "received_at", "finished_at", "due_at", "paused_at", "supplements_after_receipt",
+            "code", "status",
         )[:batch])
         if not rows:
             return
@@ -259,10 +352,10 @@ def facts_from_dossiers(*, batch: int = 5000, ids: Iterable[int] | None = None
         reused = reusing(dossier_ids)
         chunk = []
         for (pk, agency, sector, procedure, channel, received_at, finished, due, paused,
-             _supplements) in rows:
+             _supplements, code, status) in rows:
             assert received_at is not None  # the filter above
             state = facts.DossierState(pk, agency, sector, procedure, channel, received_at,
-                                       finished, due, paused)
+                                       finished, due, paused, code, status)
             chunk.append(facts.fact_of(state, pauses.get(pk, []), seconds.get(pk),
                                        pk in reused, calendar, granularity))
         yield chunk
@@ -287,8 +380,8 @@ def _grouped(by: str, keys: Sequence[str], **counts: Count | Sum
         yield key, {name: row[name] or 0 for name in counts}
 
 
-def _flow_rows() -> list[FlowRollup]:
-    keys = ("agency_id", "sector_id", "procedure_id")
+def _flow_counts(keys: Sequence[str]) -> dict[GroupKey, dict[str, int]]:
+    """The flow counters of the facts grouped by `keys` and month."""
     merged: dict[GroupKey, dict[str, int]] = defaultdict(dict)
     for key, counts in _grouped(
             "received_at", keys, received=Count("pk"),
@@ -303,16 +396,37 @@ def _flow_rows() -> list[FlowRollup]:
             ended_late=Count("pk", filter=Q(outcome=facts.LATE)),
             processing_seconds=Sum("processing_seconds")):
         merged[key].update(counts)
+    return merged
+
+
+def _flow_rows() -> list[FlowRollup]:
     return [FlowRollup(agency_id=a, sector_id=s, procedure_id=p, month=m, **counts)
-            for ((a, s, p), m), counts in merged.items()]
+            for ((a, s, p), m), counts in _flow_counts(
+                ("agency_id", "sector_id", "procedure_id")).items()]
 
 
-def _balance_rows() -> list[BalanceRollup]:
-    keys = ("agency_id", "sector_id")
+def _balance_counts(keys: Sequence[str]) -> dict[GroupKey, dict[str, int]]:
     merged: dict[GroupKey, dict[str, int]] = defaultdict(dict)
     for by, name in (("received_at", "received"), ("ended_at", "ended"),
                      ("stop_at", "stopped")):
         for key, counts in _grouped(by, keys, **{name: Count("pk")}):
             merged[key].update(counts)
+    return merged
+
+
+def _agency_month_rows() -> list[AgencyMonth]:
+    merged = _flow_counts(("agency_id",))
+    for key, counts in _balance_counts(("agency_id",)).items():
+        merged[key].update({k: v for k, v in counts.items() if k != "received"})
+    return [AgencyMonth(agency_id=a, month=m, **counts) for ((a,), m), counts in merged.items()]
+
+
+def _balance_rows() -> list[BalanceRollup]:
     return [BalanceRollup(agency_id=a, sector_id=s, month=m, **counts)
-            for ((a, s), m), counts in merged.items()]
+            for ((a, s), m), counts in _balance_counts(("agency_id", "sector_id")).items()]
+
+
+def _status_rows() -> list[StatusRollup]:
+    keys = ("agency_id", "sector_id", "status")
+    return [StatusRollup(agency_id=a, sector_id=s, status=st, month=m, dossiers=counts["n"])
+            for ((a, s, st), m), counts in _grouped("received_at", keys, n=Count("pk"))]

@@ -16,6 +16,7 @@ class ReportingConfig(AppConfig):
         from motcua.core.events import subscribe
         from motcua.dossiers.events import DossierChanged
         from motcua.petitions.events import DossierRated, PetitionChanged
+        from motcua.processing.events import StepChanged
         from motcua.reporting import actions, indicators, satisfaction_actions
 
         try:  # a wrong INDEX_UNCONFIRMED_RULES stops the start, not a request
@@ -25,3 +26,4 @@ class ReportingConfig(AppConfig):
         subscribe(DossierChanged, actions.record_change)
         subscribe(PetitionChanged, satisfaction_actions.record_petition)
         subscribe(DossierRated, satisfaction_actions.record_rating)
+        subscribe(StepChanged, actions.record_step)

@@ -2,7 +2,8 @@
 
 Pure module: no database. `fact_of` reads a dossier's state (and its pauses) and gives:
 
-- its unit (handling agency), sector, procedure, channel and receipt;
+- its code, status, unit (handling agency), sector, procedure, channel, receipt and legal due
+  time as it stands;
 - its end time (the first finishing status, DOMAIN.md §4) and, once ended, its timeliness in
   the vocabulary of `workcalendar.rules` (early, on time, late);
 - `stop_at`: the instant until which it counts as "in time" while unfinished. A dossier is in
@@ -55,6 +56,8 @@ class DossierState:
     finished_at: dt.datetime | None
     due_at: dt.datetime | None
     paused_at: dt.datetime | None
+    code: str = ""
+    status: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ class Fact:
     processing_seconds: int | None
     had_pause: bool
     second_supplement_at: dt.datetime | None
+    code: str = ""
+    status: int = 0
+    due_at: dt.datetime | None = None
 
 
 def overdue_from(due_at: dt.datetime | None, paused_at: dt.datetime | None,
@@ -121,23 +127,28 @@ def fact_of(state: DossierState, pauses: Sequence[Pause],
         procedure_id=state.procedure_id, channel=state.channel, received_at=state.received_at,
         ended_at=ended, outcome=outcome, stop_at=stop, reused=reused,
         processing_seconds=seconds, had_pause=bool(pauses) or state.paused_at is not None,
-        second_supplement_at=second_supplement_at,
+        second_supplement_at=second_supplement_at, code=state.code, status=state.status,
+        due_at=state.due_at,
     )
 
 
 # --- contributions to the rollups ----------------------------------------------------------
 
-FLOW, BALANCE = "flow", "balance"
-# The counters of models.FlowRollup (per agency, sector, procedure and month of the event)
-# and of models.BalanceRollup (per agency, sector and month: what the prefix sums read).
+FLOW, BALANCE, STATUS, AGENCY_MONTH = "flow", "balance", "status", "agency_month"
+# The counters of models.FlowRollup (per agency, sector, procedure and month of the event),
+# of models.BalanceRollup (per agency, sector and month: what the prefix sums read) and of
+# models.StatusRollup (per agency, sector, month of receipt and status now).
 FLOW_COUNTERS = ("received", "received_counter", "received_online", "received_postal",
                  "reused", "ended_early", "ended_on_time", "ended_late", "processing_seconds")
 BALANCE_COUNTERS = ("received", "ended", "stopped")
+STATUS_COUNTERS = ("dossiers",)
+AGENCY_MONTH_COUNTERS = (*FLOW_COUNTERS, "ended", "stopped")
 CHANNEL_COUNTER = {COUNTER: "received_counter", ONLINE: "received_online",
                    POSTAL: "received_postal"}
 
 FlowKey = tuple[int, int, int, dt.date]  # agency, sector, procedure, month
 BalanceKey = tuple[int, int, dt.date]  # agency, sector, month
+StatusKey = tuple[int, int, dt.date, int]  # agency, sector, month of receipt, status
 Contribution = tuple[str, tuple[object, ...], str]  # table, key, counter
 
 
@@ -149,21 +160,28 @@ def contributions(fact: Fact | None) -> Counter[Contribution]:
     unit = (fact.agency_id, fact.sector_id)
     received = month_of(fact.received_at)
     flow_in: tuple[object, ...] = (*unit, fact.procedure_id, received)
-    out[(FLOW, flow_in, "received")] += 1
-    if fact.channel in CHANNEL_COUNTER:
-        out[(FLOW, flow_in, CHANNEL_COUNTER[fact.channel])] += 1
-    if fact.reused:
-        out[(FLOW, flow_in, "reused")] += 1
+    agency_in: tuple[object, ...] = (fact.agency_id, received)
+    for table, key in ((FLOW, flow_in), (AGENCY_MONTH, agency_in)):
+        out[(table, key, "received")] += 1
+        if fact.channel in CHANNEL_COUNTER:
+            out[(table, key, CHANNEL_COUNTER[fact.channel])] += 1
+        if fact.reused:
+            out[(table, key, "reused")] += 1
     out[(BALANCE, (*unit, received), "received")] += 1
+    out[(STATUS, (*unit, received, fact.status), "dossiers")] += 1
     if fact.ended_at is not None:
         ended = month_of(fact.ended_at)
         flow_out: tuple[object, ...] = (*unit, fact.procedure_id, ended)
-        out[(FLOW, flow_out, f"ended_{fact.outcome}")] += 1
-        if fact.processing_seconds:
-            out[(FLOW, flow_out, "processing_seconds")] += fact.processing_seconds
+        for table, key in ((FLOW, flow_out), (AGENCY_MONTH, (fact.agency_id, ended))):
+            out[(table, key, f"ended_{fact.outcome}")] += 1
+            if fact.processing_seconds:
+                out[(table, key, "processing_seconds")] += fact.processing_seconds
         out[(BALANCE, (*unit, ended), "ended")] += 1
+        out[(AGENCY_MONTH, (fact.agency_id, ended), "ended")] += 1
     if fact.stop_at is not None:
-        out[(BALANCE, (*unit, month_of(fact.stop_at)), "stopped")] += 1
+        stopped = month_of(fact.stop_at)
+        out[(BALANCE, (*unit, stopped), "stopped")] += 1
+        out[(AGENCY_MONTH, (fact.agency_id, stopped), "stopped")] += 1
     return out
 
 

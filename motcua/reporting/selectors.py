@@ -27,13 +27,19 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import ComponentRequirement, Level, ProcedureVersion, Sector
+from motcua.catalog.models import (
+    ComponentRequirement,
+    Level,
+    Procedure,
+    ProcedureVersion,
+    Sector,
+)
 from motcua.catalog.selectors import in_force_on
 from motcua.core.errors import InvalidInput
 from motcua.org.models import AdministrativeUnit, Agency
 from motcua.reporting import indicators
 from motcua.reporting.indicators import GROUPS, Counters, DossierCounts, Group, Indicator, Score
-from motcua.reporting.models import BalanceRollup, DossierFact, FlowRollup
+from motcua.reporting.models import AgencyMonth, BalanceRollup, DossierFact, FlowRollup
 from motcua.reporting.periods import Period, month_of, month_start, next_month
 from motcua.reporting.satisfaction_selectors import read_satisfaction, with_satisfaction
 from motcua.workcalendar.rules import TZ, WorkCalendar
@@ -68,9 +74,11 @@ def indicator_registry() -> tuple[Indicator, ...]:
 
 
 def province_unit() -> AdministrativeUnit | None:
-    """The deployment's province (one deployment serves one province, DESIGN.md)."""
-    return AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE) \
-        .order_by("code").first()
+    """The deployment's province (one deployment serves one province, DESIGN.md): the one
+    whose agencies, or whose communes' agencies, exist (the units table lists all 34)."""
+    provinces = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE)
+    return provinces.filter(Q(agencies__isnull=False) | Q(children__agencies__isnull=False)) \
+        .order_by("code").first() or provinces.order_by("code").first()
 
 
 def resolve_scope(root: str | None = None, sector_id: int | None = None) -> Scope:
@@ -127,6 +135,13 @@ def _agencies(qs_filter: Q, agency_ids: Iterable[int] | None, sector_id: int | N
     return condition
 
 
+def in_scope(scope: Scope, condition: Q | None = None) -> Q:
+    """`condition` on a fact's or rollup's rows, restricted to the scope's agencies and
+    sector."""
+    return _agencies(condition if condition is not None else Q(), scope.agency_ids,
+                     scope.sector_id)
+
+
 @dataclass
 class RollupRead:
     """What the rollups say of a period, per agency."""
@@ -134,6 +149,59 @@ class RollupRead:
     counts: dict[int, DossierCounts] = field(default_factory=dict)
     online_used: dict[int, set[int]] = field(default_factory=dict)  # agency → procedures
     handled: dict[int, set[int]] = field(default_factory=dict)  # agency → procedures, ever
+
+
+AGENCY_KEY, SECTOR_KEY = "agency_id", "sector_id"
+CountsKey = tuple[int, ...]
+
+
+def read_counts(period: Period, now: dt.datetime, *, agency_ids: Iterable[int] | None = None,
+                sector_id: int | None = None, by: tuple[str, ...] = (AGENCY_KEY,)
+                ) -> dict[CountsKey, DossierCounts]:
+    """The dossier counters of `period` judged at `now`, grouped `by` the handling agency
+    and/or the sector (AGENCY_KEY, SECTOR_KEY), of the agencies of `agency_ids` (default
+    all). A fixed number of queries over the rollups, whatever the grouping."""
+    ids = sorted(agency_ids) if agency_ids is not None else None
+    t = period.evaluated_at(now)
+    t_month = month_of(t)
+    on_boundary = t == month_start(t_month)
+    received_bound = t_month if on_boundary else next_month(t_month)
+    # Without a sector, per agency: the agency's monthly totals, a row per agency and month.
+    per_agency = sector_id is None and by == (AGENCY_KEY,)
+    flow_table: type[FlowRollup] | type[AgencyMonth] = AgencyMonth if per_agency \
+        else FlowRollup
+    balance_table: type[BalanceRollup] | type[AgencyMonth] = AgencyMonth if per_agency \
+        else BalanceRollup
+    flows = flow_table.objects.filter(_agencies(Q(month__in=period.months), ids, sector_id)) \
+        .values(*by).annotate(
+            received=Sum("received"), received_counter=Sum("received_counter"),
+            received_online=Sum("received_online"), received_postal=Sum("received_postal"),
+            reused=Sum("reused"), ended_early=Sum("ended_early"),
+            ended_on_time=Sum("ended_on_time"), ended_late=Sum("ended_late"),
+            processing_seconds=Sum("processing_seconds")).order_by()
+    flow_by_key = {tuple(row.pop(k) for k in by): row for row in flows}
+    balances = balance_table.objects.filter(_agencies(Q(month__lt=received_bound), ids,
+                                                      sector_id)) \
+        .values(*by).annotate(
+            received=Sum("received"),
+            ended_before=Sum("ended", filter=Q(month__lt=period.first_month)),
+            stopped_before=Sum("stopped", filter=Q(month__lt=t_month))).order_by()
+    partial: dict[CountsKey, int] = {}
+    if not on_boundary:  # the current month: those no longer in time before t
+        partial = {tuple(row[k] for k in by): row["n"] for row in DossierFact.objects.filter(
+            _agencies(Q(stop_at__gte=month_start(t_month), stop_at__lt=t), ids, sector_id))
+            .values(*by).annotate(n=Count("pk")).order_by()}
+    out: dict[CountsKey, DossierCounts] = {}
+    for row in balances:
+        key = tuple(row[k] for k in by)
+        flow = {k: v or 0 for k, v in flow_by_key.get(key, {}).items()}
+        received_before_t = row["received"] or 0
+        dossiers = received_before_t - (row["ended_before"] or 0)
+        in_time = received_before_t - (row["stopped_before"] or 0) - partial.get(key, 0)
+        received = flow.pop("received", 0)
+        out[key] = DossierCounts(received=received, carried_over=dossiers - received,
+                                 open_in_time=in_time, **flow)
+    return out
 
 
 def read_rollups(period: Period, now: dt.datetime, *, agency_ids: Iterable[int] | None = None,
@@ -145,38 +213,10 @@ def read_rollups(period: Period, now: dt.datetime, *, agency_ids: Iterable[int] 
     ids = sorted(agency_ids) if agency_ids is not None else None
     t = period.evaluated_at(now)
     t_month = month_of(t)
-    on_boundary = t == month_start(t_month)
-    received_bound = t_month if on_boundary else next_month(t_month)
+    received_bound = t_month if t == month_start(t_month) else next_month(t_month)
     out = RollupRead()
-    flows = FlowRollup.objects.filter(_agencies(Q(month__in=period.months), ids, sector_id)) \
-        .values("agency_id").annotate(
-            received=Sum("received"), received_counter=Sum("received_counter"),
-            received_online=Sum("received_online"), received_postal=Sum("received_postal"),
-            reused=Sum("reused"), ended_early=Sum("ended_early"),
-            ended_on_time=Sum("ended_on_time"), ended_late=Sum("ended_late"),
-            processing_seconds=Sum("processing_seconds")).order_by()
-    flow_by_agency = {row.pop("agency_id"): row for row in flows}
-    balances = BalanceRollup.objects.filter(_agencies(Q(month__lt=received_bound), ids,
-                                                      sector_id)) \
-        .values("agency_id").annotate(
-            received=Sum("received"),
-            ended_before=Sum("ended", filter=Q(month__lt=period.first_month)),
-            stopped_before=Sum("stopped", filter=Q(month__lt=t_month))).order_by()
-    partial: dict[int, int] = {}
-    if not on_boundary:  # the current month: those no longer in time before t
-        partial = dict(DossierFact.objects.filter(_agencies(
-            Q(stop_at__gte=month_start(t_month), stop_at__lt=t), ids, sector_id))
-            .values("agency_id").annotate(n=Count("pk")).values_list("agency_id", "n")
-            .order_by())
-    for row in balances:
-        agency = row["agency_id"]
-        flow = {k: v or 0 for k, v in flow_by_agency.get(agency, {}).items()}
-        received_before_t = row["received"] or 0
-        dossiers = received_before_t - (row["ended_before"] or 0)
-        in_time = received_before_t - (row["stopped_before"] or 0) - partial.get(agency, 0)
-        received = flow.pop("received", 0)
-        out.counts[agency] = DossierCounts(received=received, carried_over=dossiers - received,
-                                           open_in_time=in_time, **flow)
+    out.counts = {key[0]: c for key, c in read_counts(period, now, agency_ids=ids,
+                                                     sector_id=sector_id).items()}
     for agency, procedure in FlowRollup.objects.filter(
             _agencies(Q(month__in=period.months, received_online__gt=0), ids, sector_id)) \
             .values_list("agency_id", "procedure_id").distinct().order_by():
@@ -205,18 +245,16 @@ def processing_times(scope: Scope, period: Period) -> list[ProcedureTime]:
     per_day = get_calendar().rules.working_seconds_per_day
     rows = FlowRollup.objects.filter(_agencies(Q(month__in=period.months), scope.agency_ids,
                                                scope.sector_id)) \
-        .values("procedure_id", "procedure__code", "procedure__name") \
+        .values("procedure_id") \
         .annotate(early=Sum("ended_early"), on_time=Sum("ended_on_time"),
-                  late=Sum("ended_late"), seconds=Sum("processing_seconds")) \
-        .order_by("procedure__code", "procedure_id")
-    out = []
-    for row in rows:
-        ended = (row["early"] or 0) + (row["on_time"] or 0) + (row["late"] or 0)
-        if ended:
-            out.append(ProcedureTime(row["procedure_id"], row["procedure__code"],
-                                     row["procedure__name"], ended,
-                                     (row["seconds"] or 0) / ended / per_day))
-    return out
+                  late=Sum("ended_late"), seconds=Sum("processing_seconds")).order_by()
+    # grouped by id alone, the names read once for the procedures found
+    ended = {row["procedure_id"]: ((row["early"] or 0) + (row["on_time"] or 0)
+                                   + (row["late"] or 0), row["seconds"] or 0) for row in rows}
+    names = Procedure.objects.filter(pk__in=[p for p, (n, _s) in ended.items() if n]) \
+        .order_by("code", "pk").values_list("pk", "code", "name")
+    return [ProcedureTime(pk, code, name, ended[pk][0], ended[pk][1] / ended[pk][0] / per_day)
+            for pk, code, name in names]
 
 
 def total(counts: Iterable[DossierCounts]) -> DossierCounts:

@@ -323,3 +323,70 @@ def registry_payload(registry: tuple[Indicator, ...]) -> dict[str, Any]:
                         "unconfirmed": i.unconfirmed, "needs": list(i.needs),
                         "rule": str(i.rule)} for i in registry],
     }
+
+
+# --- statistics (statistics.py) ------------------------------------------------------------
+
+
+class StatisticsQuery(IndexQuery):
+    limit = serializers.IntegerField(
+        min_value=1, max_value=1000, required=False, default=100,
+        help_text=gettext_lazy("Rows of a page (at most 1000)."))
+    offset = serializers.IntegerField(min_value=0, max_value=10**7, required=False, default=0)
+
+
+class StatisticsColumnSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the column's label
+    kind = serializers.ChoiceField(choices=("int", "ratio", "text", "instant", "days", "date"))
+    missing = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=gettext_lazy("Not collected yet: the column's values are null (no data)."))
+
+
+class StatisticsTableSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+    unit = IndexUnitSerializer()
+    sector = IndexSectorSerializer(allow_null=True)
+    timeType = serializers.ChoiceField(choices=TIME_TYPES)  # noqa: N815
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField(allow_null=True)
+    month = serializers.IntegerField(allow_null=True)
+    fromDate = serializers.DateField()  # noqa: N815
+    toDate = serializers.DateField()  # noqa: N815
+    evaluatedAt = serializers.DateTimeField()  # noqa: N815
+    columns = StatisticsColumnSerializer(many=True)
+    count = serializers.IntegerField(help_text=gettext_lazy("Rows in the whole table."))
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+    rows = serializers.ListField(
+        child=serializers.DictField(allow_null=True),
+        help_text=gettext_lazy("One object per row, by column key; instants in ISO 8601 "
+                               "(+07:00), days as YYYY-MM-DD, ratios between 0 and 1."))
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return iso_local(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def table_payload(table: Any, scope: Any, period: Period, evaluated_at: dt.datetime,
+                  rows: list[tuple[Any, ...]], limit: int, offset: int) -> dict[str, Any]:
+    keys = [c.key for c in table.columns]
+    return {
+        "code": table.code, "title": str(table.title), "note": str(table.note),
+        "unit": {"type": scope.kind, "code": scope.code, "name": scope.name},
+        "sector": {"id": scope.sector_id, "name": scope.sector_name}
+        if scope.sector_id is not None else None,
+        **_period(period),
+        "evaluatedAt": iso_local(evaluated_at),
+        "columns": [{"key": c.key, "label": str(c.label), "kind": c.kind,
+                     "missing": list(table.missing.get(c.key, ()))} for c in table.columns],
+        "count": table.count, "limit": limit, "offset": offset,
+        "rows": [{k: _json_value(v) for k, v in zip(keys, row, strict=True)} for row in rows],
+    }

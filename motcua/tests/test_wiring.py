@@ -20,6 +20,7 @@ from motcua.petitions.events import (
     PetitionHandled,
     PetitionRated,
 )
+from motcua.processing.events import StepChanged
 
 
 def test_subscribers_of_each_dossier_event():
@@ -47,6 +48,10 @@ def test_subscribers_of_each_petition_event():
         assert events.subscribers(kind) == [petition]
     assert events.subscribers(DossierRated) == [
         "motcua.reporting.satisfaction_actions.record_rating"]
+
+
+def test_subscribers_of_each_step_event():
+    assert events.subscribers(StepChanged) == ["motcua.reporting.actions.record_step"]
 
 
 def test_every_notice_of_the_registry_has_a_message():

@@ -10,12 +10,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from motcua.org.models import HEADS, Role, StaffRole, User
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # a page, or a file streamed
 # The roles whose holders have process steps to do: the worklist is their start page.
 PROCESSING = frozenset({Role.SPECIALIST, Role.HEAD, Role.LEADER})
 STEP_HOLDERS = PROCESSING | {Role.ONE_STOP_OFFICER}
@@ -61,7 +62,7 @@ def staff_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_staff_member(request.user):
             raise PermissionDenied(_("The staff workspace is for officers of the province."))
         return view(request, *args, **kwargs)

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from motcua.workspace import counter, dossier, petitions, queues, results, unit, views, worklist
+from motcua.workspace import (
+    counter,
+    dashboard,
+    dossier,
+    petitions,
+    queues,
+    results,
+    unit,
+    views,
+    worklist,
+)
 
 app_name = "workspace"
 urlpatterns = [
@@ -27,4 +37,11 @@ urlpatterns = [
     path("phan-anh/", petitions.worklist, name="petitions"),
     path("phan-anh/<int:petition_id>/", petitions.petition, name="petition"),
     path("phan-anh/<int:petition_id>/tra-loi/", petitions.answer, name="petition-answer"),
+    path("chi-so/", dashboard.page, name="dashboard"),
+    path("chi-so/theo-doi/", dashboard.live, name="dashboard-live"),
+    path("chi-so/bao-cao.xlsx", dashboard.report_workbook, name="dashboard-report"),
+    path("chi-so/tai-ve/<str:table>.<str:fmt>", dashboard.download, name="dashboard-download"),
+    path("chi-so/xuat/", dashboard.start_export, name="export-start"),
+    path("chi-so/xuat/<uuid:export_id>/", dashboard.export_status, name="export"),
+    path("chi-so/xuat/<uuid:export_id>/tai-ve", dashboard.export_file, name="export-file"),
 ]

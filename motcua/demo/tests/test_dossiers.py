@@ -324,3 +324,23 @@ def test_the_demo_has_ratings_and_petitions_in_every_state(loaded):
     now = timezone.now()
     assert any(timing(p, now).late for p in petitions)  # one past its deadline
     assert any(p.rating == "satisfied" for p in petitions)
+
+
+def test_the_leaders_dashboard_has_numbers_for_every_group_or_says_why(loaded, client):
+    """The demo's auditor opens the dashboard of the year: every group has a score or names
+    the indicators that wait for data (and the fields), and the progress group is scored."""
+    from motcua.reporting import dashboard, selectors
+    from motcua.reporting.periods import YEAR, Period
+
+    now = timezone.now()
+    result = selectors.index(selectors.resolve_scope(), Period(YEAR, now.astimezone(TZ).year),
+                             now=now)
+    views = dashboard.group_views(result)
+    assert all(v.group.score is not None or (v.missing and v.fields) for v in views)
+    assert {v.group.group.code for v in views if v.group.score is not None} >= {
+        "progress", "online_service", "digitization"}
+    assert result.counters.dossiers.dossiers > 0
+    client.force_login(User.objects.get(username="auditor.tinh"))
+    html = client.get("/can-bo/chi-so/", {"timeType": "year",
+                                          "year": now.astimezone(TZ).year}).content.decode()
+    assert "Tổng điểm" in html and "integration.Payment.succeeded_at" in html

@@ -135,8 +135,23 @@ def test_3_3_online_filing_times_the_sync_rate_full_at_50_percent():
     ("4.1", {"e_result_dossiers": 45, "document_result_dossiers": 50}, 5.4),
     # 4.5a: 1 of 4 procedures for individuals uses population data: 2 × 0.25 = 0.5
     ("4.5a", {"population_procedures": 1, "individual_procedures": 4}, 0.5),
+    # 4.2: 30 of 40 received digitized (components and result), linear: 4 × 0.75 = 3
+    ("4.2", {"digitized_dossiers": 30, "dossiers": DossierCounts(received=40)}, 3),
+    # 4.4: 10 of 40 with a component from or a result to the data store: 4 × 0.25 = 1
+    ("4.4", {"store_dossiers": 10, "dossiers": DossierCounts(received=40)}, 1),
+    # 4.5b: 36 of 40 using population data or a VNeID account: 2 × 0.9 = 1.8
+    ("4.5b", {"population_dossiers": 36, "dossiers": DossierCounts(received=40)}, 1.8),
+    # 1.1: 2 of 5 decisions on time: 6 × 0.4 = 2.4; 1.2: 3 of 4 made public on time: 3
+    ("1.1", {"published_on_time": 2, "published": 5}, 2.4),
+    ("1.2", {"public_on_time": 3, "to_be_public": 4}, 3),
+    # 1.3: 7 of 10 public procedures with all 7 parts: 2 × 0.7 = 1.4
+    ("1.3", {"complete_procedures": 7, "public_procedures": 10}, 1.4),
+    # 3.2: 3 of 8 online services with an online dossier: 4 × 3/8 = 1.5 (no cap)
+    ("3.2", {"online_procedures_used": 3, "online_procedures": 8}, 1.5),
+    # 4.3 above its cap: 9 of 10 reused → 2
+    ("4.3", {"dossiers": DossierCounts(received=10, reused=9)}, 2),
 ])
-def test_the_formulas_waiting_for_their_data(code, numbers, expected):
+def test_each_formula_by_hand(code, numbers, expected):
     assert score(code, **numbers).score == pytest.approx(expected)
 
 

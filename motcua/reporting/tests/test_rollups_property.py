@@ -26,7 +26,14 @@ from motcua.dossiers.models import ComponentSource, Dossier, Status
 from motcua.dossiers.tests.factories import person, submission
 from motcua.reporting import reference, selectors
 from motcua.reporting.actions import rebuild
-from motcua.reporting.models import BalanceRollup, DossierFact, FlowRollup
+from motcua.reporting.models import (
+    AgencyMonth,
+    BalanceRollup,
+    DossierFact,
+    FlowRollup,
+    StatusRollup,
+    StepFact,
+)
 from motcua.reporting.periods import MONTH, QUARTER, YEAR, Period, month_of, next_month
 from motcua.tests.builders import build_procedure
 from motcua.workcalendar.rules import TZ
@@ -135,20 +142,24 @@ def _act(org, d: Dossier, name: str, now: dt.datetime) -> None:
 def _rows(model, keys):
     counters = [f.name for f in model._meta.concrete_fields
                 if f.name not in (*keys, "id") and not f.is_relation]
+    columns = [f"{k}_id" if k not in ("month", "status") else k for k in keys]
     out = {}
-    for row in model.objects.values(*[f"{k}_id" if k != "month" else k for k in keys],
-                                    *counters):
+    for row in model.objects.values(*columns, *counters):
         values = tuple(row[c] for c in counters)
         if any(values):
-            out[tuple(row[f"{k}_id" if k != "month" else k] for k in keys)] = values
+            out[tuple(row[c] for c in columns)] = values
     return out
 
 
 def _snapshot():
     facts = {f.pk: {k: v for k, v in vars(f).items() if not k.startswith("_")}
              for f in DossierFact.objects.all()}
+    steps = {f.pk: {k: v for k, v in vars(f).items() if not k.startswith("_")}
+             for f in StepFact.objects.all()}
     return (facts, _rows(FlowRollup, ("agency", "sector", "procedure", "month")),
-            _rows(BalanceRollup, ("agency", "sector", "month")))
+            _rows(BalanceRollup, ("agency", "sector", "month")),
+            _rows(StatusRollup, ("agency", "sector", "month", "status")),
+            _rows(AgencyMonth, ("agency", "month")), steps)
 
 
 def _periods(last: dt.datetime) -> list[Period]:

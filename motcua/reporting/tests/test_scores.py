@@ -287,3 +287,54 @@ def test_the_whole_provinces_index_reads_a_fixed_number_of_queries(org, march):
     assert len(again) == len(once) <= 8
     tables = " ".join(q["sql"] for q in again.captured_queries)
     assert '"dossiers_dossier"' not in tables  # rollups only, never the raw dossiers
+
+
+def test_a_dossier_carried_over_a_new_year_and_late_by_a_second_supplement_request(
+        org, procedure):
+    """Received Monday 28/12/2026 09:00: due Thursday 31/12 09:00 (6 + 8 + 8 + 2 working
+    hours). A supplement asked 10:00 28/12 and answered 10:00 29/12 stops the clock 8 working
+    hours (5 on the 28th, 3 on the 29th): due Monday 04/01/2027 09:00 (6 h on the 31st, the 1st
+    is a holiday, then 2 h). Asked again at 09:00 04/01, the second request after receipt: late
+    from then on, paused or not. Carried over into January.
+
+    January 2027, judged on 20/01: carried over 1, received 0; unfinished at the end of January
+    and late → 2.1: 0 / 1 → 0. December 2026: received 1; at the end of December it is in time
+    (its shifted due time has not passed) → 20."""
+    d = received(org, procedure, at("09:00 28/12/2026"))
+    d = answer(ask(d, "10:00 28/12/2026", org), "10:00 29/12/2026", org)
+    ask(d, "09:00 04/01/2027", org, reason="Thiếu bản sao")
+    commune_a = selectors.resolve_scope(org.commune_a.code)
+    january, december = Period(MONTH, 2027, 1), Period(MONTH, 2026, 12)
+    now = at("09:00 20/01/2027")
+    result, raw = both(commune_a, january, now)
+    assert result.counters.dossiers == raw
+    assert (raw.received, raw.carried_over, raw.open_in_time) == (0, 1, 0)
+    assert by_code(result)["2.1"].score == 0
+    result, raw = both(commune_a, december, now)
+    assert result.counters.dossiers == raw
+    assert (raw.received, raw.open_in_time) == (1, 1)
+    assert by_code(result)["2.1"].score == 20
+
+
+def test_a_sectors_index_and_an_agencys_procedures(org, procedure):
+    """A sector's index reads only its dossiers and procedures; an agency's 3.1 counts the
+    procedures it handled dossiers of.
+
+    Sector "Chứng thực" holds 2.000009 (province level, online) and no dossier: 2.1 has
+    nothing to judge; 3.1 = 1 online of its 1 procedure → 2. Commune A's People's Committee
+    handled 1.004873 (online, full) only: 3.1 = 1 of 1 → 2, and 3.2 = 0 of 1 (counter
+    dossier only) → 0; its one dossier, received 02/03 09:00, was due 05/03 09:00 and is
+    still open at the end of March: 2.1 = 0 / 1."""
+    other = Sector.objects.create(name="Chứng thực")
+    p = build_procedure(code="2.000009", level="province", online_level="full")
+    p.sector = other
+    p.save()
+    received(org, procedure, at("09:00 02/03/2026"))
+    now = at("09:00 10/05/2026")
+    sector = by_code(selectors.index(selectors.resolve_scope(None, other.pk), MARCH, now=now))
+    assert (sector["2.1"].score, sector["2.1"].status) == (None, NO_SCORE)
+    assert (sector["3.1"].numerator, sector["3.1"].denominator, sector["3.1"].score) == (1, 1, 2)
+    agency = by_code(selectors.index(selectors.resolve_scope(org.pc_a.code), MARCH, now=now))
+    assert (agency["3.1"].numerator, agency["3.1"].denominator) == (1, 1)
+    assert (agency["3.2"].numerator, agency["3.2"].denominator, agency["3.2"].score) == (0, 1, 0)
+    assert (agency["2.1"].numerator, agency["2.1"].denominator, agency["2.1"].score) == (0, 1, 0)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from motcua.dossiers.tests.factories import at
 from motcua.processing.tests.conftest import World, world  # noqa: F401 - a fixture
+from motcua.reporting.tests.conftest import november  # noqa: F401 - a fixture
 
 __all__ = ["World"]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('catalog', '0006_apologies_bounded'),
         ('org', '0003_labels'),
         ('petitions', '0001_initial'),
-        ('reporting', '0001_index'),
+        ('reporting', '0004_agency_month'),
     ]
 
     operations = [
