@@ -32,12 +32,12 @@ def test_a_specialist_and_a_one_stop_officer_are_refused(client, world, november
         assert client.get(URL + "theo-doi/", NOVEMBER).status_code == 403
         assert client.get(URL + "tai-ve/due.csv", NOVEMBER).status_code == 403
         # nor does the menu offer it
-        assert URL not in client.get("/can-bo/").content.decode()
+        assert URL not in client.get("/can-bo/", follow=True).content.decode()
 
 
 def test_a_head_reads_his_commune_and_not_another(client, world, november):
     client.force_login(world.head_a)
-    assert URL in client.get("/can-bo/").content.decode()  # the menu entry
+    assert URL in client.get("/can-bo/", follow=True).content.decode()  # the menu entry
     response = client.get(URL, {**NOVEMBER, "rootDepartmentId": world.org.commune_a.code})
     assert response.status_code == 200
     html = response.content.decode()
