@@ -2,24 +2,18 @@
 markup (web.forms.DesignSystemForm), each checking what it holds with the rule the API uses:
 the applicant through the API's own ApplicantSerializer, the e-form through catalog.eforms, the
 return through dossiers.returns, the files through dossiers.uploads (portal.drafts).
-
-Each form is bound to what the draft saved for its step (`bind`), so that a page shows what was
-typed and the review checks every step again.
+portal.submission_steps binds them to what a draft saved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
 from django.forms.utils import ErrorDict
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,44 +25,28 @@ from motcua.dossiers import actions, returns
 from motcua.dossiers.models import (
     REPRESENTATION_DOCUMENTS,
     ApplicantKind,
-    Channel,
     ComponentSource,
     Dossier,
     Representation,
     ReturnMethod,
 )
-from motcua.dossiers.routing import (
-    PLACE_FIELDS,
-    PROPERTY_COMMUNE_FIELD,
-    find_commune,
-    place_field,
-)
+from motcua.dossiers.routing import PLACE_FIELDS, PROPERTY_COMMUNE_FIELD
 from motcua.dossiers.serializers import ApplicantSerializer
 from motcua.org.identifiers import InvalidIdentifier, validate_personal_id
-from motcua.org.models import AdministrativeUnit, Agency, User
+from motcua.org.models import Agency, User
+from motcua.portal.commune_picker import CommuneField, CommuneWidget, commune_code, commune_exists
 from motcua.portal.models import DraftFile, SubmissionDraft
 from motcua.portal.submission import (
-    APPLICANT,
     COMPONENTS,
-    EFORM,
     NATIONAL,
     PAPER,
-    RETURN,
-    REVIEW,
-    STEP_TITLES,
     UPLOAD,
     Plan,
-    Prepared,
     Slot,
-    StepProblem,
     files_by_slot,
-    home_province,
-    receiving_unit,
 )
 from motcua.web.forms import DesignSystemForm
 
-# A no-JS page shows the communes of another province when this button is pressed.
-REFRESH = "_refresh"
 OPTIONAL = gettext_lazy("(optional)")
 
 
@@ -86,72 +64,6 @@ class QuietMixin:
         self._errors = ErrorDict()  # BoundField.errors reads it instead of validating
 
     _errors: ErrorDict | None
-
-
-# --- the commune picker ------------------------------------------------------------------
-
-
-class CommuneWidget(forms.MultiWidget):
-    """Two lists, the province and its communes (the province of the deployment at first).
-    With scripts, choosing a province reloads the communes (web/assets/js/submission.mjs);
-    without, a button shows them (REFRESH)."""
-
-    template_name = "portal/widgets/commune.html"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__([forms.Select(attrs={"class": "govuk-select"}),
-                          forms.Select(attrs={"class": "govuk-select"})], attrs)
-
-    def decompress(self, value: Any) -> list[Any]:
-        unit = find_commune(str(value)) if value else None
-        return [unit.province().code if unit else None, value or None]
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None
-                    ) -> dict[str, Any]:
-        if not isinstance(value, list | tuple):
-            value = self.decompress(value)
-        province = value[0] or (home.code if (home := home_province()) else None)
-        provinces = AdministrativeUnit.objects.filter(
-            level=AdministrativeUnit.Level.PROVINCE).order_by("name")
-        province_widget, commune_widget = (cast(forms.Select, w) for w in self.widgets)
-        province_widget.choices = [(p.code, p.name) for p in provinces]
-        commune_widget.choices = commune_choices(province)
-        context = super().get_context(name, [province, value[1] if len(value) > 1 else None],
-                                      attrs)
-        subwidgets = context["widget"]["subwidgets"]
-        subwidgets[0]["attrs"].update({
-            "data-communes-url": reverse("portal:communes"),
-            "data-communes-target": subwidgets[1]["attrs"].get("id", ""),
-        })
-        context["widget"]["refresh"] = REFRESH
-        return context
-
-
-def commune_choices(province_code: str | None) -> list[tuple[str, str]]:
-    communes = AdministrativeUnit.objects.filter(
-        level=AdministrativeUnit.Level.COMMUNE, parent__code=province_code
-    ).order_by("name") if province_code else AdministrativeUnit.objects.none()
-    return [("", _("Choose a commune or ward")), *((c.code, c.name) for c in communes)]
-
-
-def commune_code(value: Any) -> str:
-    """The commune a picker's value names (its second list), or the code itself."""
-    if isinstance(value, list | tuple):
-        value = value[1] if len(value) > 1 else ""
-    return str(value or "").strip()
-
-
-def commune_exists(code: str) -> bool:
-    return find_commune(code) is not None
-
-
-class CommuneField(forms.Field):
-    """A commune chosen with the picker: its code."""
-
-    widget = CommuneWidget
-
-    def to_python(self, value: Any) -> str:
-        return commune_code(value)
 
 
 # --- the e-form ----------------------------------------------------------------------------
@@ -572,247 +484,3 @@ class ReviewForm(DesignSystemForm):
                            "responsible for it before the law."),
         error_messages={"required": gettext_lazy(
             "Tick the box to declare that the information is true.")})
-
-
-# --- a draft, every step bound to what it saved ------------------------------------------------
-
-
-def saved(draft: SubmissionDraft, step: str) -> MultiValueDict | None:
-    """What a step saved, as the form's data (None: never saved, the form starts empty)."""
-    values = draft.data.get(step)
-    if values is None:
-        return None
-    return MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in values.items()})
-
-
-# A value kept in a draft as typed is cut at this length: longer than any field takes (so its
-# form still says it is too long), short of filling the database with one request.
-MAX_SAVED_CHARS = 5000
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def as_saved(post: Any, names: list[str]) -> dict[str, Any]:
-    """The posted values of a form's fields (and of their parts), to keep in the draft as
-    typed, without what the database cannot store (NUL, lone surrogates)."""
-    kept: dict[str, Any] = {}
-    for key in post:
-        if any(key == n or key.startswith(f"{n}_") for n in names):
-            values = [_UNSTORABLE.sub("", str(v))[:MAX_SAVED_CHARS]
-                      for v in post.getlist(key)[:10]]
-            kept[key] = values[0] if len(values) == 1 else values
-    return kept
-
-
-@dataclass
-class Bound:
-    """Every step of a draft, bound to what it saved."""
-
-    plan: Plan
-    applicant: ApplicantForm
-    eform: EFormForm | None
-    components: ComponentsStep
-    receiving: Agency | None
-    result: ReturnForm
-
-    def valid_steps(self) -> dict[str, bool]:
-        valid = {APPLICANT: self.applicant.is_bound and self.applicant.is_valid(),
-                 COMPONENTS: self.components.validate(),
-                 RETURN: self.result.is_bound and self.result.is_valid()}
-        if self.eform is not None:
-            valid[EFORM] = self.eform.is_bound and self.eform.is_valid()
-        return valid
-
-
-def applicant_form(draft: SubmissionDraft, data: Any = None) -> ApplicantForm:
-    return ApplicantForm(data if data is not None else saved(draft, APPLICANT),
-                         account=draft.owner, version=draft.version,
-                         initial=applicant_initial(draft.owner))
-
-
-def eform_form(draft: SubmissionDraft, plan: Plan, data: Any = None) -> EFormForm | None:
-    if EFORM not in plan.steps:
-        return None
-    return EFormForm(plan, data if data is not None else saved(draft, EFORM),
-                     today=timezone.localdate())
-
-
-def place_commune(plan: Plan, applicant: ApplicantForm, eform: EFormForm | None
-                  ) -> AdministrativeUnit | None:
-    """The commune the dossier is about: the e-form's place for the competence basis, else the
-    applicant's residence (as saved, valid or not)."""
-    code = ""
-    field_name = place_field(plan.version.competence_basis)
-    if eform is not None and field_name and field_name in eform.fields:
-        code = commune_code(eform[field_name].value())
-    if not code:
-        code = commune_code(applicant["commune"].value())
-    return find_commune(code) if code else None
-
-
-def return_form(draft: SubmissionDraft, plan: Plan, applicant: ApplicantForm,
-                eform: EFormForm | None, data: Any = None) -> ReturnForm:
-    receiving = receiving_unit(plan.version, place_commune(plan, applicant, eform))
-    return ReturnForm(data if data is not None else saved(draft, RETURN), plan=plan,
-                      receiving=receiving,
-                      applicant_address=str(applicant["address"].value() or ""),
-                      initial={"method": ReturnMethod.UNIT,
-                               "agency": receiving.code if receiving else ""})
-
-
-def bind(draft: SubmissionDraft, plan: Plan) -> Bound:
-    applicant = applicant_form(draft)
-    eform = eform_form(draft, plan)
-    representation = applicant.representation if applicant.is_bound and \
-        applicant.is_valid() else ""
-    result = return_form(draft, plan, applicant, eform)
-    return Bound(plan, applicant, eform, components_step(plan, draft, representation),
-                 result.receiving, result)
-
-
-def prepare(draft: SubmissionDraft, plan: Plan, user: User) -> Prepared:
-    """The action's input from a draft whose every step is complete; else the problems."""
-    bound = bind(draft, plan)
-    valid = bound.valid_steps()
-    problems = [StepProblem(step, _("Complete the step “%(step)s”.")
-                            % {"step": STEP_TITLES[step]})
-                for step in plan.steps if not valid.get(step, True)]
-    today = timezone.localdate()
-    version = plan.version
-    if version.effective_to is not None and version.effective_to <= today:
-        problems.append(StepProblem(REVIEW, _(
-            "The rules of this procedure changed on %(date)s: start a new submission.")
-            % {"date": version.effective_to.strftime("%d/%m/%Y")}))
-    if problems or bound.receiving is None:
-        return Prepared(problems=problems or [StepProblem(RETURN, _(
-            "No one-stop unit of the province receives dossiers online."))])
-    assert version.procedure.code is not None  # portal.submission.offered_online
-    submission = actions.Submission(
-        procedure_code=version.procedure.code, receiving_agency=bound.receiving,
-        applicant=bound.applicant.applicant(),
-        components=bound.components.component_inputs(),
-        form_data=bound.eform.form_data() if bound.eform is not None else {},
-        channel=Channel.ONLINE, result_return=bound.result.result_return())
-    return Prepared(submission, bound.components.files_to_attach())
-
-
-# --- what the review shows -------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    key: str
-    value: str
-    vietnamese: bool = False  # a text as the catalogue or the applicant wrote it (lang="vi")
-    files: list[DraftFile] = field(default_factory=list)
-
-
-@dataclass
-class Part:
-    step: str
-    title: str
-    rows: list[Row]
-    complete: bool
-
-
-def summary(bound: Bound) -> list[Part]:
-    """Every step of a draft as the review shows it: what was given, in words."""
-    valid = bound.valid_steps()
-    names = commune_names(bound)
-    parts = [Part(APPLICANT, str(STEP_TITLES[APPLICANT]), _applicant_rows(bound, names),
-                  valid[APPLICANT])]
-    if bound.eform is not None:
-        parts.append(Part(EFORM, str(STEP_TITLES[EFORM]), _eform_rows(bound.eform, names),
-                          valid[EFORM]))
-    parts.append(Part(COMPONENTS, str(STEP_TITLES[COMPONENTS]), _component_rows(bound),
-                      valid[COMPONENTS]))
-    parts.append(Part(RETURN, str(STEP_TITLES[RETURN]), _return_rows(bound), valid[RETURN]))
-    return parts
-
-
-def commune_names(bound: Bound) -> dict[str, str]:
-    """The names of the communes the draft names, read at once."""
-    codes = {commune_code(bound.applicant["commune"].value())}
-    if bound.eform is not None:
-        codes |= {commune_code(bound.eform[n].value()) for n, spec in bound.eform.specs.items()
-                  if spec.type == eforms.COMMUNE}
-    units = AdministrativeUnit.objects.filter(code__in=codes - {""}).select_related("parent")
-    return {u.code: f"{u.name}, {u.parent.name}" if u.parent else u.name for u in units}
-
-
-def _clean(form: forms.Form) -> dict[str, Any]:
-    return form.cleaned_data if form.is_bound and form.is_valid() else {}
-
-
-def _applicant_rows(bound: Bound, names: dict[str, str]) -> list[Row]:
-    data = _clean(bound.applicant)
-    if not data:
-        return []
-    who = data["filing_for"]
-    account = bound.applicant.account
-    rows = [Row(_("Applying for"), str(bound.applicant.filing_labels.get(who, "")))]
-    if who == FOR_SELF:
-        rows += [Row(_("Full name"), data["name"], True),
-                 Row(_("Personal ID number"), account.national_id)]
-    elif who == FOR_OTHER:
-        rows += [Row(_("Their full name"), data["other_name"], True),
-                 Row(_("Their personal ID number"), data["other_id_number"]),
-                 Row(_("How you represent them"), str(Representation(data["relationship"])
-                                                      .label)),
-                 Row(_("Representative"), f"{account.full_name} ({account.national_id})",
-                     True)]
-    else:
-        rows += [Row(_("Organisation"), data["org_name"], True),
-                 Row(_("Tax code"), account.tax_code)]
-    rows += [Row(_("Phone number"), data["phone"]),
-             Row(_("Email address"), data.get("email") or "—"),
-             Row(_("Address of residence"), data["address"], True),
-             Row(_("Commune or ward of residence"), names.get(data["commune"], ""), True)]
-    return rows
-
-
-def _eform_rows(form: EFormForm, names: dict[str, str]) -> list[Row]:
-    data = _clean(form)
-    rows = []
-    for name, spec in form.specs.items() if data else ():
-        value = data.get(name)
-        if value is None:
-            continue
-        shown = names.get(value, "") if spec.type == eforms.COMMUNE \
-            else eforms.display(spec, value)
-        rows.append(Row(spec.label, shown, spec.type in (eforms.TEXT, eforms.TEXTAREA,
-                                                         eforms.COMMUNE, eforms.SELECT)))
-    return rows
-
-
-def _component_rows(bound: Bound) -> list[Row]:
-    rows = [Row(s.requirement.name, _("Filled in online (the declaration above)"), True)
-            for s in bound.plan.eform_slots]
-    labels = {UPLOAD: "", NATIONAL: _("The agency takes it from a national database"),
-              PAPER: _("On paper, at the one-stop unit")}
-    for state in bound.components.states:
-        if state.source == UPLOAD:
-            if state.files:
-                rows.append(Row(state.name, "", True, files=state.files))
-            elif state.required:
-                rows.append(Row(state.name, _("Not uploaded yet"), True))
-            continue
-        rows.append(Row(state.name, labels[state.source], True))
-    return rows
-
-
-def _return_rows(bound: Bound) -> list[Row]:
-    rows = []
-    if bound.receiving is not None:
-        rows.append(Row(_("Received by"), bound.receiving.name, True))
-    data = _clean(bound.result)
-    if not data:
-        return rows
-    method = data["method"]
-    rows.append(Row(_("The result"), str(ReturnForm.METHOD_LABELS[ReturnMethod(method)])))
-    if method == ReturnMethod.UNIT:
-        code = data.get("agency") or (bound.receiving.code if bound.receiving else "")
-        rows.append(Row(_("One-stop unit"), bound.result.unit_names.get(code, ""), True))
-    elif method == ReturnMethod.POSTAL:
-        rows.append(Row(_("Postal address"), data.get("address") or bound.result.applicant_address,
-                        True))
-    return rows

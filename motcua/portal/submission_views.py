@@ -29,8 +29,10 @@ from motcua.dossiers import policy
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import tracking_payload
 from motcua.org.models import User
-from motcua.portal import drafts, submission
-from motcua.portal import submission_forms as steps
+from motcua.portal import drafts, review, submission
+from motcua.portal import submission_forms as forms
+from motcua.portal import submission_steps as steps
+from motcua.portal.commune_picker import REFRESH, commune_choices
 from motcua.portal.models import SubmissionDraft
 from motcua.portal.submission import (
     APPLICANT,
@@ -211,7 +213,7 @@ def applicant_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan) -> 
     if request.method == "POST":
         form = steps.applicant_form(draft, request.POST)
         drafts.save_step(draft, APPLICANT, steps.as_saved(request.POST, list(form.fields)))
-        if steps.REFRESH in request.POST:
+        if REFRESH in request.POST:
             form.quiet()
         elif (done := _after_save(request, draft, plan, APPLICANT, form.is_valid())):
             return done
@@ -228,7 +230,7 @@ def eform_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan) -> Http
     assert form is not None  # the step exists only with an e-form
     if request.method == "POST":
         drafts.save_step(draft, EFORM, steps.as_saved(request.POST, list(form.fields)))
-        if steps.REFRESH in request.POST:
+        if REFRESH in request.POST:
             form.quiet()
         elif (done := _after_save(request, draft, plan, EFORM, form.is_valid())):
             return done
@@ -243,7 +245,7 @@ def components_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan
     representation = applicant.representation if applicant.is_bound and \
         applicant.is_valid() else ""
     if request.method != "POST":
-        state = steps.components_step(plan, draft, representation)
+        state = forms.components_step(plan, draft, representation)
         if _check_requested(request):
             state.validate()
         return _page(request, draft, plan, COMPONENTS, {"state": state})
@@ -251,13 +253,13 @@ def components_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan
         drafts.remove_file(draft, remove)
         messages.success(request, _("The file was removed."))
         return redirect(step_url(draft, COMPONENTS))
-    state = steps.components_step(plan, draft, representation)
+    state = forms.components_step(plan, draft, representation)
     ways = {value for value, _label, _hint in state.sources}
     chosen = {s.key: way if (way := request.POST.get(s.source_name, s.source)) in ways
               else s.source for s in state.states}
     drafts.save_step(draft, COMPONENTS, chosen)
     upload_errors = _receive_files(request, draft, state)
-    state = steps.components_step(plan, draft, representation)  # with the new files
+    state = forms.components_step(plan, draft, representation)  # with the new files
     for item in state.states:
         item.error = upload_errors.get(item.key, "")
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
@@ -279,7 +281,7 @@ def components_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan
     return _page(request, draft, plan, COMPONENTS, {"state": state})
 
 
-def _receive_files(request: HttpRequest, draft: SubmissionDraft, state: steps.ComponentsStep
+def _receive_files(request: HttpRequest, draft: SubmissionDraft, state: forms.ComponentsStep
                    ) -> dict[str, str]:
     """Keep each file sent for a component (checked as the API checks uploads); the refusals
     by component."""
@@ -311,24 +313,24 @@ def return_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan) -> Htt
 
 
 def review_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan, *,
-                form: steps.ReviewForm | None = None,
+                form: forms.ReviewForm | None = None,
                 problems: list[submission.StepProblem] | None = None) -> HttpResponse:
     bound = steps.bind(draft, plan)
     if problems is None:
         problems = steps.prepare(draft, plan, draft.owner).problems
     return _page(request, draft, plan, REVIEW, {
-        "bound": bound, "form": form or steps.ReviewForm(), "problems": [
+        "bound": bound, "form": form or forms.ReviewForm(), "problems": [
             {"message": p.message,
              "url": f"{step_url(draft, p.step)}?kiem-tra=1" if p.step != REVIEW else "#submit"}
             for p in problems],
-        "summary": steps.summary(bound), "fee_total": catalog.fee_total(draft.version),
+        "summary": review.summary(bound), "fee_total": catalog.fee_total(draft.version),
     })
 
 
 def _submit(request: HttpRequest, key: str) -> HttpResponse:
     """Submit the draft once (portal.submission.submit): a second POST of the same draft gets
     the receipt of the dossier the first one filed."""
-    form = steps.ReviewForm(request.POST)
+    form = forms.ReviewForm(request.POST)
     if form.is_valid():
         try:
             dossier = submission.submit(request.user, key, steps.prepare)  # type: ignore[arg-type]
@@ -373,4 +375,4 @@ def communes(request: HttpRequest) -> HttpResponse:
     """The options of the commune list for a province (the commune picker's script)."""
     province = request.GET.get("province", "")[:8]
     return render(request, "portal/includes/commune_options.html",
-                  {"choices": steps.commune_choices(province or None)})
+                  {"choices": commune_choices(province or None)})

@@ -28,7 +28,7 @@ from motcua.dossiers.models import (
 )
 from motcua.portal import drafts, submission
 from motcua.portal.models import DraftFile, SubmissionDraft
-from motcua.portal.submission_forms import prepare
+from motcua.portal.submission_steps import prepare
 from motcua.portal.tests.submitting import (
     ID_CARD,
     MARITAL,
