@@ -74,7 +74,9 @@ def _widget(spec: eforms.Field) -> forms.Widget:
     if spec.type == eforms.TEXTAREA:
         return forms.Textarea(attrs={"rows": 4})
     if spec.type == eforms.DATE:
-        return forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"})
+        # typed as dd/mm/yyyy, as every Vietnamese paper writes it: a browser's date picker
+        # shows its own locale's order, mm/dd/yyyy in an English browser
+        return forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"})
     if spec.type == eforms.NUMBER:
         return forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5",
                                       "autocomplete": "off"})
@@ -102,8 +104,11 @@ class EFormField(forms.Field):
         self.spec, self.today = spec, today
         label = spec.label if spec.required or spec.type == eforms.CHECKBOX \
             else f"{spec.label} {OPTIONAL}"
-        super().__init__(required=False, label=label, help_text=spec.help,
-                         widget=_widget(spec))
+        hint = spec.help
+        if spec.type == eforms.DATE:
+            hint = " ".join(h for h in (hint, _("Day/month/year, for example 25/12/2020."))
+                            if h)
+        super().__init__(required=False, label=label, help_text=hint, widget=_widget(spec))
 
     def clean(self, value: Any) -> Any:
         if self.spec.type == eforms.COMMUNE:

@@ -29,7 +29,7 @@ def applicant(org: Org, **over: Any) -> dict[str, Any]:
 
 def marital_eform(**over: Any) -> dict[str, Any]:
     data = {"requester_relationship": "bản thân", "full_name": "Nguyễn Văn An",
-            "birth_date": "1995-03-02", "sex": "nam", "ethnicity": "Kinh",
+            "birth_date": "02/03/1995", "sex": "nam", "ethnicity": "Kinh",
             "nationality": "Việt Nam", "id_number": "037095001234",
             "residence": "Số 12, đường Lê Lợi", "marital_status": "Chưa đăng ký kết hôn với ai.",
             "purpose": "Để kết hôn."}

@@ -87,7 +87,7 @@ def test_a_citizen_submits_online_on_a_phone(browser, org, scan):
     fits(browser)
     page.get_by_label("Quan hệ với người được cấp Giấy xác nhận tình trạng hôn nhân").fill(
         "bản thân")
-    page.get_by_label("Ngày, tháng, năm sinh", exact=True).fill("1995-03-02")
+    page.get_by_label("Ngày, tháng, năm sinh", exact=True).fill("02/03/1995")
     page.get_by_label("Giới tính", exact=True).select_option(label="Nam")
     page.get_by_label("Dân tộc", exact=True).fill("Kinh")
     page.get_by_label("Quốc tịch", exact=True).fill("Việt Nam")
