@@ -510,4 +510,4 @@ def begin(script: str, quick: bool, tools: tuple[str, ...]) -> tuple[Report, flo
 def worklist_script(workdir: Path, path: str, token: str) -> Path:
     """bench/lookup.lua asking for `path` (a worklist URL) every time, with `token`."""
     return fill(BENCH / "lookup.lua", workdir, "worklist.lua", PATH=path, CODES="", SEED="1",
-                TOKEN=token)
+                TOKEN=token, COOKIE="")

@@ -416,7 +416,7 @@ def bench_tracking(server: Server, workdir: Path, codes_file: Path, n_codes: int
                    connections: int, ceilings: dict[str, float], report: Report,
                    judge: bool) -> None:
     script = fill(BENCH / "lookup.lua", workdir, "tracking.lua", PATH="/api/v1/tracking/",
-                  CODES=str(codes_file), SEED="20261122", TOKEN="")
+                  CODES=str(codes_file), SEED="20261122", TOKEN="", COOKIE="")
     # one wrk thread, as ceilings.sh measures django_pk_read_rps
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
            f"{server.url}/api/v1/tracking/"]
@@ -474,7 +474,8 @@ def bench_detail(server: Server, fx: Fixture, workdir: Path, seconds: int, conne
                  f"own unit's dossier {shown.status_code}, another unit's {refused} "
                  "(expected 200, 404)")
     script = fill(BENCH / "lookup.lua", workdir, "detail.lua", PATH="/api/v1/dossiers/",
-                  CODES=str(codes_file), SEED="766", TOKEN=fx.officer_token)
+                  CODES=str(codes_file), SEED="766", TOKEN=fx.officer_token,
+                  COOKIE="")
     run(["wrk", "-t1", "-c3", "-d2s", "-s", str(script), f"{server.url}/"],
         env=os.environ.copy(), check=False)  # warm-up, not reported
     # judged at 3 connections (= the 3 workers, all busy, nobody queueing), as the worklist:
@@ -563,7 +564,7 @@ def main() -> int:
         codes_file, n_codes, plan = sample_codes(workdir)
         report.say(f"  plan of the lookup: {' | '.join(plan)}")
         warm = fill(BENCH / "lookup.lua", workdir, "warm.lua", PATH="/api/v1/tracking/",
-                    CODES=str(codes_file), SEED="1", TOKEN="")
+                    CODES=str(codes_file), SEED="1", TOKEN="", COOKIE="")
         run(["wrk", "-t1", "-c3", "-d3s", "-s", str(warm), f"{server.url}/api/v1/tracking/"],
             env=os.environ.copy(), check=False)  # 3 s, not reported: caches, connections
         wait_for_quiet(report, "before the tracking lookups")

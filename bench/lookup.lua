@@ -1,13 +1,15 @@
 -- wrk script: GET <PATH><code> with a random existing code per request, e.g. the public
 -- tracking (PATH /api/v1/tracking/) or a dossier's detail (PATH /api/v1/dossiers/, with TOKEN);
 -- with CODES empty, GET <PATH> every time (a worklist: PATH /api/v1/worklist?view=mine).
--- bench/intake.py and bench/worklist.py fill in PATH, CODES (a file with one code a line, or
--- empty), SEED and TOKEN (an API token, or empty for no Authorization header). Non-2xx
--- responses are counted by wrk.
+-- bench/intake.py, bench/worklist.py and bench/pages.py fill in PATH, CODES (a file with one code
+-- a line, or empty), SEED, TOKEN (an API token, or empty for no Authorization header) and COOKIE
+-- (a signed-in session's Cookie header for the web pages, or empty). Non-2xx responses are
+-- counted by wrk.
 local PATH = "@PATH@"
 local CODES = "@CODES@"
 local SEED = @SEED@
 local TOKEN = "@TOKEN@"
+local COOKIE = "@COOKIE@"
 
 local threads = {}
 
@@ -33,6 +35,10 @@ function request()
   local headers = {["Accept"] = "application/json"}
   if TOKEN ~= "" then
     headers["Authorization"] = "Token " .. TOKEN
+  end
+  if COOKIE ~= "" then
+    headers["Accept"] = "text/html"
+    headers["Cookie"] = COOKIE
   end
   return wrk.format("GET", PATH .. codes[math.random(#codes)], headers)
 end

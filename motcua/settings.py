@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.processing",
     "motcua.notifications",
+    "motcua.petitions",
     "motcua.web",
     "motcua.reporting",
     "motcua.portal",

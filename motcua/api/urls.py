@@ -10,4 +10,5 @@ urlpatterns = [  # the busiest first (see motcua/urls.py); no two share a route
     path("", include("motcua.org.urls")),
     path("", include("motcua.workcalendar.urls")),
     path("", include("motcua.reporting.urls")),
+    path("", include("motcua.petitions.urls")),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
+T = TypeVar("T")
 
 
 class IdempotencyMismatch(DomainError):
@@ -56,3 +57,31 @@ def run_once(
         )
     return Response(record.response_body, status=record.status_code,
                     headers={"Idempotent-Replayed": "true"})
+
+
+def run_first(owner: str, key: str, work: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run `work` at most once per (owner, key): a web form's one-time key, so that a double
+    submit acts once. The key is taken in work's transaction: a second submit waits for the
+    first to end, then finds its key taken and gets (False, None). A DomainError from `work`
+    frees the key (the corrected form is sent again with it) and is raised after the commit of
+    what the refusal recorded (the policy's audit). `work` writes nothing half when it raises
+    (the domain actions run in their own transaction)."""
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise InvalidInput(_("The form is incomplete: send it again from the page."),
+                           code="form_key")
+    refused: DomainError | None = None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                taken = IdempotencyRecord.objects.create(
+                    owner=owner, key=key, request_hash="", status_code=0, response_body={})
+        except IntegrityError:
+            return False, None
+        try:
+            result = work()
+        except DomainError as exc:
+            taken.delete()
+            refused = exc
+    if refused is not None:
+        raise refused
+    return True, result

@@ -63,6 +63,7 @@ from motcua.dossiers.models import (
     DossierFile,
     DossierRequest,
     Handover,
+    PaperForm,
     Representation,
     Status,
     SupplementRequest,
@@ -107,6 +108,7 @@ class ComponentInput:
     requirement_id: int | None = None
     copies: int = 1
     is_paper: bool = False
+    paper_form: str = ""  # models.PaperForm, for a component handed in on paper
     source: str = ComponentSource.UPLOAD  # models.ComponentSource
     reference: str = ""  # for a reused component, or one from a national database
     authorization: bool = False  # the document proving a declared representation
@@ -509,6 +511,10 @@ def _component_rows(
             raise InvalidInput(_("Each component needs a name."), code="component_name")
         if not 1 <= item.copies <= 99:
             raise InvalidInput(_("Copies must be between 1 and 99."), code="component_copies")
+        if item.paper_form and (item.paper_form not in PaperForm.values or not item.is_paper):
+            raise InvalidInput(
+                _("Original or copy is said only of a component handed in on paper "
+                  "(is_paper), as “original” or “copy”."), code="component_paper_form")
         if item.source not in ComponentSource.values:
             raise InvalidInput(_("Unknown component source."), code="component_source")
         if item.source == ComponentSource.EFORM and (
@@ -531,6 +537,7 @@ def _component_rows(
         rows.append(
             DossierComponent(
                 requirement=requirement, name=name, copies=item.copies, is_paper=item.is_paper,
+                paper_form=item.paper_form,
                 source=item.source, reference=reference, is_authorization=item.authorization,
                 required=item.authorization or (requirement is not None and requirement.required),
             )
@@ -1010,7 +1017,7 @@ def officer_date_limit(d: Dossier, start: dt.datetime) -> dt.datetime:
     calendar = get_calendar()
     version = d.procedure_version
     durations = [Duration(settings.OFFICER_DATE_WINDOW_WORKING_DAYS, UNIT_WORKING_DAYS),
-                 _duration(d), version.duration(online=d.channel == Channel.ONLINE)]
+                 legal_duration(d), version.duration(online=d.channel == Channel.ONLINE)]
     return max(calendar.due_date(start, duration, cutoff=version.cutoff).due_at
                for duration in durations if duration is not None)
 
@@ -1092,7 +1099,7 @@ def _move(d: Dossier, action: str, now: dt.datetime) -> Status:
     return frm
 
 
-def _duration(d: Dossier) -> Duration | None:
+def legal_duration(d: Dossier) -> Duration | None:
     """The duration recorded at receipt; the procedure's for a dossier received before it
     was recorded."""
     if d.duration_value and d.duration_unit:
@@ -1101,7 +1108,7 @@ def _duration(d: Dossier) -> Duration | None:
 
 
 def _start_clock(d: Dossier, now: dt.datetime) -> None:
-    duration = _duration(d)
+    duration = legal_duration(d)
     if duration is None:  # the national data does not confirm a duration: no legal clock
         d.counted_from = d.due_at = d.appointment_at = None
         return
@@ -1122,7 +1129,7 @@ def _resume(d: Dossier, now: dt.datetime, *, restart: bool) -> None:
         return
     calendar = get_calendar()
     old_due = d.due_at
-    duration = _duration(d)
+    duration = legal_duration(d)
     assert duration is not None  # due_at is set only when there is a duration
     if restart:
         d.due_at = calendar.restart(now, duration, cutoff=d.procedure_version.cutoff).due_at

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -42,9 +42,10 @@ from motcua.core.parsers import MultiPartParser
 from motcua.core.ratelimit import public_lookup_refused
 from motcua.core.schema import problem_response
 from motcua.dossiers import actions, books, lifecycle, policy, returns, uploads
-from motcua.dossiers.models import Dossier, DossierFile, Status
-from motcua.dossiers.selectors import detail_by_code, detail_queryset
+from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.selectors import detail_by_code, detail_queryset, dispatch_queue
 from motcua.dossiers.serializers import (
+    API_INPUT_NAMES,
     ActionSerializer,
     CounterIntakeSerializer,
     DispatchItemSerializer,
@@ -52,12 +53,13 @@ from motcua.dossiers.serializers import (
     DossierListSerializer,
     SubmissionSerializer,
     TrackingSerializer,
+    UploadSerializer,
     detail_payload,
+    parse_action_inputs,
     tracking_payload,
 )
 from motcua.org.authentication import signed_in
 from motcua.org.models import Agency, User
-from motcua.org.selectors import held_roles
 
 
 def _submission(data: dict[str, Any], channel: int) -> actions.Submission:
@@ -188,10 +190,6 @@ class DossierDetail(APIView):
         return Response(detail_payload(dossier, request.user))
 
 
-# The body's name of an action's input where it differs from the registry's.
-API_INPUT_NAMES = {"to_agency": "to_agency_code"}
-
-
 def actions_description() -> str:
     """What each action takes, from the registry (lifecycle.ACTIONS), for the schema."""
     def described(i: lifecycle.Input) -> str:
@@ -231,18 +229,8 @@ class DossierAction(APIView):
         user = signed_in(request)
         dossier = policy.get_visible(user, code)
         policy.require_action(user, dossier, action)
-        body = ActionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        actions.perform(dossier, action, user, **action_inputs(action, body.validated_data))
+        actions.perform(dossier, action, user, **parse_action_inputs(action, request.data))
         return Response(_detail(dossier, request))
-
-
-def action_inputs(action: str, data: dict[str, Any]) -> dict[str, Any]:
-    """The validated body's fields that the action takes (lifecycle.ACTIONS: its inputs)."""
-    by_api_name = {api: name for name, api in API_INPUT_NAMES.items()}
-    accepted = lifecycle.action(action).accepted
-    return {by_api_name.get(k, k): v for k, v in data.items()
-            if by_api_name.get(k, k) in accepted}
 
 
 class DispatchQueue(generics.GenericAPIView):
@@ -256,21 +244,9 @@ class DispatchQueue(generics.GenericAPIView):
     def get(self, request: Request) -> Response:
         """No competent agency could be found for these dossiers (Decree 118): a one-stop
         officer or a head of the receiving center routes each one (action `route`)."""
-        user = signed_in(request)
-        centers = [r.agency_id for r in held_roles(user)
-                   if r.role in (*lifecycle.ONE_STOP, *lifecycle.LEADS)]
-        qs = policy.visible_dossiers(user).filter(receiving_agency_id__in=centers) \
-            .exclude(dispatch_reason="")
-        if code := request.query_params.get("agency"):
-            qs = qs.filter(receiving_agency__code=code)
-        qs = qs.select_related("procedure", "procedure_version").order_by("submitted_at", "id")
+        qs = dispatch_queue(signed_in(request), request.query_params.get("agency", ""))
         page = self.paginate_queryset(qs) or []
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
-class UploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
-    component_id = serializers.IntegerField(required=False, allow_null=True)
 
 
 class DossierFiles(APIView):
@@ -293,10 +269,8 @@ class DossierFiles(APIView):
         user = signed_in(request)
         dossier = policy.get_visible(user, code)
         policy.require_action(user, dossier, "attach_file")
-        body = UploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        actions.perform(dossier, "attach_file", user, upload=body.validated_data["file"],
-                        component_id=body.validated_data.get("component_id"))
+        actions.perform(dossier, "attach_file", user,
+                        **parse_action_inputs("attach_file", request.data))
         return Response(_detail(dossier, request), status=201)
 
 
@@ -306,10 +280,7 @@ class DossierFileDownload(APIView):
         summary="A file of a dossier, in the type it was found to be at upload",
     )
     def get(self, request: Request, code: str, file_id: int) -> FileResponse:
-        dossier = policy.get_visible(request.user, code)
-        stored = DossierFile.objects.filter(dossier=dossier, pk=file_id).first()
-        if stored is None:
-            raise NotFound(_("No such file in this dossier."))
+        stored = policy.readable_file(request.user, code, file_id)
         return FileResponse(stored.file.open("rb"), as_attachment=True,
                             filename=stored.original_name, content_type=stored.content_type)
 

@@ -103,6 +103,15 @@ class ComponentSource(models.TextChoices):
     EFORM = "eform", _("Filled in online (e-form)")
 
 
+class PaperForm(models.TextChoices):
+    """What a component handed in on paper is: the original or a copy (the catalogue says
+    which it asks for, ComponentRequirement.form). Checked and recorded by the one-stop officer
+    at the counter; Form 01 prints it."""
+
+    ORIGINAL = "original", _("Original")
+    COPY = "copy", _("Copy")
+
+
 FINAL_STATUSES = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED)
 
 
@@ -274,6 +283,9 @@ class DossierComponent(models.Model):
     name = models.TextField(_("name"))
     copies = models.PositiveSmallIntegerField(default=1)
     is_paper = models.BooleanField(default=False)  # handed in on paper at the counter
+    # for a paper component: the original or a copy ("": not said)
+    paper_form = models.CharField(_("original or copy"), max_length=8, choices=PaperForm.choices,
+                                  blank=True, default="", db_default="")
     source = models.CharField(_("source"), max_length=10, choices=ComponentSource.choices,
                               default=ComponentSource.UPLOAD, db_default=ComponentSource.UPLOAD)
     # For a reused component: the earlier dossier's code or the data store's document; for

@@ -29,7 +29,7 @@ from motcua.core.audit import record
 from motcua.core.errors import DomainError, NotAllowed, NotFound
 from motcua.dossiers import lifecycle
 from motcua.dossiers.lifecycle import action_label
-from motcua.dossiers.models import ApplicantKind, Dossier, Handover
+from motcua.dossiers.models import ApplicantKind, Dossier, DossierFile, Handover
 from motcua.dossiers.returns import return_agency_id
 from motcua.org.models import AdministrativeUnit, Agency, Role, User
 from motcua.org.selectors import has_role, held_roles
@@ -158,6 +158,16 @@ def get_visible(user: User | AnonymousUser, code: str,
     return dossier
 
 
+def readable_file(user: User | AnonymousUser, code: str, file_id: int) -> DossierFile:
+    """A file of the dossier with `code`: read as the dossier is (`get_visible`), the same 404
+    for a file of another dossier. The API's download and the portal's read it here."""
+    dossier = get_visible(user, code)
+    stored = DossierFile.objects.filter(dossier=dossier, pk=file_id).first()
+    if stored is None:
+        raise NotFound(_("No such file in this dossier."))
+    return stored
+
+
 def follows_process(dossier: Dossier) -> bool:
     """Whether the dossier runs through an internal process (its steps drive it)."""
     return any(driver(dossier.pk) for driver in _step_drivers)
@@ -252,6 +262,19 @@ def require_book(user: User | AnonymousUser, agency: Agency) -> None:
 
 def can_intake(user: User, agency_id: int) -> bool:
     return has_role(user, agency_id, lifecycle.ONE_STOP)
+
+
+def intake_agencies(user: User | AnonymousUser) -> list[int]:
+    """The units where `user` is a one-stop officer: they receive dossiers there (at the
+    counter and online) and return results."""
+    return [r.agency_id for r in held_roles(user) if r.role in lifecycle.ONE_STOP]
+
+
+def dispatch_centers(user: User | AnonymousUser) -> list[int]:
+    """The receiving centers whose dispatch queue `user` works: its one-stop officers, heads
+    and leaders (those the `route` action allows)."""
+    return [r.agency_id for r in held_roles(user)
+            if r.role in (*lifecycle.ONE_STOP, *lifecycle.LEADS)]
 
 
 def open_handover_agencies(dossier: Dossier) -> list[int]:

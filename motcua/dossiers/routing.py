@@ -105,6 +105,24 @@ def competent_agency(
         "No agency of the province matches the procedure's sector."))
 
 
+def candidate_agencies(version: ProcedureVersion) -> list[Agency]:
+    """Every agency that may be competent for `version`, whatever the place (a petition about
+    the procedure names one of them): the named agency; a commune-level procedure's agencies of
+    its kind in every commune and the province; a province-level one's agency as
+    `competent_agency` finds it (or, when it cannot tell, all of that kind in the province)."""
+    if version.competence_basis == CompetenceBasis.NAMED_AGENCY:
+        return list(Agency.objects.filter(code=version.competent_agency_code, is_active=True)
+                    ) if version.competent_agency_code else []
+    kind = version.handling_agency_kind or Agency.Kind.COMMUNE_PC
+    candidates = Agency.objects.filter(kind=kind, is_active=True).select_related("unit") \
+        .order_by("name", "code")
+    if version.level in (Level.COMMUNE, Level.BOTH):
+        return list(candidates)
+    provincial = list(candidates.filter(unit__level=AdministrativeUnit.Level.PROVINCE))
+    found = _matching_sector(provincial, version)
+    return [found] if found else provincial
+
+
 def _matching_sector(agencies: list[Agency], version: ProcedureVersion) -> Agency | None:
     """Of the province's agencies of one kind (departments, sector agencies), the only one, or
     the one whose name carries the procedure's ministry: "Đất đai (Nông nghiệp và Môi

@@ -1,18 +1,34 @@
-"""Reads of dossiers: what the detail shows, read with the dossier or built by an action."""
+"""Reads of dossiers: what the detail shows, read with the dossier or built by an action; the
+one-stop unit's queues (intake, dispatch, results to return) and the counter's search of
+earlier applicants, each on the policy's visible dossiers."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import router
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 
 from motcua.core.compiled import ID_STAND_IN, CompiledModel
+from motcua.dossiers import policy
 from motcua.dossiers.models import (
     Apology,
+    Channel,
     ClockPause,
+    ComponentSource,
     Dossier,
     DossierComponent,
     DossierEvent,
@@ -20,9 +36,11 @@ from motcua.dossiers.models import (
     DossierRequest,
     Handover,
     Letter,
+    ReturnMethod,
     Status,
     SupplementRequest,
 )
+from motcua.org.models import User
 
 DETAIL_RELATED = ("procedure", "procedure_version", "receiving_agency", "handling_agency",
                   "applicant_commune", "return_agency")
@@ -115,3 +133,84 @@ class DetailRelations:
 
     def open_handover_agencies(self) -> list[int]:
         return [h.to_agency_id for h in self.handovers if h.returned_at is None]
+
+
+# --- the one-stop unit's queues (staff workspace, API) --------------------------------------
+
+
+def online_intake_queue(user: User) -> QuerySet[Dossier]:
+    """The dossiers that wait at `user`'s one-stop units to be received or refused (status 1:
+    submitted online or by post, or back from a supplement asked before receipt), the oldest
+    first. Each carries `awaiting_files`: a required component the applicant declared as
+    uploaded still has no file (lifecycle.awaits_file; receipt waits for them)."""
+    waiting = DossierComponent.objects.filter(
+        dossier_id=OuterRef("pk"), required=True, source=ComponentSource.UPLOAD,
+        is_paper=False,
+    ).exclude(Exists(DossierFile.objects.filter(component_id=OuterRef("pk"))))
+    return (policy.visible_dossiers(user)
+            .filter(status=Status.SUBMITTED, receiving_agency_id__in=policy.intake_agencies(user))
+            .select_related("procedure", "procedure_version", "receiving_agency")
+            .annotate(awaiting_files=ExpressionWrapper(Q(channel=Channel.ONLINE) & Exists(waiting),
+                                                       output_field=BooleanField()))
+            .order_by("submitted_at", "id"))
+
+
+def dispatch_queue(user: User, agency_code: str = "") -> QuerySet[Dossier]:
+    """Dossiers waiting in `user`'s receiving centers for a person to route them to the
+    competent agency (no agency could be found, Decree 118), the oldest first."""
+    qs = policy.visible_dossiers(user).filter(
+        receiving_agency_id__in=policy.dispatch_centers(user)).exclude(dispatch_reason="")
+    if agency_code:
+        qs = qs.filter(receiving_agency__code=agency_code)
+    return qs.select_related("procedure", "procedure_version").order_by("submitted_at", "id")
+
+
+def results_to_return(user: User, *, method: str = "", code: str = "") -> QuerySet[Dossier]:
+    """Dossiers whose result is ready (status 9) and that `user` returns as a one-stop
+    officer (lifecycle "return_result"): received at their unit, or to be collected there (the
+    applicant's choice, `returns`). `method`: a ReturnMethod; `code`: the dossier code or its
+    beginning. The longest ready first."""
+    mine = policy.intake_agencies(user)
+    qs = policy.visible_dossiers(user).filter(
+        Q(receiving_agency_id__in=mine)
+        | Q(return_method=ReturnMethod.UNIT, return_agency_id__in=mine),
+        status=Status.RESULT_READY,
+    )
+    if method:
+        qs = qs.filter(return_method=method)
+    if code.strip():
+        qs = qs.filter(code__startswith=code.strip())
+    return (qs.select_related("procedure", "procedure_version", "receiving_agency",
+                              "return_agency")
+            .order_by(F("finished_at").asc(nulls_last=True), "id"))
+
+
+IDENTIFIER = re.compile(r"^\d{10}(\d{2,3})?$")
+APPLICANT_FIELDS = ("code", "submitted_at", "applicant_kind", "applicant_name",
+                    "applicant_id_number", "applicant_tax_code", "applicant_phone",
+                    "applicant_email", "applicant_address", "applicant_commune",
+                    "representative_name", "representative_relationship",
+                    "representative_id_number")
+
+
+def earlier_applicants(user: User, query: str, *, limit: int = 10) -> list[Dossier]:
+    """Applicants of earlier dossiers received at `user`'s one-stop units, as the counter
+    finds them again: by personal ID number or tax code (whole), else by a part of the name
+    (as written). One dossier per applicant, the newest; only dossiers the policy lets `user`
+    read."""
+    text = " ".join(query.split())
+    if not text:
+        return []
+    qs = policy.visible_dossiers(user).filter(
+        receiving_agency_id__in=policy.intake_agencies(user))
+    compact = text.replace(" ", "").replace("-", "")
+    if IDENTIFIER.match(compact):
+        qs = qs.filter(Q(applicant_id_number=compact) | Q(applicant_tax_code=compact))
+    else:
+        qs = qs.filter(applicant_name__icontains=text)
+    found: dict[tuple[str, ...], Dossier] = {}
+    for d in qs.only(*APPLICANT_FIELDS).order_by("-submitted_at", "-id")[:limit * 5]:
+        key = (d.applicant_kind, d.applicant_id_number or d.applicant_tax_code
+               or d.applicant_name.casefold())
+        found.setdefault(key, d)
+    return list(found.values())[:limit]

@@ -20,6 +20,7 @@ from motcua.dossiers.models import (
     Dossier,
     DossierComponent,
     DossierRequest,
+    PaperForm,
     Representation,
     ReturnMethod,
     Status,
@@ -66,6 +67,9 @@ class ComponentInputSerializer(serializers.Serializer):
     name = HumanTextField(max_length=2000, required=False, allow_blank=True)
     copies = serializers.IntegerField(min_value=1, max_value=99, default=1)
     is_paper = serializers.BooleanField(default=False)
+    paper_form = serializers.ChoiceField(
+        choices=PaperForm.choices, required=False, allow_blank=True,
+        help_text=_("For a component handed in on paper: the original or a copy."))
     source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like Field.source
         choices=ComponentSource.choices, default=ComponentSource.UPLOAD)
     reference = HumanTextField(
@@ -145,6 +149,36 @@ class ActionSerializer(serializers.Serializer):
                                             help_text=DURATION_REASON_HELP)
     kind = serializers.ChoiceField(choices=DossierRequest.Kind.choices, required=False,
                                    help_text=_("decline_request: the kind of request declined."))
+
+
+class UploadSerializer(serializers.Serializer):
+    """The input of attach_file (a multipart body)."""
+
+    file = serializers.FileField()
+    component_id = serializers.IntegerField(required=False, allow_null=True)
+
+
+# The body's name of an action's input where it differs from the registry's.
+API_INPUT_NAMES = {"to_agency": "to_agency_code", "upload": "file"}
+# The serializer reading an action's input, where it is not ActionSerializer.
+INPUT_SERIALIZERS: dict[str, type[serializers.Serializer]] = {"attach_file": UploadSerializer}
+
+
+def action_inputs(action: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The validated body's fields that the action takes (lifecycle.ACTIONS: its inputs)."""
+    by_api_name = {api: name for name, api in API_INPUT_NAMES.items()}
+    accepted = lifecycle.action(action).accepted
+    return {by_api_name.get(k, k): v for k, v in data.items()
+            if by_api_name.get(k, k) in accepted}
+
+
+def parse_action_inputs(action: str, data: Any) -> dict[str, Any]:
+    """The inputs of `action` for `actions.perform`, read from a request's fields (the API's
+    body, a web page's form) by ActionSerializer: a ValidationError names each bad field by
+    its body name (API_INPUT_NAMES). The one reading of an action's input."""
+    body = INPUT_SERIALIZERS.get(action, ActionSerializer)(data=data)
+    body.is_valid(raise_exception=True)
+    return action_inputs(action, body.validated_data)
 
 
 class DurationAppliedSerializer(serializers.Serializer):
@@ -236,6 +270,7 @@ class ComponentSerializer(serializers.Serializer):
     name = serializers.CharField()
     copies = serializers.IntegerField()
     is_paper = serializers.BooleanField()
+    paper_form = serializers.CharField()
     source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like Field.source
         choices=ComponentSource.choices)
     reference = serializers.CharField()
@@ -441,7 +476,8 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
         "clock_paused": d.paused_at is not None, "form_data": d.form_data,
         "components": [{
             "id": c.pk, "requirement_id": c.requirement_id, "name": c.name, "copies": c.copies,
-            "is_paper": c.is_paper, "source": c.source, "reference": c.reference,
+            "is_paper": c.is_paper, "paper_form": c.paper_form, "source": c.source,
+            "reference": c.reference,
             "authorization": c.is_authorization,
             "files": [{"id": f.pk, "name": f.original_name, "content_type": f.content_type,
                        "size": f.size, "sha256": f.sha256, "uploaded_at": iso_local(f.uploaded_at)}

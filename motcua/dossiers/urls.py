@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.dossiers import api
+from motcua.dossiers import api, due_api
 
 urlpatterns = [
     path("tracking/<str:code>", api.tracking_fast, name="tracking"),  # the busiest: first
@@ -10,6 +10,8 @@ urlpatterns = [
     path("dossiers/<str:code>", api.DossierDetail.as_view(), name="dossier"),
     path("dossiers/<str:code>/actions/<str:action>", api.DossierAction.as_view(),
          name="dossier-action"),
+    path("dossiers/<str:code>/due-explanation", due_api.DossierDueExplanation.as_view(),
+         name="dossier-due-explanation"),
     path("dossiers/<str:code>/files", api.DossierFiles.as_view(), name="dossier-files"),
     path("dossiers/<str:code>/files/<int:file_id>", api.DossierFileDownload.as_view(),
          name="dossier-file"),

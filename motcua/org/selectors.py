@@ -122,3 +122,13 @@ def roles_at(user: User | Any, agency_id: int) -> frozenset[str]:
 def roles_in(held: list[HeldRole], agency_id: int) -> frozenset[str]:
     """Of roles already read (`held_roles`), those in one agency."""
     return frozenset(r.role for r in held if r.agency_id == agency_id)
+
+
+def staff_of(agency_id: int, roles: Iterable[str] | None = None) -> list[StaffRole]:
+    """The active roles held in one agency (of `roles`, if given), with their holders, by
+    name: whom a head may assign work to."""
+    held = StaffRole.objects.active().filter(agency_id=agency_id, user__is_active=True)
+    if roles is not None:
+        held = held.filter(role__in=list(roles))
+    return list(held.select_related("user").order_by("user__full_name", "user__username",
+                                                     "role"))

@@ -204,6 +204,7 @@ CODE_STEPS = {
     "form_data": EFORM, "unknown_place_commune": EFORM, "unknown_property_commune": EFORM,
     "missing_components": COMPONENTS, "component_paper": COMPONENTS,
     "component_source": COMPONENTS, "component_authorization": COMPONENTS,
+    "component_paper_form": COMPONENTS,
     "unknown_component": COMPONENTS, "upload_rejected": COMPONENTS,
     "return_method": RETURN, "return_address": RETURN, "return_agency": RETURN,
     "not_a_receiving_unit": RETURN,

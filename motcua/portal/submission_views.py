@@ -262,8 +262,8 @@ def components_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan
     state = forms.components_step(plan, draft, representation)  # with the new files
     for item in state.states:
         item.error = upload_errors.get(item.key, "")
-    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
-        # the upload script (web/assets/js/submission.mjs) replaces the component's part
+    if request.headers.get("HX-Request") == "true":
+        # a file field's own upload (htmx): the component comes back, with its files
         only = request.POST.get("slot", "")
         fragment = next((s for s in state.states if s.key == only), None)
         if fragment is None:

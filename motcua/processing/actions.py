@@ -246,6 +246,24 @@ def assign(step: StepInstance, *, to_user: User, by: User,
         raise hidden(by, step, "assign") from None
 
 
+def assign_by_username(step_id: int, username: str, *, by: User,
+                       now: dt.datetime | None = None) -> Outcome:
+    """`assign` to the active staff member named `username` (the API's and the pages' way)."""
+    step = StepInstance.objects.filter(pk=step_id).first()
+    if step is None:
+        raise NotFound(_("No such step."))
+    to_user = User.objects.filter(username=username, kind=User.Kind.STAFF,
+                                  is_active=True).first()
+    if to_user is None:
+        # an unknown name must not tell a non-head anything: check the caller first
+        if not may_see(by, step):
+            raise hidden(by, step, "assign")
+        if not may_assign(roles_at(by, step.agency_id)):
+            raise refusal(by, step, "assign", ASSIGN_REFUSED())
+        raise InvalidInput(_("No active staff member has this username."), code="assignee")
+    return assign(step, to_user=to_user, by=by, now=now)
+
+
 # --- step actions -------------------------------------------------------------------------
 
 

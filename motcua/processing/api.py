@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.audit import record
-from motcua.core.errors import InvalidInput, NotAllowed, NotFound
+from motcua.core.errors import NotAllowed, NotFound
 from motcua.core.schema import problem_response
 from motcua.dossiers import policy
 from motcua.dossiers.models import Dossier
@@ -23,7 +23,6 @@ from motcua.org.models import User
 from motcua.org.selectors import agency_by_code, roles_at
 from motcua.processing import actions as pactions
 from motcua.processing import permissions, selectors
-from motcua.processing.models import ProcessRun, StepInstance
 from motcua.processing.permissions import may_assign
 from motcua.processing.serializers import (
     AssignSerializer,
@@ -33,6 +32,7 @@ from motcua.processing.serializers import (
     UnitWorklistSerializer,
     WorklistQuerySerializer,
     WorklistSerializer,
+    parse_step_inputs,
     rendered_steps,
     step_payload,
     work_item,
@@ -125,19 +125,11 @@ def steps_payload(dossier: Dossier, user: Any, outcome: pactions.Outcome | None 
     """The dossier's process run and step history, with what the caller may do on each.
     `dossier` as read now (by the policy or the step action that just changed it); `outcome`:
     the step action of this request, whose run and caller's roles are read already."""
-    run = outcome.step.run if outcome is not None else (
-        ProcessRun.objects.select_related("process").filter(dossier=dossier).first())
+    run = outcome.step.run if outcome is not None else selectors.run_of(dossier.pk)
     held = outcome.held if outcome is not None else None
-    scope = selectors.scope_of(user, held)
     now = timezone.now()
-    steps = []
-    for step in selectors.dossier_steps(dossier.pk):
-        allowed: list[str] = []
-        if step.finished_at is None and run is not None:
-            step_def = run.process.parsed.step(step.key)
-            allowed = permissions.allowed_actions(user.pk, step, scope.roles_at(step.agency_id),
-                                             step_def)
-        steps.append(step_payload(step, allowed, now))
+    steps = [step_payload(step, allowed, now)
+             for step, allowed in selectors.steps_with_actions(dossier.pk, user, run, held)]
     return {
         "code": dossier.code, "status": status_payload(dossier.status),
         "due_at": dossier.due_at,
@@ -156,13 +148,6 @@ class DossierSteps(APIView):
     def get(self, request: Request, code: str) -> Response:
         dossier = policy.get_visible(request.user, code)
         return steps_response(dossier, request.user)
-
-
-def _step(step_id: int) -> StepInstance:
-    step = StepInstance.objects.filter(pk=step_id).first()
-    if step is None:
-        raise NotFound(_("No such step."))
-    return step
 
 
 class StepClaim(APIView):
@@ -188,18 +173,7 @@ class StepAssign(APIView):
         user = signed_in(request)
         body = AssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        step = _step(step_id)
-        to_user = User.objects.filter(username=body.validated_data["username"],
-                                      kind=User.Kind.STAFF, is_active=True).first()
-        if to_user is None:
-            # an unknown name must not tell a non-head anything: check the caller first
-            if not pactions.may_see(user, step):
-                raise pactions.hidden(user, step, "assign")
-            if not may_assign(roles_at(user, step.agency_id)):
-                raise pactions.refusal(user, step, "assign", pactions.ASSIGN_REFUSED())
-            raise InvalidInput(_("No active staff member has this username."),
-                               code="assignee")
-        outcome = pactions.assign(step, to_user=to_user, by=user)
+        outcome = pactions.assign_by_username(step_id, body.validated_data["username"], by=user)
         return steps_response(outcome.dossier, user)
 
 
@@ -219,12 +193,5 @@ class StepAction(APIView):
         if action not in permissions.STEP_ACTIONS:
             raise NotFound(_("Unknown step action."))
         user = signed_in(request)
-        body = StepActionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        outcome = pactions.act(
-            step_id, action, actor=user, note=data.get("note", ""),
-            reason=data.get("reason", ""), items=data.get("items"),
-            amount_vnd=data.get("amount_vnd"),
-        )
+        outcome = pactions.act(step_id, action, actor=user, **parse_step_inputs(request.data))
         return steps_response(outcome.dossier, user, outcome)

@@ -4,6 +4,7 @@ worklists and the API all ask here; nothing here reads the database."""
 
 from __future__ import annotations
 
+from motcua.dossiers import lifecycle
 from motcua.org.models import HEADS
 from motcua.processing import definition as defn
 from motcua.processing.models import StepInstance
@@ -31,6 +32,31 @@ def may_assign(roles: frozenset[str]) -> bool:
 STEP_ACTIONS = ("forward", "return", "handover", "request_supplement", "request_payment",
                 "refuse", "approve", "sign", "finish")
 assert set(STEP_ACTIONS) == {*defn.ACTIONS, "request_payment"}
+
+
+# The dossier action each step action performs (actions.py, the module docstring): a step
+# action takes that action's inputs (lifecycle.ACTIONS), or a note when it only moves the
+# dossier between steps, and is as final as it is.
+STEP_EFFECTS: dict[str, str | None] = {
+    "forward": None, "return": None, "handover": None,
+    "request_supplement": "request_supplement", "request_payment": "request_payment",
+    "refuse": "refuse_on_merits", "approve": "mark_result_ready", "sign": "mark_result_ready",
+    "finish": "return_result",
+}
+assert set(STEP_EFFECTS) == set(STEP_ACTIONS)
+
+
+def step_inputs(action: str) -> tuple[lifecycle.Input, ...]:
+    effect = STEP_EFFECTS[action]
+    return lifecycle.action(effect).inputs if effect else (lifecycle.NOTE,)
+
+
+def ends_dossier(action: str) -> bool:
+    """Whether the step action brings the dossier to an end (a result, a refusal, returned):
+    no step action undoes it."""
+    effect = STEP_EFFECTS[action]
+    target = lifecycle.action(effect).target if effect else None
+    return target is not None and target in lifecycle.FINISHING
 
 
 def offered_actions(step_def: defn.StepDef) -> list[str]:

@@ -27,8 +27,9 @@ from motcua.core.formatting import utc_aware
 from motcua.dossiers.policy import Involvement
 from motcua.org.models import HEADS, Agency, StaffRole, User
 from motcua.org.selectors import HeldRole, held_roles
-from motcua.processing.models import StepInstance
-from motcua.processing.permissions import may_act
+from motcua.processing.models import Process, ProcessRun, StepInstance
+from motcua.processing.permissions import allowed_actions, may_act
+from motcua.workcalendar import service
 from motcua.workcalendar.service import get_calendar
 
 VIEWS = ("mine", "queue", "due_soon", "late", "waiting", "handed_over")
@@ -95,8 +96,18 @@ def timing_conditions(now: dt.datetime, horizon: dt.datetime) -> dict[str, Q]:
     }
 
 
+def timing_of(due_at: dt.datetime, waiting: bool, now: dt.datetime, horizon: dt.datetime
+              ) -> str:
+    """`timing_conditions` for one step already read: "waiting", "late", "due_soon" or ""."""
+    if waiting:
+        return "waiting"
+    if due_at <= now:
+        return "late"
+    return "due_soon" if due_at <= horizon else ""
+
+
 def due_soon_horizon(now: dt.datetime) -> dt.datetime:
-    return get_calendar().add_working_seconds(now, working_day_seconds())
+    return service.due_soon_horizon(now)
 
 
 def view_conditions(scope: Scope, now: dt.datetime, horizon: dt.datetime) -> dict[str, Q]:
@@ -324,6 +335,13 @@ def unit_worklist(agency: Agency, *, view: str = "all", procedure: str | None = 
                 {"by_assignee": by_assignee, "assignee_can_act": can_act})
 
 
+def procedures_with_process() -> list[tuple[str | None, str]]:
+    """(code, name) of every procedure with an internal process: the only ones whose dossiers
+    have steps (a worklist's filter)."""
+    return list(Process.objects.order_by("procedure__name", "procedure__code")
+                .values_list("procedure__code", "procedure__name").distinct())
+
+
 # read in the answer of every step action: compiled once per process (core.compiled)
 _DOSSIER_STEPS = CompiledModel(
     lambda dossier_id: StepInstance.objects.filter(dossier_id=dossier_id)
@@ -334,6 +352,27 @@ _DOSSIER_STEPS = CompiledModel(
 def dossier_steps(dossier_id: int) -> list[StepInstance]:
     """The dossier's steps in the order they started, with their agency and people."""
     return _DOSSIER_STEPS.all(dossier_id, router.db_for_read(StepInstance))
+
+
+def run_of(dossier_id: int) -> ProcessRun | None:
+    """The dossier's process run, with its process."""
+    return ProcessRun.objects.select_related("process").filter(dossier_id=dossier_id).first()
+
+
+def steps_with_actions(dossier_id: int, user: Any, run: ProcessRun | None,
+                       held: list[HeldRole] | None = None
+                       ) -> list[tuple[StepInstance, list[str]]]:
+    """The dossier's steps (dossier_steps) with what `user` may do on each now
+    (permissions.allowed_actions); `held`: the user's roles as read already."""
+    scope = scope_of(user, held)
+    result = []
+    for step in dossier_steps(dossier_id):
+        allowed: list[str] = []
+        if step.finished_at is None and run is not None:
+            step_def = run.process.parsed.step(step.key)
+            allowed = allowed_actions(user.pk, step, scope.roles_at(step.agency_id), step_def)
+        result.append((step, allowed))
+    return result
 
 
 def _step_at_condition(agency_ids: list[int]) -> Q:

@@ -208,3 +208,13 @@ class StepActionSerializer(serializers.Serializer):
         required=False, max_length=MAX_COMPONENTS,
     )
     amount_vnd = serializers.IntegerField(min_value=1, max_value=10**13, required=False)
+
+
+def parse_step_inputs(data: Any) -> dict[str, Any]:
+    """The inputs of a step action for `actions.act`, read from a request's fields (the API's
+    body, a web page's form) by StepActionSerializer: the one reading of a step's input."""
+    body = StepActionSerializer(data=data)
+    body.is_valid(raise_exception=True)
+    valid = body.validated_data
+    return {"note": valid.get("note", ""), "reason": valid.get("reason", ""),
+            "items": valid.get("items"), "amount_vnd": valid.get("amount_vnd")}

@@ -9,7 +9,8 @@ rows in key order, so two transactions never wait for each other in a cycle). A 
 yet received costs nothing; an event that changes nothing the index reads costs one read.
 
 `rebuild` (manage.py rebuild_index) deletes the three tables and computes them again: the
-facts from the raw dossiers, the rollups by grouping the facts in SQL.
+facts from the raw dossiers, the rollups by grouping the facts in SQL; and the satisfaction
+group's tables from the raw petitions and ratings (`satisfaction_actions`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,14 @@ from motcua.dossiers.models import (
 )
 from motcua.reporting import facts
 from motcua.reporting.facts import BALANCE, BALANCE_COUNTERS, FLOW, FLOW_COUNTERS, Fact, Pause
-from motcua.reporting.models import BalanceRollup, DossierFact, FlowRollup
+from motcua.reporting.models import (
+    BalanceRollup,
+    ComplaintFact,
+    DossierFact,
+    FlowRollup,
+    PetitionFact,
+)
+from motcua.reporting.satisfaction_actions import rebuild_satisfaction
 from motcua.workcalendar.rules import TZ
 from motcua.workcalendar.service import get_calendar
 
@@ -194,6 +202,8 @@ class Rebuilt:
     flow_rows: int
     balance_rows: int
     seconds: float
+    petition_facts: int = 0
+    complaints: int = 0
 
 
 def rebuild(*, batch: int = 5000) -> Rebuilt:
@@ -204,7 +214,8 @@ def rebuild(*, batch: int = 5000) -> Rebuilt:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             tables = ", ".join(connection.ops.quote_name(m._meta.db_table)
-                               for m in (DossierFact, FlowRollup, BalanceRollup))
+                               for m in (DossierFact, FlowRollup, BalanceRollup, PetitionFact,
+                                         ComplaintFact))
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
         BalanceRollup.objects.all().delete()
@@ -216,7 +227,9 @@ def rebuild(*, batch: int = 5000) -> Rebuilt:
             count += len(chunk)
         flow = FlowRollup.objects.bulk_create(_flow_rows(), batch_size=batch)
         balance = BalanceRollup.objects.bulk_create(_balance_rows(), batch_size=batch)
-    return Rebuilt(count, len(flow), len(balance), time.monotonic() - started)
+        petitions, complaints = rebuild_satisfaction(batch=batch)
+    return Rebuilt(count, len(flow), len(balance), time.monotonic() - started, petitions,
+                   complaints)
 
 
 def facts_from_dossiers(*, batch: int = 5000, ids: Iterable[int] | None = None

@@ -15,10 +15,13 @@ class ReportingConfig(AppConfig):
 
         from motcua.core.events import subscribe
         from motcua.dossiers.events import DossierChanged
-        from motcua.reporting import actions, indicators
+        from motcua.petitions.events import DossierRated, PetitionChanged
+        from motcua.reporting import actions, indicators, satisfaction_actions
 
         try:  # a wrong INDEX_UNCONFIRMED_RULES stops the start, not a request
             indicators.registry(settings.INDEX_UNCONFIRMED_RULES)
         except (ValueError, TypeError, AttributeError) as exc:
             raise ImproperlyConfigured(f"INDEX_UNCONFIRMED_RULES: {exc}") from exc
         subscribe(DossierChanged, actions.record_change)
+        subscribe(PetitionChanged, satisfaction_actions.record_petition)
+        subscribe(DossierRated, satisfaction_actions.record_rating)

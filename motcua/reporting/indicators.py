@@ -256,8 +256,6 @@ def dossier_satisfaction(c: Counters) -> Measure | None:
     return Measure(max(0, total - late - c.complained_dossiers), total)
 
 
-PETITIONS = ("petitions.Petition.received_at", "petitions.Petition.handled_at",
-             "petitions.Petition.deadline")
 SYNC = ("integration.PortalSync.synced_at", "integration.NationalCount.reporting_system",
         "integration.NationalCount.portal")
 E_RESULT = ("records.ElectronicResult.signed_at", "catalog.ProcedureVersion.result_is_document")
@@ -347,17 +345,14 @@ INDICATORS: tuple[Indicator, ...] = (
               rule=_("the national portal currently gives every unit full marks")),
     Indicator("5.1", _("Petitions handled in time"), SATISFACTION, 6,
               lambda c: ratio(c.petitions_in_time, c.petitions), empty=FULL_IF_NONE,
-              needs=PETITIONS,
               rule=_("petitions handled within 15 working days (2 to refuse, 5 to ask for "
                      "more), counting those still within their deadline; full marks if none")),
     Indicator("5.2", _("Petitions handled to satisfaction"), SATISFACTION, 6,
               lambda c: ratio(c.petitions_satisfied, c.petitions), empty=FULL_IF_NONE,
-              needs=(*PETITIONS, "petitions.Petition.rating", "petitions.Petition.repeated"),
               rule=_("petitions not disliked, not repeated, not late / petitions; full marks "
                      "if none")),
     Indicator("5.3", _("Satisfaction with dossier handling"), SATISFACTION, 6,
               dossier_satisfaction, full_at=0.9, empty=ZERO_IF_NONE,
-              needs=("petitions.Rating.disliked", "petitions.Petition.dossier"),
               rule=_("1 − (late rate + complained or disliked rate); full marks at 90 %; 0 "
                      "without dossiers")),
 )

@@ -11,6 +11,8 @@ transaction, and `rebuild`); read by `reporting.selectors`. Months are local mon
 - `BalanceRollup`: per agency, sector and month, the dossiers received, ended and no longer
   in time ("stopped") in it; sums over the months before an instant give the dossiers
   carried over into a period and those still open and in time at its end.
+- `PetitionFact`, `ComplaintFact`: the satisfaction group's (petitions, and the dossiers
+  complained about or rated dissatisfied), written by `reporting.satisfaction_actions`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import Procedure, Sector
 from motcua.dossiers.models import Dossier
 from motcua.org.models import Agency
+from motcua.petitions.models import Petition
 
 
 class DossierFact(models.Model):
@@ -89,3 +92,42 @@ class BalanceRollup(models.Model):
                                     name="balancerollup_key"),
         ]
         indexes = [models.Index(fields=["month", "agency"], name="balancerollup_month")]
+
+
+# --- the satisfaction group (5.1–5.3): petitions and ratings (reporting.satisfaction) ------
+
+
+class PetitionFact(models.Model):
+    """What one petition contributes to 5.1 and 5.2 (`satisfaction.PetitionFact`): its unit
+    (the competent agency), sector and procedure, its receipt and handling, and the instants
+    from which it is late, and no longer satisfied. Petitions are few (hundreds a year where
+    dossiers are millions): the index reads these rows with one aggregate per request."""
+
+    petition = models.OneToOneField(Petition, primary_key=True, on_delete=models.CASCADE,
+                                    related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField()
+    handled_at = models.DateTimeField(null=True, blank=True)
+    late_from = models.DateTimeField(null=True, blank=True)
+    unsatisfied_from = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("petition fact of the index")
+        indexes = [models.Index(fields=["received_at", "agency"], name="petitionfact_received")]
+
+
+class ComplaintFact(models.Model):
+    """A dossier its applicant complained about (a petition about it) or was dissatisfied with
+    (a rating), from the first such moment: 5.3 counts those among the period's dossiers (their
+    `DossierFact`, joined by the dossier's id; a dossier not received yet has no fact)."""
+
+    fact = models.OneToOneField(DossierFact, primary_key=True, db_column="dossier_id",
+                                db_constraint=False, on_delete=models.DO_NOTHING,
+                                related_name="complaint")
+    complained_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("complaint about a dossier")
+        indexes = [models.Index(fields=["complained_at"], name="complaintfact_at")]

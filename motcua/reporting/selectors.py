@@ -12,6 +12,7 @@ province's index costs a fixed number of queries over a few rows per agency and 
 
 The catalogue counters (1.1–1.3, 3.1, 3.2) are read from the catalogue as it is; 1.1–1.3 are
 the province's whatever the unit (DOMAIN.md §5), restricted to a sector when one is chosen.
+The satisfaction group's (5.1–5.3) come from `satisfaction_selectors`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from motcua.reporting import indicators
 from motcua.reporting.indicators import GROUPS, Counters, DossierCounts, Group, Indicator, Score
 from motcua.reporting.models import BalanceRollup, DossierFact, FlowRollup
 from motcua.reporting.periods import Period, month_of, month_start, next_month
+from motcua.reporting.satisfaction_selectors import read_satisfaction, with_satisfaction
 from motcua.workcalendar.rules import TZ, WorkCalendar
 from motcua.workcalendar.service import get_calendar
 
@@ -438,6 +440,9 @@ def index(scope: Scope, period: Period, *, now: dt.datetime | None = None) -> In
     handled = set().union(*read.handled.values()) if read.handled else set()
     counters = counters_for(scope, dossiers, read_catalog(period, now, scope.sector_id),
                             online_used, handled if handled_by is not None else None)
+    satisfied = read_satisfaction(period, now, agency_ids=scope.agency_ids,
+                                  sector_id=scope.sector_id)
+    counters = with_satisfaction(counters, *satisfied.of(scope.agency_ids))
     scores, groups = score_all(counters, indicator_registry())
     return Index(scope, period, period.evaluated_at(now), counters, scores, groups)
 
@@ -468,6 +473,7 @@ def ranking(unit_type: str, period: Period, *, now: dt.datetime | None = None,
     read = read_rollups(period, now, sector_id=sector_id,
                         handled_by=[a.pk for a in agencies] if unit_type == AGENCY else None)
     catalog = read_catalog(period, now, sector_id)
+    satisfied = read_satisfaction(period, now, sector_id=sector_id)
     registry = indicator_registry()
     scopes: list[tuple[Scope, set[int] | None]] = []
     if unit_type == AGENCY:
@@ -488,7 +494,8 @@ def ranking(unit_type: str, period: Period, *, now: dt.datetime | None = None,
         ids = scope.agency_ids or frozenset()
         dossiers = total(read.counts[i] for i in ids if i in read.counts)
         online_used: set[int] = set().union(*(read.online_used.get(i, set()) for i in ids))
-        counters = counters_for(scope, dossiers, catalog, online_used, handled)
+        counters = with_satisfaction(counters_for(scope, dossiers, catalog, online_used, handled),
+                                     *satisfied.of(ids))
         scores, groups = score_all(counters, registry)
         results.append(Index(scope, period, period.evaluated_at(now), counters, scores,
                              groups))

@@ -13,6 +13,13 @@ from motcua.dossiers.events import (
     DossierWaiting,
 )
 from motcua.notifications.messages import KINDS
+from motcua.petitions.events import (
+    DossierRated,
+    PetitionChanged,
+    PetitionFiled,
+    PetitionHandled,
+    PetitionRated,
+)
 
 
 def test_subscribers_of_each_dossier_event():
@@ -32,6 +39,14 @@ def test_subscribers_of_each_dossier_event():
     assert events.subscribers(DossierRouted) == [
         "motcua.processing.actions.start_run", notify, index]
 
+
+def test_subscribers_of_each_petition_event():
+    """The index keeps the satisfaction group from the petitions' events."""
+    petition = "motcua.reporting.satisfaction_actions.record_petition"
+    for kind in (PetitionChanged, PetitionFiled, PetitionHandled, PetitionRated):
+        assert events.subscribers(kind) == [petition]
+    assert events.subscribers(DossierRated) == [
+        "motcua.reporting.satisfaction_actions.record_rating"]
 
 
 def test_every_notice_of_the_registry_has_a_message():

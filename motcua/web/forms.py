@@ -16,6 +16,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from motcua.web.rendering import FAST_WIDGETS
+
 # The design system's class for each kind of widget, and its error modifier.
 WIDGET_CLASSES: list[tuple[type[forms.Widget], str, str]] = [
     (forms.Select, "govuk-select", "govuk-select--error"),
@@ -41,7 +43,9 @@ class DesignSystemBoundField(BoundField):
         widget = widget or self.field.widget
         for kind, css, error_css in WIDGET_CLASSES:
             if isinstance(widget, kind):
-                classes = [str(attrs.get("class") or ""), css, error_css if self.errors else ""]
+                # the widget's own classes (a width) are kept: these attrs override its attrs
+                classes = [str(attrs.get("class") or widget.attrs.get("class") or ""), css,
+                           error_css if self.errors else ""]
                 attrs["class"] = " ".join(c for c in classes if c)
                 break
         described = [self.hint_id] if self.help_text else []
@@ -54,6 +58,16 @@ class DesignSystemBoundField(BoundField):
 
 class DesignSystemForm(forms.Form):
     bound_field_class = DesignSystemBoundField
+    default_renderer = FAST_WIDGETS
+
+
+class DesignSystemRadios(forms.RadioSelect):
+    """Radios rendered by `web/includes/radio_field.html`: the field's label points at its first
+    radio, so that the error summary's link reaches the group (Django's RadioSelect gives it
+    none)."""
+
+    def id_for_label(self, id_: str, index: str = "0") -> str:
+        return forms.widgets.ChoiceWidget.id_for_label(self, id_, index)
 
 
 class SignInForm(AuthenticationForm):

@@ -4,7 +4,7 @@ answer (dossiers.policy, processing.permissions), asked by each page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -13,9 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from motcua.org.models import StaffRole, User
+from motcua.org.models import HEADS, Role, StaffRole, User
 
 View = Callable[..., HttpResponse]
+# The roles whose holders have process steps to do: the worklist is their start page.
+PROCESSING = frozenset({Role.SPECIALIST, Role.HEAD, Role.LEADER})
+STEP_HOLDERS = PROCESSING | {Role.ONE_STOP_OFFICER}
 
 
 def held_roles(user: User) -> list[StaffRole]:
@@ -26,6 +29,19 @@ def held_roles(user: User) -> list[StaffRole]:
                       .order_by("agency__name", "role"))
         user._workspace_roles = cached  # type: ignore[attr-defined]
     return cached
+
+
+def headed_agencies(user: User) -> list[StaffRole]:
+    """The roles by which the person heads or leads an agency (one per agency)."""
+    by_agency = {r.agency_id: r for r in held_roles(user) if r.role in HEADS}
+    return sorted(by_agency.values(), key=lambda r: r.agency.name)
+
+
+def holds(user: User, roles: Iterable[str]) -> bool:
+    """Whether the person holds one of `roles` somewhere (what a page of that work needs
+    first; which dossiers they then see or act on is the policy's answer)."""
+    wanted = set(roles)
+    return any(r.role in wanted for r in held_roles(user))
 
 
 def is_staff_member(user: Any) -> bool:

@@ -36,6 +36,8 @@ from motcua.dossiers.models import DossierFile
 from motcua.dossiers.tests.factories import at, online, received
 from motcua.notifications.models import Notification
 from motcua.org.models import Role, StaffRole
+from motcua.petitions.actions import file_petition
+from motcua.petitions.models import Topic
 from motcua.processing.models import StepInstance
 from motcua.processing.publishing import publish_process
 from motcua.tests.builders import build_org, build_procedure
@@ -93,7 +95,9 @@ def world(live_server, settings, tmp_path):
     actions.perform(mine, "attach_file", org.citizen,
                     upload=SimpleUploadedFile("to-khai.pdf", a_pdf(), "application/pdf"))
     counter = received(org, procedure, at("10:00 16/11/2026"))
+    petition = file_petition(org.citizen, text="Phản ánh", topic=Topic.RULES, dossier=mine)
     examples = {
+        "/api/v1/petitions/{petition_id}": {"petition_id": [petition.pk]},
         "/api/v1/dossiers/{code}": {"code": [mine.code, counter.code]},
         "/api/v1/tracking/{code}": {"code": [mine.code]},
         "/api/v1/agencies/{code}": {"code": [org.center_a.code]},

@@ -310,3 +310,17 @@ def test_load_demo_numbers_letters_and_book_rows_and_returns_at_another_unit(loa
                                     role=Role.ONE_STOP_OFFICER).exists()
     assert {d.return_method for d in dossiers} == {"unit", "postal", "online"}
     assert "results returned at another unit" in loaded
+
+
+def test_the_demo_has_ratings_and_petitions_in_every_state(loaded):
+    from motcua.petitions.models import Petition, Rating
+    from motcua.petitions.selectors import timing
+
+    assert "Ratings: " in loaded
+    assert Rating.objects.filter(disliked=True).exists()
+    assert Rating.objects.filter(disliked=False).exists()
+    petitions = list(Petition.objects.all())
+    assert {p.status for p in petitions} >= {"answered", "waiting", "open"}
+    now = timezone.now()
+    assert any(timing(p, now).late for p in petitions)  # one past its deadline
+    assert any(p.rating == "satisfied" for p in petitions)

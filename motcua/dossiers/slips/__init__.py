@@ -17,13 +17,15 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.selectors import DetailRelations
 from motcua.dossiers.slips import context as _context
 from motcua.dossiers.slips.context import SlipData, SlipNotApplicable
 from motcua.dossiers.slips.formatting import format_dt
 from motcua.dossiers.slips.pdf import html_to_pdf
 
-__all__ = ["FORMS", "SlipForm", "SlipNotApplicable", "format_dt", "render_html", "render_slip"]
+__all__ = ["FORMS", "SlipForm", "SlipNotApplicable", "applicable_forms", "format_dt",
+           "render_html", "render_slip"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,21 @@ FORMS: dict[str, SlipForm] = {
                  "dossiers/slips/06.html", _context.form_06),
     )
 }
+
+
+def applicable_forms(d: Dossier, related: DetailRelations) -> list[SlipForm]:
+    """The slips `d` has data for (those `render_slip` prints without SlipNotApplicable), told
+    from the rows a dossier's page has read already: what a page offers to print."""
+    def moved_to(status: Status) -> bool:
+        return any(e.to_status == status and e.from_status != status for e in related.events)
+
+    received = d.received_at is not None
+    refused = moved_to(Status.REFUSED) or (
+        d.outcome == "refusal" and any(e.action == "refuse_on_merits" for e in related.events))
+    has = {"01": received and d.status != Status.REFUSED, "02": bool(related.supplements),
+           "03": refused, "04": bool(related.apologies), "05": moved_to(Status.STOPPED),
+           "06": received}
+    return [form for code, form in FORMS.items() if has[code]]
 
 
 def _form(form: str) -> SlipForm:

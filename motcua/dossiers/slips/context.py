@@ -26,6 +26,7 @@ from motcua.dossiers.models import (
     Handover,
     Letter,
     LetterKind,
+    PaperForm,
     Representation,
     Status,
 )
@@ -69,6 +70,9 @@ SOURCE_NOTES: dict[str, str] = {
     ComponentSource.NATIONAL: "khai thác từ cơ sở dữ liệu quốc gia",
     ComponentSource.EFORM: "kê khai trực tuyến trên biểu mẫu điện tử",
 }
+
+# Form 01 says whether a component handed in on paper is the original or a copy.
+PAPER_FORMS: dict[str, str] = {PaperForm.ORIGINAL: "bản chính", PaperForm.COPY: "bản sao"}
 
 TIMELINESS_LABELS = {
     "early": "Trước hạn",
@@ -244,7 +248,7 @@ def form_01(data: SlipData) -> dict[str, Any]:
     issued_at = d.received_at
     components = [
         {"no": i, "name": c.name, "copies": c.copies, "paper": c.is_paper,
-         "source": SOURCE_NOTES.get(c.source, "")}
+         "paper_form": PAPER_FORMS.get(c.paper_form, ""), "source": SOURCE_NOTES.get(c.source, "")}
         for i, c in enumerate(d.components.all().order_by("id"), start=1)
     ]
     receipt = data.receipt_event()

@@ -539,3 +539,46 @@ def test_preview_every_slip(org, procedure):
         moment = vn(2026, 3, 9, 9, 0)
         (out / f"{form}.html").write_text(render_html(dossier, form, now=moment))
         (out / f"{form}.pdf").write_bytes(render_slip(dossier, form, now=moment))
+
+
+def test_applicable_forms_are_those_that_render(org, procedure):
+    """What a page offers to print (applicable_forms, from the rows it has read) is what
+    render_html renders without SlipNotApplicable, in every state a slip depends on."""
+    from motcua.dossiers import actions
+    from motcua.dossiers.selectors import DetailRelations
+    from motcua.dossiers.slips import applicable_forms
+    from motcua.dossiers.tests.factories import at, online, received
+
+    t = at("09:00 16/11/2026")
+    head = staff("head.a", "Đỗ Minh Tâm", org.pc_a, Role.HEAD)
+    submitted = online(org, procedure, t)
+    refused = actions.perform(online(org, procedure, t), "refuse", org.officer_a, now=t,
+                              reason="Không thuộc thẩm quyền")
+    asked = actions.perform(online(org, procedure, t), "request_supplement", org.officer_a,
+                            now=t, items=[{"name": "Tờ khai"}])
+    plain = received(org, procedure, t)
+    late = received(org, procedure, t)
+    late = actions.perform(late, "request_supplement", org.specialist_a, now=t,
+                           items=[{"name": "Bản sao"}])
+    apologised = actions.perform(received(org, procedure, t), "apologize", org.specialist_a,
+                                 now=t, reason="Cần xác minh", new_appointment=at(
+                                     "10:00 20/11/2026"))
+    stopped = received(org, procedure, t)
+    stopped = actions.perform(stopped, "request_stop", org.specialist_a, now=t, reason="Có đơn")
+    stopped = actions.perform(stopped, "stop", head, now=t, reason="Có đơn")
+    merits = actions.perform(received(org, procedure, t), "refuse_on_merits", head, now=t,
+                             reason="Không đủ điều kiện")
+    expected = {submitted: [], refused: ["03"], asked: ["02"], plain: ["01", "06"],
+                late: ["01", "02", "06"], apologised: ["01", "04", "06"],
+                stopped: ["01", "05", "06"], merits: ["01", "03", "06"]}
+    for dossier, forms in expected.items():
+        d = Dossier.objects.get(pk=dossier.pk)
+        offered = [f.code for f in applicable_forms(d, DetailRelations.read(d))]
+        rendered = []
+        for code in FORMS:
+            try:
+                render_html(d, code, now=t)
+            except SlipNotApplicable:
+                continue
+            rendered.append(code)
+        assert offered == rendered == forms, d.get_status_display()

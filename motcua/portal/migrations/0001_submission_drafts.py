@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0006_apologies_bounded'),
-        ('dossiers', '0013_component_source_eform'),
+        ('dossiers', '0014_component_source_eform'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -23,7 +23,7 @@ def test_a_citizen_sees_their_dossiers_and_no_one_elses(client, org, procedure):
     html = client.get("/ho-so-cua-toi/").content.decode()
     assert mine.code in html and for_me.code in html and other.code not in html
     assert html.index(for_me.code) < html.index(mine.code)  # the newest first
-    assert f'href="/tra-cuu/{mine.code}"' in html
+    assert f'href="/ho-so-cua-toi/{mine.code}/"' in html
     assert "Được tiếp nhận" in html and "09:00 16/11/2026" in html
 
 

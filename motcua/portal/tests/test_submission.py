@@ -155,6 +155,7 @@ def test_a_citizen_submits_through_the_same_action_as_the_api(
     assert timezone.localtime(dossier.submitted_at).strftime("%H:%M %d/%m/%Y") in page
     assert re.search(r'<svg role="img" aria-label="Mã QR[^"]*" ', page)
     assert f"http://testserver/tra-cuu/{dossier.code}" in page
+    assert f'href="/ho-so-cua-toi/{dossier.code}/"' in page
     assert dossier.code in citizen.get("/ho-so-cua-toi/").content.decode()
 
 
@@ -289,7 +290,7 @@ def test_an_upload_by_script_gets_its_component_back_and_a_file_can_be_removed(
     id_card = component(MARITAL, ID_CARD)
     response = citizen.post(draft.url("components"),
                             {f"file-{id_card.pk}": pdf(), "slot": str(id_card.pk),
-                             "action": "upload"}, headers={"X-Requested-With": "XMLHttpRequest"})
+                             "action": "upload"}, headers={"HX-Request": "true"})
     fragment = response.content.decode()
     assert response.status_code == 200 and fragment.lstrip().startswith(
         f'<div class="govuk-form-group motcua-slot" id="slot-{id_card.pk}">')
@@ -497,7 +498,7 @@ def test_the_drafts_list_reads_the_same_number_of_queries_for_any_number_of_draf
     drafts.start(org.other_citizen, version, "applicant")
     with django_assert_num_queries(len(one.captured_queries)):
         page = citizen.get("/ho-so-dang-soan/").content.decode()
-    assert page.count("Làm tiếp<span") == 7
+    assert page.count("Tiếp tục<span") == 7
 
 
 def test_a_draft_is_deleted_with_its_files(citizen, org, django_capture_on_commit_callbacks):

@@ -240,12 +240,13 @@ def test_province_only_indicators_for_a_commune_take_the_provinces_values(org, p
 def test_groups_and_total_by_hand(org, march, publications):
     """Commune A, March. Scored: 1.1 3 + 1.2 2 + 1.3 2/3 (transparency 5.667 of 12 with
     data); 2.1 10; 3.1: commune-level procedures 1 (online) of 1 → 2; 3.2: 0 of 1 online
-    dossier → 0; 4.3: 0 of 6 → 0; 4.6 fixed 2; 5.3: dossiers exist, ratings not collected → no
-    data. Total 3 + 2 + 0.667 + 10 + 2 + 0 + 0 + 2 = 19.667."""
+    dossier → 0; 4.3: 0 of 6 → 0; 4.6 fixed 2; 5.1, 5.2: no petition → full marks 6 each; 5.3:
+    late rate 4/8, no complaint → r = 0.5 → 6 × 0.5 / 0.9 = 3.333 (satisfaction 15.333).
+    Total 3 + 2 + 0.667 + 10 + 2 + 0 + 0 + 2 + 15.333 = 35."""
     result = selectors.index(selectors.resolve_scope(org.commune_a.code), MARCH,
                              now=at("09:00 10/05/2026"))
     s = by_code(result)
-    assert s["4.6"].status == FIXED and s["5.3"].status == NO_DATA
+    assert s["4.6"].status == FIXED and s["5.3"].status == SCORED
     groups = {g.group.code: g for g in result.groups}
     assert groups["transparency"].score == pytest.approx(3 + 2 + 2 / 3)
     assert groups["transparency"].available_max == 12  # 1.4 has no data
@@ -253,24 +254,24 @@ def test_groups_and_total_by_hand(org, march, publications):
     assert groups["online_service"].score == 2 and groups["online_service"].available_max == 6
     assert groups["online_payment"].score is None  # nothing collected yet
     assert groups["digitization"].score == 2 and groups["digitization"].available_max == 4
-    assert groups["satisfaction"].score is None
-    assert result.total == pytest.approx(3 + 2 + 2 / 3 + 10 + 2 + 0 + 0 + 2)
-    assert result.max_score == 100 and result.available_max == 12 + 20 + 6 + 4
+    assert groups["satisfaction"].score == pytest.approx(6 + 6 + 10 / 3)
+    assert result.total == pytest.approx(3 + 2 + 2 / 3 + 10 + 2 + 0 + 0 + 2 + 6 + 6 + 10 / 3)
+    assert result.max_score == 100 and result.available_max == 12 + 20 + 6 + 4 + 18
     no_data = {code for code, x in s.items() if x.status == NO_DATA}
-    assert no_data == {"1.4", "3.3", "3.4", "3.5", "3.6", "4.1", "4.2", "4.4", "4.5a", "4.5b",
-                       "5.1", "5.2", "5.3"}
+    assert no_data == {"1.4", "3.3", "3.4", "3.5", "3.6", "4.1", "4.2", "4.4", "4.5a", "4.5b"}
     assert {code for code, x in s.items() if x.status == SCORED} == {
-        "1.1", "1.2", "1.3", "2.1", "3.1", "3.2", "4.3"}
+        "1.1", "1.2", "1.3", "2.1", "3.1", "3.2", "4.3", "5.3"}
 
 
 def test_ranking_by_hand(org, march):
-    """March: commune B (J early: 2.1 = 20) ranks before commune A (2.1 = 10); the rest of
-    their scores is alike (no publication, 1.3 0 of 1, 3.1 2, 3.2 0, 4.3 0, 4.6 2)."""
+    """March: commune B (J early: 2.1 = 20, 5.3 = 6) ranks before commune A (2.1 = 10; 5.3:
+    late rate 0.5 → 6 × 0.5 / 0.9); the rest of their scores is alike (no publication, 1.3 0
+    of 1, 3.1 2, 3.2 0, 4.3 0, 4.6 2, no petition: 5.1 and 5.2 full marks)."""
     ranked = selectors.ranking("commune", MARCH, now=at("09:00 10/05/2026"))
     assert [(r.rank, r.index.scope.code) for r in ranked] == [
         (1, org.commune_b.code), (2, org.commune_a.code)]
-    assert ranked[0].index.total == pytest.approx(20 + 2 + 2)
-    assert ranked[1].index.total == pytest.approx(10 + 2 + 2)
+    assert ranked[0].index.total == pytest.approx(20 + 2 + 2 + 6 + 6 + 6)
+    assert ranked[1].index.total == pytest.approx(10 + 2 + 2 + 6 + 6 + 10 / 3)
     agencies = selectors.ranking("agency", MARCH, now=at("09:00 10/05/2026"))
     assert [r.index.scope.code for r in agencies][:2] == [org.pc_b.code, org.pc_a.code]
 

@@ -6,7 +6,8 @@ received before the internal processes took effect (they follow no process); the
 processes, in force from ten working days back, their StepAgency rules, ~60 current dossiers
 received at the counters over the last eight working days and driven through their steps so
 that every demo officer's worklist has items in every view, and one escalation pass
-(`motcua.demo.processes`). A second run adds nothing and takes a few seconds.
+(`motcua.demo.processes`); then a few ratings and petitions (`motcua.demo.petitions`). A
+second run adds nothing and takes a few seconds.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from motcua.catalog.models import Procedure
 from motcua.demo import processes as process_demo
 from motcua.demo.dossiers import build_demo_dossiers, demo_dossiers, format_summary
 from motcua.demo.org import DEFAULT_PASSWORD, build_demo_org
+from motcua.demo.petitions import build_demo_petitions
 from motcua.org.importers import load_units
 from motcua.processing.loader import LoadError
 
@@ -95,6 +97,9 @@ class Command(BaseCommand):
                 from exc
         for line in process_demo.format_report(processes):
             self.stdout.write(line)
+        petitions = build_demo_petitions(now)
+        self.stdout.write(f"Ratings: {petitions['ratings']}, petitions: "
+                          f"{petitions['petitions']} ({petitions['created']} created now)")
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded in {time.monotonic() - started:.1f} s. "
             "`manage.py demo_logins` prints the URLs and logins."

@@ -21,4 +21,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         done = rebuild(batch=max(1, options["batch"]))
         self.stdout.write(f"{done.facts} dossier facts, {done.flow_rows} flow rows, "
-                          f"{done.balance_rows} balance rows in {done.seconds:.1f} s")
+                          f"{done.balance_rows} balance rows, {done.petition_facts} petition "
+                          f"facts, {done.complaints} complained dossiers in "
+                          f"{done.seconds:.1f} s")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0012_component_required'),
+        ('dossiers', '0013_component_paper_form'),
     ]
 
     operations = [
