@@ -361,6 +361,10 @@ TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "30"))
 # Sent messages (notifications.Delivery: an email's address and body) are deleted after this;
 # failed and pending ones stay until an administrator deals with them.
 DELIVERIES_KEEP_DAYS = int(os.environ.get("DELIVERIES_KEEP_DAYS", "180"))
+# Online submissions being prepared in the portal (portal.SubmissionDraft) are deleted, with
+# their uploaded files, this many days after they were last saved: long enough to fetch a paper
+# from another office, short enough not to keep personal data nobody submitted.
+SUBMISSION_DRAFT_KEEP_DAYS = int(os.environ.get("SUBMISSION_DRAFT_KEEP_DAYS", "30"))
 
 # Public lookups (tracking by code, API and page): per client and minute; 0 = no limit. Counted
 # across all processes (in Redis, or in the database; see motcua/core/ratelimit.py).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from motcua.catalog import eforms
 from motcua.catalog.actions import set_active
 from motcua.catalog.models import (
     ComponentRequirement,
@@ -23,6 +25,7 @@ from motcua.catalog.models import (
     Sector,
 )
 from motcua.core.admin import HumanTextAdmin, HumanTextTabularInline
+from motcua.core.forms import HumanTextModelForm
 
 
 @admin.register(Sector)
@@ -89,8 +92,55 @@ class ProcedureAdmin(HumanTextAdmin):
         )
 
 
+class ComponentForm(HumanTextModelForm):
+    """A component, its e-form checked (catalog.eforms.parse): a bad document is refused with
+    every problem named, never stored to fail the citizen's page later."""
+
+    class Meta:
+        model = ComponentRequirement
+        fields = "__all__"
+        widgets = {"eform_schema": forms.Textarea(attrs={"rows": 8, "cols": 60})}
+        help_texts = {"eform_schema": _(
+            "The online declaration form (e-form) of this component, in JSON: sections of "
+            "fields, each with a name, a type (text, textarea, date, number, select, checkbox, "
+            "national_id, phone, email, commune) and a Vietnamese label; docs/eforms.md "
+            "describes the format. Empty: no e-form, the declaration is uploaded.")}
+
+    def clean_eform_schema(self) -> object:
+        schema = self.cleaned_data.get("eform_schema")
+        if schema in (None, "", {}, []):
+            return None
+        try:
+            eforms.parse(schema)
+        except eforms.SchemaError as exc:
+            raise forms.ValidationError(exc.errors) from None
+        return schema
+
+
+class ComponentFormSet(forms.BaseInlineFormSet):
+    """The e-forms of one version fill one Dossier.form_data: a field name is used once."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: dict[str, int] = {}
+        for form in self.forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            parsed = eforms.of(form.cleaned_data.get("eform_schema"))
+            for field in parsed.fields if parsed else ():
+                position = form.cleaned_data.get("position")
+                if field.name in seen:
+                    raise forms.ValidationError(
+                        _("The e-forms of components %(a)s and %(b)s both have a field "
+                          "“%(name)s”: the names of a procedure's e-forms must differ.")
+                        % {"a": seen[field.name], "b": position, "name": field.name})
+                seen[field.name] = position
+
+
 class ComponentInline(HumanTextTabularInline):
     model = ComponentRequirement
+    form = ComponentForm
+    formset = ComponentFormSet
     extra = 0
     fields = ["position", "code", "name", "form", "quantity", "required", "condition",
               "digitization_required", "eform_schema"]

@@ -22,10 +22,11 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog import eforms
 from motcua.catalog.actions import supersede
 from motcua.catalog.models import (
     CASE_KEY_RE,
@@ -48,6 +49,7 @@ from motcua.org.models import Agency
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_FILE = DATA_DIR / "procedures.yaml"
 DEFAULT_LOCAL_FILE = DATA_DIR / "local.yaml"
+DEFAULT_EFORMS_FILE = DATA_DIR / "eforms.yaml"
 
 UNKNOWN = "?"
 CUTOFF_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -121,6 +123,8 @@ class LoadReport:
     created: list[str] = field(default_factory=list)  # new procedures
     updated: list[str] = field(default_factory=list)  # new versions of existing procedures
     unchanged: list[str] = field(default_factory=list)
+    eforms: list[str] = field(default_factory=list)  # e-forms stored or changed (eforms.yaml)
+    eforms_skipped: list[str] = field(default_factory=list)  # for procedures not loaded
 
     def __str__(self) -> str:
         return _("%(created)d new, %(updated)d new versions, %(unchanged)d unchanged") % {
@@ -745,12 +749,106 @@ def load_procedures(
     path: Path | str = DEFAULT_FILE,
     *,
     local_path: Path | str | None = DEFAULT_LOCAL_FILE,
+    eforms_path: Path | str | None = DEFAULT_EFORMS_FILE,
     effective_from: dt.date | None = None,
     actor: Any = None,
 ) -> LoadReport:
-    """Validate both files, then load them (all or nothing). Raises CatalogDataError."""
+    """Validate the files, then load them (all or nothing). Raises CatalogDataError."""
     local = read_local(local_path) if local_path else LocalSettings()
     records = read_procedures(path, local)
-    return load_records(
-        records, effective_from=effective_from or timezone.localdate(), actor=actor
-    )
+    forms = read_eforms(eforms_path) if eforms_path else []
+    effective_from = effective_from or timezone.localdate()
+    with transaction.atomic():
+        report = load_records(records, effective_from=effective_from, actor=actor)
+        apply_eforms(forms, report, since=effective_from, actor=actor)
+    return report
+
+
+# ------------------------------------------------------------------------------- e-forms
+
+
+@dataclass(frozen=True)
+class EFormEntry:
+    """One e-form of eforms.yaml: the document for the component at `position` (from 1) of the
+    procedure `code`."""
+
+    code: str
+    position: int
+    schema: dict[str, Any]
+
+
+def parse_eforms(data: Any, source: str = "eforms.yaml") -> list[EFormEntry]:
+    """Every e-form of the file, checked (catalog.eforms.parse); CatalogDataError lists every
+    problem, each naming the procedure."""
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        raise CatalogDataError([_("%(source)s: a mapping of national codes to e-forms is "
+                                  "expected.") % {"source": source}])
+    errors: list[str] = []
+    entries = []
+    for code, raw in data.items():
+        where = f"{source} {code}"
+        if not (isinstance(code, str) and CODE_RE.match(code)):
+            errors.append(_("%(source)s: '%(key)s' is not a national code N.NNNNNN (quote "
+                            "it).") % {"source": source, "key": code})
+            continue
+        if not isinstance(raw, dict) or set(raw) != {"component", "form"}:
+            errors.append(_("%(where)s: a mapping with “component” (the declaration's position "
+                            "among the components) and “form” is expected.") % {"where": where})
+            continue
+        position = raw["component"]
+        if isinstance(position, bool) or not isinstance(position, int) or position < 1:
+            errors.append(_("%(where)s, component: a position from 1 is expected.")
+                          % {"where": where})
+            continue
+        try:
+            eforms.parse(raw["form"])
+        except eforms.SchemaError as exc:
+            errors += [f"{where}, form: {problem}" for problem in exc.errors]
+            continue
+        entries.append(EFormEntry(code, position, raw["form"]))
+    if errors:
+        raise CatalogDataError(errors)
+    return entries
+
+
+def read_eforms(path: Path | str = DEFAULT_EFORMS_FILE) -> list[EFormEntry]:
+    path = Path(path)
+    return parse_eforms(_yaml(path, _("e-forms file")), str(path.name))
+
+
+def apply_eforms(entries: list[EFormEntry], report: LoadReport, *, since: dt.date,
+                 actor: Any = None) -> None:
+    """Store each e-form on its component in the procedure's versions in force on `since` or
+    later (the e-form is data entry of the version, as in the admin: no new version). A
+    procedure the catalogue does not hold is reported in `report.eforms_skipped`."""
+    versions = (ProcedureVersion.objects.select_related("procedure")
+                .filter(procedure__code__in=[e.code for e in entries])
+                .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=since))
+                .prefetch_related("components"))
+    by_code: dict[str, list[ProcedureVersion]] = {}
+    for version in versions:
+        by_code.setdefault(version.procedure.code or "", []).append(version)
+    errors = []
+    for entry in entries:
+        if entry.code not in by_code:
+            report.eforms_skipped.append(entry.code)
+            continue
+        for version in by_code[entry.code]:
+            component = next((c for c in version.components.all()
+                              if c.position == entry.position), None)
+            if component is None:
+                errors.append(_("e-forms file, %(code)s: the procedure has no component "
+                                "%(n)d.") % {"code": entry.code, "n": entry.position})
+                break
+            if component.eform_schema == entry.schema:
+                continue
+            component.eform_schema = entry.schema
+            component.save(update_fields=["eform_schema"])
+            audit.record(actor, "catalog.eform_loaded", component, procedure=entry.code,
+                         version=version.number, component=entry.position)
+            if entry.code not in report.eforms:
+                report.eforms.append(entry.code)
+    if errors:
+        raise CatalogDataError(errors)

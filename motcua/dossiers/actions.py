@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from motcua.catalog import eforms
 from motcua.catalog.models import (
     DEFAULT_CASE,
     ComponentRequirement,
@@ -330,6 +331,7 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
     components = _component_rows(version, sub.components,
                                  complete=sub.channel == Channel.ONLINE,
                                  representation=applicant.representative_relationship)
+    form_data = _with_eforms(sub.form_data, components, today=local_day)
     dossier = Dossier.objects.create(
         code=allocate_code(sub.receiving_agency.code, local_day),  # last: holds a row lock
         procedure=procedure,
@@ -355,7 +357,7 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
         return_agency=result_return.agency,
         return_address=result_return.address,
         account=account,
-        form_data=sub.form_data,
+        form_data=form_data,
         submitted_at=now,
     )
     for row in components:
@@ -515,6 +517,12 @@ def _component_rows(
                   "(is_paper), as “original” or “copy”."), code="component_paper_form")
         if item.source not in ComponentSource.values:
             raise InvalidInput(_("Unknown component source."), code="component_source")
+        if item.source == ComponentSource.EFORM and (
+                requirement is None or eforms.of(requirement.eform_schema) is None
+                or item.is_paper):
+            raise InvalidInput(
+                _("“%(name)s” has no e-form to fill in online: upload it, reuse it or take it "
+                  "from a national database.") % {"name": name}, code="component_source")
         if complete and item.is_paper and version.online_level == OnlineLevel.FULL:
             # a paper component would be exempt from the files rule (lifecycle.awaits_file)
             raise InvalidInput(
@@ -522,7 +530,7 @@ def _component_rows(
                   "on paper; upload it, reuse it or take it from a national database.")
                 % {"name": name}, code="component_paper")
         reference = item.reference.strip()
-        if reference and item.source == ComponentSource.UPLOAD:
+        if reference and item.source in (ComponentSource.UPLOAD, ComponentSource.EFORM):
             raise InvalidInput(
                 _("A reference is given only for a component that is reused or taken from a "
                   "national database."), code="component_reference")
@@ -544,6 +552,34 @@ def _component_rows(
         if missing:
             raise MissingComponents(missing)
     return rows
+
+
+def _with_eforms(form_data: dict[str, Any], rows: list[DossierComponent], *,
+                 today: dt.date) -> dict[str, Any]:
+    """`form_data` with the values of every e-form the dossier declares filled in
+    (ComponentSource.EFORM) checked against it and stored as the e-form keeps them (catalog.
+    eforms: dates in ISO, numbers as numbers); InvalidInput `form_data` with the errors by
+    field otherwise. Keys of no e-form are kept as given."""
+    data = dict(form_data)
+    errors: dict[str, str] = {}
+    for row in rows:
+        if row.source != ComponentSource.EFORM or row.requirement is None:
+            continue
+        form = eforms.of(row.requirement.eform_schema)
+        if form is None:
+            continue
+        values, problems = eforms.clean(form, form_data, today=today,
+                                        commune_exists=lambda code: find_commune(code)
+                                        is not None)
+        for item in form.fields:
+            data.pop(item.name, None)
+        data.update(values)
+        errors.update(problems)
+    if errors:
+        raise InvalidInput(
+            _("The e-form is not filled in correctly: %(errors)s")
+            % {"errors": " ".join(errors.values())}, code="form_data", errors=errors)
+    return data
 
 
 class MissingComponents(InvalidInput):

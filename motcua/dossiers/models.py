@@ -98,6 +98,9 @@ class ComponentSource(models.TextChoices):
     UPLOAD = "upload", _("Uploaded by the applicant")
     REUSED = "reused", _("Reused from an earlier dossier or the applicant's data store")
     NATIONAL = "national", _("Taken from a national database")
+    # The declaration filled in online: its values are the dossier's form_data, checked
+    # against the component's e-form (catalog.eforms); no file.
+    EFORM = "eform", _("Filled in online (e-form)")
 
 
 class PaperForm(models.TextChoices):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from motcua.catalog.eforms import PHONE_RE
 from motcua.core.fields import HumanTextField
 from motcua.core.formatting import iso_local
 from motcua.core.text import mask_name, storable
@@ -37,7 +38,7 @@ class ApplicantSerializer(serializers.Serializer):
     name = HumanTextField(max_length=255)
     id_number = serializers.CharField(max_length=12, required=False, allow_blank=True)
     tax_code = serializers.CharField(max_length=14, required=False, allow_blank=True)
-    phone = serializers.RegexField(r"^\+?[0-9 .-]{8,20}$", required=False, allow_blank=True)
+    phone = serializers.RegexField(PHONE_RE, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     address = HumanTextField(max_length=500, required=False, allow_blank=True)
     commune_code = serializers.CharField(max_length=8, required=False, allow_blank=True)
@@ -57,8 +58,10 @@ class ComponentInputSerializer(serializers.Serializer):
     """A component of the dossier. Online, every component the procedure requires is declared
     (by `requirement_id`), with its source: a file uploaded afterwards
     (POST /api/v1/dossiers/<code>/files with its component id, while the dossier waits for
-    review), a document reused from an earlier dossier or the applicant's data store, or one
-    taken from a national database (DOMAIN.md §6)."""
+    review), a document reused from an earlier dossier or the applicant's data store, one
+    taken from a national database (DOMAIN.md §6), or, for a component with an e-form
+    (GET /api/v1/procedures/<code>: `eform_schema`), `eform`: the values in `form_data`,
+    checked against that e-form (400 `form_data` with `errors` by field otherwise)."""
 
     requirement_id = serializers.IntegerField(required=False, allow_null=True)
     name = HumanTextField(max_length=2000, required=False, allow_blank=True)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from motcua.portal import dossier, petitions, views
+from motcua.portal import submission_views as submit
 
 app_name = "portal"
 urlpatterns = [
@@ -27,4 +28,13 @@ urlpatterns = [
          name="petition-information"),
     path("phan-anh-cua-toi/<int:petition_id>/danh-gia/", petitions.petition_rating,
          name="petition-rating"),
+    # online submission (portal.submission)
+    path("thu-tuc/<str:ref>/nop-truc-tuyen/", submit.start, name="submit-start"),
+    path("ho-so-dang-soan/", submit.draft_list, name="drafts"),
+    path("ho-so-dang-soan/<str:key>/", submit.resume, name="draft"),
+    path("ho-so-dang-soan/<str:key>/xoa/", submit.delete, name="draft-delete"),
+    path("ho-so-dang-soan/<str:key>/tep/<int:file_id>/", submit.draft_file, name="draft-file"),
+    path("ho-so-dang-soan/<str:key>/<slug:slug>/", submit.step, name="draft-step"),
+    path("nop-ho-so/bien-nhan/<str:code>/", submit.receipt, name="receipt"),
+    path("dia-ban/xa/", submit.communes, name="communes"),
 ]

@@ -24,6 +24,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import tracking_payload
 from motcua.org.models import Agency
 from motcua.portal.forms import MAX_CODE_LENGTH, ProcedureSearchForm, TrackingForm
+from motcua.portal.submission import offered_online
 
 PROCEDURES_PER_PAGE = 10
 DOSSIERS_PER_PAGE = 20
@@ -75,6 +76,7 @@ def procedure(request: HttpRequest, ref: str) -> HttpResponse:
         "cases": version.cases(),
         "unconfirmed": set(version.unconfirmed or []),
         "handling_agency_kind": dict(Agency.Kind.choices).get(version.handling_agency_kind, ""),
+        "offered_online": offered_online(proc, version),
     })
 
 

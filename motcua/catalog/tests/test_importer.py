@@ -136,15 +136,16 @@ def test_changed_duration_creates_version_2(catalog, write_yaml):
 
 
 def test_new_version_keeps_settings_the_file_does_not_carry(catalog, write_yaml):
-    v1 = Procedure.objects.get(code="1.004873").version_on(START)
-    v1.components.filter(position=1).update(eform_schema={"type": "object"},
-                                            digitization_required=True)
+    # 1.000894 has no e-form in eforms.yaml: the one written in the admin is kept
+    eform = {"fields": [{"name": "note", "type": "text", "label_vi": "Ghi chú"}]}
+    v1 = Procedure.objects.get(code="1.000894").version_on(START)
+    v1.components.filter(position=1).update(eform_schema=eform, digitization_required=True)
     records = bundled_records()
-    next(r for r in records if r["code"] == "1.004873")["duration_text"] = "3 ngày làm việc"
+    next(r for r in records if r["code"] == "1.000894")["duration_text"] = "3 ngày làm việc"
     load_procedures(write_yaml(records), effective_from=dt.date(2026, 1, 1))
-    v2 = Procedure.objects.get(code="1.004873").versions.get(number=2)
+    v2 = Procedure.objects.get(code="1.000894").versions.get(number=2)
     first = v2.components.get(position=1)
-    assert first.eform_schema == {"type": "object"} and first.digitization_required
+    assert first.eform_schema == eform and first.digitization_required
     assert v2.duration_text == "3 ngày làm việc"
 
 

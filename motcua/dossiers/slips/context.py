@@ -68,6 +68,7 @@ CHANNEL_NOTES = {
 SOURCE_NOTES: dict[str, str] = {
     ComponentSource.REUSED: "tái sử dụng từ hồ sơ, kho dữ liệu đã có",
     ComponentSource.NATIONAL: "khai thác từ cơ sở dữ liệu quốc gia",
+    ComponentSource.EFORM: "kê khai trực tuyến trên biểu mẫu điện tử",
 }
 
 # Form 01 says whether a component handed in on paper is the original or a copy.

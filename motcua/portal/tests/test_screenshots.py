@@ -6,6 +6,7 @@ SCREENSHOTS_DIR is set; every page is audited with axe like any browser test."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,38 @@ def test_screenshots(browser, catalogue, org):
     page.get_by_role("button", name="English").click()
     browser.visit("/")
     shoot("home-english-desktop", full=True)
+
+
+def test_screenshots_of_the_online_submission(browser, catalogue, org):
+    """The declaration (an e-form), the documents, the review and the receipt."""
+    from django.test import Client
+
+    from motcua.portal.tests.submitting import fill_to_review
+
+    out = Path(os.environ["SCREENSHOTS_DIR"])
+    out.mkdir(parents=True, exist_ok=True)
+    client = Client()
+    client.force_login(org.citizen)
+    draft = fill_to_review(client, org)
+    page = browser.page
+    browser.visit(f"/dang-nhap/?next={draft.url('eform')}")
+    page.get_by_label("Tên đăng nhập").fill(org.citizen.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"**{draft.url('eform')}")
+    browser.check()
+
+    def shoot(name: str, *, full: bool) -> None:
+        page.screenshot(path=str(out / f"{name}.png"), full_page=full, animations="disabled")
+
+    shoot("submission-declaration-desktop", full=True)
+    for step in ("components", "review"):
+        browser.visit(draft.url(step))
+        shoot(f"submission-{step}-desktop", full=True)
+    page.set_viewport_size(PHONE)
+    browser.visit(draft.url("review"))
+    page.get_by_label(re.compile("^Tôi cam đoan")).check()
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    page.wait_for_url("**/nop-ho-so/bien-nhan/**")
+    browser.check()
+    shoot("submission-receipt-phone", full=True)

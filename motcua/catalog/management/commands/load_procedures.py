@@ -1,4 +1,5 @@
-"""manage.py load_procedures [--file PATH] [--local PATH] [--effective-from YYYY-MM-DD]"""
+"""manage.py load_procedures [--file PATH] [--local PATH] [--eforms PATH]
+[--effective-from YYYY-MM-DD]"""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from motcua.catalog.importers import DEFAULT_FILE, DEFAULT_LOCAL_FILE, load_procedures
+from motcua.catalog.importers import (
+    DEFAULT_EFORMS_FILE,
+    DEFAULT_FILE,
+    DEFAULT_LOCAL_FILE,
+    load_procedures,
+)
 from motcua.core.errors import DomainError
 
 
@@ -33,6 +39,9 @@ class Command(BaseCommand):
                             help=_("national data file (default: the bundled procedures.yaml)"))
         parser.add_argument("--local", default=str(DEFAULT_LOCAL_FILE),
                             help=_("deployment settings file (default: the bundled local.yaml)"))
+        parser.add_argument("--eforms", default=str(DEFAULT_EFORMS_FILE),
+                            help=_("e-forms of the procedures (default: the bundled "
+                                   "eforms.yaml)"))
         parser.add_argument("--effective-from", type=iso_date, default=None,
                             help=_("date new versions take effect, YYYY-MM-DD (default: today)"))
 
@@ -40,7 +49,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             report = load_procedures(
-                options["file"], local_path=options["local"],
+                options["file"], local_path=options["local"], eforms_path=options["eforms"],
                 effective_from=options["effective_from"],
             )
         except DomainError as exc:
@@ -53,3 +62,7 @@ class Command(BaseCommand):
         )
         for key in report.updated:
             self.stdout.write(_("  new version: %(key)s") % {"key": key})
+        for key in report.eforms:
+            self.stdout.write(_("  e-form stored: %(key)s") % {"key": key})
+        for key in report.eforms_skipped:
+            self.stdout.write(_("  e-form not stored, no such procedure: %(key)s") % {"key": key})

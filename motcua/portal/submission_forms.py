@@ -1,0 +1,491 @@
+"""The forms of the online submission's steps (portal.submission), in the design system's
+markup (web.forms.DesignSystemForm), each checking what it holds with the rule the API uses:
+the applicant through the API's own ApplicantSerializer, the e-form through catalog.eforms, the
+return through dossiers.returns, the files through dossiers.uploads (portal.drafts).
+portal.submission_steps binds them to what a draft saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django import forms
+from django.db.models import Q
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from motcua.catalog import eforms
+from motcua.catalog.models import ProcedureVersion
+from motcua.core.errors import InvalidInput
+from motcua.core.forms import HumanTextFormMixin
+from motcua.dossiers import actions, returns
+from motcua.dossiers.models import (
+    REPRESENTATION_DOCUMENTS,
+    ApplicantKind,
+    ComponentSource,
+    Dossier,
+    Representation,
+    ReturnMethod,
+)
+from motcua.dossiers.routing import PLACE_FIELDS, PROPERTY_COMMUNE_FIELD
+from motcua.dossiers.serializers import ApplicantSerializer
+from motcua.org.identifiers import InvalidIdentifier, validate_personal_id
+from motcua.org.models import Agency, User
+from motcua.portal.commune_picker import CommuneField, CommuneWidget, commune_code, commune_exists
+from motcua.portal.models import DraftFile, SubmissionDraft
+from motcua.portal.submission import (
+    COMPONENTS,
+    NATIONAL,
+    PAPER,
+    UPLOAD,
+    Plan,
+    Slot,
+    files_by_slot,
+)
+from motcua.web.forms import DesignSystemForm
+
+OPTIONAL = gettext_lazy("(optional)")
+
+
+class Radios(forms.RadioSelect):
+    """Radios whose field's id is its first radio's: the error summary links there."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+class QuietMixin:
+    """A bound form shown again as typed, without its errors (a draft saved half done)."""
+
+    def quiet(self) -> None:
+        self._errors = ErrorDict()  # BoundField.errors reads it instead of validating
+
+    _errors: ErrorDict | None
+
+
+# --- the e-form ----------------------------------------------------------------------------
+
+
+def _widget(spec: eforms.Field) -> forms.Widget:
+    short = {"class": "govuk-input--width-20", "autocomplete": "off", "spellcheck": "false"}
+    if spec.type == eforms.TEXTAREA:
+        return forms.Textarea(attrs={"rows": 4})
+    if spec.type == eforms.DATE:
+        # typed as dd/mm/yyyy, as every Vietnamese paper writes it: a browser's date picker
+        # shows its own locale's order, mm/dd/yyyy in an English browser
+        return forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"})
+    if spec.type == eforms.NUMBER:
+        return forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5",
+                                      "autocomplete": "off"})
+    if spec.type == eforms.SELECT:
+        return forms.Select(choices=[("", _("Choose")), *((c.value, c.label)
+                                                           for c in spec.choices)])
+    if spec.type == eforms.CHECKBOX:
+        return forms.CheckboxInput()
+    if spec.type == eforms.NATIONAL_ID:
+        return forms.TextInput(attrs={**short, "inputmode": "numeric"})
+    if spec.type == eforms.PHONE:
+        return forms.TextInput(attrs={**short, "type": "tel"})
+    if spec.type == eforms.EMAIL:
+        return forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+    if spec.type == eforms.COMMUNE:
+        return CommuneWidget()
+    width = "govuk-input--width-20" if (spec.max_length or 255) <= 50 else ""
+    return forms.TextInput(attrs={"class": width} if width else {})
+
+
+class EFormField(forms.Field):
+    """A field of an e-form: its value checked by catalog.eforms, the rule the API uses."""
+
+    def __init__(self, spec: eforms.Field, *, today: dt.date) -> None:
+        self.spec, self.today = spec, today
+        label = spec.label if spec.required or spec.type == eforms.CHECKBOX \
+            else f"{spec.label} {OPTIONAL}"
+        hint = spec.help
+        if spec.type == eforms.DATE:
+            hint = " ".join(h for h in (hint, _("Day/month/year, for example 25/12/2020."))
+                            if h)
+        super().__init__(required=False, label=label, help_text=hint, widget=_widget(spec))
+
+    def clean(self, value: Any) -> Any:
+        if self.spec.type == eforms.COMMUNE:
+            value = commune_code(value)
+        try:
+            return eforms.clean_value(self.spec, value, today=self.today,
+                                      commune_exists=commune_exists)
+        except eforms.FieldError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+# The question asked when the competence basis looks at a commune the e-form does not ask.
+PLACE_LABELS = {
+    PROPERTY_COMMUNE_FIELD: gettext_lazy("Commune or ward where the property is"),
+    PLACE_FIELDS["event_place"]: gettext_lazy("Commune or ward where the event took place"),
+    PLACE_FIELDS["new_residence"]: gettext_lazy("Commune or ward of the new residence"),
+}
+
+
+@dataclass
+class EFormSection:
+    title: str
+    fields: list[forms.BoundField]
+
+
+class EFormForm(QuietMixin, DesignSystemForm):
+    """Every e-form of the procedure (usually one, the declaration), and the commune the
+    competence basis looks at when they do not ask it."""
+
+    def __init__(self, plan: Plan, data: Any = None, *, today: dt.date) -> None:
+        super().__init__(data)
+        self.specs: dict[str, eforms.Field] = {}
+        groups: list[tuple[str, list[str]]] = []
+        for slot in plan.eform_slots:
+            assert slot.eform is not None
+            for section in slot.eform.sections:
+                groups.append((section.title or slot.eform.title, [f.name for f in
+                                                                   section.fields]))
+                for spec in section.fields:
+                    self.specs[spec.name] = spec
+        if plan.place_field:
+            label = str(PLACE_LABELS.get(plan.place_field, _("Commune or ward")))
+            spec = eforms.Field(name=plan.place_field, type=eforms.COMMUNE, label_vi=label,
+                                required=True, help_vi=str(_(
+                                    "Its People's Committee or agency handles the dossier.")))
+            self.specs[spec.name] = spec
+            groups.append(("", [spec.name]))
+        for name, spec in self.specs.items():
+            self.fields[name] = EFormField(spec, today=today)
+        self.groups = groups
+
+    def sections(self) -> list[EFormSection]:
+        return [EFormSection(title, [self[name] for name in names])
+                for title, names in self.groups]
+
+    def form_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v is not None}
+
+
+# --- who is applying -----------------------------------------------------------------------
+
+FOR_SELF, FOR_OTHER, FOR_ORG = "self", "other", "org"
+
+
+class ApplicantForm(QuietMixin, HumanTextFormMixin, DesignSystemForm):
+    filing_for = forms.ChoiceField(
+        label=gettext_lazy("Who are you applying for?"), widget=Radios,
+        error_messages={"required": gettext_lazy("Choose who you are applying for.")})
+    name = forms.CharField(label=gettext_lazy("Your full name"), max_length=255,
+                           required=False, widget=forms.TextInput(
+                               attrs={"autocomplete": "name", "spellcheck": "false"}))
+    other_name = forms.CharField(label=gettext_lazy("Their full name"), max_length=255,
+                                 required=False, widget=forms.TextInput(
+                                     attrs={"autocomplete": "off", "spellcheck": "false"}))
+    other_id_number = forms.CharField(
+        label=gettext_lazy("Their personal ID number"), max_length=12, required=False,
+        help_text=gettext_lazy("12 digits, on their ID card."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
+                                      "class": "govuk-input--width-20"}))
+    relationship = forms.ChoiceField(
+        label=gettext_lazy("How you represent them"), required=False,
+        choices=[("", gettext_lazy("Choose")), *Representation.choices],
+        help_text=gettext_lazy("You will upload the document that proves it."))
+    org_name = forms.CharField(label=gettext_lazy("Name of the organisation"), max_length=255,
+                               required=False, widget=forms.TextInput(
+                                   attrs={"autocomplete": "organization"}))
+    phone = forms.CharField(
+        label=gettext_lazy("Phone number"), max_length=20,
+        help_text=gettext_lazy("The agency calls or texts this number about the dossier."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel",
+                                      "class": "govuk-input--width-20"}),
+        error_messages={"required": gettext_lazy("Enter a phone number.")})
+    email = forms.EmailField(
+        label=gettext_lazy("Email address (optional)"), max_length=254, required=False,
+        error_messages={"invalid": gettext_lazy(
+            "Enter an email address like name@example.com.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}))
+    address = forms.CharField(
+        label=gettext_lazy("Address of residence"), max_length=500,
+        help_text=gettext_lazy("House number, street, village or residential group."),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        error_messages={"required": gettext_lazy("Enter the address of residence.")})
+    commune = CommuneField(
+        label=gettext_lazy("Commune or ward of residence"),
+        help_text=gettext_lazy("For most procedures, the People's Committee of the commune "
+                               "or ward of residence handles the dossier."),
+        error_messages={"required": gettext_lazy("Choose the commune or ward of residence.")})
+
+    # The API's names of the applicant's fields, for its errors (ApplicantSerializer).
+    API_FIELDS = {"id_number": "other_id_number", "phone": "phone", "email": "email",
+                  "address": "address", "commune_code": "commune",
+                  "representative_relationship": "relationship"}
+
+    def __init__(self, data: Any = None, *, account: User, version: ProcedureVersion,
+                 initial: dict[str, Any] | None = None) -> None:
+        super().__init__(data, initial=initial)
+        self.account = account
+        kinds = version.applicant_types or [ApplicantKind.PERSON, ApplicantKind.ORGANISATION]
+        choices = []
+        if ApplicantKind.PERSON in kinds and account.national_id:
+            choices.append((FOR_SELF, _("Myself")))
+        if ApplicantKind.PERSON in kinds:
+            choices.append((FOR_OTHER, _("Someone else, whom I represent")))
+        if ApplicantKind.ORGANISATION in kinds and account.tax_code:
+            choices.append((FOR_ORG, _("My organisation (tax code %(code)s)")
+                            % {"code": account.tax_code}))
+        cast(forms.ChoiceField, self.fields["filing_for"]).choices = choices
+        self.filing_labels = dict(choices)
+
+    def clean_other_id_number(self) -> str:
+        number = str(self.cleaned_data.get("other_id_number") or "").strip()
+        if number:
+            try:
+                validate_personal_id(number)
+            except InvalidIdentifier as exc:
+                raise forms.ValidationError(exc.message) from None
+        return number
+
+    def clean_commune(self) -> str:
+        code = str(self.cleaned_data.get("commune") or "")
+        if not commune_exists(code):
+            raise forms.ValidationError(_("Choose the commune or ward of residence."))
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        who = data.get("filing_for")
+        needed = {FOR_SELF: {"name": _("Enter your full name.")},
+                  FOR_OTHER: {"other_name": _("Enter the full name of the person you "
+                                              "represent."),
+                              "other_id_number": _("Enter their personal ID number."),
+                              "relationship": _("Choose how you represent them.")},
+                  FOR_ORG: {"org_name": _("Enter the name of the organisation.")}}
+        for name, message in needed.get(who or "", {}).items():
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        if who and not self.errors:
+            checked = ApplicantSerializer(data=self.payload())
+            if not checked.is_valid():
+                for key, messages in checked.errors.items():
+                    target = self._api_field(key)
+                    for message in messages:
+                        self.add_error(target, str(message))
+        return data
+
+    def _api_field(self, key: str) -> str | None:
+        if key == "name":
+            return {FOR_SELF: "name", FOR_OTHER: "other_name", FOR_ORG: "org_name"}.get(
+                self.cleaned_data.get("filing_for", ""))
+        return self.API_FIELDS.get(key)
+
+    def payload(self) -> dict[str, Any]:
+        """The applicant as the API takes it (ApplicantSerializer's fields)."""
+        data = self.cleaned_data
+        who = data.get("filing_for")
+        common = {"phone": data.get("phone", ""), "email": data.get("email", ""),
+                  "address": data.get("address", ""), "commune_code": data.get("commune", "")}
+        if who == FOR_ORG:
+            return {"kind": ApplicantKind.ORGANISATION, "name": data.get("org_name", ""),
+                    "tax_code": self.account.tax_code, **common}
+        if who == FOR_OTHER:
+            return {"kind": ApplicantKind.PERSON, "name": data.get("other_name", ""),
+                    "id_number": data.get("other_id_number", ""),
+                    "representative_relationship": data.get("relationship", ""), **common}
+        return {"kind": ApplicantKind.PERSON, "name": data.get("name", ""),
+                "id_number": self.account.national_id, **common}
+
+    def applicant(self) -> actions.Applicant:
+        return actions.Applicant(**self.payload())
+
+    @property
+    def representation(self) -> str:
+        if self.cleaned_data.get("filing_for") != FOR_OTHER:
+            return ""
+        return str(self.cleaned_data.get("relationship") or "")
+
+
+def applicant_initial(account: User) -> dict[str, Any]:
+    """What the account says of its holder, and the address of their last dossier."""
+    last: Any = (Dossier.objects.filter(account=account).order_by("-submitted_at", "-pk")
+            .values("applicant_address", "applicant_commune__code").first()) or {}
+    return {"filing_for": FOR_SELF if account.national_id else "",
+            "name": account.full_name, "phone": account.phone, "email": account.email,
+            "address": last.get("applicant_address", ""),
+            "commune": last.get("applicant_commune__code") or ""}
+
+
+# --- the components ------------------------------------------------------------------------
+
+
+@dataclass
+class SlotState:
+    """A component on the components step: how it is given, its files, its problem."""
+
+    key: str  # the requirement's id, or "authorization"
+    name: str
+    required: bool
+    source: str
+    files: list[DraftFile]
+    slot: Slot | None = None  # None: the proof of the representation
+    error: str = ""
+
+    @property
+    def input_name(self) -> str:
+        return f"file-{self.key}"
+
+    @property
+    def source_name(self) -> str:
+        return f"source-{self.key}"
+
+
+@dataclass
+class ComponentsStep:
+    plan: Plan
+    states: list[SlotState] = field(default_factory=list)
+
+    @property
+    def sources(self) -> list[tuple[str, str, str]]:
+        """The ways to give a component: (value, label, hint)."""
+        ways = [(UPLOAD, _("Upload a file"), ""),
+                (NATIONAL, _("The agency takes it from a national database"),
+                 _("For example your ID card, from the national population database."))]
+        if self.plan.paper_allowed:
+            ways.append((PAPER, _("On paper, at the one-stop unit"),
+                         _("Bring it to the unit that receives your dossier.")))
+        return ways
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        return [(s.key, s.error) for s in self.states if s.error]
+
+    def validate(self) -> bool:
+        for state in self.states:
+            state.error = ""
+            if not state.required or state.source != UPLOAD or state.files:
+                continue
+            state.error = (_("Upload “%(name)s” or choose another way to give it.")
+                           if state.slot is not None else _("Upload “%(name)s”."))\
+                % {"name": state.name}
+        return not any(s.error for s in self.states)
+
+    def component_inputs(self) -> list[actions.ComponentInput]:
+        given = [actions.ComponentInput(requirement_id=s.requirement.pk,
+                                        source=ComponentSource.EFORM)
+                 for s in self.plan.eform_slots]
+        for state in self.states:
+            if state.slot is None:
+                if state.files:
+                    given.append(actions.ComponentInput(authorization=True))
+                continue
+            requirement_id = state.slot.requirement.pk
+            if state.source == NATIONAL:
+                given.append(actions.ComponentInput(requirement_id=requirement_id,
+                                                    source=ComponentSource.NATIONAL))
+            elif state.source == PAPER:
+                given.append(actions.ComponentInput(requirement_id=requirement_id,
+                                                    is_paper=True))
+            elif state.files:
+                given.append(actions.ComponentInput(requirement_id=requirement_id))
+        return given
+
+    def files_to_attach(self) -> list[DraftFile]:
+        return [f for s in self.states if s.source == UPLOAD for f in s.files]
+
+
+def components_step(plan: Plan, draft: SubmissionDraft, representation: str,
+                    sources: dict[str, str] | None = None) -> ComponentsStep:
+    """The components step of a draft: `sources` as chosen (else as saved)."""
+    chosen = sources if sources is not None else dict(draft.data.get(COMPONENTS) or {})
+    files = files_by_slot(list(draft.files.all()))
+    allowed = {UPLOAD, NATIONAL} | ({PAPER} if plan.paper_allowed else set())
+    step = ComponentsStep(plan)
+    for slot in plan.document_slots:
+        if slot.info_only and not slot.must_give:
+            continue
+        key = str(slot.requirement.pk)
+        source = chosen.get(key, UPLOAD)
+        step.states.append(SlotState(
+            key=key, name=slot.requirement.name, required=slot.must_give,
+            source=source if source in allowed else UPLOAD,
+            files=files.get(slot.requirement.pk, []), slot=slot))
+    proof = REPRESENTATION_DOCUMENTS.get(representation)
+    if proof is not None:
+        step.states.append(SlotState(key="authorization", name=str(proof), required=True,
+                                     source=UPLOAD, files=files.get("authorization", [])))
+    return step
+
+
+# --- where the result is returned ------------------------------------------------------------
+
+
+class ReturnForm(QuietMixin, HumanTextFormMixin, DesignSystemForm):
+    method = forms.ChoiceField(
+        label=gettext_lazy("How do you want to receive the result?"), widget=Radios,
+        error_messages={"required": gettext_lazy("Choose how to receive the result.")})
+    agency = forms.ChoiceField(label=gettext_lazy("One-stop unit"), required=False)
+    address = forms.CharField(
+        label=gettext_lazy("Postal address"), max_length=500, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+
+    METHOD_LABELS = {
+        ReturnMethod.UNIT: gettext_lazy("At a one-stop unit of the province"),
+        ReturnMethod.POSTAL: gettext_lazy("By post (public postal service)"),
+        ReturnMethod.ONLINE: gettext_lazy("Online, in my account"),
+    }
+
+    def __init__(self, data: Any = None, *, plan: Plan, receiving: Agency | None,
+                 applicant_address: str, initial: dict[str, Any] | None = None) -> None:
+        super().__init__(data, initial=initial)
+        self.receiving, self.applicant_address = receiving, applicant_address
+        cast(forms.ChoiceField, self.fields["method"]).choices = [
+            (m, self.METHOD_LABELS[ReturnMethod(m)]) for m in plan.return_methods]
+        units = []
+        if receiving is not None:
+            province = receiving.unit.province()
+            units = list(Agency.objects.filter(
+                is_active=True, kind__in=[Agency.Kind.PROVINCE_CENTER,
+                                          Agency.Kind.COMMUNE_CENTER])
+                .filter(Q(unit=province) | Q(unit__parent=province)))
+        units.sort(key=lambda a: (a.pk != getattr(receiving, "pk", None),
+                                  a.kind != Agency.Kind.PROVINCE_CENTER, a.name))
+        self.unit_names = {a.code: a.name for a in units}
+        cast(forms.ChoiceField, self.fields["agency"]).choices = list(self.unit_names.items())
+        if applicant_address:
+            self.fields["address"].help_text = _(
+                "Leave it empty to receive it at your address: %(address)s.") % {
+                "address": applicant_address}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.receiving is None:
+            raise forms.ValidationError(_("No one-stop unit of the province receives dossiers "
+                                          "online: file this dossier at a counter."))
+        if "method" in data and not self.errors:
+            try:
+                returns.validated(self.result_return(), self.receiving, self.applicant_address)
+            except InvalidInput as exc:
+                target = {"return_address": "address", "return_agency": "agency"}.get(
+                    exc.code, "method")
+                self.add_error(target, exc.detail)
+        return data
+
+    def result_return(self) -> returns.ResultReturn:
+        data = self.cleaned_data
+        method = data.get("method") or ReturnMethod.UNIT
+        return returns.ResultReturn(
+            method=method,
+            agency_code=data.get("agency", "") if method == ReturnMethod.UNIT else "",
+            address=data.get("address", "") if method == ReturnMethod.POSTAL else "")
+
+
+# --- the review ----------------------------------------------------------------------------
+
+
+class ReviewForm(DesignSystemForm):
+    declaration = forms.BooleanField(
+        label=gettext_lazy("I declare that the information I gave is true, and I am "
+                           "responsible for it before the law."),
+        error_messages={"required": gettext_lazy(
+            "Tick the box to declare that the information is true.")})
