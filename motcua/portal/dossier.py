@@ -26,6 +26,7 @@ from motcua.dossiers import actions, lifecycle, policy
 from motcua.dossiers.models import Dossier, DossierFile, Status
 from motcua.dossiers.selectors import DetailRelations, detail_by_code
 from motcua.dossiers.serializers import timeliness_of
+from motcua.org.authentication import signed_in
 from motcua.org.models import User
 from motcua.petitions import actions as petition_actions
 from motcua.petitions import policy as petition_policy
@@ -46,12 +47,6 @@ PAGE_ACTIONS = ("attach_file", "receive_supplement", "withdraw", "request_withdr
 WITHDRAWALS = ("withdraw", "request_withdrawal")
 # A result is handed over once the dossier reaches these.
 WITH_RESULT = (Status.RESULT_READY, Status.RETURNED)
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # the views are behind login_required
-    return user
 
 
 def visible(request: HttpRequest, code: str) -> Dossier:
@@ -95,7 +90,7 @@ def _components(related: DetailRelations) -> list[tuple[int, str]]:
 
 def page(request: HttpRequest, d: Dossier, **forms: Form) -> HttpResponse:
     """The page, with the forms given (bound, with their errors) or fresh ones."""
-    user = _user(request)
+    user = signed_in(request)
     related = DetailRelations.read(d)
     can = allowed(user, d, related)
     supplement = next((s for s in reversed(related.supplements) if s.fulfilled_at is None),
@@ -151,7 +146,7 @@ def dossier_file(request: HttpRequest, code: str, file_id: int) -> FileResponse:
 
 def _act(request: HttpRequest, d: Dossier, name: str, **inputs: Any) -> Dossier | None:
     """Run action `name` as the API does; a refusal becomes a message (None)."""
-    user = _user(request)
+    user = signed_in(request)
     try:
         policy.require_action(user, d, name)
         return actions.perform(d, name, user, **inputs)
@@ -205,7 +200,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
     second page before anything is done."""
     d = visible(request, code)
     related = DetailRelations.read(d)
-    name = next((a for a in WITHDRAWALS if a in allowed(_user(request), d, related)), "")
+    name = next((a for a in WITHDRAWALS if a in allowed(signed_in(request), d, related)), "")
     if not name:
         messages.error(request, _("This dossier can no longer be withdrawn from here."))
         return redirect(_url(d))
@@ -228,7 +223,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     form = RatingForm(request.POST)
     if not form.is_valid():
         return page(request, d, rating_form=form)
-    user = _user(request)
+    user = signed_in(request)
     try:
         petition_policy.require_rate_dossier(user, d)
         petition_actions.rate_dossier(d, user, satisfied=form.cleaned_data["satisfied"] == "yes",
@@ -251,7 +246,7 @@ def petition(request: HttpRequest, code: str) -> HttpResponse:
     form = PetitionForm(request.POST)
     if not form.is_valid():
         return page(request, d, petition_form=form)
-    user = _user(request)
+    user = signed_in(request)
     try:
         petition_policy.require_citizen(user)
         filed = petition_actions.file_petition(user, dossier=d, **form.cleaned_data)

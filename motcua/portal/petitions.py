@@ -22,19 +22,13 @@ from motcua.catalog import selectors as catalog
 from motcua.core.errors import DomainError, InvalidInput, NotFound
 from motcua.core.formatting import format_dt
 from motcua.dossiers.routing import candidate_agencies
-from motcua.org.models import User
+from motcua.org.authentication import signed_in
 from motcua.petitions import actions, policy, rules, selectors
 from motcua.petitions.models import Petition
 from motcua.portal.forms import AnswerRatingForm, InformationForm, ProcedurePetitionForm
 from motcua.workcalendar.service import get_calendar
 
 PETITIONS_PER_PAGE = 20
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # behind login_required
-    return user
 
 
 def filed_message(request: HttpRequest, filed: Petition) -> HttpResponse:
@@ -57,7 +51,7 @@ def procedure_petition(request: HttpRequest, ref: str) -> HttpResponse:
     form = ProcedurePetitionForm(request.POST or None,
                                  agencies=[(a.code, a.name) for a in agencies])
     if request.method == "POST" and form.is_valid():
-        user = _user(request)
+        user = signed_in(request)
         data = form.cleaned_data
         try:
             policy.require_citizen(user)
@@ -76,7 +70,7 @@ def procedure_petition(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 def my_petitions(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.of_petitioner(_user(request)), PETITIONS_PER_PAGE).get_page(
+    page = Paginator(selectors.of_petitioner(signed_in(request)), PETITIONS_PER_PAGE).get_page(
         request.GET.get("page"))
     now = timezone.now()
     rows = [(p, selectors.timing(p, now)) for p in page]
@@ -92,7 +86,7 @@ def _visible(request: HttpRequest, petition_id: int) -> Petition:
 
 
 def page(request: HttpRequest, p: Petition, **forms: Any) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     mine = policy.is_petitioner(user, p)
     shown = [forms.get("information_form") or InformationForm(),
              forms.get("rating_form") or AnswerRatingForm()]
@@ -118,7 +112,7 @@ def petition_information(request: HttpRequest, petition_id: int) -> HttpResponse
     form = InformationForm(request.POST)
     if not form.is_valid():
         return page(request, p, information_form=form)
-    user = _user(request)
+    user = signed_in(request)
     try:
         policy.require_petitioner(user, p, "add_information")
         actions.add_information(p, user, text=form.cleaned_data["text"])
@@ -140,7 +134,7 @@ def petition_rating(request: HttpRequest, petition_id: int) -> HttpResponse:
     form = AnswerRatingForm(request.POST)
     if not form.is_valid():
         return page(request, p, rating_form=form)
-    user = _user(request)
+    user = signed_in(request)
     try:
         policy.require_petitioner(user, p, "rate_answer")
         actions.rate_answer(p, user, satisfied=form.cleaned_data["satisfied"] == "yes")

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
+from motcua.org.authentication import signed_in
 from motcua.org.models import HEADS, Role, StaffRole, User
 
 View = Callable[..., HttpResponseBase]  # a page, or a file streamed
@@ -51,9 +52,7 @@ def is_staff_member(user: Any) -> bool:
 
 def staff_member(request: HttpRequest) -> User:
     """The signed-in staff member of a page behind `staff_required`, typed as such."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
+    return signed_in(request)
 
 
 def staff_required(view: View) -> View:
