@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from motcua.tests.browser import browser, chromium  # noqa: F401 - fixtures of browser tests
 from motcua.tests.builders import Org, build_org, build_procedure
+from motcua.tests.sandbox import sandbox, sandbox_server  # noqa: F401 - the national systems
 
 
 @pytest.fixture(autouse=True)

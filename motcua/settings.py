@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "motcua.processing",
     "motcua.notifications",
     "motcua.petitions",
+    "motcua.records",
+    "motcua.integration",
     "motcua.web",
     "motcua.reporting",
     "motcua.portal",
@@ -301,6 +303,13 @@ EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 # Public base URL, used for QR codes on slips (the tracking address).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# National systems (motcua/integration): every adapter talks to the sandbox of national systems
+# (sandbox/, started by `make run`) unless its own setting names a real endpoint.
+NATIONAL_SANDBOX_URL = os.environ.get("NATIONAL_SANDBOX_URL", "http://127.0.0.1:8001")
+# How long a person waits for a national system (a lookup at the counter, a prefill) before the
+# page says it is not answering and offers manual entry.
+NATIONAL_WAIT_SECONDS = float(os.environ.get("NATIONAL_WAIT_SECONDS", "5"))
 
 LOGGING = {
     "version": 1,

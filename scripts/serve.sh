@@ -15,9 +15,8 @@
 # Prints the URLs (with a real demo dossier code, the worklist and notification endpoints), the
 # demo logins and which accounts have worklist items before serving.
 #
-# Not here yet: the sandbox of the national services (national population database, National
-# Public Service Portal, payment platform) that DESIGN.md's `make run` mentions. It is a later
-# issue; when it exists, start it here alongside the worker and stop it in `stop` below.
+#   * the sandbox of national systems (sandbox/README.md) on SANDBOX_PORT (default PORT+1), its
+#     own database under var/sandbox; the product's adapters point at it (NATIONAL_SANDBOX_URL).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -47,13 +46,19 @@ if [[ ! -f "$COLLECTED" || "$BIN/../.installed" -nt "$COLLECTED" \
   "$BIN/python" manage.py collectstatic --noinput -v 0
   touch "$COLLECTED"
 fi
+SANDBOX_PORT="${SANDBOX_PORT:-$((PORT + 1))}"
+export NATIONAL_SANDBOX_URL="${NATIONAL_SANDBOX_URL:-http://127.0.0.1:$SANDBOX_PORT}"
+export SANDBOX_PUBLIC_URL="${SANDBOX_PUBLIC_URL:-$NATIONAL_SANDBOX_URL}"
+mkdir -p "${SANDBOX_VAR_DIR:-var/sandbox}"
+"$BIN/python" sandbox/manage.py migrate --noinput -v 0
+"$BIN/python" sandbox/manage.py seed_sandbox
 "$BIN/python" manage.py demo_logins --port "$PORT"
 
 pids=()
 stop() {
   trap - INT TERM EXIT
   if ((${#pids[@]})); then
-    echo "Stopping (web, delivery, worker, escalation and housekeeping loops)..."
+    echo "Stopping (web, sandbox, delivery, worker, escalation and housekeeping loops)..."
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
@@ -70,10 +75,14 @@ pids+=("$!")
 pids+=("$!")
 "$BIN/python" manage.py housekeep --loop "${HOUSEKEEP_EVERY:-3600}" >/dev/null &
 pids+=("$!")
+"$BIN/gunicorn" sandbox.wsgi:application --bind "127.0.0.1:$SANDBOX_PORT" --workers 2 \
+  --threads 4 --no-control-socket --log-level warning &
+pids+=("$!")
 "$BIN/gunicorn" motcua.wsgi:application \
   --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-3}" \
   --access-logfile - --graceful-timeout 10 --no-control-socket &
 pids+=("$!")
+echo "Sandbox of national systems on $NATIONAL_SANDBOX_URL (sandbox/README.md)."
 echo "Serving on http://127.0.0.1:$PORT (delivery, worker, escalation and housekeeping loops, web: pids ${pids[*]})."
 echo "  GET http://127.0.0.1:$PORT/api/v1/worklist?view=mine   (mine, queue, due_soon, late, waiting, handed_over)"
 echo "  GET http://127.0.0.1:$PORT/api/v1/notifications"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrationConfig(AppConfig):
+    """Ports and adapters for the national systems, the outbox, the exchange log."""
+
+    name = "motcua.integration"
+    verbose_name = _("National systems")

@@ -1,0 +1,1 @@
+"""The app's models, one module per topic (each imported here so that Django finds them)."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordsConfig(AppConfig):
+    """Files, digitization, each person's data store, reuse, signed electronic results."""
+
+    name = "motcua.records"
+    verbose_name = _("Records")
