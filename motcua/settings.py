@@ -310,6 +310,27 @@ NATIONAL_SANDBOX_URL = os.environ.get("NATIONAL_SANDBOX_URL", "http://127.0.0.1:
 # How long a person waits for a national system (a lookup at the counter, a prefill) before the
 # page says it is not answering and offers manual entry.
 NATIONAL_WAIT_SECONDS = float(os.environ.get("NATIONAL_WAIT_SECONDS", "5"))
+# The lookups of personal data (integration/population.py, registries.py): one adapter class per
+# system (the sandbox's over HTTP by default), its base address (empty: the sandbox's) and the
+# data-sharing platform's client credential (HTTP Basic) the calls carry.
+NATIONAL_ADAPTERS = {
+    "population": os.environ.get("POPULATION_ADAPTER",
+                                 "motcua.integration.population.HttpPopulationDatabase"),
+    "business": os.environ.get("BUSINESS_REGISTRY_ADAPTER",
+                               "motcua.integration.registries.HttpBusinessRegistry"),
+    "civil_status": os.environ.get("CIVIL_STATUS_ADAPTER",
+                                   "motcua.integration.registries.HttpCivilStatusRegistry"),
+    "judicial": os.environ.get("JUDICIAL_RECORDS_ADAPTER",
+                               "motcua.integration.registries.HttpJudicialRecords"),
+}
+NATIONAL_URLS = {
+    "population": os.environ.get("POPULATION_URL", ""),
+    "business": os.environ.get("BUSINESS_REGISTRY_URL", ""),
+    "civil_status": os.environ.get("CIVIL_STATUS_URL", ""),
+    "judicial": os.environ.get("JUDICIAL_RECORDS_URL", ""),
+}
+NATIONAL_CLIENT_ID = os.environ.get("NATIONAL_CLIENT_ID", "motcua")
+NATIONAL_CLIENT_SECRET = os.environ.get("NATIONAL_CLIENT_SECRET", "motcua-sandbox-secret")
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "sandbox.common",
     "sandbox.faults",
+    "sandbox.people",
 ]
 
 MIDDLEWARE = [
@@ -73,4 +74,12 @@ LOGGING = {
 }
 
 # Seeding functions of the national systems' apps, run by `seed_sandbox` (see its docstring).
-SANDBOX_SEEDERS: list[str] = []
+SANDBOX_SEEDERS: list[str] = [
+    "sandbox.people.generate.seed",
+]
+
+# The demo province whose communes the generated people live in (GSO code; Ninh Bình).
+SANDBOX_PROVINCE_CODE = int(os.environ.get("SANDBOX_PROVINCE_CODE", "37"))
+# Client credentials of the lookup APIs (HTTP Basic): client id -> secret. The product's
+# adapters use "motcua" (settings NATIONAL_CLIENT_ID / NATIONAL_CLIENT_SECRET).
+SANDBOX_CLIENTS = {"motcua": os.environ.get("SANDBOX_CLIENT_SECRET", "motcua-sandbox-secret")}

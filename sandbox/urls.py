@@ -4,6 +4,8 @@
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
+from sandbox.people import urls as people
+
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "service": "sandbox of national systems"})
@@ -12,4 +14,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("healthz", healthz),
     path("_faults/", include("sandbox.faults.urls")),
+    path("population/", include((people.population, "population"))),
+    path("business/", include((people.business, "business"))),
+    path("civil-status/", include((people.civil_status, "civil-status"))),
+    path("judicial/", include((people.judicial, "judicial"))),
 ]
