@@ -9,6 +9,7 @@ data-sharing platform's client credential and the purpose of the call (header X-
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from django.conf import settings
@@ -36,7 +37,8 @@ def get_json(system: str, path: str, purpose: str) -> dict[str, Any] | None:
     auth = httpx.BasicAuth(settings.NATIONAL_CLIENT_ID, settings.NATIONAL_CLIENT_SECRET)
     with client(base_url(system)) as http:
         response = call(system, http, "GET", path, auth=auth,
-                        headers={"X-Purpose": purpose[:200] or "-", "Accept": "application/json"})
+                        headers={"X-Purpose": quote(purpose[:200]) or "-",
+                                 "Accept": "application/json"})
     if response.status_code == 404:
         return None
     if response.status_code in (401, 403):
