@@ -4,6 +4,7 @@
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
+from sandbox.idp import views as idp
 from sandbox.people import urls as people
 
 
@@ -18,4 +19,6 @@ urlpatterns = [
     path("business/", include((people.business, "business"))),
     path("civil-status/", include((people.civil_status, "civil-status"))),
     path("judicial/", include((people.judicial, "judicial"))),
+    path("idp/login/", idp.sign_in, name="idp-sign-in"),
+    path("idp/", include("oauth2_provider.urls", namespace="oauth2_provider")),
 ]

@@ -54,6 +54,7 @@ class Known:
     sex: str
     commune_code: str
     address: str
+    assurance_level: int = 2
 
 
 KNOWN = [
@@ -61,6 +62,9 @@ KNOWN = [
           "Số 12, đường Trần Hưng Đạo"),
     Known("036198004321", "Hoàng Thị Lan", dt.date(1998, 11, 2), "female", "13666",
           "Số 45, đường Hàng Bàng"),
+    # no demo account; an e-ID of level 1 only (registered in the app, not checked in person)
+    Known("037080000111", "Trần Văn Bình", dt.date(1980, 7, 9), "male", "14329", "thôn Đông",
+          assurance_level=1),
 ]
 
 
@@ -186,7 +190,8 @@ def seed(rng: random.Random) -> None:
             id_number=known.id_number, full_name=known.full_name, birth_date=known.birth_date,
             sex=known.sex, permanent_address=address, permanent_commune_code=commune[0],
             current_address=address, current_commune_code=commune[0],
-            household_code=f"HK{number:08d}", relation_to_head="Chủ hộ", assurance_level=2))
+            household_code=f"HK{number:08d}", relation_to_head="Chủ hộ",
+            assurance_level=known.assurance_level))
     number = len(KNOWN)
     while len(people) < PEOPLE:
         number += 1
