@@ -13,12 +13,44 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from motcua.integration.models import ExchangeLogEntry
 from motcua.org.models import User
 
 Outcome = ExchangeLogEntry.Outcome
 Direction = ExchangeLogEntry.Direction
+
+SYSTEMS: dict[str, Promise] = {
+    "population": gettext_lazy("National population database"),
+    "business": gettext_lazy("National business registration database"),
+    "civil_status": gettext_lazy("Electronic civil-status database"),
+    "judicial": gettext_lazy("Judicial records database"),
+    "vneid": gettext_lazy("VNeID national e-ID"),
+}
+# What the adapters write in `data`, as a person reads it.
+DATA_LABELS: dict[str, Promise] = {
+    "full name, date of birth, sex, permanent and current residence, household":
+        gettext_lazy("full name, date of birth, sex, permanent and current residence, "
+                     "household"),
+    "name, kind, address, registration, legal representative":
+        gettext_lazy("name, kind, address, registration, legal representative"),
+    "births, marriages and deaths registered":
+        gettext_lazy("births, marriages and deaths registered"),
+    "convictions (judicial record)": gettext_lazy("convictions (judicial record)"),
+    "ID number, full name, date of birth, permanent address, tax code, assurance level":
+        gettext_lazy("ID number, full name, date of birth, permanent address, tax code, "
+                     "assurance level"),
+}
+
+
+def system_label(code: str) -> str:
+    return str(SYSTEMS.get(code, code))
+
+
+def data_label(data: str) -> str:
+    return str(DATA_LABELS.get(data, data))
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import requests
+
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import (
@@ -40,6 +42,7 @@ from motcua.org.models import User
 SYSTEM = "vneid"
 DATA = "ID number, full name, date of birth, permanent address, tax code, assurance level"
 PURPOSE = "Đăng nhập Cổng dịch vụ công bằng tài khoản định danh điện tử VNeID"
+UNAVAILABLE_URL = "/dang-nhap/?vneid=unavailable"
 ENDPOINTS = {
     "OIDC_OP_AUTHORIZATION_ENDPOINT": "/authorize/",
     "OIDC_OP_TOKEN_ENDPOINT": "/token/",
@@ -64,6 +67,15 @@ class SignInStart(OIDCAuthenticationRequestView):  # type: ignore[misc,no-any-un
 
 class SignInCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc,no-any-unimported]
     get_settings = staticmethod(vneid_settings)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        """As the library's, but VNeID not answering (the code exchange, the keys, the
+        claims) sends the person back to the sign-in page, which says so: never a 500."""
+        try:
+            response: HttpResponse = super().get(request)
+        except requests.RequestException:
+            return HttpResponseRedirect(UNAVAILABLE_URL)
+        return response
 
 
 def _birth_date(value: object) -> dt.date | None:
@@ -123,6 +135,3 @@ def sign_in(user: User | None, claims: dict[str, Any]) -> User:
                                  direction=Direction.INBOUND), Outcome.FOUND)
     return user
 
-
-def level_label(level: int) -> str:
-    return _("level %(n)s") % {"n": level}

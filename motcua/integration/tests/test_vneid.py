@@ -118,3 +118,15 @@ def test_a_code_from_another_session_is_refused(client, sandbox):
     response = other.get(callback_path(location), **HOST)
     assert response.status_code == 400
     assert not EIdAccount.objects.exists()
+
+
+def test_vneid_not_answering_the_code_exchange_sends_back_to_sign_in_saying_so(
+        client, sandbox, settings):
+    location = sign_in_at_provider(start(client), LAN)
+    settings.OIDC_TIMEOUT = 0.5
+    sandbox.fault("/idp/token/", "timeout", seconds=2)
+    response = client.get(callback_path(location), **HOST)
+    assert response.status_code == 302
+    assert response["Location"] == "/dang-nhap/?vneid=unavailable"
+    assert "_auth_user_id" not in client.session
+    assert 'id="vneid-unavailable"' in client.get(response["Location"]).content.decode()
