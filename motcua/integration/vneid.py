@@ -19,7 +19,6 @@ import datetime as dt
 from typing import Any
 
 import requests
-
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
