@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "mozilla_django_oidc",
     "motcua.core",
     "motcua.org",
     "motcua.catalog",
@@ -118,6 +119,8 @@ AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # sign-in with the national e-ID (motcua/integration/vneid.py)
+    "motcua.integration.vneid.VNeIDBackend",
 ]
 # Government systems: at least 10 characters, not common, not all digits, not like the username.
 AUTH_PASSWORD_VALIDATORS = [
@@ -310,6 +313,38 @@ NATIONAL_SANDBOX_URL = os.environ.get("NATIONAL_SANDBOX_URL", "http://127.0.0.1:
 # How long a person waits for a national system (a lookup at the counter, a prefill) before the
 # page says it is not answering and offers manual entry.
 NATIONAL_WAIT_SECONDS = float(os.environ.get("NATIONAL_WAIT_SECONDS", "5"))
+# The lookups of personal data (integration/population.py, registries.py): one adapter class per
+# system (the sandbox's over HTTP by default), its base address (empty: the sandbox's) and the
+# data-sharing platform's client credential (HTTP Basic) the calls carry.
+NATIONAL_ADAPTERS = {
+    "population": os.environ.get("POPULATION_ADAPTER",
+                                 "motcua.integration.population.HttpPopulationDatabase"),
+    "business": os.environ.get("BUSINESS_REGISTRY_ADAPTER",
+                               "motcua.integration.registries.HttpBusinessRegistry"),
+    "civil_status": os.environ.get("CIVIL_STATUS_ADAPTER",
+                                   "motcua.integration.registries.HttpCivilStatusRegistry"),
+    "judicial": os.environ.get("JUDICIAL_RECORDS_ADAPTER",
+                               "motcua.integration.registries.HttpJudicialRecords"),
+}
+NATIONAL_URLS = {
+    "population": os.environ.get("POPULATION_URL", ""),
+    "business": os.environ.get("BUSINESS_REGISTRY_URL", ""),
+    "civil_status": os.environ.get("CIVIL_STATUS_URL", ""),
+    "judicial": os.environ.get("JUDICIAL_RECORDS_URL", ""),
+}
+# Sign-in with VNeID (OpenID Connect; motcua/integration/vneid.py). VNEID_URL empty: the
+# sandbox's provider (NATIONAL_SANDBOX_URL + /idp).
+VNEID_URL = os.environ.get("VNEID_URL", "")
+OIDC_RP_CLIENT_ID = os.environ.get("VNEID_CLIENT_ID", "motcua")
+OIDC_RP_CLIENT_SECRET = os.environ.get("VNEID_CLIENT_SECRET", "motcua-vneid-sandbox-secret")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid profile vneid"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = NATIONAL_WAIT_SECONDS
+OIDC_AUTHENTICATION_CALLBACK_URL = "vneid-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/dang-nhap/?vneid=failed"
+NATIONAL_CLIENT_ID = os.environ.get("NATIONAL_CLIENT_ID", "motcua")
+NATIONAL_CLIENT_SECRET = os.environ.get("NATIONAL_CLIENT_SECRET", "motcua-sandbox-secret")
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from motcua.core.views import healthz
+from motcua.integration import vneid
 
 # The API docs: Swagger UI from our own static files. The split view serves its start-up script
 # as a file (this URL with ?script), so no inline script runs; Swagger UI sets inline styles as
@@ -20,6 +21,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
+    # sign-in with the national e-ID (OpenID Connect relying party)
+    path("oidc/authenticate/", vneid.SignInStart.as_view(), name="vneid-sign-in"),
+    path("oidc/callback/", vneid.SignInCallback.as_view(), name="vneid-callback"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("", include("motcua.portal.urls")),

@@ -20,6 +20,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "sandbox.common",
     "sandbox.faults",
+    "sandbox.people",
+    "oauth2_provider",
+    "sandbox.idp",
 ]
 
 MIDDLEWARE = [
@@ -73,4 +76,35 @@ LOGGING = {
 }
 
 # Seeding functions of the national systems' apps, run by `seed_sandbox` (see its docstring).
-SANDBOX_SEEDERS: list[str] = []
+SANDBOX_SEEDERS: list[str] = [
+    "sandbox.people.generate.seed",
+    "sandbox.idp.generate.seed",
+]
+
+# The demo province whose communes the generated people live in (GSO code; Ninh Bình).
+SANDBOX_PROVINCE_CODE = int(os.environ.get("SANDBOX_PROVINCE_CODE", "37"))
+# Client credentials of the lookup APIs (HTTP Basic): client id -> secret. The product's
+# adapters use "motcua" (settings NATIONAL_CLIENT_ID / NATIONAL_CLIENT_SECRET).
+SANDBOX_CLIENTS = {"motcua": os.environ.get("SANDBOX_CLIENT_SECRET", "motcua-sandbox-secret")}
+
+# VNeID's OpenID Connect provider (sandbox/idp, django-oauth-toolkit). Its RSA key is generated
+# by the idp seeder into the var folder; a server started before seeding has none (OIDC off).
+OIDC_KEY_FILE = VAR_DIR / "oidc-rsa.pem"
+AUTHENTICATION_BACKENDS = ["sandbox.idp.backends.CitizenBackend"]
+LOGIN_URL = "/idp/login/"
+SANDBOX_CITIZEN_PASSWORD = os.environ.get("SANDBOX_CITIZEN_PASSWORD", "Motcua@2026")
+SANDBOX_RP_CLIENT_ID = os.environ.get("VNEID_CLIENT_ID", "motcua")
+SANDBOX_RP_CLIENT_SECRET = os.environ.get("VNEID_CLIENT_SECRET", "motcua-vneid-sandbox-secret")
+SANDBOX_RP_REDIRECT_URIS = [
+    "http://127.0.0.1/oidc/callback/",  # any port on the loopback address (RFC 8252)
+    *os.environ.get("SANDBOX_RP_REDIRECT_URIS", "").split(),
+]
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_KEY_FILE.read_text() if OIDC_KEY_FILE.exists() else "",
+    "OAUTH2_VALIDATOR_CLASS": "sandbox.idp.claims.VNeIDValidator",
+    "SCOPES": {"openid": "OpenID Connect", "profile": "Họ tên",
+               "vneid": "Thông tin định danh điện tử"},
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
+}

@@ -4,6 +4,9 @@
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
+from sandbox.idp import views as idp
+from sandbox.people import urls as people
+
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "service": "sandbox of national systems"})
@@ -12,4 +15,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("healthz", healthz),
     path("_faults/", include("sandbox.faults.urls")),
+    path("population/", include((people.population, "population"))),
+    path("business/", include((people.business, "business"))),
+    path("civil-status/", include((people.civil_status, "civil-status"))),
+    path("judicial/", include((people.judicial, "judicial"))),
+    path("idp/login/", idp.sign_in, name="idp-sign-in"),
+    path("idp/", include("oauth2_provider.urls", namespace="oauth2_provider")),
 ]

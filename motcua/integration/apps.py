@@ -7,3 +7,10 @@ class IntegrationConfig(AppConfig):
 
     name = "motcua.integration"
     verbose_name = _("National systems")
+
+    def ready(self) -> None:
+        from motcua.core.events import subscribe
+        from motcua.dossiers.events import DossierSubmitted
+        from motcua.integration import identity
+
+        subscribe(DossierSubmitted, identity.on_submitted)

@@ -226,6 +226,7 @@ class ApplicantForm(QuietMixin, HumanTextFormMixin, DesignSystemForm):
                  initial: dict[str, Any] | None = None) -> None:
         super().__init__(data, initial=initial)
         self.account = account
+        self.prefilled = ""  # portal.prefill's outcome, when the step filled it
         kinds = version.applicant_types or [ApplicantKind.PERSON, ApplicantKind.ORGANISATION]
         choices = []
         if ApplicantKind.PERSON in kinds and account.national_id:

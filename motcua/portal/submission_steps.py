@@ -18,6 +18,7 @@ from motcua.dossiers.routing import find_commune, place_field
 from motcua.org.models import AdministrativeUnit, Agency, User
 from motcua.portal.commune_picker import commune_code
 from motcua.portal.models import SubmissionDraft
+from motcua.portal.prefill import population_initial
 from motcua.portal.submission import (
     APPLICANT,
     COMPONENTS,
@@ -86,10 +87,19 @@ class Bound:
         return valid
 
 
-def applicant_form(draft: SubmissionDraft, data: Any = None) -> ApplicantForm:
-    return ApplicantForm(data if data is not None else saved(draft, APPLICANT),
-                         account=draft.owner, version=draft.version,
-                         initial=applicant_initial(draft.owner))
+def applicant_form(draft: SubmissionDraft, data: Any = None, *,
+                   prefill: bool = False) -> ApplicantForm:
+    """`prefill`: a form never saved is filled from the population database (portal.prefill),
+    for an account VNeID verified; `form.prefilled` says how it went."""
+    data = data if data is not None else saved(draft, APPLICANT)
+    initial = applicant_initial(draft.owner)
+    outcome = ""
+    if prefill and data is None:
+        found, outcome = population_initial(draft.owner)
+        initial.update(found)
+    form = ApplicantForm(data, account=draft.owner, version=draft.version, initial=initial)
+    form.prefilled = outcome
+    return form
 
 
 def eform_form(draft: SubmissionDraft, plan: Plan, data: Any = None) -> EFormForm | None:

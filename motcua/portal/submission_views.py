@@ -218,7 +218,7 @@ def applicant_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan) -> 
         elif (done := _after_save(request, draft, plan, APPLICANT, form.is_valid())):
             return done
     else:
-        form = steps.applicant_form(draft)
+        form = steps.applicant_form(draft, prefill=True)
         if form.is_bound and not _check_requested(request):
             form.quiet()
     return _page(request, draft, plan, APPLICANT, {"form": form, "account": draft.owner})

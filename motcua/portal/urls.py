@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import dossier, petitions, views
+from motcua.portal import data_access, dossier, petitions, views
 from motcua.portal import submission_views as submit
 
 app_name = "portal"
@@ -37,4 +37,6 @@ urlpatterns = [
     path("ho-so-dang-soan/<str:key>/<slug:slug>/", submit.step, name="draft-step"),
     path("nop-ho-so/bien-nhan/<str:code>/", submit.receipt, name="receipt"),
     path("dia-ban/xa/", submit.communes, name="communes"),
+    # my account: who accessed my personal data (integration's exchange log)
+    path("tai-khoan/truy-cap-du-lieu/", data_access.data_access, name="data-access"),
 ]

@@ -31,6 +31,7 @@ from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.selectors import earlier_applicants
 from motcua.dossiers.uploads import UploadRejected, check_upload
 from motcua.org.models import AdministrativeUnit, Agency, User
+from motcua.workspace import counter_identity
 from motcua.workspace.access import staff_member, staff_required
 from motcua.workspace.counter_forms import (
     DECISIONS,
@@ -79,23 +80,26 @@ class Step:
     source_code: str  # the earlier dossier whose applicant is taken
     procedure_q: str
     procedure_code: str
+    population_id: str = ""  # the ID number to look up in the population database
 
     @classmethod
     def of(cls, request: HttpRequest) -> Step:
         get = request.GET
         return cls(get.get("applicant_q", "").strip()[:255], get.get("from", "").strip()[:48],
                    get.get("procedure_q", "").strip()[:200],
-                   get.get("procedure", "").strip()[:20])
+                   get.get("procedure", "").strip()[:20],
+                   get.get("population", "").strip()[:20])
 
     def url(self, **changes: str) -> str:
         state = {"applicant_q": self.applicant_q, "from": self.source_code,
-                 "procedure_q": self.procedure_q, "procedure": self.procedure_code, **changes}
+                 "procedure_q": self.procedure_q, "procedure": self.procedure_code,
+                 "population": self.population_id, **changes}
         query = urlencode({k: v for k, v in state.items() if v})
         return reverse("workspace:counter") + (f"?{query}" if query else "")
 
     @property
     def url_without_applicant(self) -> str:
-        return self.url(applicant_q="", **{"from": ""})
+        return self.url(applicant_q="", population="", **{"from": ""})
 
     @property
     def url_without_procedure(self) -> str:
@@ -112,7 +116,10 @@ def reception(request: HttpRequest) -> HttpResponse:
     applicant_search = ApplicantSearchForm(request.GET)
     applicant_search.is_valid()
     source = _source(user, step, applicant_search)
-    matches = [] if source else _applicant_matches(user, step)
+    looked_up = None
+    if step.population_id and source is None and request.method != "POST":
+        looked_up = counter_identity.check(user, step.population_id, counter.communes)
+    matches = [] if source or looked_up else _applicant_matches(user, step)
     if request.GET.get("find") == "applicant" and len(matches) == 1:
         return HttpResponseRedirect(step.url(applicant_q="", **{"from": matches[0][0].code}))
 
@@ -129,7 +136,8 @@ def reception(request: HttpRequest) -> HttpResponse:
         form = IntakeForm(request.POST or None, request.FILES or None, version=version,
                           desks=counter.desks, communes=counter.communes,
                           return_units=counter.return_units,
-                          initial=applicant_initial(source) if source else None)
+                          initial=applicant_initial(source) if source else
+                          looked_up.initial if looked_up else None)
         if request.method == "POST":
             done = _send(request, user, form, counter)
             if done is not None:
@@ -147,7 +155,7 @@ def reception(request: HttpRequest) -> HttpResponse:
         "source": source, "matches": matches, "version": version, "suggestions": suggestions,
         "form": form, "searched_applicant": bool(step.applicant_q) and not source,
         "searched_procedure": bool(step.procedure_q) and version is None,
-        "focus_matches": not typing,
+        "focus_matches": not typing, "looked_up": looked_up,
     })
     return render(request, "workspace/counter.html", context)
 
@@ -276,6 +284,7 @@ def _intake(user: User, form: IntakeForm, decision: str, desks: dict[int, Agency
             for requirement_id, upload in scans.items():
                 dossier = actions.perform(dossier, "attach_file", user, upload=upload,
                                           component_id=component_of[requirement_id])
+        counter_identity.record(dossier, data.get("identity_check") or "")
         return 201, {"code": dossier.code}
 
     token = form.cleaned_data["token"]

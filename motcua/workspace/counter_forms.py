@@ -100,6 +100,8 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
     of `return_units`, by post or online."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # signed note of the population lookup (workspace.counter_identity), if one was made
+    identity_check = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
     receiving_agency = forms.ChoiceField(label=gettext_lazy("Receiving unit"))
 
     applicant_kind = forms.ChoiceField(
