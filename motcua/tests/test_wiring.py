@@ -28,7 +28,10 @@ def test_subscribers_of_each_dossier_event():
     notify = "motcua.notifications.subscribers.queue_applicant_notice"
     index = "motcua.reporting.actions.record_change"  # last: after the process has moved
     assert events.subscribers(DossierChanged) == [notify, index]
-    assert events.subscribers(DossierSubmitted) == [notify, index]
+    # the data store's documents a new dossier reuses, checked and recorded first (a refusal
+    # rolls the submission back before anything is sent)
+    assert events.subscribers(DossierSubmitted) == [
+        "motcua.records.reuse.record", notify, index]
     assert events.subscribers(DossierReceived) == [
         "motcua.processing.actions.start_run", notify, index]
     assert events.subscribers(DossierWaiting) == [
