@@ -130,3 +130,10 @@ def test_another_units_officer_gets_the_same_404(client, org, paper_dossier):
                                  kwargs={"code": "NO-SUCH-CODE", "copy_id": copy.pk}))
     assert download.status_code == missing.status_code == 404
     assert DigitizedCopy.objects.count() == 1
+
+
+def test_the_applicant_reads_the_digitization_on_their_timeline(client, org, paper_dossier):
+    digitize_birth(org, paper_dossier)
+    client.force_login(org.citizen)
+    page = client.get(f"/ho-so-cua-toi/{paper_dossier.code}/").content.decode()
+    assert "đã số hóa một giấy tờ của hồ sơ (khai-sinh.pdf)" in page
