@@ -7,8 +7,6 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('dossiers', '0014_component_source_eform'),
         ('records', '0001_initial'),
