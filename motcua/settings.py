@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -177,10 +178,29 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Files on S3-compatible object storage instead of the local disk (django-storages): set the
+# bucket, and for a store other than AWS its endpoint (MinIO, Ceph, a provider's own).
+# Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment.
+if os.environ.get("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": None,  # private: files are served only through the policy
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# A stored file that no row names (records.files: written before its transaction, which then
+# rolled back) is deleted by housekeeping once it is this old.
+RECORDS_ORPHAN_GRACE_HOURS = float(os.environ.get("RECORDS_ORPHAN_GRACE_HOURS", "24"))
 
 # Uploads: the size limit is checked by the dossiers app per file; this caps the request.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

@@ -126,6 +126,10 @@ def _component_rows(bound: Bound) -> list[Row]:
             elif state.required:
                 rows.append(Row(state.name, _("Not uploaded yet"), True))
             continue
+        if state.reused is not None:
+            rows.append(Row(state.name, _("From my data store: %(title)s")
+                            % {"title": state.reused.title}, True))
+            continue
         rows.append(Row(state.name, labels[state.source], True))
     return rows
 

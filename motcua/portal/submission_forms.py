@@ -45,6 +45,8 @@ from motcua.portal.submission import (
     Slot,
     files_by_slot,
 )
+from motcua.records import reuse, store
+from motcua.records.models import StoreItem
 from motcua.web.forms import DesignSystemForm
 
 OPTIONAL = gettext_lazy("(optional)")
@@ -331,6 +333,17 @@ class SlotState:
     files: list[DraftFile]
     slot: Slot | None = None  # None: the proof of the representation
     error: str = ""
+    # the valid documents of its type in the applicant's data store (records.reuse), each
+    # chosen as the source `store:<id>`
+    offers: list[StoreItem] = field(default_factory=list)
+
+    @property
+    def offer_values(self) -> dict[str, StoreItem]:
+        return {reuse.reference(item): item for item in self.offers}
+
+    @property
+    def reused(self) -> StoreItem | None:
+        return self.offer_values.get(self.source)
 
     @property
     def input_name(self) -> str:
@@ -381,7 +394,11 @@ class ComponentsStep:
                     given.append(actions.ComponentInput(authorization=True))
                 continue
             requirement_id = state.slot.requirement.pk
-            if state.source == NATIONAL:
+            if state.reused is not None:
+                given.append(actions.ComponentInput(requirement_id=requirement_id,
+                                                    source=ComponentSource.REUSED,
+                                                    reference=state.source))
+            elif state.source == NATIONAL:
                 given.append(actions.ComponentInput(requirement_id=requirement_id,
                                                     source=ComponentSource.NATIONAL))
             elif state.source == PAPER:
@@ -402,15 +419,21 @@ def components_step(plan: Plan, draft: SubmissionDraft, representation: str,
     files = files_by_slot(list(draft.files.all()))
     allowed = {UPLOAD, NATIONAL} | ({PAPER} if plan.paper_allowed else set())
     step = ComponentsStep(plan)
+    # what the applicant's own data store holds, valid, for each component (filing for
+    # themselves: a representative's store is not the applicant's)
+    held = reuse.offers(store.keys_of(draft.owner) if not representation else [],
+                        {s.requirement.pk: s.requirement.name for s in plan.document_slots})
     for slot in plan.document_slots:
         if slot.info_only and not slot.must_give:
             continue
         key = str(slot.requirement.pk)
         source = chosen.get(key, UPLOAD)
+        offers = held[slot.requirement.pk].items
+        known = allowed | {reuse.reference(item) for item in offers}
         step.states.append(SlotState(
             key=key, name=slot.requirement.name, required=slot.must_give,
-            source=source if source in allowed else UPLOAD,
-            files=files.get(slot.requirement.pk, []), slot=slot))
+            source=source if source in known else UPLOAD,
+            files=files.get(slot.requirement.pk, []), slot=slot, offers=offers))
     proof = REPRESENTATION_DOCUMENTS.get(representation)
     if proof is not None:
         step.states.append(SlotState(key="authorization", name=str(proof), required=True,

@@ -256,7 +256,7 @@ def components_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan
     state = forms.components_step(plan, draft, representation)
     ways = {value for value, _label, _hint in state.sources}
     chosen = {s.key: way if (way := request.POST.get(s.source_name, s.source)) in ways
-              else s.source for s in state.states}
+              or way in s.offer_values else s.source for s in state.states}
     drafts.save_step(draft, COMPONENTS, chosen)
     upload_errors = _receive_files(request, draft, state)
     state = forms.components_step(plan, draft, representation)  # with the new files

@@ -75,11 +75,18 @@ SENTENCES: dict[str, tuple[Promise, Promise]] = {
     "decline_request": (_("%(agency)s declined the request."), _("The request was declined.")),
     "attach_file": (_("A file was added to the dossier: %(file)s."),
                     _("A file was added to the dossier: %(file)s.")),
+    # records: digitization at the counter, a document of the data store asked for again
+    "digitize": (_("%(agency)s digitized a document of the dossier (%(file)s); the electronic "
+                   "copy is in its owner's data store."),
+                 _("A document of the dossier was digitized (%(file)s); the electronic copy "
+                   "is in its owner's data store.")),
+    "ask_again": (_("%(agency)s asked you again for a document that your data store holds."),
+                  _("You were asked again for a document that your data store holds.")),
 }
 # Whose reason the applicant reads under the sentence.
 WITH_REASON = frozenset({"refuse", "request_supplement", "refuse_on_merits", "withdraw",
                          "request_withdrawal", "grant_withdrawal", "request_stop", "stop",
-                         "decline_request", "apologize", "route"})
+                         "decline_request", "apologize", "route", "ask_again"})
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import data_access, dossier, petitions, views
+from motcua.portal import data_access, dossier, petitions, store, views
 from motcua.portal import submission_views as submit
 
 app_name = "portal"
@@ -22,6 +22,8 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/rut/", dossier.withdraw, name="dossier-withdraw"),
     path("ho-so-cua-toi/<str:code>/danh-gia/", dossier.rate, name="dossier-rating"),
     path("ho-so-cua-toi/<str:code>/phan-anh/", dossier.petition, name="dossier-petition"),
+    path("kho-du-lieu/", store.my_store, name="my-store"),
+    path("kho-du-lieu/<int:item_id>/tai-ve/", store.store_file, name="store-file"),
     path("phan-anh-cua-toi/", petitions.my_petitions, name="my-petitions"),
     path("phan-anh-cua-toi/<int:petition_id>/", petitions.petition, name="petition"),
     path("phan-anh-cua-toi/<int:petition_id>/bo-sung/", petitions.petition_information,

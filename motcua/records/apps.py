@@ -7,3 +7,11 @@ class RecordsConfig(AppConfig):
 
     name = "motcua.records"
     verbose_name = _("Records")
+
+    def ready(self) -> None:
+        from motcua.core import events, housekeeping
+        from motcua.dossiers.events import DossierSubmitted
+        from motcua.records import files, reuse
+
+        housekeeping.register("orphan_files", files.sweep_orphans)
+        events.subscribe(DossierSubmitted, reuse.record)

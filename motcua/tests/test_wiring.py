@@ -28,9 +28,11 @@ def test_subscribers_of_each_dossier_event():
     notify = "motcua.notifications.subscribers.queue_applicant_notice"
     index = "motcua.reporting.actions.record_change"  # last: after the process has moved
     assert events.subscribers(DossierChanged) == [notify, index]
-    # a VNeID-linked account filing for itself: its verified number, the 4.5b mark
+    # the data store's documents a new dossier reuses, checked and recorded first (a refusal
+    # rolls the submission back before anything is sent); a VNeID-linked account filing for
+    # itself: its verified number, the 4.5b mark
     assert events.subscribers(DossierSubmitted) == [
-        "motcua.integration.identity.on_submitted", notify, index]
+        "motcua.records.reuse.record", "motcua.integration.identity.on_submitted", notify, index]
     assert events.subscribers(DossierReceived) == [
         "motcua.processing.actions.start_run", notify, index]
     assert events.subscribers(DossierWaiting) == [

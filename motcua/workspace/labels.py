@@ -35,6 +35,8 @@ EVENT_LABELS: dict[str, Promise] = {
     "step_assign": _("step assigned"),
     "escalate": _("warning sent"),
     "notify": _("applicant notified"),
+    "digitize": _("component digitized"),
+    "ask_again": _("document asked for again, with a reason"),
 }
 
 

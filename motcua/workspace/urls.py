@@ -3,6 +3,7 @@ from django.urls import path
 from motcua.workspace import (
     counter,
     dashboard,
+    digitization,
     dossier,
     exchange_log,
     petitions,
@@ -23,6 +24,12 @@ urlpatterns = [
          name="dossier-action"),
     path("ho-so/<str:code>/buoc/<int:step_id>/<str:action>/", dossier.step_action,
          name="step-action"),
+    path("ho-so/<str:code>/so-hoa/<int:component_id>/", digitization.digitize,
+         name="digitize"),
+    path("ho-so/<str:code>/yeu-cau-lai/<int:component_id>/", digitization.ask_again,
+         name="ask-again"),
+    path("ho-so/<str:code>/ban-so-hoa/<int:copy_id>/", digitization.copy_file,
+         name="digitized-file"),
     path("don-vi/", unit.overview, name="unit"),
     path("don-vi/giao/<int:step_id>/", unit.assign, name="unit-assign"),
     # the one-stop unit's day: the counter, the online intake queue, dispatch, results

@@ -208,7 +208,11 @@ def test_the_fields_the_index_waits_for_do_not_exist_yet():
     counter in indicators.Counters filled by selectors, a rollup column if it is per dossier)
     and drop it from the indicator's `needs`."""
     waiting = {need for i in INDICATORS for need in i.needs}
-    assert waiting and not [need for need in waiting if _field_exists(need)]
+    # There, not collected yet: the digitized copies' signing time (records, issue 13) is
+    # set once the signing code signs them; the 4.2 counter is the index's next step.
+    landed = {"records.DigitizedCopy.signed_at"}
+    assert landed <= waiting and all(_field_exists(need) for need in landed)
+    assert not [need for need in waiting - landed if _field_exists(need)]
 
 
 def test_periods():

@@ -1,0 +1,199 @@
+"""Digitization at the counter (DOMAIN.md §6): the one-stop officer scans or uploads each paper
+component and tags what it is (document type, number, issuer, issue date, validity, owner).
+
+- `digitize` is the one action: the upload checked as every upload is (dossiers.uploads), its
+  file written under its hash (records.files) before the transaction, then in one transaction
+  with the dossier row locked: the copy, its document in the owner's store (records.store),
+  the dossier's digitization state (DossierDigitization, what the national sync carries and
+  the index's 4.2 reads) and a timeline event. Digitizing a component again replaces its copy
+  until the copy is signed.
+- Signing (PAdES by the one-stop unit) is the signing code's: it subscribes to
+  `ComponentDigitized` (published in the transaction; enqueue the signing on commit) and hands
+  the signed file back to `mark_signed`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import DomainError, InvalidInput, NotFound
+from motcua.core.events import DomainEvent, publish
+from motcua.dossiers import actions as dossier_actions
+from motcua.dossiers import lifecycle, policy
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.uploads import check_upload
+from motcua.org.identifiers import InvalidIdentifier, validate_personal_id, validate_tax_code
+from motcua.org.models import User
+from motcua.records import doctypes, files
+from motcua.records.models import DigitizedCopy, DossierDigitization, StoreItem
+from motcua.records.models.digitization import DigitizationState
+from motcua.records.models.store import Origin
+
+
+@dataclass(frozen=True)
+class ComponentDigitized(DomainEvent):
+    """A component's electronic copy was made (or made again): the signing code signs it."""
+
+    copy: DigitizedCopy
+
+
+@dataclass(frozen=True)
+class Tags:
+    """What the officer says the document is."""
+
+    document_type: str
+    owner_key: str  # the owner's 12-digit personal ID number or tax code
+    owner_name: str
+    number: str = ""
+    issuer: str = ""
+    issued_on: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
+def can_digitize(user: User | AnonymousUser, dossier: Dossier) -> bool:
+    """Staff of the receiving or handling side who may attach files to the dossier now."""
+    return (user.is_authenticated and user.kind == User.Kind.STAFF
+            and dossier.status not in lifecycle.FINISHING
+            and policy.can_act(user, dossier, "attach_file"))
+
+
+def check_owner_key(value: str) -> str:
+    value = value.strip()
+    try:
+        if len(value) == 12:
+            validate_personal_id(value)
+        else:
+            validate_tax_code(value)
+    except (InvalidIdentifier, DomainError, ValueError):
+        raise InvalidInput(_("Enter the owner's 12-digit personal ID number or tax code."),
+                           code="owner_key", field="owner_key") from None
+    return value
+
+
+def _checked(tags: Tags, today: dt.date) -> Tags:
+    if tags.document_type not in doctypes.BY_CODE:
+        raise InvalidInput(_("Choose the document type."), code="document_type",
+                           field="document_type")
+    if not tags.owner_name.strip():
+        raise InvalidInput(_("Enter the owner's name."), code="owner_name", field="owner_name")
+    key = check_owner_key(tags.owner_key)
+    if tags.issued_on is not None and tags.issued_on > today:
+        raise InvalidInput(_("The issue date cannot be in the future."), code="issued_on",
+                           field="issued_on")
+    if tags.valid_until is not None and tags.issued_on is not None \
+            and tags.valid_until < tags.issued_on:
+        raise InvalidInput(_("The document cannot expire before it was issued."),
+                           code="valid_until", field="valid_until")
+    return Tags(tags.document_type, key, tags.owner_name.strip()[:255],
+                tags.number.strip()[:100], tags.issuer.strip()[:255], tags.issued_on,
+                tags.valid_until)
+
+
+def digitize(dossier: Dossier, component_id: int, upload: Any, tags: Tags, *, actor: User,
+             now: dt.datetime | None = None) -> DigitizedCopy:
+    now = now or timezone.now()
+    tags = _checked(tags, timezone.localdate(now))
+    name, content_type, digest = check_upload(upload)  # refused before anything is written
+    files.write(upload, digest)  # the file first: a rollback leaves an orphan, swept later
+    with transaction.atomic():
+        d = dossier_actions.lock(dossier.pk)
+        if not can_digitize(actor, d):
+            raise DomainError(_("You cannot digitize the components of this dossier now."),
+                              code="not_allowed")
+        component = d.components.filter(pk=component_id).first()
+        if component is None:
+            raise InvalidInput(_("No such component in this dossier."), code="component",
+                               field="component")
+        existing = DigitizedCopy.objects.filter(component=component).first()
+        if existing is not None and existing.signed_at is not None:
+            raise DomainError(_("This component's copy is signed already: it cannot change."),
+                              code="signed")
+        blob = files.put(upload, content_type=content_type, sha256=digest)
+        copy = existing or DigitizedCopy(component=component, dossier=d)
+        copy.blob, copy.original_name = blob, name
+        copy.document_type, copy.number, copy.issuer = (tags.document_type, tags.number,
+                                                        tags.issuer)
+        copy.issued_on, copy.valid_until = tags.issued_on, tags.valid_until
+        copy.owner_name, copy.owner_key = tags.owner_name, tags.owner_key
+        copy.digitized_at, copy.digitized_by = now, actor
+        copy.save()
+        StoreItem.objects.update_or_create(source_ref=f"copy:{copy.pk}", defaults=dict(
+            owner_key=tags.owner_key, owner_name=tags.owner_name,
+            document_type=tags.document_type, title=component.name[:500], number=tags.number,
+            issuer=tags.issuer, issued_on=tags.issued_on, valid_from=tags.issued_on,
+            valid_until=tags.valid_until, origin=Origin.DIGITIZED, blob=blob, file_name=name,
+            dossier=d, added_at=now))
+        refresh_state(d, now)
+        dossier_actions.timeline_event(d, "digitize", actor=actor, now=now,
+                                       component=component.pk, file=name, sha256=digest,
+                                       document_type=tags.document_type)
+        publish(ComponentDigitized(copy))
+    return copy
+
+
+def mark_signed(copy: DigitizedCopy, signed_pdf: bytes, *,
+                now: dt.datetime | None = None) -> DigitizedCopy:
+    """The hook for the signing code: keep the copy signed by the one-stop unit (PAdES) and
+    serve it, in the copy and in the owner's store, from now on."""
+    now = now or timezone.now()
+    content = ContentFile(signed_pdf, name="signed.pdf")
+    digest = files.digest_of(content)
+    files.write(content, digest)
+    with transaction.atomic():
+        copy = DigitizedCopy.objects.select_for_update().get(pk=copy.pk)
+        blob = files.put(content, content_type="application/pdf", sha256=digest)
+        copy.signed_blob, copy.signed_at = blob, now
+        copy.save(update_fields=["signed_blob", "signed_at"])
+        StoreItem.objects.filter(source_ref=f"copy:{copy.pk}").update(blob=blob)
+    return copy
+
+
+def refresh_state(d: Dossier, now: dt.datetime) -> DossierDigitization:
+    """The dossier's digitization state from its components: complete once every component
+    handed in on paper has its copy."""
+    paper = d.components.filter(is_paper=True).count()
+    digitized = DigitizedCopy.objects.filter(dossier=d).count()
+    paper_digitized = DigitizedCopy.objects.filter(dossier=d, component__is_paper=True).count()
+    state = (DigitizationState.NONE if digitized == 0
+             else DigitizationState.COMPLETE if paper_digitized >= paper
+             else DigitizationState.PARTIAL)
+    row, _created = DossierDigitization.objects.update_or_create(
+        dossier=d, defaults={"state": state, "paper_components": paper,
+                             "digitized_components": digitized, "updated_at": now})
+    return row
+
+
+# --- reads --------------------------------------------------------------------------------
+
+
+def state_of(dossier_id: int) -> str:
+    """The dossier's digitization state (DigitizationState), for the national sync."""
+    found = DossierDigitization.objects.filter(dossier_id=dossier_id) \
+        .values_list("state", flat=True).first()
+    return found or DigitizationState.NONE
+
+
+def copies_by_component(dossier_id: int) -> dict[int, DigitizedCopy]:
+    """The dossier's copies by component id: what the national sync sends per component
+    (digitized: a component with a copy) and what the pages show."""
+    return {c.component_id: c for c in DigitizedCopy.objects.filter(dossier_id=dossier_id)
+            .select_related("blob", "signed_blob")}
+
+
+def readable_copy(user: User | AnonymousUser, code: str, copy_id: int) -> DigitizedCopy:
+    """A copy of the dossier with `code`, read as the dossier is (policy.get_visible): the
+    same 404 for another dossier's copy or one that does not exist."""
+    dossier = policy.get_visible(user, code)
+    copy = DigitizedCopy.objects.filter(dossier=dossier, pk=copy_id) \
+        .select_related("blob", "signed_blob").first()
+    if copy is None:
+        raise NotFound(_("No such file in this dossier."))
+    return copy

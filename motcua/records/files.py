@@ -1,0 +1,125 @@
+"""Files through Django's storage API, content-addressed (models.Blob).
+
+- Stored by `settings.STORAGES["default"]`: local disk by default, S3-compatible object storage
+  when RECORDS_S3_BUCKET is set (django-storages; settings.py).
+- De-duplicated: a content is stored once, under `blobs/ab/cd/<sha256>`; storing it again
+  writes nothing.
+- Never lost when a transaction rolls back: `put` writes the file first, then the caller's
+  transaction commits the row. A rollback leaves a file without a row, which `sweep_orphans`
+  deletes once it is older than RECORDS_ORPHAN_GRACE_HOURS (housekeeping, registered in
+  RecordsConfig.ready); a file is never deleted while a row may still be committed for it.
+- Served only through `response`, by views that asked the policy first (records.store,
+  records.digitization).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.http import FileResponse
+
+from motcua.records.models.files import Blob, blob_name
+
+ROOT = "blobs"
+
+
+def digest_of(content: File) -> str:
+    digest = hashlib.sha256()
+    content.seek(0)
+    for chunk in content.chunks():
+        digest.update(chunk)
+    content.seek(0)
+    return digest.hexdigest()
+
+
+def write(content: File, sha256: str) -> str:
+    """Write `content` under its hash unless it is there already (outside any transaction's
+    reach: files are not rolled back). Returns its name in the storage."""
+    name = blob_name(sha256)
+    if default_storage.exists(name):
+        return name
+    content.seek(0)
+    saved = default_storage.save(name, content)
+    if saved != name:  # written meanwhile by another request: the same bytes, keep one
+        default_storage.delete(saved)
+    return name
+
+
+def put(content: File, *, content_type: str, sha256: str = "") -> Blob:
+    """The Blob of `content`: its file written first, then its row (created in the caller's
+    transaction, or found)."""
+    sha256 = sha256 or digest_of(content)
+    write(content, sha256)
+    found = Blob.objects.filter(sha256=sha256).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent insert of the same hash
+            return Blob.objects.create(sha256=sha256, size=content.size or 0,
+                                       content_type=content_type)
+    except IntegrityError:
+        return Blob.objects.get(sha256=sha256)
+
+
+def open_blob(blob: Blob) -> File:
+    return default_storage.open(blob.name, "rb")
+
+
+def response(blob: Blob, filename: str) -> FileResponse:
+    """The file as a download; call it only after the policy allowed the read."""
+    return FileResponse(open_blob(blob), as_attachment=True, filename=filename,
+                        content_type=blob.content_type)
+
+
+def _stored_names() -> Iterator[str]:
+    """Every file under blobs/ (two levels of folders, as blob_name makes them)."""
+    if not default_storage.exists(ROOT) and settings.STORAGES["default"]["BACKEND"].endswith(
+            "FileSystemStorage"):
+        return
+    first, _files = default_storage.listdir(ROOT)
+    for a in first:
+        second, _files = default_storage.listdir(f"{ROOT}/{a}")
+        for b in second:
+            _dirs, files = default_storage.listdir(f"{ROOT}/{a}/{b}")
+            for name in files:
+                yield f"{ROOT}/{a}/{b}/{name}"
+
+
+def grace() -> dt.timedelta:
+    return dt.timedelta(hours=settings.RECORDS_ORPHAN_GRACE_HOURS)
+
+
+def sweep_orphans(now: dt.datetime) -> int:
+    """Housekeeping: delete the files under blobs/ that no Blob row names and that are older
+    than the grace period (a transaction that wrote one may still commit its row until
+    then). Returns the number of files deleted."""
+    cutoff = now - grace()
+    removed = 0
+    batch: list[str] = []
+
+    def flush() -> int:
+        known = set(Blob.objects.filter(sha256__in=[n.rsplit("/", 1)[1] for n in batch])
+                    .values_list("sha256", flat=True))
+        count = 0
+        for name in batch:
+            if name.rsplit("/", 1)[1] in known:
+                continue
+            if default_storage.get_modified_time(name) < cutoff:
+                default_storage.delete(name)
+                count += 1
+        batch.clear()
+        return count
+
+    for name in _stored_names():
+        batch.append(name)
+        if len(batch) >= 1000:
+            removed += flush()
+    if batch:
+        removed += flush()
+    return removed
