@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "sandbox.common",
     "sandbox.faults",
+    "sandbox.portal",
 ]
 
 MIDDLEWARE = [
