@@ -366,6 +366,26 @@ LOGIN_REDIRECT_URL_FAILURE = "/dang-nhap/?vneid=failed"
 NATIONAL_CLIENT_ID = os.environ.get("NATIONAL_CLIENT_ID", "motcua")
 NATIONAL_CLIENT_SECRET = os.environ.get("NATIONAL_CLIENT_SECRET", "motcua-sandbox-secret")
 
+# The outbox of messages to national systems (integration.outbox, `manage.py deliver_outbox
+# --loop`): a message that failed waits OUTBOX_BACKOFF_SECONDS, then twice that, … at most
+# OUTBOX_MAX_BACKOFF_SECONDS, and is a dead letter after OUTBOX_MAX_ATTEMPTS attempts (the
+# admin's "retry"; about 6 hours with the defaults: a portal down for an afternoon loses
+# nothing). A worker sends OUTBOX_BATCH messages per request; a claim held by a worker that
+# died is taken up by another after OUTBOX_LEASE_SECONDS (above twice the slowest request:
+# NATIONAL_SEND_SECONDS). Delivered messages are deleted after OUTBOX_KEEP_DAYS.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "40"))
+OUTBOX_BACKOFF_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_SECONDS", "2"))
+OUTBOX_MAX_BACKOFF_SECONDS = float(os.environ.get("OUTBOX_MAX_BACKOFF_SECONDS", "600"))
+OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
+OUTBOX_BATCH = int(os.environ.get("OUTBOX_BATCH", "200"))
+OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "7"))
+NATIONAL_SEND_SECONDS = float(os.environ.get("NATIONAL_SEND_SECONDS", "20"))
+# The National Public Service Portal: the adapter (a class with `send(messages)`) and its
+# address (default: the sandbox's /portal).
+PORTAL_SYNC_ADAPTER = os.environ.get(
+    "PORTAL_SYNC_ADAPTER", "motcua.integration.portal_sync.HttpPortal")
+PORTAL_URL = os.environ.get("PORTAL_URL", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "sandbox.people",
     "oauth2_provider",
     "sandbox.idp",
+    "sandbox.portal",
 ]
 
 MIDDLEWARE = [
@@ -57,7 +58,10 @@ DATABASES = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("SANDBOX_DB", str(VAR_DIR / "sandbox.sqlite3")),
         # Several gunicorn workers write one file: wait for the lock instead of failing.
-        "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
+        # IMMEDIATE: a transaction that reads then writes (the portal receiver) takes the write
+        # lock at BEGIN and waits for it, instead of failing at once with "database is locked".
+        "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;",
+                    "transaction_mode": "IMMEDIATE"},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

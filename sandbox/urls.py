@@ -21,4 +21,5 @@ urlpatterns = [
     path("judicial/", include((people.judicial, "judicial"))),
     path("idp/login/", idp.sign_in, name="idp-sign-in"),
     path("idp/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("portal/", include("sandbox.portal.urls")),
 ]

@@ -5,6 +5,10 @@
 #   * gunicorn on 127.0.0.1:PORT (WEB_CONCURRENCY workers, default 3; access log on stdout);
 #   * the delivery worker (`manage.py deliver --loop 1`): sends the messages to persons (applicant
 #     emails) that actions wrote as delivery rows, retrying failures with a backoff;
+#   * the outbox worker (`manage.py deliver_outbox --loop 1`): delivers the messages to national
+#     systems (the national portal's dossier sync and catalogue) that actions wrote in the
+#     outbox, in order per dossier, retrying with a backoff; `publish_catalogue` queues the
+#     catalogue for the portal once at start (only what changed since the last time);
 #   * the background worker of django-tasks-db (`manage.py db_worker`); nothing enqueues a task
 #     today (applicant notices moved to `deliver`), it stays for the background work to come;
 #   * the deadline escalation loop (`manage.py escalate --loop 60`, every ESCALATE_EVERY
@@ -58,7 +62,7 @@ pids=()
 stop() {
   trap - INT TERM EXIT
   if ((${#pids[@]})); then
-    echo "Stopping (web, sandbox, delivery, worker, escalation and housekeeping loops)..."
+    echo "Stopping (web, sandbox, delivery, outbox, worker, escalation and housekeeping loops)..."
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
@@ -68,6 +72,9 @@ trap 'stop; exit 143' TERM
 trap stop EXIT
 
 "$BIN/python" manage.py deliver --loop "${DELIVER_EVERY:-1}" &
+pids+=("$!")
+"$BIN/python" manage.py publish_catalogue
+"$BIN/python" manage.py deliver_outbox --loop "${DELIVER_OUTBOX_EVERY:-1}" &
 pids+=("$!")
 "$BIN/python" manage.py db_worker --queue-name '*' --no-reload &
 pids+=("$!")

@@ -14,8 +14,9 @@ from django.db import close_old_connections
 log = logging.getLogger(__name__)
 
 
-def run_every(interval: float, one_pass: Callable[[], None],
+def run_every(interval: float, one_pass: Callable[[], bool | None],
               on_failure: Callable[[], None]) -> None:
+    """`one_pass` returning True means "more is waiting": the next pass starts at once."""
     if interval <= 0:
         interval = 60.0
     stopping = {"now": False}
@@ -28,7 +29,8 @@ def run_every(interval: float, one_pass: Callable[[], None],
         while not stopping["now"]:
             close_old_connections()  # a connection that died since the last pass
             try:
-                one_pass()
+                if one_pass() is True:
+                    continue
             except Exception:  # keep the loop alive; the next pass retries
                 on_failure()
                 log.exception("periodic pass failed")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -373,6 +374,26 @@ def result_return_payload(d: Dossier) -> dict[str, Any]:
     return {"method": d.return_method, "agency": unit, "address": d.return_address}
 
 
+# Sections of the detail that higher apps add (they may not be imported from here): name →
+# function of the dossier, registered in their AppConfig.ready (integration: "portal_sync").
+DETAIL_SECTIONS: dict[str, Callable[[Dossier], Any]] = {}
+
+
+def add_detail_section(name: str, render: Callable[[Dossier], Any]) -> None:
+    DETAIL_SECTIONS[name] = render
+
+
+class PortalSyncSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["synced", "waiting", "retrying", "failed", "not_synced"])
+    label = serializers.CharField()  # type: ignore[assignment]
+    synced_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField(allow_null=True, help_text=(
+        "when the portal acknowledged the dossier's first message"))
+    waiting = serializers.IntegerField(help_text="changes not yet delivered to the portal")
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+
+
 class DossierDetailSerializer(DossierListSerializer):
     procedure_version = serializers.IntegerField(source="procedure_version.number")
     receiving_agency = AgencyRefSerializer()
@@ -391,6 +412,8 @@ class DossierDetailSerializer(DossierListSerializer):
     tracking_book = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
     duration = serializers.SerializerMethodField()
+    portal_sync = serializers.SerializerMethodField(help_text=(
+        "The dossier's sync with the National Public Service Portal (index 1.4)."))
 
     class Meta(DossierListSerializer.Meta):
         fields = [
@@ -399,8 +422,13 @@ class DossierDetailSerializer(DossierListSerializer):
             "clock_paused",
             "form_data", "components", "events", "pauses", "supplements", "apology_slips",
             "handovers", "requests", "counted_late", "outcome", "dispatch_reason", "letters",
-            "result_return", "tracking_book", "allowed_actions",
+            "result_return", "tracking_book", "allowed_actions", "portal_sync",
         ]
+
+    @extend_schema_field(PortalSyncSerializer(allow_null=True))
+    def get_portal_sync(self, d: Dossier) -> Any:
+        render = DETAIL_SECTIONS.get("portal_sync")
+        return render(d) if render is not None else None
 
     @extend_schema_field(ApplicantSerializer)
     def get_applicant(self, d: Dossier) -> dict[str, Any]:
@@ -524,6 +552,8 @@ def detail_payload(d: Dossier, user: Any, related: DetailRelations | None = None
         "allowed_actions": policy.allowed_actions(
             user, d, lifecycle.allowed_actions(d.status_enum),
             open_handovers=related.open_handover_agencies()),
+        "portal_sync": None,
+        **{name: render(d) for name, render in DETAIL_SECTIONS.items()},
     }
 
 

@@ -9,8 +9,14 @@ class IntegrationConfig(AppConfig):
     verbose_name = _("National systems")
 
     def ready(self) -> None:
+        from motcua.core import housekeeping
         from motcua.core.events import subscribe
-        from motcua.dossiers.events import DossierSubmitted
-        from motcua.integration import identity
+        from motcua.dossiers.events import DossierChanged, DossierSubmitted
+        from motcua.dossiers.serializers import add_detail_section
+        from motcua.integration import identity, outbox, portal_sync
 
         subscribe(DossierSubmitted, identity.on_submitted)
+        outbox.register(portal_sync.SYSTEM, portal_sync.SYSTEM_ENTRY)
+        subscribe(DossierChanged, portal_sync.queue_dossier_change)
+        add_detail_section("portal_sync", portal_sync.detail_section)
+        housekeeping.register("delivered_outbox", outbox.prune_delivered)

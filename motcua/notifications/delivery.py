@@ -35,9 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import secrets
-import socket
 from collections.abc import Callable
 
 from django.conf import settings
@@ -45,6 +42,8 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from motcua.core import retry
+from motcua.core.retry import new_worker_id
 from motcua.dossiers import actions as dactions
 from motcua.dossiers.models import Dossier
 from motcua.notifications.channels import ChannelUnavailable, PermanentFailure, adapter_for
@@ -72,16 +71,11 @@ def lease() -> dt.timedelta:
 
 def backoff(attempts: int) -> dt.timedelta:
     """The wait after the `attempts`-th failed attempt: BACKOFF, 2×, 4×, … up to a day."""
-    seconds = float(settings.DELIVERY_BACKOFF_SECONDS) * 2 ** max(0, min(attempts - 1, 30))
-    return min(dt.timedelta(seconds=seconds), MAX_BACKOFF)
+    return retry.backoff(attempts, float(settings.DELIVERY_BACKOFF_SECONDS), MAX_BACKOFF)
 
 
 def timeline_cause(event_id: int) -> str:
     return f"{TIMELINE_CAUSE}{event_id}"
-
-
-def new_worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 # --- writing -------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from motcua.core.loop import run_every
-from motcua.notifications.delivery import new_worker_id, run_pass
+from motcua.core.retry import new_worker_id
+from motcua.notifications.delivery import run_pass
 
 
 class Command(BaseCommand):
