@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
+    path("integration/", include("motcua.integration.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("", include("motcua.portal.urls")),

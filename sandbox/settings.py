@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "sandbox.common",
     "sandbox.faults",
+    "sandbox.payments",
+    "sandbox.gateways",
 ]
 
 MIDDLEWARE = [
@@ -74,3 +76,9 @@ LOGGING = {
 
 # Seeding functions of the national systems' apps, run by `seed_sandbox` (see its docstring).
 SANDBOX_SEEDERS: list[str] = []
+
+# The payment platform's partners and their shared secrets (the product's PAYMENT_SECRET).
+PAYMENT_PARTNERS = {
+    os.environ.get("SANDBOX_PAYMENT_PARTNER", "MOTCUA"):
+        os.environ.get("SANDBOX_PAYMENT_SECRET", "sandbox-payment-secret-not-a-secret"),
+}

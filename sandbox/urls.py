@@ -12,4 +12,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("healthz", healthz),
     path("_faults/", include("sandbox.faults.urls")),
+    path("payments/", include("sandbox.payments.urls")),
+    path("gateways/", include("sandbox.gateways.urls")),
 ]

@@ -7,3 +7,11 @@ class IntegrationConfig(AppConfig):
 
     name = "motcua.integration"
     verbose_name = _("National systems")
+
+    def ready(self) -> None:
+        from motcua.integration.gateways import AppAdapter, SmsAdapter
+        from motcua.notifications import channels
+        from motcua.notifications.models import Channel
+
+        channels.register(Channel.SMS, SmsAdapter())
+        channels.register(Channel.APP, AppAdapter())

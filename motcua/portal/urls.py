@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import dossier, petitions, views
+from motcua.portal import dossier, payments, petitions, views
 from motcua.portal import submission_views as submit
 
 app_name = "portal"
@@ -22,6 +22,13 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/rut/", dossier.withdraw, name="dossier-withdraw"),
     path("ho-so-cua-toi/<str:code>/danh-gia/", dossier.rate, name="dossier-rating"),
     path("ho-so-cua-toi/<str:code>/phan-anh/", dossier.petition, name="dossier-petition"),
+    path("ho-so-cua-toi/<str:code>/thanh-toan/", payments.pay, name="dossier-pay"),
+    path("ho-so-cua-toi/<str:code>/thanh-toan/ket-qua/", payments.returned,
+         name="dossier-payment-return"),
+    path("ho-so-cua-toi/<str:code>/bien-lai/<str:reference>/", payments.receipt,
+         name="dossier-receipt"),
+    path("ho-so-cua-toi/<str:code>/bien-lai/<str:reference>/pdf", payments.receipt_pdf,
+         name="dossier-receipt-pdf"),
     path("phan-anh-cua-toi/", petitions.my_petitions, name="my-petitions"),
     path("phan-anh-cua-toi/<int:petition_id>/", petitions.petition, name="petition"),
     path("phan-anh-cua-toi/<int:petition_id>/bo-sung/", petitions.petition_information,
