@@ -3,6 +3,7 @@
     POST /gateways/sms   {"id": …, "to": "0912345678", "text": …}
     POST /gateways/app   {"id": …, "to": "<12-digit ID>", "title": …, "text": …}
     GET  /gateways/messages/?channel=sms&to=…   what they received (tests read it back)
+    DELETE /gateways/messages/                 forget them (a test starts from none)
 
 A message is stored once per channel and id (a re-send counts in `received`); a malformed one
 is refused with 400 and the reason, as a real gateway refuses a bad number.
@@ -62,8 +63,12 @@ def app(request: HttpRequest) -> JsonResponse:
     return _receive(request, Message.APP)
 
 
-@require_http_methods(["GET"])
+@csrf_exempt
+@require_http_methods(["GET", "DELETE"])
 def messages(request: HttpRequest) -> JsonResponse:
+    if request.method == "DELETE":
+        Message.objects.all().delete()
+        return JsonResponse({"messages": []})
     rows = Message.objects.order_by("pk")
     for field in ("channel", "to"):
         if request.GET.get(field):
