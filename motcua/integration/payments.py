@@ -88,6 +88,9 @@ class PaymentGateway(Protocol):
     def read_callback(self, payload: Mapping[str, Any]) -> Confirmation:
         """The callback's content if it is authentic; InvalidCallback otherwise."""
 
+    def origin(self) -> str:
+        """Where the payer's pages are (scheme://host[:port]), "" if not on the web."""
+
 
 def signature(values: Iterable[object], secret: str) -> str:
     text = "|".join(str(v) for v in values) + "|" + secret
@@ -105,6 +108,11 @@ def platform_time(value: dt.datetime) -> str:
 def parse_platform_time(value: str) -> dt.datetime:
     naive = dt.datetime.strptime(value, TIME_FORMAT)
     return naive.replace(tzinfo=LOCAL_TZ)
+
+
+def platform_origin() -> str:
+    """scheme://host[:port] of the payer's pages (for the Content-Security-Policy)."""
+    return gateway().origin()
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -63,6 +64,10 @@ class PayGovGateway:
                 SYSTEM, f"refused the payment ({response.status_code} "
                         f"{answer.get('code', '')} {answer.get('message', '')})".strip())
         return str(answer["paymentUrl"])
+
+    def origin(self) -> str:
+        parts = urlsplit(base_url())
+        return f"{parts.scheme}://{parts.netloc}"
 
     def read_callback(self, payload: Mapping[str, Any]) -> Confirmation:
         reference = str(payload.get("reference", ""))[:64]

@@ -10,6 +10,10 @@ browser's return proves nothing by itself).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,11 +28,26 @@ from django.views.decorators.http import require_POST
 from motcua.core.errors import NotFound
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.slips.pdf import html_to_pdf
-from motcua.integration import payments_actions, payments_selectors
+from motcua.integration import payments, payments_actions, payments_selectors
 from motcua.integration.http import NationalSystemUnavailable
 from motcua.integration.models import Payment
 from motcua.org.authentication import signed_in
 from motcua.portal.dossier import visible
+
+
+def allowing_payment_platform(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page holding the "pay online" form: its Content-Security-Policy lets that form's
+    answer redirect to the payment platform's page (form-action covers redirects)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        origin = payments.platform_origin()
+        if origin:
+            response._csp_update = {"form-action": [origin]}  # type: ignore[attr-defined]
+        return response
+
+    return wrapped
 
 
 def payable(request: HttpRequest, code: str) -> Dossier:
