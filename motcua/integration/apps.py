@@ -9,6 +9,7 @@ class IntegrationConfig(AppConfig):
     verbose_name = _("National systems")
 
     def ready(self) -> None:
+        from motcua.integration import payments_admin  # noqa: F401 - registers the admin pages
         from motcua.integration.gateways import AppAdapter, SmsAdapter
         from motcua.notifications import channels
         from motcua.notifications.models import Channel

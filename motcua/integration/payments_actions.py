@@ -74,7 +74,8 @@ def start(dossier: Dossier, payer: User, *, ip: str, return_url: str, notify_url
         if due is None:
             raise NothingToPay(_("Nothing is to be paid online for this dossier now."))
         payment = Payment.objects.create(
-            reference=new_reference(now), dossier=d, purpose=due.purpose,
+            reference=new_reference(now), dossier=d, agency_id=d.handling_agency_id,
+            procedure_id=d.procedure_id, purpose=due.purpose,
             amount_vnd=due.amount_vnd,
             lines=[{"name": line.name, "amount_vnd": line.amount_vnd} for line in due.lines],
             payer=payer, payer_name=d.applicant_name, payer_ip=ip or None, started_at=now)

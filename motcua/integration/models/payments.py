@@ -14,7 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier
+from motcua.org.models import Agency
 
 FEES = "fees"  # the procedure's published fees
 OBLIGATION = "obligation:"  # + the timeline event of the agency's request_payment
@@ -30,6 +32,12 @@ class Payment(models.Model):
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments",
                                 verbose_name=_("dossier"))
+    # The dossier's handling agency and procedure when the payment started: the index (3.5,
+    # 3.6) counts payments by them without reading the dossiers.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("collecting unit"))
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("procedure"))
     purpose = models.CharField(_("purpose"), max_length=40,
                                help_text=_("“fees” (the procedure's fees) or the agency's "
                                            "request for the financial obligation"))
@@ -56,7 +64,8 @@ class Payment(models.Model):
         ordering = ["started_at", "id"]
         indexes = [
             models.Index(fields=["dossier", "status"], name="payment_dossier_status"),
-            models.Index(fields=["succeeded_at"], condition=Q(status="succeeded"),
+            # the index's read: the payments that succeeded in a period
+            models.Index(fields=["succeeded_at", "agency"], condition=Q(status="succeeded"),
                          name="payment_succeeded"),
         ]
 

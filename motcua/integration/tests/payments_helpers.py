@@ -28,11 +28,14 @@ def fee_procedure(code: str = "1.004873", fees=FEES):
     return procedure
 
 
-def pending(dossier, amount: int = 70_000, reference: str = "MC261205ABCDEF0123") -> Payment:
+def pending(dossier, amount: int = 70_000, reference: str = "MC261205ABCDEF0123",
+            started_at: dt.datetime | None = None) -> Payment:
     return Payment.objects.create(
-        reference=reference, dossier=dossier, purpose="fees", amount_vnd=amount,
+        reference=reference, dossier=dossier, agency_id=dossier.handling_agency_id,
+        procedure_id=dossier.procedure_id, purpose="fees", amount_vnd=amount,
         lines=[{"name": n, "amount_vnd": a} for n, a in FEES], payer=dossier.account,
-        payer_name=dossier.applicant_name, started_at=timezone.now() - dt.timedelta(minutes=1))
+        payer_name=dossier.applicant_name,
+        started_at=started_at or timezone.now() - dt.timedelta(minutes=1))
 
 
 def callback(payment: Payment, *, status: str = "00", amount: int | None = None,

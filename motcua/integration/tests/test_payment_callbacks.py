@@ -187,3 +187,16 @@ def test_what_is_owed_comes_only_from_published_fees(org):
                                                                                     20_000]
     withdrawn = actions.perform(fees, "withdraw", org.citizen, reason="Nộp nhầm")
     assert payments_selectors.owed(withdrawn) is None
+
+
+def test_the_admin_lists_callbacks_and_nobody_edits_them(client, dossier, django_user_model):
+    payment = pending(dossier)
+    post(client, callback(payment, secret="guessed"))
+    admin = django_user_model.objects.create_superuser("root", password="Motcua@2026-test")
+    client.force_login(admin)
+    html = client.get("/admin/integration/paymentcallback/").content.decode()
+    assert "wrong signature" in html
+    logged = PaymentCallback.objects.get()
+    assert client.post(f"/admin/integration/paymentcallback/{logged.pk}/delete/",
+                       {"post": "yes"}).status_code == 403
+    assert client.get("/admin/integration/payment/").status_code == 200
