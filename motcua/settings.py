@@ -386,6 +386,28 @@ PORTAL_SYNC_ADAPTER = os.environ.get(
     "PORTAL_SYNC_ADAPTER", "motcua.integration.portal_sync.HttpPortal")
 PORTAL_URL = os.environ.get("PORTAL_URL", "")
 
+# Online payment through the national payment platform (integration.payments): the adapter,
+# the platform's address (empty: the sandbox's /payments), this partner's code and the shared
+# secret of the SHA-256 message authentication (set a real one in production), and how old a
+# confirm callback may be before it is refused as stale.
+PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY",
+                                 "motcua.integration.payments_http.PayGovGateway")
+PAYMENT_URL = os.environ.get("PAYMENT_URL", "")
+PAYMENT_PARTNER_CODE = os.environ.get("PAYMENT_PARTNER_CODE", "MOTCUA")
+PAYMENT_SECRET = os.environ.get("PAYMENT_SECRET", "sandbox-payment-secret-not-a-secret")
+PAYMENT_CALLBACK_MAX_AGE_SECONDS = float(os.environ.get("PAYMENT_CALLBACK_MAX_AGE_SECONDS",
+                                                        "3600"))
+# SMS and citizen-app messages (integration.gateways, registered into notifications): the
+# gateways' addresses (empty: the sandbox's /gateways/sms and /gateways/app), the notices also
+# sent by SMS to the applicant's phone (comma-separated kinds of notifications.messages; empty:
+# no SMS), and whether online applicants get every notice in the citizen app too.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+APP_GATEWAY_URL = os.environ.get("APP_GATEWAY_URL", "")
+NOTIFICATION_SMS_KINDS = tuple(k for k in os.environ.get(
+    "NOTIFICATION_SMS_KINDS", "received,supplement,result_ready,apology,refused").split(",")
+    if k.strip())
+NOTIFICATION_APP = os.environ.get("NOTIFICATION_APP", "1") not in ("0", "false", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

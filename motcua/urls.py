@@ -24,6 +24,7 @@ urlpatterns = [
     # sign-in with the national e-ID (OpenID Connect relying party)
     path("oidc/authenticate/", vneid.SignInStart.as_view(), name="vneid-sign-in"),
     path("oidc/callback/", vneid.SignInCallback.as_view(), name="vneid-callback"),
+    path("integration/", include("motcua.integration.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("", include("motcua.portal.urls")),

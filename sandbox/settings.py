@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "sandbox.idp",
     "sandbox.portal",
+    "sandbox.payments",
+    "sandbox.gateways",
 ]
 
 MIDDLEWARE = [
@@ -111,4 +113,10 @@ OAUTH2_PROVIDER = {
                "vneid": "Thông tin định danh điện tử"},
     "PKCE_REQUIRED": True,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
+}
+
+# The payment platform's partners and their shared secrets (the product's PAYMENT_SECRET).
+PAYMENT_PARTNERS = {
+    os.environ.get("SANDBOX_PAYMENT_PARTNER", "MOTCUA"):
+        os.environ.get("SANDBOX_PAYMENT_SECRET", "sandbox-payment-secret-not-a-secret"),
 }

@@ -22,4 +22,6 @@ urlpatterns = [
     path("idp/login/", idp.sign_in, name="idp-sign-in"),
     path("idp/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("portal/", include("sandbox.portal.urls")),
+    path("payments/", include("sandbox.payments.urls")),
+    path("gateways/", include("sandbox.gateways.urls")),
 ]

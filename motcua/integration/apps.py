@@ -20,3 +20,11 @@ class IntegrationConfig(AppConfig):
         subscribe(DossierChanged, portal_sync.queue_dossier_change)
         add_detail_section("portal_sync", portal_sync.detail_section)
         housekeeping.register("delivered_outbox", outbox.prune_delivered)
+
+        from motcua.integration import payments_admin  # noqa: F401 - registers the admin pages
+        from motcua.integration.gateways import AppAdapter, SmsAdapter
+        from motcua.notifications import channels
+        from motcua.notifications.models import Channel
+
+        channels.register(Channel.SMS, SmsAdapter())
+        channels.register(Channel.APP, AppAdapter())

@@ -1,8 +1,8 @@
 """The channel adapters: how a delivery row leaves the system.
 
-`ADAPTERS` maps a channel to its adapter. Only email has one today; SMS and the citizen app
-come with the integration work (a port to the national SMS gateway and app notifications).
-A channel without an adapter cannot be selected silently:
+`ADAPTERS` maps a channel to its adapter. Email's is here; a higher app registers the others
+(`register`: integration's AppConfig.ready adds SMS and the citizen app, through its gateway
+adapters). A channel without an adapter cannot be selected silently:
 
 - `delivery.queue` refuses it (`ChannelUnavailable`, a programming error that rolls the
   causing change back), so no row is written that nothing could send;
@@ -60,6 +60,11 @@ def message_domain() -> str:
 
 
 ADAPTERS: dict[str, Adapter] = {Channel.EMAIL: EmailAdapter()}
+
+
+def register(channel: str, adapter: Adapter) -> None:
+    """Make `channel` sendable through `adapter` (called from an AppConfig.ready)."""
+    ADAPTERS[channel] = adapter
 
 
 def is_available(channel: str) -> bool:

@@ -3,6 +3,8 @@ is sent by email/SMS/app message to online applicants; paper slips at the counte
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -53,3 +55,21 @@ def compose(dossier: Dossier, kind: str) -> tuple[str, str]:
         lines.append(_("Track your dossier: %(url)s")
                      % {"url": f"{settings.PUBLIC_BASE_URL}/tra-cuu/{dossier.code}"})
     return subject, "\n".join(lines)
+
+
+PHONE = re.compile(r"^(\+84|0)\d{9,10}$")
+
+
+def sms_number(phone: str) -> str:
+    """The phone as an SMS gateway takes it (spaces, dots and dashes dropped), or "" when it
+    is not a Vietnamese number."""
+    compact = re.sub(r"[\s.\-()]", "", phone or "")
+    return compact if PHONE.match(compact) else ""
+
+
+def compose_sms(dossier: Dossier, kind: str) -> str:
+    """One short text: the subject and where to follow the dossier."""
+    subject, _body = compose(dossier, kind)
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{subject}. " + _("Track: %(url)s") % {
+            "url": f"{settings.PUBLIC_BASE_URL}/tra-cuu/{dossier.code}"}

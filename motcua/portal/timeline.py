@@ -45,6 +45,7 @@ SENTENCES: dict[str, tuple[Promise, Promise]] = {
                           "%(amount)s."),
                         _("You were asked to pay the fees and charges of %(amount)s.")),
     "confirm_payment": (_("Your payment was confirmed."), _("Your payment was confirmed.")),
+    "pay_online": (_("You paid %(amount)s online."), _("You paid %(amount)s online.")),
     "send_interagency": (_("The dossier was sent to %(to_agency)s for its part."),
                          _("The dossier was sent to %(to_agency)s for its part.")),
     "return_interagency": (_("The dossier came back to the agency handling it."),

@@ -1,7 +1,10 @@
 from django.urls import path
 
-from motcua.portal import data_access, dossier, petitions, store, views
+from motcua.portal import data_access, dossier, payments, petitions, store, views
 from motcua.portal import submission_views as submit
+
+# The pages that hold the "pay online" form (portal.payments.allowing_payment_platform).
+with_pay = payments.allowing_payment_platform
 
 app_name = "portal"
 urlpatterns = [
@@ -12,16 +15,25 @@ urlpatterns = [
     path("thu-tuc/<str:ref>/phan-anh/", petitions.procedure_petition,
          name="procedure-petition"),
     path("ho-so-cua-toi/", views.my_dossiers, name="my-dossiers"),
-    path("ho-so-cua-toi/<str:code>/", dossier.dossier, name="dossier"),
+    path("ho-so-cua-toi/<str:code>/", with_pay(dossier.dossier), name="dossier"),
     path("ho-so-cua-toi/<str:code>/tep/<int:file_id>/", dossier.dossier_file,
          name="dossier-file"),
-    path("ho-so-cua-toi/<str:code>/bo-sung/tep/", dossier.supplement_file,
+    path("ho-so-cua-toi/<str:code>/bo-sung/tep/", with_pay(dossier.supplement_file),
          name="dossier-supplement-file"),
-    path("ho-so-cua-toi/<str:code>/bo-sung/", dossier.supplement_send,
+    path("ho-so-cua-toi/<str:code>/bo-sung/", with_pay(dossier.supplement_send),
          name="dossier-supplement"),
     path("ho-so-cua-toi/<str:code>/rut/", dossier.withdraw, name="dossier-withdraw"),
-    path("ho-so-cua-toi/<str:code>/danh-gia/", dossier.rate, name="dossier-rating"),
-    path("ho-so-cua-toi/<str:code>/phan-anh/", dossier.petition, name="dossier-petition"),
+    path("ho-so-cua-toi/<str:code>/danh-gia/", with_pay(dossier.rate),
+         name="dossier-rating"),
+    path("ho-so-cua-toi/<str:code>/phan-anh/", with_pay(dossier.petition),
+         name="dossier-petition"),
+    path("ho-so-cua-toi/<str:code>/thanh-toan/", payments.pay, name="dossier-pay"),
+    path("ho-so-cua-toi/<str:code>/thanh-toan/ket-qua/", payments.returned,
+         name="dossier-payment-return"),
+    path("ho-so-cua-toi/<str:code>/bien-lai/<str:reference>/", payments.receipt,
+         name="dossier-receipt"),
+    path("ho-so-cua-toi/<str:code>/bien-lai/<str:reference>/pdf", payments.receipt_pdf,
+         name="dossier-receipt-pdf"),
     path("kho-du-lieu/", store.my_store, name="my-store"),
     path("kho-du-lieu/<int:item_id>/tai-ve/", store.store_file, name="store-file"),
     path("phan-anh-cua-toi/", petitions.my_petitions, name="my-petitions"),

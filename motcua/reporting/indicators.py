@@ -259,8 +259,6 @@ def dossier_satisfaction(c: Counters) -> Measure | None:
 SYNC = ("integration.PortalSync.synced_at", "integration.NationalCount.reporting_system",
         "integration.NationalCount.portal")
 E_RESULT = ("records.ElectronicResult.signed_at", "catalog.ProcedureVersion.result_is_document")
-PAYMENTS = ("integration.Payment.succeeded_at", "integration.Payment.online",
-            "integration.Payment.amount_vnd")
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("1.1", _("Procedures published on time"), TRANSPARENCY, 6,
@@ -296,17 +294,16 @@ INDICATORS: tuple[Indicator, ...] = (
               needs=(*SYNC, *E_RESULT), unconfirmed=True,
               rule=_("(online dossiers / received) × sync rate; full marks at 50 %")),
     Indicator("3.6", _("Dossiers paid online"), PAYMENT, 6,
-              lambda c: ratio(c.paid_online, c.payable_dossiers), needs=PAYMENTS,
+              lambda c: ratio(c.paid_online, c.payable_dossiers),
               rule=_("dossiers paid online / dossiers with a financial obligation (fees not "
                      "all zero)")),
     Indicator("3.5", _("Fee-bearing procedures with an online payment"), PAYMENT, 2,
               lambda c: ratio(c.fee_procedures_paid_online, c.fee_procedures_with_dossiers),
-              full_at=0.8, needs=PAYMENTS,
+              full_at=0.8,
               rule=_("fee-bearing procedures with a successful online payment / fee-bearing "
                      "procedures with dossiers; full marks at 80 %")),
     Indicator("3.4", _("Fee-bearing procedures payable online"), PAYMENT, 2,
               lambda c: ratio(c.fee_procedures_payable_online, c.fee_procedures), full_at=0.8,
-              needs=("catalog.ProcedureVersion.online_payment",),
               rule=_("fee-bearing procedures offering online payment / fee-bearing "
                      "procedures; full marks at 80 %")),
     Indicator("4.1", _("Dossiers with a signed electronic result"), DIGITIZATION, 6,

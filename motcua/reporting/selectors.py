@@ -40,6 +40,7 @@ from motcua.org.models import AdministrativeUnit, Agency
 from motcua.reporting import indicators
 from motcua.reporting.indicators import GROUPS, Counters, DossierCounts, Group, Indicator, Score
 from motcua.reporting.models import AgencyMonth, BalanceRollup, DossierFact, FlowRollup
+from motcua.reporting.payments import PaymentRead, read_payments
 from motcua.reporting.periods import Period, month_of, month_start, next_month
 from motcua.reporting.satisfaction_selectors import read_satisfaction, with_satisfaction
 from motcua.workcalendar.rules import TZ, WorkCalendar
@@ -446,7 +447,8 @@ def read_catalog(period: Period, now: dt.datetime, sector_id: int | None) -> Cat
 
 
 def counters_for(scope: Scope, dossiers: DossierCounts, catalog: CatalogRead,
-                 online_used: set[int], handled: set[int] | None) -> Counters:
+                 online_used: set[int], handled: set[int] | None,
+                 payments: PaymentRead | None = None) -> Counters:
     """The scope's counters. Its procedures: the province's (a sector's), a commune's
     commune-level ones, or those an agency handled dossiers of (`handled`)."""
     if scope.kind == COMMUNE:
@@ -464,6 +466,7 @@ def counters_for(scope: Scope, dossiers: DossierCounts, catalog: CatalogRead,
         public_procedures=catalog.public, complete_procedures=catalog.complete,
         scope_procedures=len(mine), online_procedures=len(online),
         online_procedures_used=len(online & online_used),
+        **(payments.counters(mine, scope.agency_ids) if payments is not None else {}),
     )
 
 
@@ -477,7 +480,9 @@ def index(scope: Scope, period: Period, *, now: dt.datetime | None = None) -> In
     online_used = set().union(*read.online_used.values()) if read.online_used else set()
     handled = set().union(*read.handled.values()) if read.handled else set()
     counters = counters_for(scope, dossiers, read_catalog(period, now, scope.sector_id),
-                            online_used, handled if handled_by is not None else None)
+                            online_used, handled if handled_by is not None else None,
+                            read_payments(period, now, agency_ids=scope.agency_ids,
+                                          sector_id=scope.sector_id))
     satisfied = read_satisfaction(period, now, agency_ids=scope.agency_ids,
                                   sector_id=scope.sector_id)
     counters = with_satisfaction(counters, *satisfied.of(scope.agency_ids))
@@ -512,6 +517,7 @@ def ranking(unit_type: str, period: Period, *, now: dt.datetime | None = None,
                         handled_by=[a.pk for a in agencies] if unit_type == AGENCY else None)
     catalog = read_catalog(period, now, sector_id)
     satisfied = read_satisfaction(period, now, sector_id=sector_id)
+    payments = read_payments(period, now, sector_id=sector_id)
     registry = indicator_registry()
     scopes: list[tuple[Scope, set[int] | None]] = []
     if unit_type == AGENCY:
@@ -532,7 +538,8 @@ def ranking(unit_type: str, period: Period, *, now: dt.datetime | None = None,
         ids = scope.agency_ids or frozenset()
         dossiers = total(read.counts[i] for i in ids if i in read.counts)
         online_used: set[int] = set().union(*(read.online_used.get(i, set()) for i in ids))
-        counters = with_satisfaction(counters_for(scope, dossiers, catalog, online_used, handled),
+        counters = with_satisfaction(counters_for(scope, dossiers, catalog, online_used, handled,
+                                                  payments),
                                      *satisfied.of(ids))
         scores, groups = score_all(counters, registry)
         results.append(Index(scope, period, period.evaluated_at(now), counters, scores,

@@ -40,6 +40,7 @@ from motcua.dossiers.models import Status
 from motcua.org.models import Agency, User
 from motcua.reporting import facts, indicators
 from motcua.reporting.models import DossierFact, FlowRollup, StatusRollup, StepFact
+from motcua.reporting.payments import read_payments
 from motcua.reporting.periods import YEAR, Period
 from motcua.reporting.selectors import (
     Scope,
@@ -356,12 +357,16 @@ def _needs(code: str) -> tuple[str, ...]:
 def rates(scope: Scope, period: Period, now: dt.datetime) -> Table:
     counts = read_counts(period, now, agency_ids=scope.agency_ids, sector_id=scope.sector_id)
     names = agency_names(k[0] for k in counts)
+    payments = read_payments(period, now, agency_ids=scope.agency_ids,
+                             sector_id=scope.sector_id)
     rows = []
     for (agency_id,), c in sorted(counts.items(), key=lambda item: names[item[0][0]]):
         if not c.received:
             continue
+        paid = payments.counters((), (agency_id,))
         rows.append((*names[agency_id], c.received, c.received_online,
-                     _ratio(c.received_online, c.received), None, None, c.reused,
+                     _ratio(c.received_online, c.received),
+                     _ratio(paid["paid_online"], paid["payable_dossiers"]), None, c.reused,
                      _ratio(c.reused, c.received)))
     columns = (Column("unit_code", _("Code"), TEXT), Column("unit", _("Unit"), TEXT),
                Column("received", _("Received")), Column("online", _("Received online")),
@@ -371,8 +376,7 @@ def rates(scope: Scope, period: Period, now: dt.datetime) -> Table:
                Column("reused", _("Reusing digitized data")),
                Column("reuse_rate", _("Reuse rate (4.3)"), RATIO))
     return Table("rates", TITLES["rates"], columns,
-                 rows, len(rows), missing={"payment_rate": _needs("3.6"),
-                                           "digitization_rate": _needs("4.2")})
+                 rows, len(rows), missing={"digitization_rate": _needs("4.2")})
 
 
 # --- the dossiers near or past their due time ----------------------------------------------

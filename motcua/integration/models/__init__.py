@@ -3,6 +3,8 @@
 from motcua.integration.models.exchange_log import ExchangeLogEntry
 from motcua.integration.models.identity import DossierIdentity, EIdAccount
 from motcua.integration.models.outbox import OutboxMessage
+from motcua.integration.models.payments import Payment, PaymentCallback
 from motcua.integration.models.portal_sync import PortalSync
 
-__all__ = ["DossierIdentity", "EIdAccount", "ExchangeLogEntry", "OutboxMessage", "PortalSync"]
+__all__ = ["DossierIdentity", "EIdAccount", "ExchangeLogEntry", "OutboxMessage", "Payment",
+           "PaymentCallback", "PortalSync"]

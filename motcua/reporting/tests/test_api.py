@@ -59,8 +59,10 @@ def test_a_head_reads_the_commune_index_in_the_portals_shape(api, org, dossiers,
     assert {k: on_time[k] for k in ("numerator", "denominator", "ratio", "score", "maxScore")} \
         == {"numerator": 1, "denominator": 2, "ratio": 0.5, "score": 10.0, "maxScore": 20}
     assert on_time["name"] == "Hồ sơ giải quyết đúng hạn"  # Vietnamese by default
-    assert metrics["3.6"]["status"] == "no_data" and metrics["3.6"]["missing"]
-    assert metrics["3.6"]["score"] is None
+    assert metrics["4.2"]["status"] == "no_data" and metrics["4.2"]["missing"]
+    assert metrics["4.2"]["score"] is None
+    # no fee-bearing procedure: nothing to judge for online payment (collected, no score)
+    assert metrics["3.6"]["status"] == "no_score" and not metrics["3.6"]["missing"]
     assert [g["code"] for g in data["groups"]] == [
         "transparency", "progress", "online_service", "online_payment", "digitization",
         "satisfaction"]
@@ -217,9 +219,10 @@ def test_the_provinces_index_costs_the_same_queries_whatever_the_data(api, org, 
     for n in range(6):
         received(org, procedure, start + dt.timedelta(days=6 * n))
     many = queries()
-    # the province, the caller's roles, 9 reads of the index (2 of them the satisfaction
-    # group's: petitions, complained-about dossiers)
-    assert many == few <= 12
+    # the province, the caller's roles, 12 reads of the index (2 of them the satisfaction
+    # group's: petitions, complained-about dossiers; 3 the online payment group's: the fees,
+    # the flow of fee-bearing procedures, the payments)
+    assert many == few <= 15
 
 
 def test_the_schema_documents_the_index_and_its_problems(api):

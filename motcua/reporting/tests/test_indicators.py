@@ -163,9 +163,9 @@ def test_nothing_to_judge_without_a_rule_gives_no_score_not_full_marks():
 
 
 def test_not_collected_is_no_data_with_the_missing_fields():
-    s = score("3.6")
+    s = score("4.2")
     assert (s.score, s.status, s.numerator) == (None, NO_DATA, None)
-    assert s.missing == BY_CODE["3.6"].needs and s.missing
+    assert s.missing == BY_CODE["4.2"].needs and s.missing
 
 
 def test_4_6_is_the_portals_fixed_score_or_no_data():

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sandbox.payments import views
+
+urlpatterns = [
+    path("init", views.init),
+    path("pay/<str:token>/", views.pay),
+    path("transactions/", views.transactions),
+]
