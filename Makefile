@@ -80,10 +80,11 @@ run: deps
 	  bash scripts/serve.sh $(PORT)
 
 # PNG screenshots of the web pages, desk-sized and 360 px wide, into docs/screenshots/ (the same
-# Playwright and Chromium as the browser tests, on test data: the real catalogue, one dossier).
+# Playwright and Chromium as the browser tests, on test data: the real catalogue, one dossier;
+# the staff's pages on the tests' small province at a fixed clock).
 screenshots: deps
 	SCREENSHOTS_DIR=docs/screenshots env -u DATABASE_URL $(BIN)/pytest -q \
-	  motcua/portal/tests/test_screenshots.py
+	  motcua/portal/tests/test_screenshots.py motcua/workspace/tests/test_screenshots.py
 
 bench: deps
 	$(BIN)/python bench/intake.py

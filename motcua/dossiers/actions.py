@@ -37,6 +37,7 @@ from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.events import publish
 from motcua.core.formatting import format_dt, iso_local
+from motcua.core.text import fold
 from motcua.dossiers import books, letters, lifecycle, returns
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.events import (
@@ -344,6 +345,7 @@ def _create(sub: Submission, *, account: User | None, now: dt.datetime
         dispatch_reason=routing.why if routing.agency is None else "",
         applicant_kind=applicant.kind,
         applicant_name=applicant.name,
+        applicant_name_folded=fold(applicant.name),
         applicant_id_number=applicant.id_number,
         applicant_tax_code=applicant.tax_code,
         applicant_phone=applicant.phone,

@@ -138,6 +138,11 @@ class Dossier(models.Model):
 
     applicant_kind = models.CharField(max_length=8, choices=ApplicantKind.choices)
     applicant_name = models.CharField(_("applicant"), max_length=255)
+    # the name folded (core.text.fold: no diacritics, đ→d, lower case), for the counter's
+    # diacritic-insensitive search of earlier applicants (selectors.earlier_applicants);
+    # written with the name, at creation (actions.create_dossier)
+    applicant_name_folded = models.CharField(max_length=255, blank=True, db_default="",
+                                             editable=False)
     applicant_id_number = models.CharField(_("personal ID number"), max_length=12, blank=True)
     applicant_tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -230,6 +235,10 @@ class Dossier(models.Model):
                          condition=~models.Q(applicant_id_number="")),
             models.Index(fields=["applicant_tax_code"], name="dossier_applicant_tax",
                          condition=~models.Q(applicant_tax_code="")),
+            # the counter finds an earlier applicant by a part of the name among its unit's
+            # dossiers: the match is tested on the index's entries, not the table's rows
+            models.Index(fields=["receiving_agency", "applicant_name_folded"],
+                         name="dossier_counter_applicant"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["receiving_agency", "book_year", "book_row"],

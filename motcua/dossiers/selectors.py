@@ -23,6 +23,7 @@ from django.db.models import (
 )
 
 from motcua.core.compiled import ID_STAND_IN, CompiledModel
+from motcua.core.text import fold
 from motcua.dossiers import policy
 from motcua.dossiers.models import (
     Apology,
@@ -195,9 +196,9 @@ APPLICANT_FIELDS = ("code", "submitted_at", "applicant_kind", "applicant_name",
 
 def earlier_applicants(user: User, query: str, *, limit: int = 10) -> list[Dossier]:
     """Applicants of earlier dossiers received at `user`'s one-stop units, as the counter
-    finds them again: by personal ID number or tax code (whole), else by a part of the name
-    (as written). One dossier per applicant, the newest; only dossiers the policy lets `user`
-    read."""
+    finds them again: by personal ID number or tax code (whole), else by a part of the name,
+    insensitive to case and diacritics (core.text.fold, as the procedure search). One dossier
+    per applicant, the newest; only dossiers the policy lets `user` read."""
     text = " ".join(query.split())
     if not text:
         return []
@@ -206,8 +207,8 @@ def earlier_applicants(user: User, query: str, *, limit: int = 10) -> list[Dossi
     compact = text.replace(" ", "").replace("-", "")
     if IDENTIFIER.match(compact):
         qs = qs.filter(Q(applicant_id_number=compact) | Q(applicant_tax_code=compact))
-    else:
-        qs = qs.filter(applicant_name__icontains=text)
+    else:  # a part of the name, with or without its diacritics ("nguyen van an")
+        qs = qs.filter(applicant_name_folded__contains=fold(text))
     found: dict[tuple[str, ...], Dossier] = {}
     for d in qs.only(*APPLICANT_FIELDS).order_by("-submitted_at", "-id")[:limit * 5]:
         key = (d.applicant_kind, d.applicant_id_number or d.applicant_tax_code

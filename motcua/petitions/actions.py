@@ -6,7 +6,7 @@ check the policy first (`petitions.policy`) and pass `now` only in tests.
 - `file_petition`: a citizen files a petition about a dossier or a procedure; it goes to the
   competent agency, which handles it on the legal clock (`rules`).
 - `answer_petition`: the agency answers it, refuses to handle it, or asks for more
-  information (once).
+  information (once); the petitioner is told by email (`notices`).
 - `add_information`: the petitioner gives the information asked for; the clock counts again.
 - `rate_answer`: the petitioner says whether the answer satisfied them, once.
 """
@@ -44,6 +44,7 @@ from motcua.petitions.models import (
     Satisfaction,
     Topic,
 )
+from motcua.petitions.notices import queue_handled_notice
 from motcua.workcalendar.service import get_calendar
 
 MAX_TEXT = 5000  # characters of a petition, an answer, a reason
@@ -190,6 +191,7 @@ def answer_petition(petition: Petition, actor: User, *, outcome: str, text: str,
             p.late_since = now
         p.save()
         record(actor, "petition.handled", p, outcome=outcome, late=late)
+        queue_handled_notice(p, outcome)
         publish(PetitionHandled(petition=p, action="answer_petition", actor=actor, at=now,
                                 outcome=outcome))
     return p

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.functional import Promise
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.formatting import format_dt, format_vnd
 from motcua.dossiers.models import DossierEvent
 from motcua.org.models import Agency
+from motcua.web.timeline import Line
 
 # action → (the sentence naming the agency, the sentence without one)
 SENTENCES: dict[str, tuple[Promise, Promise]] = {
@@ -88,13 +88,6 @@ SENTENCES: dict[str, tuple[Promise, Promise]] = {
 WITH_REASON = frozenset({"refuse", "request_supplement", "refuse_on_merits", "withdraw",
                          "request_withdrawal", "grant_withdrawal", "request_stop", "stop",
                          "decline_request", "apologize", "route", "ask_again"})
-
-
-@dataclass(frozen=True)
-class Line:
-    at: dt.datetime
-    text: str
-    reason: str
 
 
 def _names(events: Iterable[DossierEvent]) -> dict[object, str]:

@@ -34,7 +34,7 @@ from motcua.core.errors import DomainError, NotAllowed, NotFound
 from motcua.core.idempotency import run_first
 from motcua.dossiers import actions, lifecycle, policy
 from motcua.dossiers.lifecycle import Input
-from motcua.dossiers.models import Dossier, DossierRequest
+from motcua.dossiers.models import Dossier, DossierEvent, DossierRequest
 from motcua.dossiers.selectors import DetailRelations, detail_by_code
 from motcua.dossiers.serializers import parse_action_inputs
 from motcua.dossiers.slips import applicable_forms
@@ -44,6 +44,7 @@ from motcua.processing import actions as pactions
 from motcua.processing import permissions, selectors
 from motcua.processing.models import StepInstance
 from motcua.processing.serializers import parse_step_inputs
+from motcua.web.timeline import Line
 from motcua.workcalendar.rules import timeliness
 from motcua.workcalendar.service import get_calendar
 from motcua.workspace.access import staff_member, staff_required
@@ -195,6 +196,14 @@ def _step_rows(user: User, d: Dossier, related: DetailRelations, now: dt.datetim
     return rows
 
 
+def timeline_line(e: DossierEvent) -> Line:
+    """One event on the staff's timeline: the action, the status it led to, who did it."""
+    text = capfirst(str(event_label(e.action)))
+    if e.to_status is not None and e.to_status != e.from_status:
+        text = f"{text} → {e.get_to_status_display()}"
+    return Line(e.at, text, reason=e.reason, actor=e.actor_name)
+
+
 def page(request: HttpRequest, d: Dossier, *, related: DetailRelations | None = None,
          sent: Sent | None = None, refused: str = "", status: int = 200) -> HttpResponse:
     user = staff_member(request)
@@ -213,7 +222,7 @@ def page(request: HttpRequest, d: Dossier, *, related: DetailRelations | None = 
         "step_offers": [row for row in steps if row.offers],
         "timing": dossier_timing(d, now, selectors.due_soon_horizon(now)),
         "slips": applicable_forms(d, related),
-        "events": [(e, event_label(e.action)) for e in reversed(related.events)],
+        "timeline": [timeline_line(e) for e in reversed(related.events)],
         "sent_form": sent[1] if sent else None, "refused": refused,
     }, status=status)
 

@@ -15,12 +15,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.core.errors import DomainError, InvalidInput, NotFound
+from motcua.dossiers import policy as dossier_policy
 from motcua.petitions import actions, policy, rules, selectors
 from motcua.petitions.actions import MAX_TEXT
 from motcua.petitions.models import Outcome, Petition
@@ -82,6 +84,10 @@ def _page(request: HttpRequest, p: Petition, form: AnswerForm | None = None) -> 
         "petition": p, "timing": selectors.timing(p, timezone.now()),
         "deadlines": rules.deadlines(p.counted_from, get_calendar()),
         "can_answer": policy.can_answer(user, p) and p.status == Petition.Status.OPEN,
+        # the dossier it is about, linked when the policy lets this staff member read it
+        "dossier_url": (reverse("workspace:dossier", kwargs={"code": p.dossier.code})
+                        if p.dossier is not None and dossier_policy.can_read(user, p.dossier)
+                        else ""),
         "form": form or AnswerForm(initial=_initial(p)),
     })
 

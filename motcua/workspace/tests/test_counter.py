@@ -133,6 +133,22 @@ def test_a_name_finds_the_applicant_too(officer, org, procedure):
     assert ID in html
 
 
+@pytest.mark.parametrize("typed", ["nguyen van an", "NGUYEN VAN AN", "Nguyễn  Văn An", "van an",
+                                   "NGUYỄN"])
+def test_a_name_is_found_without_its_diacritics_and_in_any_case(officer, org, procedure,
+                                                                 typed):
+    """As the procedure search: "nguyen van an" finds "Nguyễn Văn An" (core.text.fold)."""
+    received(org, procedure, at("09:00 16/11/2026"))
+    received(org, procedure, at("10:00 16/11/2026"),
+             applicant=person(name="Đặng Thị Đào", id_number="036198004321"))
+    html = officer.get(URL, {"applicant_q": typed}).content.decode()
+    assert ID in html and "036198004321" not in html
+    html = officer.get(URL, {"applicant_q": "dang thi dao"}).content.decode()  # đ → d
+    assert "036198004321" in html and ID not in html
+    html = officer.get(URL, {"applicant_q": "nguyen van anh"}).content.decode()
+    assert ID not in html and "Không tìm thấy người nộp" in html
+
+
 def test_the_procedure_is_found_without_diacritics_and_chosen(officer, procedure):
     response = officer.get(URL, {"procedure_q": "xac nhan tinh trang hon nhan"})
     html = response.content.decode()

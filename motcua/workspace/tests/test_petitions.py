@@ -110,3 +110,24 @@ def test_a_specialist_of_the_agency_reads_but_does_not_answer(client, org, proce
                            {"outcome": "answer", "text": "Trả lời"}, follow=True)
     p.refresh_from_db()
     assert p.status == "open" and "Chưa thực hiện" in response.content.decode()
+
+
+def test_the_petition_links_its_dossier_for_those_who_may_read_it(client, org, procedure,
+                                                                 head_a):
+    from motcua.dossiers.tests.factories import received
+
+    d = received(org, procedure, at("09:00 02/03/2026"))
+    p = actions.file_petition(org.citizen, text="Trả kết quả chậm", topic=Topic.CONDUCT,
+                              dossier=d, now=at("09:00 04/03/2026"))
+    client.force_login(head_a)  # at the handling agency: reads the dossier
+    html = client.get(f"/can-bo/phan-anh/{p.pk}/").content.decode()
+    assert f'<a class="govuk-link" href="/can-bo/ho-so/{d.code}/">Hồ sơ {d.code}</a>' in html
+    # The petition moved to commune B's People's Committee, which has no part in the dossier:
+    # its leader reads the petition, and its dossier's code, but gets no link to a page that
+    # would be a 404 for them.
+    Petition.objects.filter(pk=p.pk).update(agency=org.pc_b)
+    leader_b = staff("leader.b", "Vũ Thị Hoa", org.pc_b, Role.LEADER)
+    client.force_login(leader_b)
+    html = client.get(f"/can-bo/phan-anh/{p.pk}/").content.decode()
+    assert f"Hồ sơ {d.code}" in html and f"/can-bo/ho-so/{d.code}/" not in html
+    assert client.get(f"/can-bo/ho-so/{d.code}/").status_code == 404
