@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "sandbox.common",
     "sandbox.faults",
+    "sandbox.tsa",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SANDBOX_LOG_LEVEL", "WARNING")},
 }
+
+# The time-stamping service's key and certificate (sandbox/tsa): the product's development CA
+# writes them (`manage.py create_dev_ca`) to its SIGNING_PKI_DIR, read here.
+TSA_DIR = Path(os.environ.get("SIGNING_PKI_DIR", BASE_DIR / "var" / "pki"))
 
 # Seeding functions of the national systems' apps, run by `seed_sandbox` (see its docstring).
 SANDBOX_SEEDERS: list[str] = []

@@ -12,4 +12,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("healthz", healthz),
     path("_faults/", include("sandbox.faults.urls")),
+    path("tsa/", include("sandbox.tsa.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import dossier, petitions, views
+from motcua.portal import dossier, petitions, results_views, verification, views
 from motcua.portal import submission_views as submit
 
 app_name = "portal"
@@ -37,4 +37,9 @@ urlpatterns = [
     path("ho-so-dang-soan/<str:key>/<slug:slug>/", submit.step, name="draft-step"),
     path("nop-ho-so/bien-nhan/<str:code>/", submit.receipt, name="receipt"),
     path("dia-ban/xa/", submit.communes, name="communes"),
+    # signed electronic results: public verification, the owner's download
+    path("xac-thuc/", verification.verify_upload, name="verify"),
+    path("xac-thuc/<uuid:public_id>/", verification.verify_result, name="verify-result"),
+    path("ho-so-cua-toi/<str:code>/ket-qua/<uuid:public_id>/", results_views.download,
+         name="result-download"),
 ]

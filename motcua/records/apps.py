@@ -7,3 +7,10 @@ class RecordsConfig(AppConfig):
 
     name = "motcua.records"
     verbose_name = _("Records")
+
+    def ready(self) -> None:
+        from motcua.core.events import subscribe
+        from motcua.dossiers.events import DossierChanged
+        from motcua.records import results
+
+        subscribe(DossierChanged, results.on_dossier_changed)
