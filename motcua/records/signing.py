@@ -109,6 +109,8 @@ def _stamp_font() -> GlyphAccumulatorFactory:
             if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
                 font = TTFont(str(source))
                 scale_upem(font, 1000)
+                if "FFTM" in font:  # FontForge's timestamps: nothing fontTools can subset
+                    del font["FFTM"]
                 partial = target.with_name(target.name + f".{os.getpid()}")
                 font.save(str(partial))
                 os.replace(partial, target)
@@ -139,8 +141,10 @@ def _signer(cert: SigningCertificate) -> Iterator[signers.Signer]:
         from motcua.records import signing_pkcs11
 
         with signing_pkcs11.session() as session:
+            # the digest is made here, the token signs it (CKM_ECDSA): SoftHSM2 and many
+            # HSMs have no combined ECDSA-with-SHA-256 mechanism
             yield PKCS11Signer(session, key_label=cert.key_ref, signing_cert=signing_cert,
-                               ca_chain=[root])
+                               ca_chain=[root], use_raw_mechanism=True)
         return
     key = certificates.load_key(cert)
     der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,

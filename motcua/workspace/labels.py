@@ -35,6 +35,7 @@ EVENT_LABELS: dict[str, Promise] = {
     "step_assign": _("step assigned"),
     "escalate": _("warning sent"),
     "notify": _("applicant notified"),
+    "result_signed": _("electronic result signed"),
 }
 
 

@@ -7,6 +7,7 @@ from motcua.workspace import (
     petitions,
     queues,
     results,
+    signing,
     unit,
     views,
     worklist,
@@ -22,6 +23,8 @@ urlpatterns = [
          name="dossier-action"),
     path("ho-so/<str:code>/buoc/<int:step_id>/<str:action>/", dossier.step_action,
          name="step-action"),
+    path("ho-so/<str:code>/ket-qua/ky/", signing.sign, name="result-sign"),
+    path("ho-so/<str:code>/ket-qua/<uuid:public_id>/", signing.download, name="result-download"),
     path("don-vi/", unit.overview, name="unit"),
     path("don-vi/giao/<int:step_id>/", unit.assign, name="unit-assign"),
     # the one-stop unit's day: the counter, the online intake queue, dispatch, results
