@@ -73,6 +73,9 @@ def _key_pem(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
 
 
 def _name(common: str, *, organisation: str = "", unit: str = "") -> x509.Name:
+    """X.520 caps a common, organisation or unit name at 64 (cryptography counts UTF-8 bytes):
+    longer agency names are cut (the agency is identified by its row, not by the name)."""
+    common, organisation, unit = _cut(common), _cut(organisation), _cut(unit)
     parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
     if organisation:
         parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
@@ -80,6 +83,12 @@ def _name(common: str, *, organisation: str = "", unit: str = "") -> x509.Name:
         parts.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit))
     parts.append(x509.NameAttribute(NameOID.COMMON_NAME, common))
     return x509.Name(parts)
+
+
+def _cut(text: str, limit: int = 64) -> str:
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text.rstrip()
 
 
 def _builder(subject: x509.Name, issuer: x509.Name, public_key: CertificatePublicKeyTypes,

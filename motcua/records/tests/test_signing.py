@@ -72,3 +72,60 @@ def test_no_time_stamp_no_signature(ready_dossier, agency_cert, sandbox):
     assert result.state == ResultState.FAILED
     assert "503" in result.error
     assert not result.file
+
+
+def test_the_leaders_approval_enqueues_the_signing_which_the_worker_does(
+        org, procedure, leader, agency_cert, sandbox, django_capture_on_commit_callbacks):
+    """Marking the result ready (what a leader's approve or sign step does through the
+    processing app) issues the result (the dossiers' event, subscribed by records) and, once
+    committed, enqueues its signing; the task signs it."""
+    from django_tasks_db.models import DBTaskResult
+
+    from motcua.dossiers import actions
+    from motcua.dossiers.tests.factories import at, received
+    from motcua.records import results_tasks
+
+    d = received(org, procedure, at("09:00 16/11/2026"))
+    d = actions.perform(d, "start_processing", org.specialist_a, now=at("10:00 16/11/2026"))
+    with django_capture_on_commit_callbacks(execute=True):
+        d = actions.perform(d, "mark_result_ready", leader, now=at("15:00 18/11/2026"))
+    result = d.signed_results.get()
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs["args"] == [result.pk]
+    assert results_tasks.sign_result_task.call(result.pk) == "signed"
+    result.refresh_from_db()
+    assert result.state == ResultState.SIGNED
+
+
+def test_a_refusal_issues_no_result(org, procedure, leader):
+    from motcua.dossiers import actions
+    from motcua.dossiers.tests.factories import at, received
+
+    d = received(org, procedure, at("09:00 16/11/2026"))
+    d = actions.perform(d, "start_processing", org.specialist_a, now=at("10:00 16/11/2026"))
+    d = actions.perform(d, "refuse_on_merits", leader, reason="Không đủ điều kiện",
+                        now=at("15:00 18/11/2026"))
+    assert not d.signed_results.exists()
+
+
+def test_a_time_stamp_that_does_not_come_is_tried_again_later(ready_dossier, agency_cert,
+                                                             sandbox):
+    from django_tasks_db.models import DBTaskResult
+
+    from motcua.records import results_tasks
+
+    sandbox.fault("/tsa/", "error", status=503, times=1)
+    result = ready_dossier.signed_results.get()
+    assert results_tasks.sign_result_task.call(result.pk).startswith("retrying")
+    again = DBTaskResult.objects.get()
+    assert again.args_kwargs["args"] == [result.pk, 2] and again.run_after is not None
+    assert results_tasks.sign_result_task.call(result.pk, 2) == "signed"
+
+
+def test_a_long_agency_name_still_gets_a_certificate(dev_ca, org):
+    from motcua.records import certificates
+
+    org.pc_b.name = "Ủy ban nhân dân phường Nam Định thuộc tỉnh Ninh Bình (tên rất dài để thử)"
+    org.pc_b.save()
+    cert = certificates.issue_for(org.pc_b)
+    assert cert.subject.startswith("CN=Ủy ban nhân dân phường")
