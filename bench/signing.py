@@ -143,7 +143,7 @@ def main() -> None:
         from motcua.dossiers import actions
         from motcua.dossiers.tests.factories import at, received
         from motcua.org.models import Role
-        from motcua.records import certificates, results, results_pdf
+        from motcua.records import certificates, results_pdf
         from motcua.records.models import ResultDocument, ResultState
         from motcua.tests.builders import build_org, build_procedure, staff
 
@@ -159,7 +159,7 @@ def main() -> None:
         print(f"# bench/signing.py  {time.strftime('%Y-%m-%d %H:%M:%S %Z')}  "
               f"cores={os.cpu_count()}  TSA={sandbox_url}/tsa/ (sandbox, 2 gunicorn workers)")
         t0 = time.monotonic()
-        for i in range(options.results):
+        for _ in range(options.results):
             d = received(org, procedure, at("09:00 16/11/2026"))
             d = actions.perform(d, "start_processing", org.specialist_a,
                                 now=at("10:00 16/11/2026"))
