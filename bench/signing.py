@@ -129,6 +129,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--keep", action="store_true")
     options = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
     work = Path(tempfile.mkdtemp(prefix="motcua-bench-sign-"))
     pki, media = work / "pki", work / "media"
