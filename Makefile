@@ -61,11 +61,11 @@ test: deps
 
 test-sqlite:
 	@echo "== tests on SQLite"
-	env -u DATABASE_URL $(BIN)/pytest -n 2 --dist loadfile
+	env -u DATABASE_URL $(BIN)/pytest -n 2 --dist loadfile --durations=15
 
 test-postgres:
 	@echo "== tests on PostgreSQL ($${DATABASE_URL%%@*}@...)"
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --durations=15
 
 # ruff, the layers contract of DESIGN.md (import-linter, config in pyproject.toml), mypy.
 lint: $(STAMP)

@@ -359,6 +359,8 @@ INDEX_MADE_PUBLIC_WORKING_DAYS = int(os.environ.get("INDEX_MADE_PUBLIC_WORKING_D
 DASHBOARD_TREND_SECONDS = int(os.environ.get("DASHBOARD_TREND_SECONDS", "300"))
 DASHBOARD_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_REFRESH_SECONDS", "60"))
 EXPORT_DIRECT_MAX_ROWS = int(os.environ.get("EXPORT_DIRECT_MAX_ROWS", "5000"))
+# Background exports (their files and rows) are deleted by housekeeping after this many days.
+EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 
 # Dates an officer enters on a dossier (issue 9: a new appointment in year 9999 was printed on
 # Form 04). The new appointment of an apology lies after the current appointment; the due time

@@ -13,11 +13,12 @@ class ReportingConfig(AppConfig):
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 
+        from motcua.core import housekeeping
         from motcua.core.events import subscribe
         from motcua.dossiers.events import DossierChanged
         from motcua.petitions.events import DossierRated, PetitionChanged
         from motcua.processing.events import StepChanged
-        from motcua.reporting import actions, indicators, satisfaction_actions
+        from motcua.reporting import actions, indicators, jobs, satisfaction_actions
 
         try:  # a wrong INDEX_UNCONFIRMED_RULES stops the start, not a request
             indicators.registry(settings.INDEX_UNCONFIRMED_RULES)
@@ -27,3 +28,4 @@ class ReportingConfig(AppConfig):
         subscribe(PetitionChanged, satisfaction_actions.record_petition)
         subscribe(DossierRated, satisfaction_actions.record_rating)
         subscribe(StepChanged, actions.record_step)
+        housekeeping.register("statistics_exports", jobs.prune_exports)

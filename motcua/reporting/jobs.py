@@ -1,6 +1,7 @@
 """Large statistics exports written in the background: `start_export` records the request
 (and enqueues the task when the transaction commits), `run_export` (the task, idempotent)
-writes the file into the file storage with its progress in the `Export` row."""
+writes the file into the file storage with its progress in the `Export` row;
+`prune_exports` (housekeeping) deletes the exports older than EXPORT_KEEP_DAYS, files first."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import tempfile
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -72,3 +74,20 @@ def run_export(export_id: str | uuid.UUID) -> dict[str, Any]:
                                                    finished_at=timezone.now())
         raise
     return {"rows": table.count}
+
+
+def prune_exports(now: dt.datetime) -> int:
+    """Delete the exports (their files, then their rows) requested more than EXPORT_KEEP_DAYS
+    ago, whatever their state: a requester downloads an export within minutes; one left
+    behind is asked again. A file that cannot be deleted keeps its row for the next pass."""
+    cutoff = now - dt.timedelta(days=settings.EXPORT_KEEP_DAYS)
+    removed = 0
+    for export in Export.objects.filter(created_at__lt=cutoff).only("pk", "file").iterator():
+        if export.file:
+            try:
+                export.file.delete(save=False)
+            except OSError:
+                log.warning("export %s: its file could not be deleted", export.pk, exc_info=True)
+                continue
+        removed += Export.objects.filter(pk=export.pk).delete()[0]
+    return removed

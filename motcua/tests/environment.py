@@ -11,6 +11,11 @@ early: `-p motcua.tests.environment` in pyproject.toml).
 - The HTTPS settings of the surrounding shell (HTTPS=1 would redirect every test request to
   https://) are dropped too: the tests run as a deployment without them, DEBUG off; the tests
   of those settings import them in a process of their own.
+- On PostgreSQL the test connections turn synchronous_commit off: a commit then returns before
+  its WAL reaches the disk (still atomic and consistent; only a crash of the server could lose
+  the last commits, which no test needs). It takes several milliseconds off every commit on
+  this machine's disk (measured 7 ms -> 2 ms per commit under load), and the transactional
+  tests (live server, browser, workers) commit a lot.
 - Uploaded files go to a temporary folder of the test process (MEDIA_ROOT), removed at its
   end: the tests attach real files to dossiers, never into the installation's var/media.
 """
@@ -24,6 +29,12 @@ if not os.environ.get("SECRET_KEY"):
     os.environ["SECRET_KEY"] = "test-only-key-never-used-outside-pytest"
 for name in ("REDIS_URL", "HTTPS", "SECURE_COOKIES", "HSTS_SECONDS", "HSTS_INCLUDE_SUBDOMAINS"):
     os.environ.pop(name, None)
+
+_database_url = os.environ.get("DATABASE_URL", "")
+if _database_url.startswith("postgres") and "options=" not in _database_url:
+    _separator = "&" if "?" in _database_url else "?"
+    os.environ["DATABASE_URL"] = (
+        f"{_database_url}{_separator}options=-c%20synchronous_commit%3Doff")
 
 _media = tempfile.mkdtemp(prefix="motcua-test-media-")
 os.environ["MEDIA_ROOT"] = _media

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import tempfile
 import tracemalloc
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -128,3 +129,27 @@ def test_a_large_export_is_written_in_the_background_with_its_progress(
     # run again (a retried task): nothing changes
     assert jobs.run_export(export.pk) == {"rows": 2}
     assert export.created_at <= timezone.now()
+
+
+def test_housekeeping_deletes_old_exports_with_their_files_and_keeps_recent_ones(
+        world, november, background, django_capture_on_commit_callbacks, settings):
+    from motcua.core import housekeeping
+
+    settings.EXPORT_KEEP_DAYS = 7
+    query = read_query({"timeType": "month", "year": 2026, "month": 11})
+    with django_capture_on_commit_callbacks(execute=True):
+        old = jobs.start_export(world.head_a, "late-dossiers", exports.CSV, query)
+        recent = jobs.start_export(world.head_a, "late-dossiers", exports.XLSX, query)
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    old_path, recent_path = Path(old.file.path), Path(recent.file.path)
+    assert old_path.exists() and recent_path.exists()
+    Export.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+
+    # housekeeping runs it in every pass (run_pass itself also prunes the task results of the
+    # database backend, which this test's immediate task backend does not have)
+    prune = housekeeping.registered()["statistics_exports"]
+
+    assert prune(timezone.now()) == 1
+    assert not old_path.exists() and not Export.objects.filter(pk=old.pk).exists()
+    assert recent_path.exists() and Export.objects.filter(pk=recent.pk).exists()
