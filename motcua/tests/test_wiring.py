@@ -26,19 +26,21 @@ from motcua.processing.events import StepChanged
 def test_subscribers_of_each_dossier_event():
     """Who reacts to what: change this list only together with a subscription in apps.py."""
     notify = "motcua.notifications.subscribers.queue_applicant_notice"
+    result = "motcua.records.results.on_dossier_changed"
     index = "motcua.reporting.actions.record_change"  # last: after the process has moved
-    assert events.subscribers(DossierChanged) == [notify, index]
-    assert events.subscribers(DossierSubmitted) == [notify, index]
+    # a result ready issues the signed result (records)
+    assert events.subscribers(DossierChanged) == [notify, result, index]
+    assert events.subscribers(DossierSubmitted) == [notify, result, index]
     assert events.subscribers(DossierReceived) == [
-        "motcua.processing.actions.start_run", notify, index]
+        "motcua.processing.actions.start_run", notify, result, index]
     assert events.subscribers(DossierWaiting) == [
-        "motcua.processing.actions.wait_steps", notify, index]
+        "motcua.processing.actions.wait_steps", notify, result, index]
     assert events.subscribers(DossierResumed) == [
-        "motcua.processing.actions.resume_steps", notify, index]
+        "motcua.processing.actions.resume_steps", notify, result, index]
     assert events.subscribers(DossierClosed) == [
-        "motcua.processing.actions.end_run", notify, index]
+        "motcua.processing.actions.end_run", notify, result, index]
     assert events.subscribers(DossierRouted) == [
-        "motcua.processing.actions.start_run", notify, index]
+        "motcua.processing.actions.start_run", notify, result, index]
 
 
 def test_subscribers_of_each_petition_event():
