@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # Debian packages: WeasyPrint's pango, fonts with Vietnamese glyphs, gettext for translations,
 # poppler-utils and libnss3-tools for PDF checks, wrk and pgbench for benchmarks, chromium for
-# the browser tests (Playwright drives it; no browser is downloaded).
+# the browser tests (Playwright drives it; no browser is downloaded), softhsm2 for the PKCS#11
+# signing keys of the signed results (its tests make a token in a temporary folder).
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	gettext poppler-utils zbar-tools libnss3-tools wrk postgresql-client chromium
+	gettext poppler-utils zbar-tools libnss3-tools wrk postgresql-client chromium softhsm2
 STAMP := $(VENV)/.installed
 # The web pages' front end (README, "How the front end is built"): npm packages pinned in
 # package-lock.json, built by scripts/build_frontend.mjs into motcua/web/static/web/build/

@@ -408,6 +408,20 @@ NOTIFICATION_SMS_KINDS = tuple(k for k in os.environ.get(
     if k.strip())
 NOTIFICATION_APP = os.environ.get("NOTIFICATION_APP", "1") not in ("0", "false", "")
 
+# Signed electronic results (motcua/records): the development CA and the agencies' keys live
+# under SIGNING_PKI_DIR (`manage.py create_dev_ca`); with SIGNING_KEY_STORE=pkcs11 the agencies'
+# keys are made and kept on the PKCS#11 token SIGNING_PKCS11_TOKEN of SIGNING_PKCS11_MODULE
+# (SoftHSM2 in development), opened with SIGNING_PKCS11_PIN. Time stamps (RFC 3161) come from
+# TSA_URL, by default the sandbox's time-stamping service.
+SIGNING_PKI_DIR = Path(os.environ.get("SIGNING_PKI_DIR", VAR_DIR / "pki"))
+SIGNING_KEY_STORE = os.environ.get("SIGNING_KEY_STORE", "file")
+SIGNING_PKCS11_MODULE = os.environ.get("SIGNING_PKCS11_MODULE",
+                                       "/usr/lib/softhsm/libsofthsm2.so")
+SIGNING_PKCS11_TOKEN = os.environ.get("SIGNING_PKCS11_TOKEN", "motcua")
+SIGNING_PKCS11_PIN = os.environ.get("SIGNING_PKCS11_PIN", "")
+TSA_URL = os.environ.get("TSA_URL", "")
+TSA_TIMEOUT_SECONDS = float(os.environ.get("TSA_TIMEOUT_SECONDS", "10"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

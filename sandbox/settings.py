@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "sandbox.portal",
     "sandbox.payments",
     "sandbox.gateways",
+    "sandbox.tsa",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SANDBOX_LOG_LEVEL", "WARNING")},
 }
+
+# The time-stamping service's key and certificate (sandbox/tsa): the product's development CA
+# writes them (`manage.py create_dev_ca`) to its SIGNING_PKI_DIR, read here.
+TSA_DIR = Path(os.environ.get(
+    "SIGNING_PKI_DIR", Path(os.environ.get("MOTCUA_VAR_DIR", BASE_DIR / "var")) / "pki"))
 
 # Seeding functions of the national systems' apps, run by `seed_sandbox` (see its docstring).
 SANDBOX_SEEDERS: list[str] = [

@@ -24,4 +24,5 @@ urlpatterns = [
     path("portal/", include("sandbox.portal.urls")),
     path("payments/", include("sandbox.payments.urls")),
     path("gateways/", include("sandbox.gateways.urls")),
+    path("tsa/", include("sandbox.tsa.urls")),
 ]

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from motcua.portal import data_access, dossier, payments, petitions, store, views
+from motcua.portal import (
+    data_access,
+    dossier,
+    payments,
+    petitions,
+    results_views,
+    store,
+    verification,
+    views,
+)
 from motcua.portal import submission_views as submit
 
 # The pages that hold the "pay online" form (portal.payments.allowing_payment_platform).
@@ -53,4 +62,9 @@ urlpatterns = [
     path("dia-ban/xa/", submit.communes, name="communes"),
     # my account: who accessed my personal data (integration's exchange log)
     path("tai-khoan/truy-cap-du-lieu/", data_access.data_access, name="data-access"),
+    # signed electronic results: public verification, the owner's download
+    path("xac-thuc/", verification.verify_upload, name="verify"),
+    path("xac-thuc/<uuid:public_id>/", verification.verify_result, name="verify-result"),
+    path("ho-so-cua-toi/<str:code>/ket-qua/<uuid:public_id>/", results_views.download,
+         name="result-download"),
 ]

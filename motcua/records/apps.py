@@ -10,8 +10,9 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.core import events, housekeeping
-        from motcua.dossiers.events import DossierSubmitted
-        from motcua.records import files, reuse
+        from motcua.dossiers.events import DossierChanged, DossierSubmitted
+        from motcua.records import files, results, reuse
 
         housekeeping.register("orphan_files", files.sweep_orphans)
         events.subscribe(DossierSubmitted, reuse.record)
+        events.subscribe(DossierChanged, results.on_dossier_changed)

@@ -39,3 +39,11 @@ if _database_url.startswith("postgres") and "options=" not in _database_url:
 _media = tempfile.mkdtemp(prefix="motcua-test-media-")
 os.environ["MEDIA_ROOT"] = _media
 atexit.register(shutil.rmtree, _media, ignore_errors=True)
+
+# The development CA of the signed results (records.certificates), per test process: the
+# sandbox started by the tests reads its time-stamping key from the same folder.
+_pki = tempfile.mkdtemp(prefix="motcua-test-pki-")
+os.environ["SIGNING_PKI_DIR"] = _pki
+os.environ.pop("SIGNING_KEY_STORE", None)
+os.environ.pop("TSA_URL", None)
+atexit.register(shutil.rmtree, _pki, ignore_errors=True)

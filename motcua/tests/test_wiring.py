@@ -26,25 +26,26 @@ from motcua.processing.events import StepChanged
 def test_subscribers_of_each_dossier_event():
     """Who reacts to what: change this list only together with a subscription in apps.py."""
     notify = "motcua.notifications.subscribers.queue_applicant_notice"
+    result = "motcua.records.results.on_dossier_changed"  # a result ready: the signed result
     portal = "motcua.integration.portal_sync.queue_dossier_change"  # the outbox message
     index = "motcua.reporting.actions.record_change"  # last: after the process has moved
-    assert events.subscribers(DossierChanged) == [notify, portal, index]
+    assert events.subscribers(DossierChanged) == [notify, result, portal, index]
     # the data store's documents a new dossier reuses, checked and recorded first (a refusal
     # rolls the submission back before anything is sent); a VNeID-linked account filing for
     # itself: its verified number, the 4.5b mark
     assert events.subscribers(DossierSubmitted) == [
         "motcua.records.reuse.record", "motcua.integration.identity.on_submitted", notify,
-        portal, index]
+        result, portal, index]
     assert events.subscribers(DossierReceived) == [
-        "motcua.processing.actions.start_run", notify, portal, index]
+        "motcua.processing.actions.start_run", notify, result, portal, index]
     assert events.subscribers(DossierWaiting) == [
-        "motcua.processing.actions.wait_steps", notify, portal, index]
+        "motcua.processing.actions.wait_steps", notify, result, portal, index]
     assert events.subscribers(DossierResumed) == [
-        "motcua.processing.actions.resume_steps", notify, portal, index]
+        "motcua.processing.actions.resume_steps", notify, result, portal, index]
     assert events.subscribers(DossierClosed) == [
-        "motcua.processing.actions.end_run", notify, portal, index]
+        "motcua.processing.actions.end_run", notify, result, portal, index]
     assert events.subscribers(DossierRouted) == [
-        "motcua.processing.actions.start_run", notify, portal, index]
+        "motcua.processing.actions.start_run", notify, result, portal, index]
 
 
 def test_subscribers_of_each_petition_event():

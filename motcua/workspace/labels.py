@@ -37,6 +37,7 @@ EVENT_LABELS: dict[str, Promise] = {
     "notify": _("applicant notified"),
     "digitize": _("component digitized"),
     "ask_again": _("document asked for again, with a reason"),
+    "result_signed": _("electronic result signed"),
 }
 
 

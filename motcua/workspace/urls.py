@@ -9,6 +9,7 @@ from motcua.workspace import (
     petitions,
     queues,
     results,
+    signing,
     unit,
     views,
     worklist,
@@ -30,6 +31,8 @@ urlpatterns = [
          name="ask-again"),
     path("ho-so/<str:code>/ban-so-hoa/<int:copy_id>/", digitization.copy_file,
          name="digitized-file"),
+    path("ho-so/<str:code>/ket-qua/ky/", signing.sign, name="result-sign"),
+    path("ho-so/<str:code>/ket-qua/<uuid:public_id>/", signing.download, name="result-download"),
     path("don-vi/", unit.overview, name="unit"),
     path("don-vi/giao/<int:step_id>/", unit.assign, name="unit-assign"),
     # the one-stop unit's day: the counter, the online intake queue, dispatch, results

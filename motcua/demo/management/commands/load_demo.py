@@ -28,7 +28,9 @@ from motcua.demo.dossiers import build_demo_dossiers, demo_dossiers, format_summ
 from motcua.demo.org import DEFAULT_PASSWORD, build_demo_org
 from motcua.demo.petitions import build_demo_petitions
 from motcua.org.importers import load_units
+from motcua.org.models import Agency
 from motcua.processing.loader import LoadError
+from motcua.records.certificates import create_dev_ca
 
 # The catalogue loaded into an empty database is in force from the start of the two-level local
 # government (1 July 2025), so the sample dossiers of the last 60 days have a version in force.
@@ -72,6 +74,12 @@ class Command(BaseCommand):
             f"Demo organisation: {org['province']['name']} ({org['province']['code']}), "
             f"{org['agencies']['communes']} communes, {len(org['accounts'])} accounts"
         )
+
+        # the development CA and a signing certificate per agency: results issued from here
+        # on are signed by the worker (records.results_tasks)
+        made, issued = create_dev_ca(list(Agency.objects.select_related("unit")))
+        self.stdout.write(f"Development CA: {'created' if made else 'kept'}, "
+                          f"{len(issued)} agency certificates issued")
 
         now = timezone.now().replace(microsecond=0)
         first_day = process_demo.first_process_day()
