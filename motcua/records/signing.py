@@ -7,16 +7,18 @@ The key is read from its file, or used on the PKCS#11 token, as its certificate 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from asn1crypto import keys as asn1_keys
@@ -193,6 +195,21 @@ def _escape(text: str) -> str:
     return text.replace("%", "%%")
 
 
+T = TypeVar("T")
+
+
+def outside_event_loop(work: Callable[[], T]) -> T:
+    """Run pyHanko's synchronous API, which calls asyncio.run(), also from a thread whose event
+    loop is running (an async view, a worker or a test that drives Playwright's sync API):
+    there asyncio.run() refuses, so the work runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def sign_pdf(pdf: bytes, cert: SigningCertificate, *, reason: str, location: str,
              stamp_lines: list[str], box: tuple[int, int, int, int] = STAMP_BOX,
              timestamp: bool = True) -> Signed:
@@ -214,10 +231,13 @@ def sign_pdf(pdf: bytes, cert: SigningCertificate, *, reason: str, location: str
     spec = fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=-1, box=box)
     out = BytesIO()
     try:
-        with _signer(cert) as signer:
-            pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper,
-                                           stamp_style=style, new_field_spec=spec)
-            pdf_signer.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf)), output=out)
+        def sign() -> None:
+            with _signer(cert) as signer:
+                pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper,
+                                               stamp_style=style, new_field_spec=spec)
+                pdf_signer.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf)), output=out)
+
+        outside_event_loop(sign)
     except SigningFailed:
         raise
     except certificates.NoCertificate as error:

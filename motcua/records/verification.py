@@ -85,8 +85,9 @@ def _verify_crypto(data: bytes, digest: str) -> Verdict:
     sig = embedded[-1]
     try:
         context = _context()
-        status: PdfSignatureStatus = validate_pdf_signature(
-            sig, signer_validation_context=context, ts_validation_context=context)
+        status: PdfSignatureStatus = signing.outside_event_loop(
+            lambda: validate_pdf_signature(sig, signer_validation_context=context,
+                                           ts_validation_context=context))
     except Exception as error:
         log.info("signature not verifiable: %s", error)
         return Verdict(False, _("The signature cannot be verified: the document is damaged "

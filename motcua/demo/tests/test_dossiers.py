@@ -343,4 +343,4 @@ def test_the_leaders_dashboard_has_numbers_for_every_group_or_says_why(loaded, c
     client.force_login(User.objects.get(username="auditor.tinh"))
     html = client.get("/can-bo/chi-so/", {"timeType": "year",
                                           "year": now.astimezone(TZ).year}).content.decode()
-    assert "Tổng điểm" in html and "integration.Payment.succeeded_at" in html
+    assert "Tổng điểm" in html and "integration.PortalSync.synced_at" in html

@@ -42,7 +42,7 @@ def slow_upload(browser, bytes_per_second: int | None) -> None:
 def sign_in(page, user) -> None:
     page.get_by_label("Tên đăng nhập").fill(user.username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
 
 
 def fits(browser) -> None:

@@ -29,7 +29,7 @@ def sign_in(browser, username: str, path: str):
     page = browser.visit(path)
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
     return page
 
 

@@ -54,7 +54,7 @@ def test_screenshots(browser, catalogue, org):
     browser.visit("/dang-nhap/?next=/ho-so-cua-toi/")
     page.get_by_label("Tên đăng nhập").fill(org.citizen.username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
     page.wait_for_url("**/ho-so-cua-toi/")
     browser.check()
     shoot("my-dossiers-desktop", full=True)
@@ -78,7 +78,7 @@ def test_screenshots_of_the_online_submission(browser, catalogue, org):
     browser.visit(f"/dang-nhap/?next={draft.url('eform')}")
     page.get_by_label("Tên đăng nhập").fill(org.citizen.username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
     page.wait_for_url(f"**{draft.url('eform')}")
     browser.check()
 

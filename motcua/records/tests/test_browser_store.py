@@ -34,7 +34,7 @@ def org(db):
 def sign_in(page, user) -> None:
     page.get_by_label("Tên đăng nhập").fill(user.username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
 
 
 def continue_(page) -> None:

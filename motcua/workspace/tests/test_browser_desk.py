@@ -25,7 +25,7 @@ def sign_in(browser, user) -> None:
     page = browser.visit("/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill(user.username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
     page.wait_for_load_state("load")
 
 

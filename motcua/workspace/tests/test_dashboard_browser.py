@@ -17,7 +17,7 @@ def sign_in(browser, user, then: str):
     page = browser.visit(f"/dang-nhap/?next={then}")
     page.get_by_label("Tên đăng nhập").fill(user.username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
     return page
 
 

@@ -70,7 +70,7 @@ def test_screenshots_of_the_workspace(chromium, live_server, world, november, cl
             page = desk.visit("/dang-nhap/")
             page.get_by_label("Tên đăng nhập").fill(user.username)
             page.get_by_label("Mật khẩu").fill(PASSWORD)
-            page.get_by_role("button", name="Đăng nhập").click()
+            page.get_by_role("button", name="Đăng nhập", exact=True).click()
             page.wait_for_load_state("load")
             for viewport, suffix, full in ((DESKTOP, "desktop", True), (PHONE, "phone", False)):
                 page.set_viewport_size(viewport)
