@@ -139,7 +139,7 @@ def _periods() -> list[Period]:
     return [*months, Period(QUARTER, 2026, 1), Period(QUARTER, 2026, 2), Period(YEAR, 2026)]
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+@settings(max_examples=12, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
 @given(plan=lives)
