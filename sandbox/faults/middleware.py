@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -24,7 +23,7 @@ def inject_faults(get_response: Callable[[HttpRequest], HttpResponse]) -> Callab
             if rule.kind == Fault.ERROR:
                 return JsonResponse({"error": "injected fault", "status": rule.status},
                                     status=rule.status)
-            time.sleep(rule.seconds)
+            rules.wait(rule)
             if rule.kind == Fault.TIMEOUT:
                 return JsonResponse({"error": "injected timeout"}, status=504)
         response = get_response(request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.db import transaction
 from django.db.models import F
 
@@ -29,3 +31,13 @@ def take(path: str, kinds: tuple[str, ...]) -> FaultRule | None:
 
 def any_rules() -> bool:
     return FaultRule.objects.exists()
+
+
+def wait(rule: FaultRule) -> None:
+    """Sleeps the rule's `seconds`, or less when the rule is removed meanwhile (DELETE
+    /_faults/ at the end of a test frees the server's thread instead of holding it)."""
+    deadline = time.monotonic() + rule.seconds
+    while (left := deadline - time.monotonic()) > 0:
+        time.sleep(min(left, 0.25))
+        if not FaultRule.objects.filter(pk=rule.pk).exists():
+            return
