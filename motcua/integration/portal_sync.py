@@ -30,12 +30,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q
+from django.db import router
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Fee, Procedure, ProcedureVersion
+from motcua.core.compiled import ID_STAND_IN, Compiled, CompiledModel
 from motcua.core.formatting import iso_local
 from motcua.dossiers.events import DossierChanged
 from motcua.dossiers.lifecycle import action_label
@@ -344,31 +346,41 @@ STATE_LABELS: tuple[tuple[str, Any], ...] = (
 )
 
 
+def _undelivered(dossier_id: int) -> QuerySet[OutboxMessage]:
+    return (OutboxMessage.objects.filter(dossier_id=dossier_id, system=SYSTEM)
+            .exclude(status=OutboxMessage.Status.DELIVERED))
+
+
+# Read on every dossier page and detail: compiled once per process (core.compiled).
+_SYNC = CompiledModel(lambda pk: PortalSync.objects.filter(dossier_id=pk), ID_STAND_IN)
+_UNDELIVERED = Compiled(lambda pk: _undelivered(pk).values("dossier_id").annotate(
+    n=Count("id"), dead=Count("id", filter=Q(status=OutboxMessage.Status.DEAD)),
+    failing=Count("id", filter=Q(attempts__gt=0)), next_at=Min("next_attempt_at"),
+).values_list("n", "dead", "failing", "next_at"), ID_STAND_IN)
+
+
 def state_of(dossier: Dossier) -> SyncState:
-    sync = PortalSync.objects.filter(dossier=dossier).first()
-    undelivered = (OutboxMessage.objects.filter(dossier=dossier, system=SYSTEM)
-                   .exclude(status=OutboxMessage.Status.DELIVERED))
-    agg = undelivered.aggregate(
-        n=Count("id"), dead=Count("id", filter=Q(status=OutboxMessage.Status.DEAD)),
-        failing=Count("id", filter=Q(attempts__gt=0)), next_at=Min("next_attempt_at"),
-        last=Max("id"))
+    using = router.db_for_read(OutboxMessage)
+    sync = _SYNC.first(dossier.pk, using)
+    found = _UNDELIVERED.rows(dossier.pk, using)
+    n, dead, failing, next_at = found[0] if found else (0, 0, 0, None)
     error = ""
-    if agg["failing"]:
-        error = (undelivered.filter(attempts__gt=0).order_by("id")
+    if failing:
+        error = (_undelivered(dossier.pk).filter(attempts__gt=0).order_by("id")
                  .values_list("last_error", flat=True).first() or "")
-    if agg["dead"]:
+    if dead:
         state = "failed"
-    elif agg["failing"]:
+    elif failing:
         state = "retrying"
-    elif agg["n"]:
+    elif n:
         state = "waiting"
     elif sync is not None:
         state = "synced"
     else:
         state = "not_synced"
     return SyncState(state, sync.synced_at if sync else None,
-                     sync.created_at if sync else None, agg["n"],
-                     agg["next_at"] if agg["n"] else None, error)
+                     sync.created_at if sync else None, n,
+                     next_at if n else None, error)
 
 
 def detail_section(dossier: Dossier) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.db import router
 from django.db.models import Q, QuerySet
 
 from motcua.core.compiled import ID_STAND_IN, Compiled
+from motcua.core.request_cache import once_per_request
 from motcua.core.text import fold
 from motcua.org.models import AdministrativeUnit, Agency, StaffRole, User
 
@@ -107,11 +108,15 @@ _HELD_ROLES = Compiled(  # read on every staff request: compiled once per proces
 
 
 def held_roles(user: User | Any) -> list[HeldRole]:
-    """The staff member's active roles, the one way every check reads them. Read on every
-    call, never kept: a role an administrator changes counts at once."""
+    """The staff member's active roles, the one way every check reads them. Read once per
+    request (a page asks several checks) and never kept longer: a role an administrator
+    changes counts from the next request, and at once in the request that changes it
+    (models.StaffRole's save and delete empty the request's cache)."""
     if not _is_live_user(user) or getattr(user, "kind", None) != User.Kind.STAFF:
         return []
-    return [HeldRole(*row) for row in _HELD_ROLES.rows(user.pk, router.db_for_read(StaffRole))]
+    rows = once_per_request(("held_roles", user.pk), lambda: tuple(
+        HeldRole(*row) for row in _HELD_ROLES.rows(user.pk, router.db_for_read(StaffRole))))
+    return list(rows)
 
 
 def roles_at(user: User | Any, agency_id: int) -> frozenset[str]:

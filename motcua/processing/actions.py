@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.audit import record
-from motcua.core.compiled import ID_STAND_IN, CompiledModel
+from motcua.core.compiled import ID_STAND_IN, Compiled, CompiledModel
 from motcua.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from motcua.core.events import publish
 from motcua.core.formatting import iso_local
@@ -120,9 +120,14 @@ def process_for(dossier: Dossier, day: dt.date) -> Process | None:
 # --- subscribers to the dossier's events (apps.py) ---------------------------------------
 
 
+_HAS_RUN = Compiled(lambda pk: ProcessRun.objects.filter(dossier_id=pk).values_list("pk")[:1],
+                    ID_STAND_IN)
+
+
 def follows_process(dossier_id: int) -> bool:
-    """Whether the dossier runs through an internal process (the policy asks, apps.py)."""
-    return ProcessRun.objects.filter(dossier_id=dossier_id).exists()
+    """Whether the dossier runs through an internal process (the policy asks, apps.py; on
+    every dossier page and action, so compiled once)."""
+    return bool(_HAS_RUN.rows(dossier_id, router.db_for_read(ProcessRun)))
 
 
 def start_run(event: DossierReceived | DossierRouted) -> None:

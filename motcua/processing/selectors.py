@@ -354,9 +354,13 @@ def dossier_steps(dossier_id: int) -> list[StepInstance]:
     return _DOSSIER_STEPS.all(dossier_id, router.db_for_read(StepInstance))
 
 
+_RUN = CompiledModel(lambda pk: ProcessRun.objects.filter(dossier_id=pk), ID_STAND_IN,
+                     related=("process",))
+
+
 def run_of(dossier_id: int) -> ProcessRun | None:
     """The dossier's process run, with its process."""
-    return ProcessRun.objects.select_related("process").filter(dossier_id=dossier_id).first()
+    return _RUN.first(dossier_id, router.db_for_read(ProcessRun))
 
 
 def steps_with_actions(dossier_id: int, user: Any, run: ProcessRun | None,

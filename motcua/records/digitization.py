@@ -20,10 +20,11 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.compiled import ID_STAND_IN, Compiled, CompiledModel
 from motcua.core.errors import DomainError, InvalidInput, NotFound
 from motcua.core.events import DomainEvent, publish
 from motcua.dossiers import actions as dossier_actions
@@ -174,18 +175,24 @@ def refresh_state(d: Dossier, now: dt.datetime) -> DossierDigitization:
 # --- reads --------------------------------------------------------------------------------
 
 
+# Read on every dossier page: compiled once per process (core.compiled).
+_STATE = Compiled(lambda pk: DossierDigitization.objects.filter(dossier_id=pk)
+                  .values_list("state")[:1], ID_STAND_IN)
+_COPIES = CompiledModel(lambda pk: DigitizedCopy.objects.filter(dossier_id=pk), ID_STAND_IN,
+                        related=("blob", "signed_blob"))
+
+
 def state_of(dossier_id: int) -> str:
     """The dossier's digitization state (DigitizationState), for the national sync."""
-    found = DossierDigitization.objects.filter(dossier_id=dossier_id) \
-        .values_list("state", flat=True).first()
-    return found or DigitizationState.NONE
+    found = _STATE.rows(dossier_id, router.db_for_read(DossierDigitization))
+    return found[0][0] if found else DigitizationState.NONE
 
 
 def copies_by_component(dossier_id: int) -> dict[int, DigitizedCopy]:
     """The dossier's copies by component id: what the national sync sends per component
     (digitized: a component with a copy) and what the pages show."""
-    return {c.component_id: c for c in DigitizedCopy.objects.filter(dossier_id=dossier_id)
-            .select_related("blob", "signed_blob")}
+    return {c.component_id: c
+            for c in _COPIES.all(dossier_id, router.db_for_read(DigitizedCopy))}
 
 
 def readable_copy(user: User | AnonymousUser, code: str, copy_id: int) -> DigitizedCopy:

@@ -21,11 +21,12 @@ import logging
 import re
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.audit import record
+from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.core.errors import DomainError, NotAllowed, NotFound
 from motcua.core.formatting import local
 from motcua.dossiers import actions as dactions
@@ -175,9 +176,13 @@ def sign_now(d: Dossier, user: User) -> ResultDocument:
     return sign_result(result, actor=user)
 
 
+_RESULTS = CompiledModel(lambda pk: ResultDocument.objects.filter(dossier_id=pk)
+                         .order_by("-issued_at", "-id"), ID_STAND_IN,
+                         related=("signer_agency", "certificate"))  # on every dossier page
+
+
 def results_of(d: Dossier) -> list[ResultDocument]:
-    return list(ResultDocument.objects.filter(dossier=d)
-                .select_related("signer_agency", "certificate").order_by("-issued_at", "-id"))
+    return _RESULTS.all(d.pk, router.db_for_read(ResultDocument))
 
 
 def readable_result(user: User | object, code: str, public_id: str) -> ResultDocument:

@@ -19,10 +19,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import actions as dossier_actions
 from motcua.dossiers.events import DossierSubmitted
@@ -122,10 +123,13 @@ def record(event: DossierSubmitted) -> None:
         Reuse.objects.create(component=component, dossier=d, item=item, at=event.at)
 
 
+_REUSES = CompiledModel(lambda pk: Reuse.objects.filter(dossier_id=pk), ID_STAND_IN,
+                        related=("item",))  # read on every dossier page
+
+
 def reused_items(dossier_id: int) -> dict[int, StoreItem]:
     """The store documents the dossier's components reuse, by component id."""
-    return {r.component_id: r.item for r in Reuse.objects.filter(dossier_id=dossier_id)
-            .select_related("item")}
+    return {r.component_id: r.item for r in _REUSES.all(dossier_id, router.db_for_read(Reuse))}
 
 
 def ask_again(dossier: Dossier, component_id: int, reason: str, *, actor: User,

@@ -61,15 +61,28 @@ class Offer:
     """An action offered on the page, with its form."""
 
     key: str  # the form's prefix, unique on the page
+    code: str  # the dossier's
     name: str
     label: str
     url: str
     form: ActionForm
     slip: str = ""  # the form (01–06) it issues
+    shown: bool = False  # its fields are on the page (asked for, or sent back with errors)
 
     @property
     def open(self) -> bool:
-        return self.form.is_bound and bool(self.form.errors)
+        return self.shown or (self.form.is_bound and bool(self.form.errors))
+
+    @property
+    def folded(self) -> bool:
+        """A form with fields that the page leaves out: the disclosure fetches it when opened
+        (htmx; without script, a link reloads the page with it). Rendering every form of every
+        action was a quarter of the page's time and is mostly never opened."""
+        return not self.open and (self.form.has_inputs or bool(self.form.confirm))
+
+    @property
+    def fragment_url(self) -> str:
+        return reverse("workspace:dossier-form", kwargs={"code": self.code, "key": self.key})
 
 
 @dataclass
@@ -170,7 +183,7 @@ def _pick(key: str, sent: Sent | None, build: Callable[[], ActionForm]) -> Actio
 
 
 def _step_rows(user: User, d: Dossier, related: DetailRelations, now: dt.datetime,
-               sent: Sent | None) -> list[StepRow]:
+               sent: Sent | None, shown: str) -> list[StepRow]:
     run = selectors.run_of(d.pk)
     horizon = selectors.due_soon_horizon(now)
     calendar = get_calendar()
@@ -187,11 +200,11 @@ def _step_rows(user: User, d: Dossier, related: DetailRelations, now: dt.datetim
             key = f"step{step.pk}-{name}"
             effect = permissions.STEP_EFFECTS.get(name)
             row.offers.append(Offer(
-                key=key, name=name, label=capfirst(str(STEP_LABELS[name])),
+                key=key, code=d.code, name=name, label=capfirst(str(STEP_LABELS[name])),
                 url=reverse("workspace:step-action",
                             kwargs={"code": d.code, "step_id": step.pk, "action": name}),
                 form=_pick(key, sent, partial(step_form, d, related, step, name)),
-                slip=lifecycle.action(effect).slip if effect else ""))
+                slip=lifecycle.action(effect).slip if effect else "", shown=key == shown))
         rows.append(row)
     return rows
 
@@ -204,19 +217,26 @@ def timeline_line(e: DossierEvent) -> Line:
     return Line(e.at, text, reason=e.reason, actor=e.actor_name)
 
 
+def offers_of(user: User, d: Dossier, related: DetailRelations, now: dt.datetime,
+              sent: Sent | None = None, shown: str = "") -> tuple[list[StepRow], list[Offer]]:
+    """The steps with the actions `user` may take on each, and the dossier's own actions."""
+    steps = _step_rows(user, d, related, now, sent, shown)
+    on_steps = {o.name for row in steps for o in row.offers}
+    offers = [Offer(
+        key=name, code=d.code, name=name, label=capfirst(str(lifecycle.action(name).label)),
+        url=reverse("workspace:dossier-action", kwargs={"code": d.code, "action": name}),
+        form=_pick(name, sent, partial(dossier_form, d, related, name)),
+        slip=lifecycle.action(name).slip, shown=name == shown,
+    ) for name in dossier_actions(user, d, related, on_steps)]
+    return steps, offers
+
+
 def page(request: HttpRequest, d: Dossier, *, related: DetailRelations | None = None,
          sent: Sent | None = None, refused: str = "", status: int = 200) -> HttpResponse:
     user = staff_member(request)
     related = related or DetailRelations.read(d)
     now = timezone.now()
-    steps = _step_rows(user, d, related, now, sent)
-    on_steps = {o.name for row in steps for o in row.offers}
-    offers = [Offer(
-        key=name, name=name, label=capfirst(str(lifecycle.action(name).label)),
-        url=reverse("workspace:dossier-action", kwargs={"code": d.code, "action": name}),
-        form=_pick(name, sent, partial(dossier_form, d, related, name)),
-        slip=lifecycle.action(name).slip,
-    ) for name in dossier_actions(user, d, related, on_steps)]
+    steps, offers = offers_of(user, d, related, now, sent, request.GET.get("form", ""))
     return render(request, "workspace/dossier.html", {
         "d": d, "related": related, "steps": steps, "offers": offers,
         "step_offers": [row for row in steps if row.offers],
@@ -230,6 +250,24 @@ def page(request: HttpRequest, d: Dossier, *, related: DetailRelations | None = 
 @staff_required
 def dossier(request: HttpRequest, code: str) -> HttpResponse:
     return page(request, _visible(staff_member(request), code))
+
+
+@staff_required
+def offer_form(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    """One folded action's form, fetched by its disclosure when opened: only an action this
+    person may take now (the page's own reckoning), else 404. Asked for outside htmx, the page
+    with that form open."""
+    user = staff_member(request)
+    d = _visible(user, code)
+    if not request.headers.get("HX-Request"):
+        return redirect(reverse("workspace:dossier", kwargs={"code": d.code})
+                        + f"?form={key}#{key}")
+    steps, offers = offers_of(user, d, DetailRelations.read(d), timezone.now(), shown=key)
+    offer = next((o for o in (*offers, *(o for row in steps for o in row.offers))
+                  if o.key == key), None)
+    if offer is None:
+        raise Http404(_("This action is not open to you on this dossier now."))
+    return render(request, "workspace/includes/offer_form.html", {"offer": offer})
 
 
 def _done(request: HttpRequest, d: Dossier, label: str, done: bool) -> HttpResponse:

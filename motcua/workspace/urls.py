@@ -21,6 +21,7 @@ urlpatterns = [
     path("viec-can-lam/", worklist.worklist, name="worklist"),
     path("viec-can-lam/nhan/<int:step_id>/", worklist.claim, name="worklist-claim"),
     path("ho-so/<str:code>/", dossier.dossier, name="dossier"),
+    path("ho-so/<str:code>/bieu-mau/<str:key>/", dossier.offer_form, name="dossier-form"),
     path("ho-so/<str:code>/hanh-dong/<str:action>/", dossier.dossier_action,
          name="dossier-action"),
     path("ho-so/<str:code>/buoc/<int:step_id>/<str:action>/", dossier.step_action,

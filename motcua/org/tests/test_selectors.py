@@ -1,9 +1,10 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from motcua.core.request_cache import RequestCache
 from motcua.org import actions
 from motcua.org.models import Role
-from motcua.org.selectors import agencies_of, has_role
+from motcua.org.selectors import agencies_of, has_role, held_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +39,27 @@ def test_has_role(org):
 def test_agencies_of_is_one_query(org, django_assert_num_queries):
     with django_assert_num_queries(1):
         list(agencies_of(org.officer_a, Role.ONE_STOP_OFFICER))
+
+
+def test_roles_are_read_once_per_request_and_a_change_in_it_counts_at_once(
+        org, rf, django_assert_num_queries):
+    user = org.specialist_a
+    with django_assert_num_queries(2):  # outside a request: every call reads
+        held_roles(user)
+        held_roles(user)
+
+    def view(_request):
+        with django_assert_num_queries(1):
+            first = held_roles(user)
+            assert held_roles(user) == first
+        actions.grant_role(user, org.pc_b, Role.HEAD, None)  # an administrator's change
+        assert org.pc_b.pk in {r.agency_id for r in held_roles(user)}
+        actions.revoke_role(user, org.pc_b, Role.HEAD, None)
+        assert org.pc_b.pk not in {r.agency_id for r in held_roles(user)}
+        actions.deactivate_agency(org.pc_a, actor=None)
+        assert held_roles(user) == []
+        return "done"
+
+    assert RequestCache(view)(rf.get("/")) == "done"
+    with django_assert_num_queries(1):  # the next request reads again
+        RequestCache(lambda _request: held_roles(user))(rf.get("/"))

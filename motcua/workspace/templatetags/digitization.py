@@ -11,6 +11,7 @@ from django import template
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier, DossierComponent
+from motcua.dossiers.selectors import DetailRelations
 from motcua.records import digitization, doctypes, reuse, store
 from motcua.records.models import DigitizedCopy, StoreItem
 from motcua.workspace.digitization import AskAgainForm, DigitizeForm, initial_for
@@ -34,7 +35,9 @@ class Row:
 
 
 @register.inclusion_tag("workspace/includes/digitization_panel.html", takes_context=True)
-def digitization_panel(context: template.Context, d: Dossier) -> dict[str, Any]:
+def digitization_panel(context: template.Context, d: Dossier,
+                       related: DetailRelations | None = None) -> dict[str, Any]:
+    """`related`: the dossier's rows when the page has read them (its components)."""
     request = context["request"]
     allowed = digitization.can_digitize(request.user, d)
     sent = getattr(request, "digitization_sent", None)
@@ -47,7 +50,8 @@ def digitization_panel(context: template.Context, d: Dossier) -> dict[str, Any]:
                             today):
         held.setdefault(item.document_type, item)
     rows = []
-    for component in d.components.all():
+    components = [c for c, _files in related.components] if related else d.components.all()
+    for component in components:
         doc_type = doctypes.of_component(component.name)
         form = again = None
         if allowed:

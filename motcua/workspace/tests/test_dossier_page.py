@@ -39,6 +39,19 @@ def field_error(html: str, prefix: str, field: str) -> str:
     return found.group(1).strip() if found else ""
 
 
+def offered(html: str) -> set[str]:
+    """The dossier actions the page offers: a button that posts the action, or a folded form
+    that its disclosure fetches by the action's name (step actions are keyed step<id>-…)."""
+    return {*re.findall(r"/hanh-dong/(\w+)/", html), *re.findall(r"/bieu-mau/(\w+)/", html)}
+
+
+def step_offered(html: str, step: StepInstance | None = None) -> bool:
+    """Whether the page offers an action on `step` (on any step when None)."""
+    if step is None:
+        return "/buoc/" in html or "/bieu-mau/step" in html
+    return f"/buoc/{step.pk}/" in html or f"/bieu-mau/step{step.pk}-" in html
+
+
 def step_url(d: Dossier, step: StepInstance, action: str) -> str:
     return url(d, "buoc", step.pk, action)
 
@@ -112,7 +125,7 @@ def test_a_reader_who_may_not_act_sees_no_action_and_a_forged_post_is_refused(
     client.force_login(auditor)
     html = html_of(client.get(url(d)))
     assert "Hiện bạn không có thao tác nào trên hồ sơ này" in html
-    assert "/hanh-dong/" not in html and "/buoc/" not in html
+    assert not offered(html) and not step_offered(html)
     response = act(client, d, "request_stop", reason="Giả mạo")
     html = html_of(response, 403)
     assert "Bạn không có quyền" in html and "govuk-error-summary" in html
@@ -127,7 +140,7 @@ def test_a_wrong_officer_sees_no_step_action_and_a_forged_step_post_is_refused(
     pactions.claim(step, user=world.org.specialist_a)
     client.force_login(world.specialist_a2)  # same unit, not the step's holder
     html = html_of(client.get(url(d)))
-    assert f"/buoc/{step.pk}/" not in html
+    assert not step_offered(html, step)
     html = html_of(act_on_step(client, d, step, "forward", note="Giả mạo"), 403)
     assert "Chỉ người được phân công" in html
     assert StepInstance.objects.get(pk=step.pk).finished_at is None
@@ -136,7 +149,8 @@ def test_a_wrong_officer_sees_no_step_action_and_a_forged_step_post_is_refused(
 def test_a_step_driven_action_is_left_to_the_steps(client, world, clock):
     d = world.receive()
     client.force_login(world.head_a)
-    assert "/hanh-dong/mark_result_ready/" not in html_of(client.get(url(d)))
+    page = html_of(client.get(url(d)))
+    assert "mark_result_ready" not in offered(page) and offered(page)
     html = html_of(act(client, d, "mark_result_ready", **{"confirm": "on"}), 409)
     assert "quy trình nội bộ" in html
     assert Dossier.objects.get(pk=d.pk).status == Status.RECEIVED
@@ -154,7 +168,7 @@ def test_an_officer_takes_the_step_asks_for_a_supplement_and_forwards_it(client,
     assert "Đã thực hiện: Nhận xử lý bước này." in html
     assert f'id="step{step.pk}-forward"' in html
     # the dossier's own supplement request is the step's here: offered once
-    assert "/hanh-dong/request_supplement/" not in html
+    assert "request_supplement" not in offered(html) and step_offered(html, step)
 
     response = act_on_step(client, d, step, "request_supplement", items="Bản sao CCCD\n\n"
                            "Giấy xác nhận cư trú", reason="Thiếu giấy tờ")
@@ -273,8 +287,7 @@ def test_every_action_form_shows_what_is_missing_next_to_its_field(client, org, 
     client.force_login(person)
     covered = set()
     for dossier in in_states(org, d, person):
-        offered = set(re.findall(r"/hanh-dong/(\w+)/", html_of(client.get(url(dossier)))))
-        for name in sorted(offered & ON_PAGE):
+        for name in sorted(offered(html_of(client.get(url(dossier)))) & ON_PAGE):
             events = DossierEvent.objects.filter(dossier=dossier).count()
             html = html_of(act(client, dossier, name))
             spec = lifecycle.action(name)
@@ -358,10 +371,10 @@ def test_a_decision_is_offered_only_on_a_request_and_asks_for_a_confirmation(
     d, person = plain
     client.force_login(person)
     html = html_of(client.get(url(d)))
-    assert "/hanh-dong/request_stop/" in html and "/hanh-dong/stop/" not in html
+    assert "request_stop" in offered(html) and "stop" not in offered(html)
     act(client, d, "request_stop", reason="Người nộp đề nghị")
     html = html_of(client.get(url(d)))
-    assert "/hanh-dong/stop/" in html and "/hanh-dong/decline_request/" in html
+    assert {"stop", "decline_request"} <= offered(html)
     html = html_of(act(client, d, "stop", reason="Theo đề nghị"))
     assert field_error(html, "stop", "confirm")
     assert act(client, d, "stop", reason="Theo đề nghị", confirm="on").status_code == 302
@@ -382,3 +395,53 @@ def test_every_slip_listed_prints_and_no_other(client, world, clock):
     for form in ("01", "02", "03", "04", "05", "06"):
         response = client.get(f"/api/v1/dossiers/{d.code}/slips/{form}.pdf")
         assert response.status_code == (200 if form in listed else 409), form
+
+
+# --- folded forms ------------------------------------------------------------------------------
+
+
+def form_url(d: Dossier, key: str) -> str:
+    return url(d, "bieu-mau", key)
+
+
+def test_a_folded_form_comes_when_its_disclosure_opens_and_only_to_who_may_act(
+        client, world, auditor, clock):
+    d = world.receive()
+    step = world.open_step(d)
+    pactions.claim(step, user=world.org.specialist_a)
+    client.force_login(world.org.specialist_a)
+    page = html_of(client.get(url(d)))
+    key = f"step{step.pk}-forward"
+    # the page names the form and where to fetch it, without its fields
+    assert f'id="{key}"' in page and f'hx-get="{form_url(d, key)}"' in page
+    assert f'name="{key}-note"' not in page
+    fragment = html_of(client.get(form_url(d, key), headers={"HX-Request": "true"}))
+    assert f'action="{step_url(d, step, "forward")}"' in fragment
+    assert f'name="{key}-note"' in fragment and f'name="{key}-once"' in fragment
+    assert "<html" not in fragment  # the form alone, swapped into the disclosure
+    # without script: the page itself, with that form open at its place
+    response = client.get(form_url(d, key))
+    assert response.status_code == 302 and response["Location"] == f"{url(d)}?form={key}#{key}"
+    opened = html_of(client.get(f"{url(d)}?form={key}"))
+    assert f'id="{key}" open' in opened and f'name="{key}-note"' in opened
+    # someone who may read the dossier but not take the step's action, and a key never offered
+    client.force_login(world.specialist_a2)
+    assert client.get(form_url(d, key), headers={"HX-Request": "true"}).status_code == 404
+    client.force_login(auditor)
+    assert client.get(form_url(d, key), headers={"HX-Request": "true"}).status_code == 404
+    client.force_login(world.org.specialist_a)
+    assert client.get(form_url(d, "no_such-action"),
+                      headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_a_folded_form_of_a_dossier_out_of_reach_is_the_same_404(client, world, org, clock):
+    d = world.receive()
+    client.force_login(org.officer_b)  # another ward's counter
+    missing = client.get(url(d)[:-1] + "X/bieu-mau/request_stop/", headers={"HX-Request": "1"})
+    refused = client.get(form_url(d, "request_stop"), headers={"HX-Request": "1"})
+    assert refused.status_code == missing.status_code == 404
+    def main(response) -> str:  # the page's own part (the header holds a fresh CSRF token)
+        return re.search(r"<main.*</main>", response.content.decode(), re.S).group(0)
+
+    bogus = url(d)[:-1].rsplit("/", 1)[1] + "X"
+    assert main(refused) == main(missing).replace(bogus, d.code)

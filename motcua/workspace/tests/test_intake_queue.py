@@ -121,11 +121,11 @@ def test_the_queue_takes_the_same_queries_for_one_or_many(officer, org, procedur
                                                           django_assert_num_queries):
     online(org, procedure, at("09:00 16/11/2026"))
     officer.get(QUEUE)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         officer.get(QUEUE)
     for minute in range(10, 16):
         online(org, procedure, at(f"09:{minute} 16/11/2026"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = officer.get(QUEUE)
     assert response.content.decode().count('class="motcua-result motcua-queue-item"') == 7
 
@@ -175,10 +175,10 @@ def test_the_dispatch_queue_takes_the_same_queries_for_one_or_many(
         officer, org, procedure, django_assert_num_queries):
     to_route(org, procedure)
     officer.get(DISPATCH)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         officer.get(DISPATCH)
     for minute in range(10, 16):
         to_route(org, procedure, f"09:{minute} 16/11/2026")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = officer.get(DISPATCH)
     assert response.content.decode().count('class="motcua-result motcua-queue-item"') == 7

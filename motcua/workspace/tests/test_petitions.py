@@ -71,12 +71,12 @@ def test_the_worklist_takes_the_same_queries_for_one_or_many(
     client.get("/can-bo/phan-anh/")  # the session's and the calendar's first reads
     # session, user, the roles for the menu check, the roles of the policy for the count and
     # the page (2), the counts, the page's count, the page with its procedure/agency/dossier
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/can-bo/phan-anh/")
     for n in range(6):
         who = citizen(f"c{n}", "Người dân", f"00109000{n:04d}")
         petition(org, procedure, at(f"09:00 0{n + 3}/03/2026"), who=who)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         html = client.get("/can-bo/phan-anh/").content.decode()
     assert html.count('class="govuk-table__row"') == 1 + 7
 

@@ -126,10 +126,10 @@ def test_the_list_takes_the_same_queries_for_one_or_many(officer, org, procedure
                                                          django_assert_num_queries):
     ready(org, procedure)
     officer.get(URL)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         officer.get(URL)
     for hour in range(10, 16):
         ready_with(org, procedure, by_post(), f"{hour}:00 16/11/2026")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         html = officer.get(URL).content.decode()
     assert listed(html) == 7
