@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from motcua.tests.builders import PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BUILT_CSS = ROOT / "motcua" / "web" / "static" / "web" / "build" / "motcua.css"
@@ -98,6 +100,18 @@ class Browser:
         failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
         assert not failing, f"axe on {self.page.url}: {failing}"
         assert not self.problems, f"console or page errors on {self.page.url}: {self.problems}"
+
+    def sign_in(self, username: str, path: str | None = None) -> Any:
+        """Signs in with the tests' password on the sign-in form of the page open now, or of
+        `path` opened first (the sign-in page, or a page that sends to it and back); the page
+        that follows. The fields by their ids and Enter to send: the same in both languages."""
+        page = self.visit(path) if path else self.page
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(PASSWORD)
+        with page.expect_navigation():
+            page.locator("#id_password").press("Enter")
+        page.wait_for_load_state("load")
+        return page
 
     def phone(self) -> None:
         self.page.set_viewport_size(PHONE)

@@ -4,7 +4,7 @@ officer receives it from the online queue, the specialist asks for a supplement 
 dossier page, the citizen answers it by uploading, the specialist forwards, the head approves,
 the officer returns the result, and the citizen sees the finished dossier (its timeline, "why
 this due time") and rates it. Each person works in their own browser context, as on their own
-computer. Then the citizen's half of the same journey in English on a 360 px phone.
+computer. Then the same journey in English, everyone on a 360 px phone.
 
 It spans the portal and the workspace, so it lives here rather than in either app."""
 
@@ -22,15 +22,11 @@ from playwright.sync_api import expect
 
 from motcua.catalog.importers import load_procedures
 from motcua.catalog.models import Procedure
-from motcua.dossiers import actions
-from motcua.dossiers.models import Dossier
 from motcua.org.models import Role, User
-from motcua.processing import actions as pactions
-from motcua.processing.models import StepInstance
 from motcua.processing.publishing import publish_process
 from motcua.processing.tests.conftest import TAX_CODE, definition
 from motcua.tests.browser import PHONE, Browser, open_browser
-from motcua.tests.builders import PASSWORD, Org, agency, build_org, pdf_bytes, staff
+from motcua.tests.builders import Org, agency, build_org, pdf_bytes, staff
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +46,8 @@ class Journey:
         """Another person's browser (their own context), signed in."""
         other = open_browser(self.chromium, self.base_url, locale=locale)
         self.others.append(other)
-        sign_in(other, user)
+        other.sign_in(user.username, "/dang-nhap/")
+        other.check()
         return other
 
 
@@ -70,16 +67,6 @@ def journey(db, chromium, live_server, settings, tmp_path) -> Iterator[Journey]:
     for other in world.others:
         other.context.close()
         assert not other.problems, other.problems
-
-
-def sign_in(browser: Browser, user: User, path: str = "/dang-nhap/") -> Any:
-    page = browser.visit(path)
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state("load")
-    browser.check()
-    return page
 
 
 def banner(page: Any) -> Any:
@@ -143,44 +130,104 @@ VI = {"start": "Bắt đầu", "applicant": "Người nộp hồ sơ", "phone": 
       "receipt": "Đã nộp hồ sơ"}
 
 
+DESK_VI = {"receive": "^Tiếp nhận", "received": "Hồ sơ {code} đã được tiếp nhận",
+           "unit_queue": "^Hàng chờ của đơn vị", "take": "^Nhận",
+           "taken": "Bạn đã nhận xử lý bước “Thẩm định hồ sơ” của hồ sơ {code}",
+           "dossier": "Hồ sơ {code}", "supplement": "Yêu cầu bổ sung", "reason": "Lý do",
+           "missing": "Giấy tờ còn thiếu hoặc cần sửa", "done": "Đã thực hiện",
+           "asked": "Yêu cầu bổ sung", "forward": "Chuyển bước tiếp theo", "note": "Ghi chú",
+           "approve": "Phê duyệt", "confirm": "Tôi xác nhận", "ready": "Đã xử lý xong",
+           "code": "Mã hồ sơ", "returned": "Đã trả kết quả hồ sơ {code}"}
+DESK_EN = {"receive": "^Receive", "received": "Dossier {code} is received.",
+           "unit_queue": "^Unit queue", "take": "^Take",
+           "taken": "You took the step “Thẩm định hồ sơ” of dossier {code}",
+           "dossier": "Dossier {code}", "supplement": "Request a supplement",
+           "reason": "Reason", "missing": "Documents missing or to correct", "done": "Done",
+           "asked": "Supplement requested", "forward": "Forward to the next step",
+           "note": "Note", "approve": "Approve", "confirm": "I confirm",
+           "ready": "Processed, result ready", "code": "Dossier code",
+           "returned": "The result of dossier {code} is returned."}
+
+
+def receive_online(officer: Browser, code: str, w: dict[str, str]) -> None:
+    """The one-stop officer receives the dossier from the online queue."""
+    desk = officer.visit("/can-bo/ho-so-truc-tuyen/")
+    item = desk.locator(".motcua-queue-item", has_text=code)
+    expect(item).to_contain_text("Nguyễn Văn An")
+    item.get_by_role("button", name=re.compile(w["receive"])).click()
+    expect(banner(desk)).to_contain_text(w["received"].format(code=code))
+    officer.check()
+
+
+def ask_for_a_supplement(specialist: Browser, code: str, w: dict[str, str]) -> None:
+    """The specialist takes the step from the unit's queue and asks for a supplement from the
+    dossier page."""
+    work = specialist.page
+    specialist.visit("/can-bo/viec-can-lam/")
+    work.get_by_role("link", name=re.compile(w["unit_queue"])).click()
+    work.wait_for_url(re.compile(r"view=queue"))
+    row = work.locator("tr, li", has_text=code).last
+    row.get_by_role("button", name=re.compile(w["take"])).click()
+    expect(banner(work)).to_contain_text(w["taken"].format(code=code))
+    specialist.visit(f"/can-bo/ho-so/{code}/")
+    expect(work.get_by_role("heading", level=1)).to_have_text(w["dossier"].format(code=code))
+    work.locator("summary", has_text=w["supplement"]).click()
+    form = work.locator("details[open] form")
+    form.get_by_label(w["reason"], exact=True).fill("Thiếu giấy tờ chứng minh nơi cư trú")
+    form.get_by_label(w["missing"]).fill("Giấy xác nhận cư trú")
+    form.get_by_role("button", name=w["supplement"]).click()
+    expect(banner(work)).to_contain_text(w["done"])
+    expect(work.locator(".motcua-dossier-marks")).to_contain_text(w["asked"])
+    specialist.check()
+
+
+def forward_and_approve(specialist: Browser, head: Browser, code: str,
+                        w: dict[str, str]) -> None:
+    """The specialist forwards the step; the head approves."""
+    work = specialist.visit(f"/can-bo/ho-so/{code}/")
+    work.locator("summary", has_text=w["forward"]).click()
+    work.locator("details[open] form").get_by_label(w["note"]).fill("Đủ điều kiện")
+    work.locator("details[open] form").get_by_role("button", name=w["forward"]).click()
+    expect(banner(work)).to_contain_text(f"{w['done']}: {w['forward']}.")
+    expect(work.locator(".motcua-history")).to_contain_text("Phê duyệt")  # the next step's name
+    specialist.check()
+
+    approve = head.visit(f"/can-bo/ho-so/{code}/")
+    approve.locator("summary", has_text=w["approve"]).click()
+    approve.locator("details[open] form").get_by_label(w["confirm"]).check()
+    approve.locator("details[open] form").get_by_role("button", name=w["approve"]).click()
+    expect(banner(approve)).to_contain_text(f"{w['done']}: {w['approve']}.")
+    expect(approve.locator(".motcua-dossier-marks")).to_contain_text(w["ready"])
+    head.check()
+
+
+def return_result(officer: Browser, code: str, w: dict[str, str]) -> None:
+    """The officer returns the result at the counter, with the keyboard."""
+    desk = officer.visit("/can-bo/tra-ket-qua/")
+    desk.get_by_label(w["code"], exact=True).fill(code)
+    desk.keyboard.press("Enter")
+    item = desk.locator(".motcua-queue-item", has_text=code)
+    item.get_by_label(w["note"]).fill("Ông An nhận trực tiếp")
+    desk.keyboard.press("Enter")
+    expect(banner(desk)).to_contain_text(w["returned"].format(code=code))
+    officer.check()
+
+
 def test_the_main_journey_from_the_wizard_to_the_rating(browser, journey):
     org = journey.org
     citizen = browser
-    page = sign_in(citizen, org.citizen, f"/dang-nhap/?next=/thu-tuc/{MARITAL}/nop-truc-tuyen/")
+    page = citizen.sign_in(org.citizen.username,
+                           f"/dang-nhap/?next=/thu-tuc/{MARITAL}/nop-truc-tuyen/")
     code = submit_online(citizen, org, journey.scan, VI)
     page.get_by_role("link", name="Xem hồ sơ").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(code)
     expect(page.locator("main .motcua-status")).to_have_text("Mới đăng ký")
     citizen.check()
 
-    # The one-stop officer receives it from the online queue.
     officer = journey.desk(org.officer_a)
-    desk = officer.visit("/can-bo/ho-so-truc-tuyen/")
-    item = desk.locator(".motcua-queue-item", has_text=code)
-    expect(item).to_contain_text("Nguyễn Văn An")
-    item.get_by_role("button", name=re.compile("^Tiếp nhận")).click()
-    expect(banner(desk)).to_contain_text(f"Hồ sơ {code} đã được tiếp nhận")
-    officer.check()
-
-    # The specialist takes the step from the unit's queue and asks for a supplement.
+    receive_online(officer, code, DESK_VI)
     specialist = journey.desk(org.specialist_a)
-    work = specialist.page
-    work.get_by_role("link", name=re.compile("^Hàng chờ của đơn vị")).click()
-    work.wait_for_url(re.compile(r"view=queue"))
-    row = work.locator("tr, li", has_text=code).last
-    row.get_by_role("button", name=re.compile("^Nhận")).click()
-    expect(banner(work)).to_contain_text(f"Bạn đã nhận xử lý bước “Thẩm định hồ sơ” của hồ sơ "
-                                         f"{code}")
-    specialist.visit(f"/can-bo/ho-so/{code}/")
-    expect(work.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
-    work.locator("summary", has_text="Yêu cầu bổ sung").click()
-    form = work.locator("details[open] form")
-    form.get_by_label("Lý do").fill("Thiếu giấy tờ chứng minh nơi cư trú")
-    form.get_by_label("Giấy tờ còn thiếu hoặc cần sửa").fill("Giấy xác nhận cư trú")
-    form.get_by_role("button", name="Yêu cầu bổ sung").click()
-    expect(banner(work)).to_contain_text("Đã thực hiện")
-    expect(work.locator(".motcua-dossier-marks")).to_contain_text("Yêu cầu bổ sung")
-    specialist.check()
+    ask_for_a_supplement(specialist, code, DESK_VI)
 
     # The citizen answers it by uploading what is missing.
     page = citizen.visit(f"/ho-so-cua-toi/{code}/")
@@ -197,33 +244,8 @@ def test_the_main_journey_from_the_wizard_to_the_rating(browser, journey):
     expect(page.locator("#timeline")).to_contain_text("Đã nhận giấy tờ bổ sung, hoàn thiện hồ sơ.")
     citizen.check()
 
-    # The specialist forwards the step; the head approves.
-    specialist.visit(f"/can-bo/ho-so/{code}/")
-    work.locator("summary", has_text="Chuyển bước tiếp theo").click()
-    work.locator("details[open] form").get_by_label("Ghi chú").fill("Đủ điều kiện")
-    work.locator("details[open] form").get_by_role("button", name="Chuyển bước tiếp theo").click()
-    expect(banner(work)).to_contain_text("Đã thực hiện: Chuyển bước tiếp theo.")
-    expect(work.locator(".motcua-history")).to_contain_text("Phê duyệt")
-    specialist.check()
-
-    head = journey.desk(journey.head)
-    approve = head.visit(f"/can-bo/ho-so/{code}/")
-    approve.locator("summary", has_text="Phê duyệt").click()
-    approve.locator("details[open] form").get_by_label("Tôi xác nhận").check()
-    approve.locator("details[open] form").get_by_role("button", name="Phê duyệt").click()
-    expect(banner(approve)).to_contain_text("Đã thực hiện: Phê duyệt.")
-    expect(approve.locator(".motcua-dossier-marks")).to_contain_text("Đã xử lý xong")
-    head.check()
-
-    # The officer returns the result at the counter.
-    desk = officer.visit("/can-bo/tra-ket-qua/")
-    desk.get_by_label("Mã hồ sơ").fill(code)
-    desk.keyboard.press("Enter")
-    item = desk.locator(".motcua-queue-item", has_text=code)
-    item.get_by_label("Ghi chú").fill("Ông An nhận trực tiếp")
-    desk.keyboard.press("Enter")
-    expect(banner(desk)).to_contain_text(f"Đã trả kết quả hồ sơ {code}")
-    officer.check()
+    forward_and_approve(specialist, journey.desk(journey.head), code, DESK_VI)
+    return_result(officer, code, DESK_VI)
 
     # The citizen sees the finished dossier, its timeline and why its due time, and rates it.
     page = citizen.visit(f"/ho-so-cua-toi/{code}/")
@@ -253,23 +275,31 @@ EN = {"start": "Start now", "applicant": "Who is applying", "phone": "Phone numb
       "review": "Check and submit", "submit": "Submit the dossier", "receipt": "Dossier submitted"}
 
 
-def test_the_citizens_half_in_english_on_a_phone(browser, journey):
-    """The staff's part is done by their actions here (their pages are the test above's)."""
+def test_the_same_journey_in_english_on_a_phone(browser, journey):
+    """Everyone's pages in English, 360 px wide: the citizen switches language on the site,
+    the staff's browsers ask for English."""
     org = journey.org
     citizen = browser
     citizen.phone()
-    page = sign_in(citizen, org.citizen, f"/dang-nhap/?next=/thu-tuc/{MARITAL}/nop-truc-tuyen/")
+    page = citizen.sign_in(org.citizen.username,
+                           f"/dang-nhap/?next=/thu-tuc/{MARITAL}/nop-truc-tuyen/")
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     code = submit_online(citizen, org, journey.scan, EN)
     assert citizen.scroll_width() <= PHONE["width"]
 
-    d = Dossier.objects.get(code=code)
-    d = actions.perform(d, "accept", org.officer_a)
-    step = StepInstance.objects.get(dossier=d, finished_at__isnull=True)
-    pactions.claim(step, user=org.specialist_a)
-    pactions.act(step, "request_supplement", actor=org.specialist_a, reason="Thiếu giấy tờ",
-                 items=[{"name": "Giấy xác nhận cư trú", "note": ""}])
+    def desk(user: User) -> Browser:
+        other = journey.desk(user, locale="en-US")
+        other.phone()
+        expect(other.page.locator("html")).to_have_attribute("lang", "en")
+        return other
+
+    officer = desk(org.officer_a)
+    receive_online(officer, code, DESK_EN)
+    specialist = desk(org.specialist_a)
+    ask_for_a_supplement(specialist, code, DESK_EN)
+    for staff_browser in (officer, specialist):
+        assert staff_browser.scroll_width() <= PHONE["width"]
 
     page = citizen.visit(f"/ho-so-cua-toi/{code}/")
     section = page.locator("#supplement")
@@ -283,11 +313,10 @@ def test_the_citizens_half_in_english_on_a_phone(browser, journey):
     assert citizen.scroll_width() <= PHONE["width"]
     citizen.check()
 
-    step = StepInstance.objects.get(dossier=d, finished_at__isnull=True)
-    pactions.act(step, "forward", actor=org.specialist_a, note="Đủ điều kiện")
-    step = StepInstance.objects.get(dossier=d, finished_at__isnull=True)
-    pactions.act(step, "approve", actor=journey.head)
-    actions.perform(Dossier.objects.get(pk=d.pk), "return_result", org.officer_a)
+    forward_and_approve(specialist, desk(journey.head), code, DESK_EN)
+    return_result(officer, code, DESK_EN)
+    for staff_browser in journey.others:
+        assert staff_browser.scroll_width() <= PHONE["width"]
 
     page = citizen.visit(f"/ho-so-cua-toi/{code}/")
     expect(page.locator("main .motcua-status")).to_have_text("Result returned")

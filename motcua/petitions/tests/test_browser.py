@@ -18,7 +18,7 @@ from motcua.dossiers.tests.factories import received
 from motcua.org.models import Role
 from motcua.petitions import actions as petition_actions
 from motcua.petitions.models import Petition, Rating, Topic
-from motcua.tests.builders import PASSWORD, build_org, build_procedure, pdf_bytes, staff
+from motcua.tests.builders import build_org, build_procedure, pdf_bytes, staff
 
 pytestmark = pytest.mark.browser
 
@@ -40,14 +40,6 @@ def returned(settings, tmp_path):
     return org, head, d
 
 
-def sign_in(browser, username: str, path: str):
-    page = browser.visit(path)  # sends to the sign-in page, and back
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    return page
-
-
 def sign_out(browser):
     browser.page.get_by_role("button", name=re.compile("^Đăng xuất")).click()
     expect(browser.page.locator(".govuk-notification-banner")).to_contain_text("đăng xuất")
@@ -55,7 +47,7 @@ def sign_out(browser):
 
 def test_a_petition_answered_in_time(browser, returned):
     org, head, d = returned
-    page = sign_in(browser, org.citizen.username, "/ho-so-cua-toi/")
+    page = browser.sign_in(org.citizen.username, "/ho-so-cua-toi/")
     page.get_by_role("link", name=d.code).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(d.code)
     main = page.locator("#main-content")
@@ -102,7 +94,7 @@ def test_a_petition_answered_in_time(browser, returned):
     sign_out(browser)
 
     # the head of the competent agency answers it in the workspace, in time
-    page = sign_in(browser, head.username, "/can-bo/")
+    page = browser.sign_in(head.username, "/can-bo/")
     page.get_by_role("navigation", name="Menu").get_by_role(
         "link", name="Phản ánh, kiến nghị").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Phản ánh, kiến nghị")
@@ -118,7 +110,7 @@ def test_a_petition_answered_in_time(browser, returned):
     sign_out(browser)
 
     # the citizen reads the answer and says it satisfied them
-    page = sign_in(browser, org.citizen.username, "/phan-anh-cua-toi/")
+    page = browser.sign_in(org.citizen.username, "/phan-anh-cua-toi/")
     page.get_by_role("link", name=f"Phản ánh số {petition.pk}").click()
     expect(page.locator("#answer")).to_contain_text("cán bộ đã được nhắc nhở")
     page.get_by_label("Hài lòng", exact=True).check()
@@ -138,7 +130,7 @@ def test_the_pages_fit_a_360_px_phone_and_read_in_english(browser, returned):
     p = petition_actions.file_petition(org.citizen, text="Trả kết quả chậm " * 20,
                                        topic=Topic.CONDUCT, dossier=d)
     browser.phone()
-    page = sign_in(browser, org.citizen.username, f"/ho-so-cua-toi/{d.code}/")
+    page = browser.sign_in(org.citizen.username, f"/ho-so-cua-toi/{d.code}/")
     for path in (f"/ho-so-cua-toi/{d.code}/", "/phan-anh-cua-toi/", f"/phan-anh-cua-toi/{p.pk}/",
                  f"/thu-tuc/{d.procedure.code}/phan-anh/"):
         browser.visit(path)
@@ -149,7 +141,7 @@ def test_the_pages_fit_a_360_px_phone_and_read_in_english(browser, returned):
     expect(page.locator("#timeline")).to_contain_text("The result was returned to you")
     page.get_by_role("button", name="Tiếng Việt").click()
     browser.context.clear_cookies()  # signed out (on a phone the menu folds the button away)
-    sign_in(browser, head.username, "/can-bo/phan-anh/")
+    browser.sign_in(head.username, "/can-bo/phan-anh/")
     for path in ("/can-bo/phan-anh/", f"/can-bo/phan-anh/{p.pk}/"):
         browser.visit(path)
         assert browser.scroll_width() <= 360, f"{path} scrolls sideways"

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from motcua.dossiers.models import ComponentSource, Dossier, Status
-from motcua.tests.builders import PASSWORD, build_org, pdf_bytes
+from motcua.tests.builders import build_org, pdf_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -39,12 +39,6 @@ def slow_upload(browser, bytes_per_second: int | None) -> None:
         "uploadThroughput": bytes_per_second or -1})
 
 
-def sign_in(page, user) -> None:
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-
-
 def fits(browser) -> None:
     """The page as it is now passes axe and does not scroll sideways on the phone."""
     browser.check()
@@ -66,7 +60,7 @@ def test_a_citizen_submits_online_on_a_phone(browser, org, scan):
     page.get_by_role("button", name="Nộp hồ sơ trực tuyến").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập")  # and back
     fits(browser)
-    sign_in(page, org.citizen)
+    browser.sign_in(org.citizen.username)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân")
     fits(browser)
@@ -166,7 +160,7 @@ def test_a_citizen_submits_online_on_a_phone(browser, org, scan):
 def test_a_draft_is_saved_left_and_resumed(browser, org):
     browser.phone()
     page = browser.visit("/dang-nhap/?next=/thu-tuc/1.001193/nop-truc-tuyen/")
-    sign_in(page, org.citizen)
+    browser.sign_in(org.citizen.username)
     page.get_by_role("button", name="Bắt đầu").click()
     page.get_by_label("Số điện thoại").fill("0912 345 678")
     page.get_by_label("Địa chỉ nơi cư trú").fill("Số 12, đường Lê Lợi")

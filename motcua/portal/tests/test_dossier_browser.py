@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from motcua.dossiers import actions
 from motcua.dossiers.models import Dossier, DossierFile, Status
 from motcua.dossiers.tests.factories import online
-from motcua.tests.builders import PASSWORD, build_org, build_procedure, pdf_bytes
+from motcua.tests.builders import build_org, build_procedure, pdf_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +25,6 @@ def world(settings, tmp_path):
     return org, build_procedure()
 
 
-def sign_in(browser, username: str, path: str):
-    page = browser.visit(path)
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    return page
-
-
 def test_answering_a_supplement_request(browser, world, tmp_path):
     org, procedure = world
     now = timezone.now() - dt.timedelta(hours=3)
@@ -41,7 +33,7 @@ def test_answering_a_supplement_request(browser, world, tmp_path):
     # asked now: after the files of the submission were stored (their upload time is the clock's)
     d = actions.perform(d, "request_supplement", org.officer_a, now=timezone.now(),
                         items=[{"name": "Bản sao giấy khai sinh", "note": "có chứng thực"}])
-    page = sign_in(browser, org.citizen.username, f"/ho-so-cua-toi/{d.code}/")
+    page = browser.sign_in(org.citizen.username, f"/ho-so-cua-toi/{d.code}/")
     section = page.locator("#supplement")
     expect(section).to_contain_text("Bản sao giấy khai sinh: có chứng thực")
     expect(section).to_contain_text("Bạn chưa thêm giấy tờ nào")
@@ -76,7 +68,7 @@ def test_answering_a_supplement_request(browser, world, tmp_path):
 def test_withdrawing_with_a_confirmation(browser, world):
     org, procedure = world
     d = online(org, procedure, timezone.now() - dt.timedelta(hours=1))
-    page = sign_in(browser, org.citizen.username, f"/ho-so-cua-toi/{d.code}/")
+    page = browser.sign_in(org.citizen.username, f"/ho-so-cua-toi/{d.code}/")
     page.get_by_role("link", name="Rút hồ sơ").click()
     page.get_by_role("button", name="Tiếp tục").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("vì sao bạn rút hồ sơ")

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from motcua.dossiers.tests.factories import online
 from motcua.integration.models import Payment
 from motcua.integration.tests.payments_helpers import fee_procedure
-from motcua.portal.tests.test_dossier_browser import sign_in
 from motcua.tests.builders import build_org
 
 pytestmark = pytest.mark.browser
@@ -30,7 +29,7 @@ def world(settings, tmp_path, sandbox, live_server):
 
 def test_the_citizen_pays_online_and_gets_the_receipt(browser, world, sandbox):
     org, d = world
-    page = sign_in(browser, org.citizen.username, f"/ho-so-cua-toi/{d.code}/")
+    page = browser.sign_in(org.citizen.username, f"/ho-so-cua-toi/{d.code}/")
     section = page.locator("#payment")
     expect(section).to_contain_text("Lệ phí cấp giấy xác nhận")
     expect(section.locator("#payment-total")).to_have_text("70.000 ₫")

@@ -17,7 +17,7 @@ from motcua.dossiers import actions
 from motcua.dossiers.models import ComponentSource, Dossier
 from motcua.dossiers.tests.factories import person, submission
 from motcua.records.models import DigitizedCopy, Reuse, StoreItem
-from motcua.tests.builders import PASSWORD, build_org, pdf_bytes
+from motcua.tests.builders import build_org, pdf_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +29,6 @@ ID_CARD = 5  # "Xuất trình: Hộ chiếu/Thẻ CCCD/…": an identity card
 def org(db):
     load_procedures(effective_from=dt.date(2025, 7, 1))  # the bundled real procedures
     return build_org()
-
-
-def sign_in(page, user) -> None:
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
 
 
 def continue_(page) -> None:
@@ -55,7 +49,7 @@ def test_digitized_at_the_counter_found_in_the_store_and_reused_online(browser, 
 
     # The counter: the receipt page digitizes the identity card handed in on paper.
     page = browser.visit(f"/dang-nhap/?next=/can-bo/tiep-nhan/{d.code}/")
-    sign_in(page, org.officer_a)
+    browser.sign_in(org.officer_a.username)
     expect(page.get_by_role("heading", level=1)).to_have_text("Đã tiếp nhận hồ sơ")
     expect(page.locator("#digitization-state")).to_have_text("Chưa số hóa")
     browser.check()
@@ -79,7 +73,7 @@ def test_digitized_at_the_counter_found_in_the_store_and_reused_online(browser, 
     # The citizen: the document is in their data store, and downloads.
     browser.context.clear_cookies()
     page = browser.visit("/dang-nhap/?next=/kho-du-lieu/")
-    sign_in(page, org.citizen)
+    browser.sign_in(org.citizen.username)
     expect(page.get_by_role("heading", level=1)).to_have_text("Kho dữ liệu của tôi")
     item = StoreItem.objects.get()
     link = page.get_by_role("link", name=re.compile("^Xuất trình"))

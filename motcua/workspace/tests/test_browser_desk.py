@@ -16,17 +16,9 @@ from motcua.dossiers.models import Dossier, Status
 from motcua.org.models import Role
 from motcua.processing import actions as pactions
 from motcua.processing.models import StepInstance
-from motcua.tests.builders import PASSWORD, staff
+from motcua.tests.builders import staff
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(browser, user) -> None:
-    page = browser.visit("/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.wait_for_load_state("load")
 
 
 def sign_out(browser) -> None:
@@ -65,7 +57,7 @@ def forge_post(browser, url: str, fields: dict[str, str]) -> None:
 
 def test_an_officer_processes_a_received_dossier_through_its_steps(browser, world, clock):
     d = world.receive()
-    sign_in(browser, world.org.specialist_a)
+    browser.sign_in(world.org.specialist_a.username, "/dang-nhap/")
     page = browser.page
     expect(page.get_by_role("heading", level=1)).to_have_text("Việc cần làm")
     assert page.url.endswith("/can-bo/viec-can-lam/")
@@ -126,7 +118,7 @@ def test_an_officer_processes_a_received_dossier_through_its_steps(browser, worl
     sign_out(browser)
 
     # The head approves from their worklist: confirmed, the result is ready.
-    sign_in(browser, world.head_a)
+    browser.sign_in(world.head_a.username, "/dang-nhap/")
     page.get_by_role("link", name=re.compile("^Hàng chờ của đơn vị")).click()
     page.wait_for_url(re.compile(r"view=queue"))
     page.get_by_role("link", name=d.code).click()
@@ -149,7 +141,7 @@ def test_the_wrong_people_see_no_action_and_a_forged_submission_is_refused(brows
     pactions.claim(step, user=world.org.specialist_a)
     auditor = staff("auditor.tinh", "Kiểm Tra Viên", world.org.department, Role.AUDITOR)
 
-    sign_in(browser, auditor)
+    browser.sign_in(auditor.username, "/dang-nhap/")
     page = browser.visit(f"/can-bo/ho-so/{d.code}/")
     expect(page.locator("#main-content")).to_contain_text(
         "Hiện bạn không có thao tác nào trên hồ sơ này")
@@ -161,7 +153,7 @@ def test_the_wrong_people_see_no_action_and_a_forged_submission_is_refused(brows
     sign_out(browser)
 
     # Another specialist of the unit: the step is not theirs, so none of its actions shows.
-    sign_in(browser, world.specialist_a2)
+    browser.sign_in(world.specialist_a2.username, "/dang-nhap/")
     page = browser.visit(f"/can-bo/ho-so/{d.code}/")
     expect(page.locator(f"[action*='/buoc/{step.pk}/']")).to_have_count(0)
     forge_post(browser, f"/can-bo/ho-so/{d.code}/buoc/{step.pk}/forward/",
@@ -175,7 +167,7 @@ def test_a_head_reassigns_a_step_from_the_unit_overview(browser, world, clock):
     d = world.receive()
     step = world.open_step(d)
     pactions.claim(step, user=world.org.specialist_a)
-    sign_in(browser, world.head_a)
+    browser.sign_in(world.head_a.username, "/dang-nhap/")
     page = browser.page
     page.get_by_role("link", name="Tổng quan đơn vị").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tổng quan đơn vị")
@@ -192,7 +184,7 @@ def test_a_head_reassigns_a_step_from_the_unit_overview(browser, world, clock):
 def test_in_english_on_a_360_px_phone(browser, world, clock):
     d = world.receive()
     pactions.claim(world.open_step(d), user=world.org.specialist_a)
-    sign_in(browser, world.head_a)  # a head may act on any step of the unit
+    browser.sign_in(world.head_a.username, "/dang-nhap/")  # a head may act on any step of the unit
     page = browser.page
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -8,22 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from motcua.org.models import Role
-from motcua.tests.builders import PASSWORD, staff
+from motcua.tests.builders import staff
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(browser, user, then: str):
-    page = browser.visit(f"/dang-nhap/?next={then}")
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    return page
-
-
 def test_the_dashboard_draws_its_charts_and_reads_well_on_a_phone(browser, world, november):
     auditor = staff("auditor.tinh", "Phạm Kiểm Toán", world.org.province_center, Role.AUDITOR)
-    page = sign_in(browser, auditor, "/can-bo/chi-so/?timeType=month&month=11&year=2026")
+    page = browser.sign_in(auditor.username, "/can-bo/chi-so/?timeType=month&month=11&year=2026")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Chỉ số")
     expect(page.get_by_role("link", name="Chỉ số và thống kê")).to_have_attribute(
         "aria-current", "page")
@@ -52,6 +44,6 @@ def test_the_dashboard_draws_its_charts_and_reads_well_on_a_phone(browser, world
 
 
 def test_a_specialist_gets_the_refusal_page(browser, world, november):
-    page = sign_in(browser, world.org.specialist_a, "/can-bo/")
+    page = browser.sign_in(world.org.specialist_a.username, "/can-bo/")
     expect(page.get_by_role("link", name="Chỉ số và thống kê")).to_have_count(0)
     browser.visit("/can-bo/chi-so/", status=403)
