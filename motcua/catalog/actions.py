@@ -35,7 +35,7 @@ COMPONENT_FIELDS = (
     "code", "name", "form", "quantity", "required", "condition", "digitization_required",
     "eform_schema",
 )
-FEE_FIELDS = ("name", "amount_vnd", "note")
+FEE_FIELDS = ("name", "amount_vnd", "note", "applies")
 
 
 def latest_version(procedure: Procedure) -> ProcedureVersion | None:

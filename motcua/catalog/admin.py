@@ -149,7 +149,7 @@ class ComponentInline(HumanTextTabularInline):
 class FeeInline(HumanTextTabularInline):
     model = Fee
     extra = 0
-    fields = ["position", "name", "amount_vnd", "note"]
+    fields = ["position", "name", "amount_vnd", "applies", "note"]
 
 
 @admin.register(ProcedureVersion)

@@ -143,7 +143,9 @@ class ProcedureListItemSerializer(serializers.Serializer):
     @extend_schema_field(
         serializers.IntegerField(
             allow_null=True,
-            help_text=_("Sum of the published fees in VND; null when an amount is unknown."),
+            help_text=_("Sum of the fees charged in VND (fees[].applies), the same in person "
+                        "and online; null when an amount is unknown or the total differs "
+                        "by channel."),
         )
     )
     def get_fee_total_vnd(self, obj: Procedure) -> int | None:
@@ -172,7 +174,7 @@ class ProcedureFeeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Fee
-        fields = ["position", "name", "amount_vnd", "note"]
+        fields = ["position", "name", "amount_vnd", "applies", "note"]
 
 
 class ProcedureVersionRefSerializer(serializers.Serializer):

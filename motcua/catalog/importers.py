@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog import eforms
 from motcua.catalog.actions import supersede
+from motcua.catalog.fees import classify as classify_fee
 from motcua.catalog.models import (
     CASE_KEY_RE,
     CODE_RE,
@@ -91,7 +92,7 @@ FILE_VERSION_FIELDS = (
     "unconfirmed", "confirmed", "retrieved_via", "notes", *LOCAL_KEYS,
 )
 COMPARED_COMPONENT_FIELDS = ("name", "form", "quantity", "required")
-COMPARED_FEE_FIELDS = ("name", "amount_vnd", "note")
+COMPARED_FEE_FIELDS = ("name", "amount_vnd", "note")  # `applies` follows the name
 
 
 class CatalogDataError(InvalidInput):
@@ -520,7 +521,8 @@ def _parse_fees(raw: Any, check: _Checker, unconfirmed: list[str]) -> list[dict]
             check.error(f"{where}.amount_vnd", _("%(value)d is negative.") % {"value": amount})
         note = item.get("note")
         rows.append({"name": _text(name), "amount_vnd": amount,
-                     "note": _text(note) if note is not None else ""})
+                     "note": _text(note) if note is not None else "",
+                     "applies": classify_fee(name)})
     return rows
 
 

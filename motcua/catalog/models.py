@@ -327,12 +327,27 @@ class ComponentRequirement(models.Model):
         return self.name[:80]
 
 
+class FeeApplies(models.TextChoices):
+    """When a published fee is charged (catalog.fees reads it). The national database lists
+    alternatives side by side (in person or online, a copy only if asked for, a fee of a
+    representative office abroad): summing every line overcharged 11 of the 37 reference
+    procedures."""
+
+    ANY = "any", _("On every channel")
+    IN_PERSON = "in_person", _("When filed in person")
+    REMOTE = "remote", _("When filed online or by post")
+    ON_REQUEST = "on_request", _("Only when the applicant asks for it")
+    ELSEWHERE = "elsewhere", _("Charged by another body, not here")
+
+
 class Fee(models.Model):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
     position = models.PositiveSmallIntegerField()
     name = models.CharField(_("name"), max_length=500)
     amount_vnd = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
     note = models.TextField(blank=True)
+    applies = models.CharField(_("charged"), max_length=12, choices=FeeApplies.choices,
+                               default=FeeApplies.ANY)
 
     class Meta:
         ordering = ["version", "position"]

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog import fees
 from motcua.catalog.models import CODE_RE, Level, Procedure, ProcedureVersion, Sector
 from motcua.core.errors import NotFound
 
@@ -64,14 +65,15 @@ def current(procedure: Procedure) -> ProcedureVersion | None:
     return versions[0] if versions else None
 
 
-def fee_total(version: ProcedureVersion | None) -> int | None:
-    """Sum of the published fees when every amount is known; None otherwise."""
+def fee_total(version: ProcedureVersion | None, channel: int | None = None) -> int | None:
+    """What a dossier filed on `channel` is charged (catalog.fees), when every amount is
+    known; without a channel, the total when it is the same on every channel. None
+    otherwise."""
     if version is None:
         return None
-    amounts = [fee.amount_vnd for fee in version.fees.all()]
-    if any(a is None for a in amounts):
-        return None
-    return sum(a for a in amounts if a is not None)
+    if channel is None:
+        return fees.totals(version).single
+    return fees.total(fees.charged(version.fees.all(), channel))
 
 
 def find_procedure(ref: str) -> Procedure:

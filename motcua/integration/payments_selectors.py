@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
-from motcua.catalog.selectors import fee_total
+from motcua.catalog import fees
 from motcua.core.errors import NotFound
 from motcua.dossiers import policy
 from motcua.dossiers.models import FINAL_STATUSES, Dossier, DossierEvent, Status
@@ -49,11 +49,12 @@ def owed(d: Dossier) -> Due | None:
             return Due(f"{OBLIGATION}{event.pk}", amount, (FeeLine(name, amount),))
     if FEES in paid:
         return None
-    total = fee_total(d.procedure_version)
+    lines = fees.charged(d.procedure_version.fees.all(), d.channel)
+    total = fees.total(lines)
     if not total:  # unknown (None) or nothing to pay (0)
         return None
-    return Due(FEES, total, tuple(FeeLine(f.name, f.amount_vnd or 0)
-                                  for f in d.procedure_version.fees.all() if f.amount_vnd))
+    return Due(FEES, total, tuple(FeeLine(f.name, f.amount_vnd or 0) for f in lines
+                                  if f.amount_vnd))
 
 
 def can_pay(user: User | AnonymousUser, d: Dossier) -> bool:

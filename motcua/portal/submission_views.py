@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.dossiers import policy
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.serializers import tracking_payload
 from motcua.org.models import User
 from motcua.portal import drafts, review, submission
@@ -88,7 +88,7 @@ def start(request: HttpRequest, ref: str) -> HttpResponse:
         version__procedure=procedure)[:5] if offered else []
     return render(request, "portal/submission/start.html", {
         "procedure": procedure, "version": version, "offered": offered, "plan": plan,
-        "fee_total": catalog.fee_total(version), "existing": existing,
+        "fee_total": catalog.fee_total(version, Channel.ONLINE), "existing": existing,
     })
 
 
@@ -323,7 +323,8 @@ def review_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan, *,
             {"message": p.message,
              "url": f"{step_url(draft, p.step)}?kiem-tra=1" if p.step != REVIEW else "#submit"}
             for p in problems],
-        "summary": review.summary(bound), "fee_total": catalog.fee_total(draft.version),
+        "summary": review.summary(bound),
+        "fee_total": catalog.fee_total(draft.version, Channel.ONLINE),
     })
 
 

@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from motcua.catalog import selectors as catalog
+from motcua.catalog.fees import FeeTotals
+from motcua.catalog.fees import totals as fee_totals
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.errors import NotFound
 from motcua.core.ratelimit import public_lookup_refused
@@ -36,12 +38,12 @@ class ProcedureRow:
 
     procedure: Procedure
     version: ProcedureVersion | None
-    fee_total: int | None
+    fees: FeeTotals
 
 
 def row(procedure: Procedure) -> ProcedureRow:
     version = catalog.current(procedure)
-    return ProcedureRow(procedure, version, catalog.fee_total(version))
+    return ProcedureRow(procedure, version, fee_totals(version))
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -72,7 +74,7 @@ def procedure(request: HttpRequest, ref: str) -> HttpResponse:
         "procedure": proc, "version": version,
         "components": list(version.components.all()),
         "fees": list(version.fees.all()),
-        "fee_total": catalog.fee_total(version),
+        "fee_totals": fee_totals(version),
         "cases": version.cases(),
         "unconfirmed": set(version.unconfirmed or []),
         "handling_agency_kind": dict(Agency.Kind.choices).get(version.handling_agency_kind, ""),

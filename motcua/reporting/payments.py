@@ -2,9 +2,11 @@
 payments recorded by integration (integration.Payment: succeeded through an authenticated
 confirm callback of the national payment platform).
 
-- Fee-bearing procedures: in force on the day the period is judged, with fees not all zero
-  (an amount not published counts as a fee). Payable online (3.4): their fees are all known,
-  so that the payment adapter can ask for them (integration never invents an amount).
+- Fee-bearing procedures: in force on the day the period is judged, with the fees a dossier
+  is charged (catalog.fees: in person or online, not a copy only asked for nor a fee charged
+  abroad) not all zero (an amount not published counts as a fee). Payable online (3.4): the
+  fees charged online are all known, so that the payment adapter can ask for them
+  (integration never invents an amount).
 - Dossiers with a financial obligation (3.6's denominator): dossiers of fee-bearing procedures
   received in the period (the monthly flow rollup, by handling agency). Paid online: dossiers
   of fee-bearing procedures with an online payment that succeeded in the period (by the
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
+from motcua.catalog import fees
 from motcua.catalog.models import Fee
 from motcua.core.formatting import LOCAL_TZ
 from motcua.integration.models import Payment
@@ -75,19 +78,26 @@ class PaymentRead:
 def fee_bearing(day: dt.date) -> tuple[frozenset[int], frozenset[int]]:
     """(fee-bearing procedures, those payable online) by the fees of each active procedure's
     latest version in force on `day` (as the index's catalogue read takes them): one query."""
-    latest: dict[int, tuple[tuple[dt.date, int], list[int | None]]] = {}
-    for procedure_id, effective, number, amount in Fee.objects.filter(
+    latest: dict[int, tuple[tuple[dt.date, int], list[Fee]]] = {}
+    for procedure_id, effective, number, amount, applies in Fee.objects.filter(
             _version_in_force(day), version__procedure__is_active=True) \
             .values_list("version__procedure_id", "version__effective_from",
-                         "version__number", "amount_vnd").order_by():
+                         "version__number", "amount_vnd", "applies").order_by():
         key = (effective, number)
+        line = Fee(amount_vnd=amount, applies=applies)
         held = latest.get(procedure_id)
         if held is None or key > held[0]:
-            latest[procedure_id] = (key, [amount])
+            latest[procedure_id] = (key, [line])
         elif key == held[0]:
-            held[1].append(amount)
-    bearing = {p for p, (_key, amounts) in latest.items() if any(a != 0 for a in amounts)}
-    payable = {p for p in bearing if None not in latest[p][1]}
+            held[1].append(line)
+    bearing, payable = set(), set()
+    for procedure_id, (_key, lines) in latest.items():
+        in_person = fees.charged(lines, fees.COUNTER)
+        online = fees.charged(lines, fees.ONLINE)
+        if any(f.amount_vnd != 0 for f in (*in_person, *online)):
+            bearing.add(procedure_id)
+            if fees.total(online):  # every amount charged online known, and not all zero
+                payable.add(procedure_id)
     return frozenset(bearing), frozenset(payable)
 
 

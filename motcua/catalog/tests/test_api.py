@@ -42,7 +42,7 @@ def test_list_item_shape(api, catalog):
         "level": "commune",
         "duration": {"value": 1, "unit": "same_day", "text": item["duration"]["text"]},
         "online_level": "partial",
-        "fee_total_vnd": None,  # the birth-certificate copy fee is '?'
+        "fee_total_vnd": 0,  # free: the copy of the certificate ('?') only if asked for
     }
     assert item["duration"]["text"].startswith("Cổng DVCQG 2026")
 
@@ -52,6 +52,7 @@ def test_fee_total_when_every_amount_is_known(api, catalog):
     assert by_code["2.000635"]["fee_total_vnd"] == 8000
     assert by_code["2.000908"]["fee_total_vnd"] == 0
     assert by_code["1.001776"]["fee_total_vnd"] is None
+    assert by_code["1.001612"]["fee_total_vnd"] is None  # 50,000 in person, 150,000 online
     assert by_code["1.001776"]["duration"] == {
         "value": None, "unit": "", "text": by_code["1.001776"]["duration"]["text"]}
     assert by_code[None]["name"].startswith("Cấp mới giấy phép hành nghề")
@@ -139,8 +140,9 @@ def test_detail(api, catalog):
     assert body["components"][0]["position"] == 1 and body["components"][0]["form"] == "original"
     # the id is what a submission names as requirement_id
     assert isinstance(body["components"][0]["id"], int)
-    assert [f["amount_vnd"] for f in body["fees"]] == [0, None]
-    assert body["fee_total_vnd"] is None
+    assert [(f["amount_vnd"], f["applies"]) for f in body["fees"]] == [
+        (0, "any"), (None, "on_request")]
+    assert body["fee_total_vnd"] == 0
     assert body["results"].startswith("Giấy khai sinh")
     assert "NĐ 123/2015/NĐ-CP" in body["legal_basis"]
     assert body["publication"] == {"decision_number": "163/QĐ-BTP", "decision_date": None,

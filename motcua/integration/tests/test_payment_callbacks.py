@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from motcua.catalog import fees
 from motcua.core.models import AuditEvent
 from motcua.dossiers import actions
 from motcua.dossiers.models import DossierEvent, Status
@@ -200,3 +201,20 @@ def test_the_admin_lists_callbacks_and_nobody_edits_them(client, dossier, django
     assert client.post(f"/admin/integration/paymentcallback/{logged.pk}/delete/",
                        {"post": "yes"}).status_code == 403
     assert client.get("/admin/integration/payment/").status_code == 200
+
+
+def test_a_dossier_owes_the_fees_of_its_own_channel_only(org):
+    """Two lines published side by side, one per channel: an online dossier owes the online
+    one, never their sum; an extra copy asked for only on request is not owed."""
+    procedure = fee_procedure(fees=(
+        ("Lệ phí đăng ký hộ kinh doanh – nộp trực tiếp", 50_000),
+        ("Lệ phí đăng ký hộ kinh doanh – trực tuyến / bưu chính", 150_000),
+        ("Phí cấp bản sao (nếu có yêu cầu)", None)))
+    for fee in procedure.versions.get().fees.all():  # as the importer classifies them
+        fee.applies = fees.classify(fee.name)
+        fee.save()
+    d = online(org, procedure, at("08:00 02/03/2026"))
+    due = payments_selectors.owed(d)
+    assert due is not None and due.amount_vnd == 150_000
+    assert [line.name for line in due.lines] == [
+        "Lệ phí đăng ký hộ kinh doanh – trực tuyến / bưu chính"]

@@ -22,7 +22,7 @@ def payment_panel(context: template.Context) -> dict[str, Any]:
     paid = payments_selectors.paid(d)
     due = payments_selectors.owed(d)
     unknown_fee = (due is None and not paid and d.status not in FINAL_STATUSES
-                   and fee_total(d.procedure_version) is None
+                   and fee_total(d.procedure_version, d.channel) is None
                    and d.procedure_version.fees.exists())
     return {"shown": bool(paid or due or unknown_fee), "dossier": d, "due": due, "paid": paid,
             "unknown_fee": unknown_fee, "csrf_token": context.get("csrf_token")}

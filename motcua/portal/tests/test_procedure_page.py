@@ -1,6 +1,8 @@
 """A procedure's page: everything DOMAIN.md §3 calls public, what was published as "?" shown
 as not confirmed, never invented; money in VND."""
 
+import re
+
 import pytest
 
 from motcua.catalog.models import Procedure
@@ -27,9 +29,15 @@ def test_the_public_parts_of_a_procedure(client, catalogue):
 
 def test_fees_in_vnd_and_unconfirmed_amounts_are_said_so(client, catalogue):
     html = page(client, "1.001193")
-    assert "Miễn phí" in html  # 0 VND
-    assert html.count(">chưa xác nhận</strong>") >= 2  # the copy fee, so the total too
-    assert "200.000 ₫" in page(client, "1.001612")
+    # free: the copy of the certificate (amount not confirmed) is charged only if asked for
+    assert re.search(r"Phí, lệ phí</dt>\s*<dd[^>]*>Miễn phí\s*</dd>", html)
+    assert "chưa xác nhận" in html and "Chỉ khi người nộp yêu cầu" in html
+    html = page(client, "1.000656")
+    assert html.count(">chưa xác nhận</strong>") >= 2  # a fee not published: the total too
+    html = page(client, "1.001612")  # one line per channel: never their sum
+    assert "200.000" not in html
+    assert "50.000 ₫</span> khi nộp trực tiếp; <span class=\"motcua-nowrap\">150.000 ₫</span> " \
+           "khi nộp trực tuyến hoặc qua bưu chính" in html
 
 
 def test_an_unconfirmed_duration_is_not_invented(client, catalogue):
