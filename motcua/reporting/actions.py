@@ -185,7 +185,9 @@ def _mark(flag: str, dossier_ids: Sequence[int]) -> None:
     changes: dict[facts.Contribution, int] = defaultdict(int)
     for row in rows:
         old = fact_of_row(row)
-        for key, amount in facts.delta(old, replace(old, **{flag: True})).items():
+        new = replace(old, identified=True) if flag == "identified" \
+            else replace(old, synced=True)
+        for key, amount in facts.delta(old, new).items():
             changes[key] += amount
         setattr(row, flag, True)
     apply({k: v for k, v in changes.items() if v})
