@@ -2,7 +2,9 @@
 account (index 4.5b), and the check of "filing for oneself" against the verified ID number.
 
 - `record_dossier_identity`: one row per dossier (DossierIdentity), written in the caller's
-  transaction (the counter's intake, the online submission's event).
+  transaction (the counter's intake, the online submission's event); when it newly marks the
+  dossier as using population data or a VNeID-verified account, it publishes
+  `events.DossierIdentified` (the index counts the dossier for 4.5b).
 - `on_submitted` (subscribed to dossiers' DossierSubmitted): an online dossier filed by a
   VNeID-linked account for its holder must carry the verified ID number (else the submission is
   refused and nothing is kept); a level-2 account marks the dossier VNeID-verified.
@@ -14,23 +16,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import InvalidInput
+from motcua.core.events import publish
 from motcua.dossiers.events import DossierSubmitted
 from motcua.dossiers.models import ApplicantKind, Dossier
+from motcua.integration.events import DossierIdentified
 from motcua.integration.models import DossierIdentity, EIdAccount
 
 
 def record_dossier_identity(dossier: Dossier, *, id_number: str, population_data_used: bool = False,
                             vneid_verified: bool = False, manual_entry: bool = False
                             ) -> DossierIdentity:
+    now = timezone.now()
     row, created = DossierIdentity.objects.get_or_create(dossier=dossier, defaults={
         "id_number": id_number, "population_data_used": population_data_used,
         "vneid_verified": vneid_verified, "manual_entry": manual_entry,
-        "recorded_at": timezone.now()})
+        "recorded_at": now})
+    was = False if created else row.identified
     if not created:
         row.population_data_used |= population_data_used
         row.vneid_verified |= vneid_verified
         row.manual_entry = row.manual_entry and not population_data_used or manual_entry
         row.save(update_fields=["population_data_used", "vneid_verified", "manual_entry"])
+    if row.identified and not was:
+        publish(DossierIdentified(dossier_id=dossier.pk, at=now))
     return row
 
 

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Fee, Procedure, ProcedureVersion
 from motcua.core.compiled import ID_STAND_IN, Compiled, CompiledModel
+from motcua.core.events import publish
 from motcua.core.formatting import iso_local
 from motcua.dossiers.events import DossierChanged
 from motcua.dossiers.lifecycle import action_label
@@ -49,6 +50,7 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.integration import http, outbox
+from motcua.integration.events import DossiersSynced
 from motcua.integration.models import OutboxMessage, PortalSync
 from motcua.processing.models import StepInstance
 from motcua.workcalendar.rules import TZ
@@ -301,7 +303,7 @@ def send(rows: list[OutboxMessage]) -> dict[str, str]:
 
 def on_delivered(rows: list[OutboxMessage], now: dt.datetime) -> None:
     """Each dossier of the batch is synced as of now (its status on the portal: the one sent
-    with its latest message)."""
+    with its latest message); `DossiersSynced` tells the index (1.4)."""
     ids = sorted({m.dossier_id for m in rows if m.dossier_id is not None})
     if not ids:
         return
@@ -310,6 +312,7 @@ def on_delivered(rows: list[OutboxMessage], now: dt.datetime) -> None:
         [PortalSync(dossier_id=i, created_at=now, synced_at=now, status=status.get(i))
          for i in ids],
         update_conflicts=True, unique_fields=["dossier"], update_fields=["synced_at", "status"])
+    publish(DossiersSynced(dossier_ids=tuple(ids), at=now))
 
 
 SYSTEM_ENTRY = outbox.System(send=send, on_delivered=on_delivered)

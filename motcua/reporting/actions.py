@@ -8,12 +8,20 @@ stored one and moves the rollups by the difference, with one upsert per rollup t
 rows in key order, so two transactions never wait for each other in a cycle). A dossier not
 yet received costs nothing; an event that changes nothing the index reads costs one read.
 
+`record_identified` and `record_synced` subscribe to integration's `DossierIdentified` and
+`DossiersSynced`: they set the fact's `identified` (4.5b) or `synced` (1.4) flag and move the
+rollups, in integration's transaction. They lock the dossier rows first (in id order), as
+every dossier action does: a dossier being received concurrently either commits its new fact
+before (the flag is then set here) or reads the identity or sync after this commits (its new
+fact has the flag). A dossier not received yet has no fact: its first fact reads both.
+
 `record_step` subscribes to processing's `StepChanged`: one upsert of the step's `StepFact`
 (who holds the dossier at which step, for the statistics).
 
 `rebuild` (manage.py rebuild_index) deletes the tables and computes them again: the facts from
-the raw dossiers and steps, the rollups by grouping the facts in SQL; and the satisfaction
-group's tables from the raw petitions and ratings (`satisfaction_actions`).
+the raw dossiers (with their identities and portal syncs) and steps, the rollups by grouping
+the facts in SQL; and the satisfaction group's tables from the raw petitions and ratings
+(`satisfaction_actions`).
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from django.conf import settings
@@ -39,6 +47,8 @@ from motcua.dossiers.models import (
     DossierComponent,
     SupplementRequest,
 )
+from motcua.integration.events import DossierIdentified, DossiersSynced
+from motcua.integration.models import DossierIdentity, PortalSync
 from motcua.processing.events import StepChanged
 from motcua.processing.models import StepInstance
 from motcua.reporting import facts
@@ -94,8 +104,9 @@ def record_change(event: DossierChanged) -> None:
 
 def current_fact(d: Dossier, old: Fact | None, *, fresh: bool = False) -> Fact:
     """`d`'s fact, reading only what may have changed since `old`: its pauses when it was
-    ever paused, its second supplement request once, its reused components once. `fresh`: it
-    was received just now."""
+    ever paused, its second supplement request once, its reused components, identity and
+    portal sync once (later changes of the last two come by integration's events). `fresh`:
+    it was received just now."""
     assert d.received_at is not None
     pauses: list[Pause] = []
     if (old is None and not fresh) or (old is not None and old.had_pause) \
@@ -106,14 +117,18 @@ def current_fact(d: Dossier, old: Fact | None, *, fresh: bool = False) -> Fact:
     second = old.second_supplement_at if old is not None else None
     if second is None and d.supplements_after_receipt >= 2:
         second = second_supplements([d.pk]).get(d.pk)
-    reused = old.reused if old is not None else bool(reusing([d.pk]))
+    if old is not None:
+        reused, identified, synced = old.reused, old.identified, old.synced
+    else:
+        reused, identified, synced = (bool(reusing([d.pk])), bool(identified_of([d.pk])),
+                                      bool(synced_of([d.pk])))
     state = facts.DossierState(
         id=d.pk, agency_id=d.handling_agency_id, sector_id=d.procedure.sector_id,
         procedure_id=d.procedure_id, channel=d.channel, received_at=d.received_at,
         finished_at=d.finished_at, due_at=d.due_at, paused_at=d.paused_at, code=d.code,
         status=d.status)
     return facts.fact_of(state, pauses, second, reused, get_calendar(),
-                         settings.TIMELINESS_GRANULARITY)
+                         settings.TIMELINESS_GRANULARITY, identified=identified, synced=synced)
 
 
 def second_supplements(dossier_ids: Sequence[int]) -> dict[int, dt.datetime]:
@@ -133,9 +148,55 @@ def reusing(dossier_ids: Sequence[int]) -> set[int]:
                .values_list("dossier_id", flat=True).distinct())
 
 
+def identified_of(dossier_ids: Sequence[int]) -> set[int]:
+    """Those of the dossiers whose applicant was identified from the population database or
+    by a VNeID-verified account (integration.DossierIdentity; 4.5b)."""
+    return set(DossierIdentity.objects.filter(
+        Q(population_data_used=True) | Q(vneid_verified=True), dossier_id__in=dossier_ids)
+        .values_list("dossier_id", flat=True))
+
+
+def synced_of(dossier_ids: Sequence[int]) -> set[int]:
+    """Those of the dossiers the national portal acknowledged (integration.PortalSync; 1.4)."""
+    return set(PortalSync.objects.filter(dossier_id__in=dossier_ids)
+               .values_list("dossier_id", flat=True))
+
+
+def record_identified(event: DossierIdentified) -> None:
+    _mark("identified", [event.dossier_id])
+
+
+def record_synced(event: DossiersSynced) -> None:
+    _mark("synced", event.dossier_ids)
+
+
+def _mark(flag: str, dossier_ids: Sequence[int]) -> None:
+    """Set `flag` on the facts of `dossier_ids` that lack it and move the rollups: a fixed
+    number of statements whatever the number of dossiers."""
+    ids = sorted(set(dossier_ids))
+    # the dossiers' locks, as the dossier actions take them (module docstring)
+    received = list(Dossier.objects.select_for_update().filter(
+        pk__in=ids, received_at__isnull=False).order_by("pk").values_list("pk", flat=True))
+    if not received:
+        return
+    rows = list(DossierFact.objects.filter(pk__in=received, **{flag: False}).order_by("pk"))
+    if not rows:
+        return
+    changes: dict[facts.Contribution, int] = defaultdict(int)
+    for row in rows:
+        old = fact_of_row(row)
+        new = replace(old, identified=True) if flag == "identified" \
+            else replace(old, synced=True)
+        for key, amount in facts.delta(old, new).items():
+            changes[key] += amount
+        setattr(row, flag, True)
+    apply({k: v for k, v in changes.items() if v})
+    DossierFact.objects.bulk_update(rows, [flag])
+
+
 FACT_FIELDS = ("agency_id", "sector_id", "procedure_id", "channel", "received_at", "ended_at",
                "outcome", "stop_at", "reused", "processing_seconds", "had_pause",
-               "second_supplement_at", "code", "status", "due_at")
+               "second_supplement_at", "code", "status", "due_at", "identified", "synced")
 
 
 def fact_of_row(row: DossierFact) -> Fact:
@@ -350,6 +411,7 @@ def facts_from_dossiers(*, batch: int = 5000, ids: Iterable[int] | None = None
             pauses[dossier_id].append(Pause(started, ended, due_before))
         seconds = second_supplements([r[0] for r in rows if r[9] >= 2])
         reused = reusing(dossier_ids)
+        identified, synced = identified_of(dossier_ids), synced_of(dossier_ids)
         chunk = []
         for (pk, agency, sector, procedure, channel, received_at, finished, due, paused,
              _supplements, code, status) in rows:
@@ -357,7 +419,8 @@ def facts_from_dossiers(*, batch: int = 5000, ids: Iterable[int] | None = None
             state = facts.DossierState(pk, agency, sector, procedure, channel, received_at,
                                        finished, due, paused, code, status)
             chunk.append(facts.fact_of(state, pauses.get(pk, []), seconds.get(pk),
-                                       pk in reused, calendar, granularity))
+                                       pk in reused, calendar, granularity,
+                                       identified=pk in identified, synced=pk in synced))
         yield chunk
 
 
@@ -388,7 +451,9 @@ def _flow_counts(keys: Sequence[str]) -> dict[GroupKey, dict[str, int]]:
             received_counter=Count("pk", filter=Q(channel=facts.COUNTER)),
             received_online=Count("pk", filter=Q(channel=facts.ONLINE)),
             received_postal=Count("pk", filter=Q(channel=facts.POSTAL)),
-            reused=Count("pk", filter=Q(reused=True))):
+            reused=Count("pk", filter=Q(reused=True)),
+            identified=Count("pk", filter=Q(identified=True)),
+            synced=Count("pk", filter=Q(synced=True))):
         merged[key].update(counts)
     for key, counts in _grouped(
             "ended_at", keys, ended_early=Count("pk", filter=Q(outcome=facts.EARLY)),

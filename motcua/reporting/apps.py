@@ -16,6 +16,7 @@ class ReportingConfig(AppConfig):
         from motcua.core import housekeeping
         from motcua.core.events import subscribe
         from motcua.dossiers.events import DossierChanged
+        from motcua.integration.events import DossierIdentified, DossiersSynced
         from motcua.petitions.events import DossierRated, PetitionChanged
         from motcua.processing.events import StepChanged
         from motcua.reporting import actions, indicators, jobs, satisfaction_actions
@@ -28,4 +29,6 @@ class ReportingConfig(AppConfig):
         subscribe(PetitionChanged, satisfaction_actions.record_petition)
         subscribe(DossierRated, satisfaction_actions.record_rating)
         subscribe(StepChanged, actions.record_step)
+        subscribe(DossierIdentified, actions.record_identified)
+        subscribe(DossiersSynced, actions.record_synced)
         housekeeping.register("statistics_exports", jobs.prune_exports)

@@ -78,6 +78,11 @@ class Fact:
     code: str = ""
     status: int = 0
     due_at: dt.datetime | None = None
+    # its applicant identified from the population database or a VNeID-verified account
+    # (integration.DossierIdentity; 4.5b), and synced to the national portal
+    # (integration.PortalSync; 1.4): set by integration's events, never unset
+    identified: bool = False
+    synced: bool = False
 
 
 def overdue_from(due_at: dt.datetime | None, paused_at: dt.datetime | None,
@@ -111,7 +116,7 @@ def paused_seconds(pauses: Iterable[Pause], until: dt.datetime, calendar: WorkCa
 
 def fact_of(state: DossierState, pauses: Sequence[Pause],
             second_supplement_at: dt.datetime | None, reused: bool, calendar: WorkCalendar,
-            granularity: str) -> Fact:
+            granularity: str, *, identified: bool = False, synced: bool = False) -> Fact:
     overdue = overdue_from(state.due_at, state.paused_at, pauses)
     ended = state.finished_at
     bounds = [t for t in (ended, overdue, second_supplement_at) if t is not None]
@@ -128,7 +133,7 @@ def fact_of(state: DossierState, pauses: Sequence[Pause],
         ended_at=ended, outcome=outcome, stop_at=stop, reused=reused,
         processing_seconds=seconds, had_pause=bool(pauses) or state.paused_at is not None,
         second_supplement_at=second_supplement_at, code=state.code, status=state.status,
-        due_at=state.due_at,
+        due_at=state.due_at, identified=identified, synced=synced,
     )
 
 
@@ -139,7 +144,10 @@ FLOW, BALANCE, STATUS, AGENCY_MONTH = "flow", "balance", "status", "agency_month
 # of models.BalanceRollup (per agency, sector and month: what the prefix sums read) and of
 # models.StatusRollup (per agency, sector, month of receipt and status now).
 FLOW_COUNTERS = ("received", "received_counter", "received_online", "received_postal",
-                 "reused", "ended_early", "ended_on_time", "ended_late", "processing_seconds")
+                 "reused", "identified", "synced", "ended_early", "ended_on_time", "ended_late",
+                 "processing_seconds")
+# the flags of a fact counted, like "received", in the month of receipt
+RECEIVED_FLAGS = ("reused", "identified", "synced")
 BALANCE_COUNTERS = ("received", "ended", "stopped")
 STATUS_COUNTERS = ("dossiers",)
 AGENCY_MONTH_COUNTERS = (*FLOW_COUNTERS, "ended", "stopped")
@@ -165,8 +173,9 @@ def contributions(fact: Fact | None) -> Counter[Contribution]:
         out[(table, key, "received")] += 1
         if fact.channel in CHANNEL_COUNTER:
             out[(table, key, CHANNEL_COUNTER[fact.channel])] += 1
-        if fact.reused:
-            out[(table, key, "reused")] += 1
+        for flag in RECEIVED_FLAGS:
+            if getattr(fact, flag):
+                out[(table, key, flag)] += 1
     out[(BALANCE, (*unit, received), "received")] += 1
     out[(STATUS, (*unit, received, fact.status), "dossiers")] += 1
     if fact.ended_at is not None:

@@ -66,6 +66,8 @@ class DossierCounts:
     received_online: int = 0
     received_postal: int = 0
     reused: int = 0  # received with a component reused from digitized data
+    identified: int = 0  # received, identified by population data or a VNeID account (4.5b)
+    synced: int = 0  # received, synced to the national portal (1.4)
     processing_seconds: int = 0  # working time of those finished, pauses deducted
 
     def __add__(self, other: DossierCounts) -> DossierCounts:
@@ -106,11 +108,15 @@ class Counters:
     scope_procedures: int | None = None  # the scope's procedures in force
     online_procedures: int | None = None  # … offered online (full or partial)
     online_procedures_used: int | None = None  # … with an online dossier in the period
-    # filled by later capabilities (Indicator.needs)
+    # 1.4: the scope's dossiers received in the period and synced to the national portal;
+    # the dossiers the national reporting system and the portal count for the scope and
+    # period (None until a fetch from the portal fills them: SYNC_COUNTS); last year's
+    # received dossiers ÷ 12 (a month), ÷ 4 (a quarter), or all (a year): the fallback
     synced: int | None = None
     national_dossiers: int | None = None
     portal_dossiers: int | None = None
-    last_year_dossiers: int | None = None
+    last_year_dossiers: float | None = None
+    # filled by later capabilities (Indicator.needs)
     online_counted: int | None = None  # online dossiers with an e-result where one is due
     paid_online: int | None = None
     payable_dossiers: int | None = None
@@ -124,7 +130,7 @@ class Counters:
     store_dossiers: int | None = None
     population_procedures: int | None = None
     individual_procedures: int | None = None
-    population_dossiers: int | None = None
+    population_dossiers: int | None = None  # 4.5b: received, identified
     petitions: int | None = None
     petitions_in_time: int | None = None
     petitions_satisfied: int | None = None
@@ -256,8 +262,10 @@ def dossier_satisfaction(c: Counters) -> Measure | None:
     return Measure(max(0, total - late - c.complained_dossiers), total)
 
 
-SYNC = ("integration.PortalSync.synced_at", "integration.NationalCount.reporting_system",
-        "integration.NationalCount.portal")
+# What a later fetch from the national portal fills: the dossiers its reporting system and the
+# portal count per unit and period (1.4's preferred denominator). Until then 1.4 divides by
+# last year's share, so it is not "no data": these are not `needs`.
+SYNC_COUNTS = ("integration.NationalCount.reporting_system", "integration.NationalCount.portal")
 E_RESULT = ("records.ElectronicResult.signed_at", "catalog.ProcedureVersion.result_is_document")
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -273,7 +281,7 @@ INDICATORS: tuple[Indicator, ...] = (
               lambda c: ratio(c.complete_procedures, c.public_procedures), province_only=True,
               rule=_("procedures with all 7 public parts / public procedures, today")),
     Indicator("1.4", _("Dossiers synced to the national portal"), TRANSPARENCY, 6,
-              dossier_sync, needs=SYNC,
+              dossier_sync,
               rule=_("synced / max(dossiers in the national reporting system, dossiers on "
                      "the portal); with neither, last year's total ÷ 12 (month) or ÷ 4 "
                      "(quarter)")),
@@ -291,7 +299,7 @@ INDICATORS: tuple[Indicator, ...] = (
               rule=_("online services with at least one online dossier in the period / "
                      "online services")),
     Indicator("3.3", _("Dossiers filed online"), ONLINE, 6, online_filing, full_at=0.5,
-              needs=(*SYNC, *E_RESULT), unconfirmed=True,
+              needs=E_RESULT, unconfirmed=True,
               rule=_("(online dossiers / received) × sync rate; full marks at 50 %")),
     Indicator("3.6", _("Dossiers paid online"), PAYMENT, 6,
               lambda c: ratio(c.paid_online, c.payable_dossiers),
@@ -335,7 +343,6 @@ INDICATORS: tuple[Indicator, ...] = (
               DIGITIZATION, 2,
               lambda c: ratio(c.population_dossiers, c.dossiers.received
                               if c.population_dossiers is not None else None),
-              needs=("dossiers.Dossier.population_data_used", "dossiers.Dossier.vneid_verified"),
               rule=_("dossiers using population data or a VNeID-verified account / dossiers")),
     Indicator("4.6", _("Electronic certified copies"), DIGITIZATION, 2,
               lambda c: MISSING, needs=("records.CertifiedCopy.issued_at",), unconfirmed=True,

@@ -7,7 +7,8 @@ transaction, and `rebuild`); read by `reporting.selectors`. Months are local mon
 - `DossierFact`: what one received dossier contributes (`facts.Fact`); the subscriber compares
   the new fact with this one to move the rollups by the difference.
 - `FlowRollup`: what happened in a month, per handling agency, sector and procedure: received
-  (by channel, reusing data), finished early / on time / late, processing time.
+  (by channel, reusing data, identified from population data or VNeID, synced to the national
+  portal), finished early / on time / late, processing time.
 - `BalanceRollup`: per agency, sector and month, the dossiers received, ended and no longer
   in time ("stopped") in it; sums over the months before an instant give the dossiers
   carried over into a period and those still open and in time at its end.
@@ -55,6 +56,8 @@ class DossierFact(models.Model):
     processing_seconds = models.BigIntegerField(null=True, blank=True)
     had_pause = models.BooleanField(default=False)
     second_supplement_at = models.DateTimeField(null=True, blank=True)
+    identified = models.BooleanField(default=False)  # population data or VNeID (4.5b)
+    synced = models.BooleanField(default=False)  # acknowledged by the national portal (1.4)
 
     class Meta:
         verbose_name = _("dossier fact of the index")
@@ -82,6 +85,8 @@ class FlowRollup(models.Model):
     received_online = models.IntegerField(default=0)
     received_postal = models.IntegerField(default=0)
     reused = models.IntegerField(default=0)
+    identified = models.IntegerField(default=0)
+    synced = models.IntegerField(default=0)
     ended_early = models.IntegerField(default=0)
     ended_on_time = models.IntegerField(default=0)
     ended_late = models.IntegerField(default=0)
@@ -165,6 +170,8 @@ class AgencyMonth(models.Model):
     received_online = models.IntegerField(default=0)
     received_postal = models.IntegerField(default=0)
     reused = models.IntegerField(default=0)
+    identified = models.IntegerField(default=0)
+    synced = models.IntegerField(default=0)
     ended_early = models.IntegerField(default=0)
     ended_on_time = models.IntegerField(default=0)
     ended_late = models.IntegerField(default=0)

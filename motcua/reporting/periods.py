@@ -88,6 +88,11 @@ class Period:
     def previous_year(self) -> Period:
         return Period(YEAR, self.year - 1)
 
+    @property
+    def parts_of_year(self) -> int:
+        """How many such periods make a year: 12 months, 4 quarters, 1 year."""
+        return {MONTH: 12, QUARTER: 4, YEAR: 1}[self.kind]
+
     def evaluated_at(self, now: dt.datetime) -> dt.datetime:
         """The instant the period is judged at: its end once it is over, else just after
         `now` (the index is computed in real time)."""

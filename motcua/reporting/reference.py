@@ -6,6 +6,9 @@ For a period P judged at t (its end, or just after now), a received dossier of t
 - counts when received before t and not ended before P's start: received in P, or carried
   over into it (received before P's start);
 - ended in P (end < t): early, on time or late (`facts.outcome_of`), with its processing time;
+- received in P: by channel, reusing digitized data, identified from the population database
+  or by a VNeID-verified account (integration.DossierIdentity, 4.5b), synced to the national
+  portal (integration.PortalSync, 1.4), as they stand;
 - otherwise unfinished at t: in time unless its second supplement request after receipt came
   before t, or it was overdue before t (`facts.overdue_from`: the due time as it stood while
   the clock ran; paused in time, it stays in time).
@@ -17,7 +20,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from motcua.dossiers.models import (
     Channel,
@@ -27,6 +30,7 @@ from motcua.dossiers.models import (
     DossierComponent,
     SupplementRequest,
 )
+from motcua.integration.models import DossierIdentity, PortalSync
 from motcua.reporting import facts
 from motcua.reporting.indicators import DossierCounts
 from motcua.reporting.periods import Period
@@ -34,15 +38,27 @@ from motcua.reporting.selectors import Scope
 from motcua.workcalendar.service import get_calendar
 
 
-def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCounts:
-    t, start = period.evaluated_at(now), period.start
-    calendar, granularity = get_calendar(), settings.TIMELINESS_GRANULARITY
-    dossiers = Dossier.objects.filter(received_at__isnull=False, received_at__lt=t) \
-        .exclude(finished_at__lt=start)
+def _of_scope(scope: Scope) -> QuerySet[Dossier]:
+    dossiers = Dossier.objects.filter(received_at__isnull=False)
     if scope.agency_ids is not None:
         dossiers = dossiers.filter(handling_agency_id__in=scope.agency_ids)
     if scope.sector_id is not None:
         dossiers = dossiers.filter(procedure__sector_id=scope.sector_id)
+    return dossiers
+
+
+def last_year_share(scope: Scope, period: Period) -> float:
+    """1.4's fallback denominator: the scope's dossiers received in the year before the
+    period's, ÷ 12 (a month), ÷ 4 (a quarter), all (a year)."""
+    last = period.previous_year()
+    n = _of_scope(scope).filter(received_at__gte=last.start, received_at__lt=last.end).count()
+    return n / period.parts_of_year
+
+
+def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCounts:
+    t, start = period.evaluated_at(now), period.start
+    calendar, granularity = get_calendar(), settings.TIMELINESS_GRANULARITY
+    dossiers = _of_scope(scope).filter(received_at__lt=t).exclude(finished_at__lt=start)
     rows = list(dossiers.order_by("pk"))
     ids = [d.pk for d in rows]
     pauses: dict[int, list[facts.Pause]] = defaultdict(list)
@@ -55,6 +71,11 @@ def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCou
     reused = set(DossierComponent.objects.filter(Q(dossier_id__in=ids),
                                                  source=ComponentSource.REUSED)
                  .values_list("dossier_id", flat=True))
+    identified = set(DossierIdentity.objects.filter(
+        Q(population_data_used=True) | Q(vneid_verified=True), dossier_id__in=ids)
+        .values_list("dossier_id", flat=True))
+    synced = set(PortalSync.objects.filter(dossier_id__in=ids)
+                 .values_list("dossier_id", flat=True))
     counts: dict[str, int] = defaultdict(int)
     for d in rows:
         assert d.received_at is not None
@@ -65,6 +86,8 @@ def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCou
             counts[{Channel.COUNTER: "received_counter", Channel.ONLINE: "received_online",
                     Channel.POSTAL: "received_postal"}[Channel(d.channel)]] += 1
             counts["reused"] += d.pk in reused
+            counts["identified"] += d.pk in identified
+            counts["synced"] += d.pk in synced
         else:
             counts["carried_over"] += 1
         if d.finished_at is not None and d.finished_at < t:

@@ -150,6 +150,13 @@ class RollupRead:
     counts: dict[int, DossierCounts] = field(default_factory=dict)
     online_used: dict[int, set[int]] = field(default_factory=dict)  # agency → procedures
     handled: dict[int, set[int]] = field(default_factory=dict)  # agency → procedures, ever
+    last_year: dict[int, int] = field(default_factory=dict)  # agency → received last year
+
+    def last_year_share(self, period: Period, agency_ids: Iterable[int] | None) -> float:
+        """1.4's fallback denominator: the agencies' (None: all) dossiers received in the
+        year before the period's, ÷ 12 for a month, ÷ 4 for a quarter, all for a year."""
+        ids = self.last_year if agency_ids is None else agency_ids
+        return sum(self.last_year.get(a, 0) for a in ids) / period.parts_of_year
 
 
 AGENCY_KEY, SECTOR_KEY = "agency_id", "sector_id"
@@ -177,7 +184,8 @@ def read_counts(period: Period, now: dt.datetime, *, agency_ids: Iterable[int] |
         .values(*by).annotate(
             received=Sum("received"), received_counter=Sum("received_counter"),
             received_online=Sum("received_online"), received_postal=Sum("received_postal"),
-            reused=Sum("reused"), ended_early=Sum("ended_early"),
+            reused=Sum("reused"), identified=Sum("identified"), synced=Sum("synced"),
+            ended_early=Sum("ended_early"),
             ended_on_time=Sum("ended_on_time"), ended_late=Sum("ended_late"),
             processing_seconds=Sum("processing_seconds")).order_by()
     flow_by_key = {tuple(row.pop(k) for k in by): row for row in flows}
@@ -209,8 +217,9 @@ def read_rollups(period: Period, now: dt.datetime, *, agency_ids: Iterable[int] 
                  sector_id: int | None = None, handled_by: Iterable[int] | None = None
                  ) -> RollupRead:
     """The dossier counters of `period` judged at `now`, per handling agency (those of
-    `agency_ids`, default all), and which procedures each agency had online dossiers of in the
-    period; `handled_by`: the agencies whose procedures handled up to then are wanted too."""
+    `agency_ids`, default all), which procedures each agency had online dossiers of in the
+    period, and each agency's dossiers received in the year before (1.4); `handled_by`: the
+    agencies whose procedures handled up to then are wanted too."""
     ids = sorted(agency_ids) if agency_ids is not None else None
     t = period.evaluated_at(now)
     t_month = month_of(t)
@@ -222,6 +231,12 @@ def read_rollups(period: Period, now: dt.datetime, *, agency_ids: Iterable[int] 
             _agencies(Q(month__in=period.months, received_online__gt=0), ids, sector_id)) \
             .values_list("agency_id", "procedure_id").distinct().order_by():
         out.online_used.setdefault(agency, set()).add(procedure)
+    flow_table: type[FlowRollup] | type[AgencyMonth] = AgencyMonth if sector_id is None \
+        else FlowRollup
+    out.last_year = {agency: n or 0 for agency, n in flow_table.objects.filter(
+        _agencies(Q(month__in=period.previous_year().months), ids, sector_id))
+        .values("agency_id").annotate(n=Sum("received")).values_list("agency_id", "n")
+        .order_by()}
     if handled_by is not None:
         for agency, procedure in FlowRollup.objects.filter(
                 _agencies(Q(month__lt=received_bound), sorted(handled_by), sector_id)) \
@@ -448,9 +463,12 @@ def read_catalog(period: Period, now: dt.datetime, sector_id: int | None) -> Cat
 
 def counters_for(scope: Scope, dossiers: DossierCounts, catalog: CatalogRead,
                  online_used: set[int], handled: set[int] | None,
-                 payments: PaymentRead | None = None) -> Counters:
+                 payments: PaymentRead | None = None, last_year: float | None = None
+                 ) -> Counters:
     """The scope's counters. Its procedures: the province's (a sector's), a commune's
-    commune-level ones, or those an agency handled dossiers of (`handled`)."""
+    commune-level ones, or those an agency handled dossiers of (`handled`). `last_year`:
+    1.4's fallback denominator (`RollupRead.last_year_share`); the national counts are not
+    fetched yet (indicators.SYNC_COUNTS)."""
     if scope.kind == COMMUNE:
         mine = catalog.communal
     elif scope.kind == AGENCY:
@@ -466,6 +484,8 @@ def counters_for(scope: Scope, dossiers: DossierCounts, catalog: CatalogRead,
         public_procedures=catalog.public, complete_procedures=catalog.complete,
         scope_procedures=len(mine), online_procedures=len(online),
         online_procedures_used=len(online & online_used),
+        synced=dossiers.synced, last_year_dossiers=last_year,
+        population_dossiers=dossiers.identified,
         **(payments.counters(mine, scope.agency_ids) if payments is not None else {}),
     )
 
@@ -482,7 +502,8 @@ def index(scope: Scope, period: Period, *, now: dt.datetime | None = None) -> In
     counters = counters_for(scope, dossiers, read_catalog(period, now, scope.sector_id),
                             online_used, handled if handled_by is not None else None,
                             read_payments(period, now, agency_ids=scope.agency_ids,
-                                          sector_id=scope.sector_id))
+                                          sector_id=scope.sector_id),
+                            read.last_year_share(period, scope.agency_ids))
     satisfied = read_satisfaction(period, now, agency_ids=scope.agency_ids,
                                   sector_id=scope.sector_id)
     counters = with_satisfaction(counters, *satisfied.of(scope.agency_ids))
@@ -539,7 +560,7 @@ def ranking(unit_type: str, period: Period, *, now: dt.datetime | None = None,
         dossiers = total(read.counts[i] for i in ids if i in read.counts)
         online_used: set[int] = set().union(*(read.online_used.get(i, set()) for i in ids))
         counters = with_satisfaction(counters_for(scope, dossiers, catalog, online_used, handled,
-                                                  payments),
+                                                  payments, read.last_year_share(period, ids)),
                                      *satisfied.of(ids))
         scores, groups = score_all(counters, registry)
         results.append(Index(scope, period, period.evaluated_at(now), counters, scores,

@@ -343,4 +343,7 @@ def test_the_leaders_dashboard_has_numbers_for_every_group_or_says_why(loaded, c
     client.force_login(User.objects.get(username="auditor.tinh"))
     html = client.get("/can-bo/chi-so/", {"timeType": "year",
                                           "year": now.astimezone(TZ).year}).content.decode()
-    assert "Tổng điểm" in html and "integration.PortalSync.synced_at" in html
+    assert "Tổng điểm" in html and "records.DigitizedCopy.signed_at" in html
+    # 4.5b: the counter's population lookups (most persons found)
+    scores = {s.indicator.code: s for s in result.scores}
+    assert scores["4.5b"].status == "scored" and 0 < scores["4.5b"].ratio < 1

@@ -49,3 +49,8 @@ class DossierIdentity(models.Model):
     class Meta:
         verbose_name = _("applicant identification")
         verbose_name_plural = _("applicant identifications")
+
+    @property
+    def identified(self) -> bool:
+        """Counts for index 4.5b: population data used or a VNeID-verified account."""
+        return self.population_data_used or self.vneid_verified

@@ -19,6 +19,7 @@ from motcua.reporting.indicators import (
     NO_DATA,
     NO_SCORE,
     SCORED,
+    SYNC_COUNTS,
     ZERO_IF_NONE,
     Counters,
     DossierCounts,
@@ -209,12 +210,15 @@ def test_the_fields_the_index_waits_for_do_not_exist_yet():
     and drop it from the indicator's `needs`."""
     waiting = {need for i in INDICATORS for need in i.needs}
     # There, not collected yet: the digitized copies' signing time (records, issue 13) is
-    # set once the signing code signs them; the 4.2 counter is the index's next step. The
-    # portal sync's time (integration, issue 12): 1.4 also needs a denominator nobody
-    # collects yet (the dossiers the portal counts).
-    landed = {"records.DigitizedCopy.signed_at", "integration.PortalSync.synced_at"}
+    # set once the signing code signs them; the 4.2 counter is the index's next step.
+    landed = {"records.DigitizedCopy.signed_at"}
     assert landed <= waiting and all(_field_exists(need) for need in landed)
     assert not [need for need in waiting - landed if _field_exists(need)]
+    # 1.4 and 4.5b are computed (integration's PortalSync and DossierIdentity): none waits
+    assert not (BY_CODE["1.4"].needs or BY_CODE["4.5b"].needs)
+    # 1.4's preferred denominator, the national counts, is not fetched yet: when it is,
+    # fill Counters.national_dossiers and portal_dossiers from it
+    assert not [need for need in SYNC_COUNTS if _field_exists(need)]
 
 
 def test_periods():

@@ -6,7 +6,10 @@ month, quarter and year, judged at several instants.
 Histories mix counter, online and unrouted dossiers (routed later to another agency), several
 supplement requests, payment pauses, RESTART mode, procedures without a legal duration,
 apologies, inter-agency handovers, withdrawals, stops, finishing early, on time or late, and
-gaps of up to 35 days so that dossiers are carried over from one period to the next."""
+gaps of up to 35 days so that dossiers are carried over from one period to the next. Some
+dossiers get an identity (population data, a VNeID-verified account, or entered by hand) and
+a sync acknowledged by the portal (the outbox worker's hook), before or after their receipt
+(4.5b, 1.4)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import actions
 from motcua.dossiers.models import ComponentSource, Dossier, Status
 from motcua.dossiers.tests.factories import person, submission
+from motcua.integration import identity, portal_sync
+from motcua.integration.models import OutboxMessage
 from motcua.reporting import reference, selectors
 from motcua.reporting.actions import rebuild
 from motcua.reporting.models import (
@@ -38,7 +43,8 @@ from motcua.reporting.periods import MONTH, QUARTER, YEAR, Period, month_of, nex
 from motcua.tests.builders import build_procedure
 from motcua.workcalendar.rules import TZ
 
-START = dt.datetime(2026, 1, 5, 8, 0, tzinfo=TZ)
+# From November: histories cross a year, so that 1.4's share of last year is not always 0
+START = dt.datetime(2025, 11, 3, 8, 0, tzinfo=TZ)
 HOUR, DAY = 60, 24 * 60  # minutes
 GAPS = [5, HOUR, 4 * HOUR, DAY, 2 * DAY, 4 * DAY, 10 * DAY, 35 * DAY]
 NEW = ("counter_a", "counter_b", "online", "unrouted")
@@ -67,6 +73,10 @@ lives = st.lists(st.fixed_dictionaries({
     "end": st.sampled_from(sorted(ENDS)),
     "refused": st.booleans(),
     "gaps": st.lists(st.sampled_from(GAPS), min_size=14, max_size=14),
+    # where in its life (an index into its actions) it is identified, and synced
+    "identity": st.sampled_from(["", "population", "vneid", "manual"]),
+    "identity_at": st.integers(0, 6),
+    "sync_at": st.one_of(st.none(), st.integers(0, 6)),
 }), min_size=1, max_size=5)
 
 
@@ -118,10 +128,24 @@ def _plan(life: dict) -> list[str]:
     for middle in life["middle"]:
         steps.extend(MIDDLE[middle])
     steps.extend(ENDS[life["end"]])
+    marks = [(life["sync_at"], "sync")] if life["sync_at"] is not None else []
+    if life["identity"]:
+        marks.append((life["identity_at"], f"identify_{life['identity']}"))
+    for position, mark in sorted(marks, reverse=True):
+        steps.insert(min(position, len(steps)), mark)
     return steps
 
 
 def _act(org, d: Dossier, name: str, now: dt.datetime) -> None:
+    if name.startswith("identify_"):  # as the counter or the online submission records it
+        how = name.removeprefix("identify_")
+        identity.record_dossier_identity(
+            d, id_number=d.applicant_id_number, population_data_used=how == "population",
+            vneid_verified=how == "vneid", manual_entry=how == "manual")
+        return
+    if name == "sync":  # the portal acknowledged the dossier's messages so far
+        portal_sync.on_delivered(list(OutboxMessage.objects.filter(dossier=d)), now)
+        return
     inputs = dict(INPUTS.get(name, {}))
     if name == "send_interagency":
         inputs = {"to_agency": org.department}
@@ -163,7 +187,7 @@ def _snapshot():
 
 
 def _periods(last: dt.datetime) -> list[Period]:
-    months, m = [], dt.date(2026, 1, 1)
+    months, m = [], month_of(START)
     while m <= month_of(last):
         months.append(Period(MONTH, m.year, m.month))
         m = next_month(m)
@@ -209,6 +233,8 @@ def test_rollups_equal_the_recomputation_from_the_dossiers(world, plan):
                                                   sector_id=scope.sector_id)
                     assert selectors.total(read.counts.values()) == \
                         reference.dossier_counts(scope, period, at), (scope.kind, period, at)
+                    assert read.last_year_share(period, scope.agency_ids) == \
+                        reference.last_year_share(scope, period)
         rebuild()
         assert _snapshot() == kept
         assert (Dossier.objects.filter(received_at__isnull=False).count()
