@@ -73,22 +73,25 @@ def create_consumer(*, code: str, name: str, agency_name: str, scopes: Iterable[
 
 
 def issue_credentials(consumer: ConsumerSystem, *, actor: User | None = None,
-                      now: dt.datetime | None = None) -> Credentials:
-    """New credentials for the consumer: a new client id and secret. The old ones, and every
-    token issued with them, stop working in the same transaction."""
-    secret = secrets.token_urlsafe(SECRET_BYTES)
+                      now: dt.datetime | None = None, client_id: str | None = None,
+                      client_secret: str | None = None) -> Credentials:
+    """New credentials for the consumer: a new client id and secret (random; given ones only
+    for the demo's published credentials). The old ones, and every token issued with them,
+    stop working in the same transaction."""
+    secret = client_secret or secrets.token_urlsafe(SECRET_BYTES)
     with transaction.atomic():
         locked = ConsumerSystem.objects.select_for_update().get(pk=consumer.pk)
         old = locked.application
+        if old is not None:
+            old.delete()  # its tokens go with it (ForeignKey, CASCADE)
         application = Application.objects.create(
+            **({"client_id": client_id} if client_id else {}),
             name=f"sharing:{locked.code}"[:255], client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
             client_secret=secret, hash_client_secret=True, skip_authorization=True)
         locked.application = application
         locked.credentials_issued_at = now or timezone.now()
         locked.save(update_fields=["application", "credentials_issued_at"])
-        if old is not None:
-            old.delete()  # its tokens go with it (ForeignKey, CASCADE)
         record(actor, "sharing.credentials.issue", locked, client_id=application.client_id,
                replaced=old.client_id if old is not None else "")
     consumer.refresh_from_db()
