@@ -41,9 +41,9 @@ def create_consumer(env: dict[str, str]) -> tuple[str, str, str]:
     return code, client_id, secret
 
 
-def logged(database_url: str, code: str) -> int:
-    if database_url.startswith("sqlite"):
-        db = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+def logged(url: str, code: str) -> int:
+    if url.startswith("sqlite"):
+        db = sqlite3.connect(url.removeprefix("sqlite:///"))
         try:
             return int(db.execute(LOGGED.replace("%s", "?"), [code]).fetchone()[0])
         finally:
@@ -53,7 +53,7 @@ def logged(database_url: str, code: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def test_concurrent_calls_to_two_servers_never_pass_the_limit(database_url, tmp_path):  # noqa: F811
+def test_concurrent_calls_to_two_servers_never_pass_the_limit(database_url, tmp_path):  # noqa: F811 - the fixture
     env = server_env(tmp_path, database_url)
     with two_servers(tmp_path, env) as urls:
         for _attempt in range(3):
