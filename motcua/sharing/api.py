@@ -21,7 +21,8 @@ consumers' credentials, scopes and reach), integration.exchange_log and motcua.r
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, NoReturn
+from collections.abc import Callable
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -208,21 +209,27 @@ def _asked_dossier(request: Request, code: str, operation: str, data: str,
 
 CODE_PARAMETER = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH,
                                   description=gettext_lazy("The dossier's code."))
+F = TypeVar("F", bound=Callable[..., Any])
 NOT_FOUND_404 = problem_response(gettext_lazy(
     "No dossier with this code, or one the system may not ask about (the same answer)."))
+
+
+def personal_data(summary: str, ok: Any, *, parameters: tuple[OpenApiParameter, ...] = (),
+                  not_found: OpenApiResponse = NOT_FOUND_404) -> Callable[[F], F]:
+    """The schema of a service that gives personal data (`ok`: the 200 answer, or the answers
+    by status and media type)."""
+    return extend_schema(
+        tags=["sharing"], summary=summary, parameters=[CODE_PARAMETER, *DECLARED, *parameters],
+        responses={**(ok if isinstance(ok, dict) else {200: ok}), 400: PERSONAL_400,
+                   **PROBLEMS, 404: not_found},
+        description=gettext_lazy("Personal data: the call is kept in the exchange log, which "
+                                 "the applicant sees."))
 
 
 class SharedDossier(SharingView):
     required_scopes: ClassVar[list[str]] = [Scope.DOSSIER_STATUS]
 
-    @extend_schema(
-        tags=["sharing"], summary="A dossier's status, with its applicant",
-        parameters=[CODE_PARAMETER, *DECLARED],
-        responses={200: SharedDossierSerializer, 400: PERSONAL_400, **PROBLEMS,
-                   404: NOT_FOUND_404},
-        description=gettext_lazy("Personal data: the call is kept in the exchange log, which "
-                                 "the applicant sees."),
-    )
+    @personal_data("A dossier's status, with its applicant", SharedDossierSerializer)
     def get(self, request: Request, code: str) -> Response:
         dossier, exchange = _asked_dossier(
             request, code, "dossier-status", DATA_STATUS,
@@ -235,14 +242,7 @@ class SharedDossier(SharingView):
 class SharedResults(SharingView):
     required_scopes: ClassVar[list[str]] = [Scope.RESULTS]
 
-    @extend_schema(
-        tags=["sharing"], summary="A dossier's signed electronic results",
-        parameters=[CODE_PARAMETER, *DECLARED],
-        responses={200: SharedResultsSerializer, 400: PERSONAL_400, **PROBLEMS,
-                   404: NOT_FOUND_404},
-        description=gettext_lazy("Personal data: the call is kept in the exchange log, which "
-                                 "the applicant sees."),
-    )
+    @personal_data("A dossier's signed electronic results", SharedResultsSerializer)
     def get(self, request: Request, code: str) -> Response:
         dossier, exchange = _asked_dossier(request, code, "results", DATA_RESULTS)
         signed = (ResultDocument.objects.filter(dossier=dossier, state=ResultState.SIGNED)
@@ -258,17 +258,12 @@ class SharedResults(SharingView):
 class SharedResultFile(SharingView):
     required_scopes: ClassVar[list[str]] = [Scope.RESULTS]
 
-    @extend_schema(
-        tags=["sharing"], summary="A signed result as its PDF",
-        parameters=[CODE_PARAMETER, *DECLARED,
-                    OpenApiParameter("public_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 400: PERSONAL_400,
-                   **PROBLEMS, 404: problem_response(gettext_lazy(
-                       "No dossier with this code that the system may ask about, or no such "
-                       "signed result in it."))},
-        description=gettext_lazy("Personal data: the call is kept in the exchange log, which "
-                                 "the applicant sees."),
-    )
+    @personal_data(
+        "A signed result as its PDF", {(200, "application/pdf"): OpenApiTypes.BINARY},
+        parameters=(OpenApiParameter("public_id", OpenApiTypes.UUID, OpenApiParameter.PATH),),
+        not_found=problem_response(gettext_lazy(
+            "No dossier with this code that the system may ask about, or no such signed "
+            "result in it.")))
     def get(self, request: Request, code: str, public_id: str) -> FileResponse:
         dossier, exchange = _asked_dossier(request, code, "result-file", DATA_RESULT_FILE)
         result = ResultDocument.objects.filter(dossier=dossier, public_id=public_id,
