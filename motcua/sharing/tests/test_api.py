@@ -325,3 +325,11 @@ def test_no_service_changes_anything(client, dossier, token, method):
         assert response.status_code == 405, (path, response.status_code)
     assert list(ExchangeLogEntry.objects.values_list("pk", "purpose")) == [
         (entry.pk, PURPOSE)]
+
+
+@pytest.mark.parametrize("param, value", [("limit", "9223372036854775808"), ("offset", "-1"),
+                                          ("limit", "abc")])
+def test_a_page_number_the_database_cannot_hold_is_400(client, token, param, value):
+    response = get(client, "/api/v1/sharing/procedures", token, **{param: value})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
