@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "mozilla_django_oidc",
+    "oauth2_provider",
     "motcua.core",
     "motcua.org",
     "motcua.catalog",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "motcua.reporting",
     "motcua.portal",
     "motcua.workspace",
+    "motcua.sharing",
     "motcua.demo",
 ]
 
@@ -274,6 +276,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "One-stop administrative procedures: catalogue, dossiers, legal clock.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the data-sharing API's tokens (motcua/sharing): OAuth 2.0 client credentials
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/api/v1/sharing/token",
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -291,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "IndexIfNoneEnum": "motcua.reporting.serializers.IF_NONE",
         "IndexUnitKindEnum": "motcua.reporting.selectors.SCOPE_KINDS",
         "IndexRankedUnitTypeEnum": "motcua.reporting.serializers.UNIT_TYPES",
+        "ApplicantKindEnum": "motcua.dossiers.models.ApplicantKind",
+        "ResultKindEnum": "motcua.records.models.ResultKind",
     },
 }
 
@@ -364,6 +371,31 @@ OIDC_USE_PKCE = True
 OIDC_TIMEOUT = NATIONAL_WAIT_SECONDS
 OIDC_AUTHENTICATION_CALLBACK_URL = "vneid-callback"
 LOGIN_REDIRECT_URL_FAILURE = "/dang-nhap/?vneid=failed"
+# The data-sharing API for other agencies' systems (motcua/sharing, the LGSP role): each
+# consumer system (integration.ConsumerSystem, admin: National systems › Consumer systems) gets
+# its own OAuth 2.0 client and asks for an access token with the client credentials grant at
+# /api/v1/sharing/token (django-oauth-toolkit). Its secret is stored as a password hash, its
+# tokens as SHA-256 checksums only (RFC 9700 token storage); a token lives
+# SHARING_TOKEN_SECONDS. The token endpoint answers SHARING_TOKEN_REQUESTS_PER_MINUTE requests
+# a minute per client address (each wrong secret costs a password hash; 0: no limit); the API
+# itself answers each consumer its own calls per minute.
+SHARING_TOKEN_SECONDS = int(os.environ.get("SHARING_TOKEN_SECONDS", "3600"))
+SHARING_TOKEN_REQUESTS_PER_MINUTE = int(os.environ.get("SHARING_TOKEN_REQUESTS_PER_MINUTE",
+                                                       "30"))
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # the default, named for
+# the migration of integration.ConsumerSystem, which refers to it
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "motcua.integration.consumers.ConsumerScopes",
+    "OAUTH2_VALIDATOR_CLASS": "motcua.integration.consumers.ConsumerValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": SHARING_TOKEN_SECONDS,
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["client_credentials"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": [],
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+}
 NATIONAL_CLIENT_ID = os.environ.get("NATIONAL_CLIENT_ID", "motcua")
 NATIONAL_CLIENT_SECRET = os.environ.get("NATIONAL_CLIENT_SECRET", "motcua-sandbox-secret")
 

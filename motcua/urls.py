@@ -17,6 +17,8 @@ api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(
 # resolves in 14 µs instead of 27, of a lookup's ≈ 800 µs of CPU).
 urlpatterns = [
     path("api/v1/", include("motcua.api.urls")),
+    # the data-sharing API for other agencies' systems (after the busiest routes)
+    path("api/v1/sharing/", include("motcua.sharing.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),

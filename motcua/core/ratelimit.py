@@ -42,12 +42,17 @@ def client_address(request: HttpRequest) -> str:
 
 def public_lookup_refused(request: HttpRequest) -> int | None:
     """Count one public lookup by this client: None if allowed, else the seconds to wait."""
-    limit = settings.PUBLIC_LOOKUPS_PER_MINUTE
-    if limit <= 0:
+    return refused(f"lookup:{client_address(request)}", settings.PUBLIC_LOOKUPS_PER_MINUTE)
+
+
+def refused(bucket: str, per_minute: int) -> int | None:
+    """Count one request in `bucket`, which may make `per_minute` requests in each minute of
+    the clock (0 or less: no limit): None if allowed, else the seconds to wait."""
+    if per_minute <= 0:
         return None
     now = time.time()
     window = int(now // WINDOW_SECONDS)
-    if count_hit(f"lookup:{client_address(request)}", window) <= limit:
+    if count_hit(bucket, window) <= per_minute:
         return None
     return max(1, int((window + 1) * WINDOW_SECONDS - now) + 1)
 

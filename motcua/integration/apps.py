@@ -21,7 +21,10 @@ class IntegrationConfig(AppConfig):
         add_detail_section("portal_sync", portal_sync.detail_section)
         housekeeping.register("delivered_outbox", outbox.prune_delivered)
 
-        from motcua.integration import payments_admin  # noqa: F401 - registers the admin pages
+        from motcua.integration import (  # noqa: F401 - register the admin pages
+            consumers_admin,
+            payments_admin,
+        )
         from motcua.integration.gateways import AppAdapter, SmsAdapter
         from motcua.notifications import channels
         from motcua.notifications.models import Channel

@@ -17,7 +17,6 @@ from motcua.org.authentication import signed_in
 def data_access(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     entries = exchange_log.for_citizen(user)
-    rows = [(e, exchange_log.system_label(e.system), exchange_log.data_label(e.data))
-            for e in entries or []]
+    rows = exchange_log.rows(entries or [])
     return render(request, "portal/data_access.html",
                   {"eid": eid_of(user), "verified": entries is not None, "rows": rows})

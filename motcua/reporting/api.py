@@ -13,7 +13,6 @@ The statistics are read by whoever may read the index of the same unit (policy.r
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from django.http.response import HttpResponseBase
@@ -30,6 +29,7 @@ from rest_framework.views import APIView
 from motcua.core.errors import NotFound
 from motcua.core.schema import problem_response
 from motcua.reporting import exports, policy, report, selectors
+from motcua.reporting.answers import index_answer, table_answer
 from motcua.reporting.jobs import context_lines
 from motcua.reporting.periods import Period
 from motcua.reporting.queries import read_query, started
@@ -41,10 +41,8 @@ from motcua.reporting.serializers import (
     RankingQuery,
     StatisticsQuery,
     StatisticsTableSerializer,
-    index_payload,
     ranked_payload,
     registry_payload,
-    table_payload,
 )
 from motcua.reporting.tables import CODES, TABLES
 
@@ -75,15 +73,9 @@ class IndexView(APIView):
             "permission."),
     )
     def get(self, request: Request) -> Response:
-        query = IndexQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        period = _started(data["period"])
-        scope = selectors.resolve_scope(data.get("rootDepartmentId"), data.get("sectorId"))
-        policy.require_read(request.user, scope)
-        result = selectors.index(scope, period)
-        times = selectors.processing_times(scope, period)
-        return Response(index_payload(result, times, data.get("group")))
+        query = read_query(request.query_params)
+        policy.require_read(request.user, query.scope)
+        return Response(index_answer(query, query.group))
 
 
 @extend_schema(
@@ -144,16 +136,9 @@ class StatisticsView(APIView):
     )
     def get(self, request: Request, table: str) -> Response:
         builder = _table(table)
-        paging = StatisticsQuery(data=request.query_params)
-        paging.is_valid(raise_exception=True)
         query = read_query(request.query_params)
         policy.require_read(request.user, query.scope)
-        now = timezone.now()
-        result = builder(query.scope, query.period, now)
-        limit, offset = paging.validated_data["limit"], paging.validated_data["offset"]
-        rows = list(itertools.islice(result.rows, offset, offset + limit))
-        return Response(table_payload(result, query.scope, query.period,
-                                      min(now, query.period.end), rows, limit, offset))
+        return Response(table_answer(builder, query, request.query_params))
 
 
 FILE_PARAMETER = OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(exports.FORMATS))

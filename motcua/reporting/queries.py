@@ -25,6 +25,7 @@ class Query:
     scope: Scope
     period: Period
     params: dict[str, Any]  # the query's own keys, as given (for links and export jobs)
+    group: str | None = None  # the index's: only this group's indicators
 
 
 def started(period: Period) -> Period:
@@ -43,7 +44,7 @@ def read_query(params: Mapping[str, Any]) -> Query:
     period = started(data["period"])
     scope = selectors.resolve_scope(data.get("rootDepartmentId"), data.get("sectorId"))
     kept = {k: data[k] for k in QUERY_KEYS if data.get(k) not in (None, "")}
-    return Query(scope, period, kept)
+    return Query(scope, period, kept, data.get("group") or None)
 
 
 def query_of(period: Period, scope_code: str = "", sector_id: int | None = None

@@ -1,5 +1,6 @@
 """The auditors' search of the exchange log (integration): who asked which national system
-what about whom, and why. For the auditor and administrator roles only; read-only."""
+what about whom, and why, and which other agency's system asked us (the data-sharing API). For
+the auditor and administrator roles only; read-only."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ AUDITORS = frozenset({Role.AUDITOR, Role.ADMIN})
 
 class SearchForm(DesignSystemForm):
     q = forms.CharField(
-        label=gettext_lazy("ID number, tax code, dossier code or officer's user name"),
+        label=gettext_lazy("ID number, tax code, dossier code, officer's user name or consumer "
+                           "system's code"),
         required=False, max_length=48,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
                                       "class": "govuk-input--width-20"}))
@@ -58,9 +60,7 @@ def search(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         entries = exchange_log.search(q=data.get("q") or "", system=data.get("system") or "",
                                       since=data.get("since"), until=data.get("until"))
-        rows = [(e, exchange_log.system_label(e.system), exchange_log.data_label(e.data))
-                for e in entries]
+        rows = exchange_log.rows(entries)
     elif not form.is_bound:
-        rows = [(e, exchange_log.system_label(e.system), exchange_log.data_label(e.data))
-                for e in exchange_log.search(limit=50)]
+        rows = exchange_log.rows(exchange_log.search(limit=50))
     return render(request, "workspace/exchange_log.html", {"form": form, "rows": rows})

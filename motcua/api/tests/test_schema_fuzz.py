@@ -1,9 +1,11 @@
 """The whole API fuzzed from its own OpenAPI schema (schemathesis), over real HTTP against the
-live app on PostgreSQL, as a staff member and as a citizen (issue 9, "A guard that stays").
+live app on PostgreSQL, as a staff member and as a citizen (issue 9, "A guard that stays"),
+and the data-sharing API as a consumer system (issue 12).
 
 Every answer must be no server error, with a status, a content type and a body that the schema
 documents for the operation. Each generated request is sent twice, with the staff member's
-token and with the citizen's (a public operation's once, without a token). The schema served
+token and with the citizen's (a public operation's once, without a token; a data-sharing
+operation's with, and without, a consumer system's bearer token). The schema served
 is the one under test; the test only adds, as examples of the path parameters, the codes and
 ids of the objects it made, so that some requests find them. Generation is seeded and
 derandomized with few examples an operation: the run is the same every time, and short.
@@ -11,6 +13,7 @@ derandomized with few examples an operation: the run is the same every time, and
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import io
@@ -34,6 +37,8 @@ from schemathesis.specs.openapi.checks import (
 from motcua.dossiers import actions
 from motcua.dossiers.models import DossierFile
 from motcua.dossiers.tests.factories import at, online, received
+from motcua.integration import consumers
+from motcua.integration.models import Scope
 from motcua.notifications.models import Notification
 from motcua.org.models import Role, StaffRole
 from motcua.petitions.actions import file_petition
@@ -100,6 +105,8 @@ def world(live_server, settings, tmp_path):
         "/api/v1/petitions/{petition_id}": {"petition_id": [petition.pk]},
         "/api/v1/dossiers/{code}": {"code": [mine.code, counter.code]},
         "/api/v1/tracking/{code}": {"code": [mine.code]},
+        "/api/v1/sharing/dossiers/{code}": {"code": [mine.code, counter.code]},
+        "/api/v1/sharing/procedures/{ref}": {"ref": [procedure.code]},
         "/api/v1/agencies/{code}": {"code": [org.center_a.code]},
         "/api/v1/worklist/unit/{code}": {"code": [org.pc_a.code]},
         "/api/v1/procedures/{ref}": {"ref": [procedure.code]},
@@ -108,6 +115,15 @@ def world(live_server, settings, tmp_path):
             "notification_id": list(Notification.objects.values_list("pk", flat=True)[:2])},
         "{file_id}": {"file_id": list(DossierFile.objects.values_list("pk", flat=True))},
     }
+    _consumer, credentials = consumers.create_consumer(
+        code="fuzz", name="Hệ thống thử", agency_name="Sở Tư pháp", scopes=Scope.values,
+        rate_limit_per_minute=100_000)
+    got = urllib.request.urlopen(urllib.request.Request(  # noqa: S310 - the live server
+        f"{live_server.url}/api/v1/sharing/token", data=b"grant_type=client_credentials",
+        headers={"Authorization": "Basic " + base64.b64encode(
+            f"{credentials.client_id}:{credentials.client_secret}".encode()).decode()}),
+        timeout=30)
+    examples["bearer"] = json.load(got)["access_token"]
     return org, examples
 
 
@@ -117,6 +133,8 @@ def with_examples(spec: dict, examples: dict) -> dict:
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
                 for prefix, values in examples.items():
+                    if not isinstance(values, dict):
+                        continue
                     found = values.get(parameter["name"])
                     if parameter["in"] == "path" and found and prefix in path:
                         parameter["examples"] = {str(i): {"value": v}
@@ -146,12 +164,17 @@ def token(user) -> str:
 
 @schema.parametrize()
 def test_the_api_answers_staff_and_citizens_as_its_schema_says(case, world, live_server):
-    org = world[0]
+    org, examples = world
     callers = [("staff", org.officer_a), ("citizen", org.citizen)]
-    if not any(case.operation.definition.raw.get("security", [{}])):
+    security = case.operation.definition.raw.get("security", [{}])
+    if not any(security):
         callers = [("anonymous", None)]  # a public operation, which reads no token
+    elif any("oauth2" in s for s in security):
+        callers = [("consumer system", None), ("staff", org.officer_a)]
     for role, user in callers:
         headers = {"Authorization": f"Token {token(user)}"} if user else {}
+        if role == "consumer system":
+            headers = {"Authorization": f"Bearer {examples['bearer']}"}
         try:
             case.call_and_validate(base_url=live_server.url, checks=CHECKS, headers=headers)
         except FailureGroup as failure:  # its report hides the token: say whose it was

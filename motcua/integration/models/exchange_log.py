@@ -49,6 +49,13 @@ class ExchangeLogEntry(models.Model):
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="+",
                                 verbose_name=_("citizen's account"))
+    # Inbound (direction "in"): the consumer system that asked, and the person at its end on
+    # whose behalf it asked, as it declared (header X-Officer of the data-sharing API).
+    consumer = models.ForeignKey("integration.ConsumerSystem", on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+",
+                                 verbose_name=_("consumer system"))
+    remote_officer = models.CharField(_("officer of the consumer system"), max_length=150,
+                                      blank=True, default="", db_default="")
     subject_id_number = models.CharField(_("person's ID number"), max_length=12, blank=True)
     subject_tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
     data = models.CharField(_("data"), max_length=300)  # the data categories, comma-separated
@@ -66,6 +73,8 @@ class ExchangeLogEntry(models.Model):
             models.Index(fields=["subject_id_number", "-at"], name="exchange_subject_at",
                          condition=~models.Q(subject_id_number="")),
             models.Index(fields=["system", "-at"], name="exchange_system_at"),
+            models.Index(fields=["consumer", "-at"], name="exchange_consumer_at",
+                         condition=models.Q(consumer__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from motcua.demo.dossiers import demo_dossiers
 from motcua.demo.org import DEFAULT_PASSWORD
 from motcua.demo.processes import current_dossiers, worklist_counts
+from motcua.demo.sharing import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from motcua.dossiers.models import Dossier, Status
 from motcua.org.models import StaffRole, User
 from motcua.processing.selectors import VIEWS
@@ -49,6 +50,9 @@ class Command(BaseCommand):
             ("Notifications", "/api/v1/notifications  (GET; ?unread=1)"),
             ("Dossier steps", f"/api/v1/dossiers/{code}/steps  (GET; then POST "
              "/api/v1/steps/<id>/claim, /api/v1/steps/<id>/actions/forward)"),
+            ("Data sharing", f"/api/v1/sharing/dossiers/{code}  (GET with a token from POST "
+             f"/api/v1/sharing/token, client {DEMO_CLIENT_ID} / {DEMO_CLIENT_SECRET}; "
+             "headers X-Purpose, X-Officer)"),
         ]:
             out(f"  {label:<17} {base}{path}")
         out("")

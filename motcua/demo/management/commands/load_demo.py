@@ -6,8 +6,9 @@ received before the internal processes took effect (they follow no process); the
 processes, in force from ten working days back, their StepAgency rules, ~60 current dossiers
 received at the counters over the last eight working days and driven through their steps so
 that every demo officer's worklist has items in every view, and one escalation pass
-(`motcua.demo.processes`); then a few ratings and petitions (`motcua.demo.petitions`). A
-second run adds nothing and takes a few seconds.
+(`motcua.demo.processes`); then a few ratings and petitions (`motcua.demo.petitions`) and a
+consumer system of the data-sharing API with published demo credentials (`motcua.demo.sharing`).
+A second run adds nothing and takes a few seconds.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from motcua.demo import processes as process_demo
 from motcua.demo.dossiers import build_demo_dossiers, demo_dossiers, format_summary
 from motcua.demo.org import DEFAULT_PASSWORD, build_demo_org
 from motcua.demo.petitions import build_demo_petitions
+from motcua.demo.sharing import DEMO_CLIENT_ID, build_demo_consumer
 from motcua.org.importers import load_units
 from motcua.org.models import Agency
 from motcua.processing.loader import LoadError
@@ -108,6 +110,9 @@ class Command(BaseCommand):
         petitions = build_demo_petitions(now)
         self.stdout.write(f"Ratings: {petitions['ratings']}, petitions: "
                           f"{petitions['petitions']} ({petitions['created']} created now)")
+        _consumer, made_consumer = build_demo_consumer()
+        self.stdout.write(f"Data-sharing API: demo consumer system {DEMO_CLIENT_ID} "
+                          f"{'created' if made_consumer else 'kept'}")
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded in {time.monotonic() - started:.1f} s. "
             "`manage.py demo_logins` prints the URLs and logins."
