@@ -142,10 +142,10 @@ def test_a_copy_digitized_again_while_it_was_signed_is_not_marked_with_the_old_s
 
 def test_a_rolled_back_digitization_enqueues_nothing(org, paper_dossier,
                                                     django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            digitize_birth(org, paper_dossier)
-            raise RuntimeError("the request failed after")
+    with (django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError),
+          transaction.atomic()):
+        digitize_birth(org, paper_dossier)
+        raise RuntimeError("the request failed after")
     assert not DBTaskResult.objects.exists() and not DigitizedCopy.objects.exists()
 
 
