@@ -28,6 +28,7 @@ SYSTEMS: dict[str, Promise] = {
     "civil_status": gettext_lazy("Electronic civil-status database"),
     "judicial": gettext_lazy("Judicial records database"),
     "vneid": gettext_lazy("VNeID national e-ID"),
+    "datastore": gettext_lazy("National personal data store"),
 }
 # What the adapters write in `data`, as a person reads it.
 DATA_LABELS: dict[str, Promise] = {
@@ -42,6 +43,7 @@ DATA_LABELS: dict[str, Promise] = {
     "ID number, full name, date of birth, permanent address, tax code, assurance level":
         gettext_lazy("ID number, full name, date of birth, permanent address, tax code, "
                      "assurance level"),
+    "signed electronic result (PDF)": gettext_lazy("signed electronic result (PDF)"),
 }
 
 
