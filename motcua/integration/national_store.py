@@ -34,7 +34,7 @@ from motcua.records.results import file_name
 SYSTEM = "datastore"
 KIND = "result"
 DATA = "signed electronic result (PDF)"
-PURPOSE = "issue the result to its owner's national data store"
+PURPOSE = "Cấp kết quả điện tử vào kho dữ liệu của chủ sở hữu"
 
 
 def result_key(result: ResultDocument) -> str:

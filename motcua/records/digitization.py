@@ -98,7 +98,8 @@ def check_scan(upload: Any) -> tuple[str, str, str]:
     return name, content_type, digest
 
 
-def _checked(tags: Tags, today: dt.date) -> Tags:
+def checked(tags: Tags, today: dt.date) -> Tags:
+    """The officer's tags, checked and trimmed; InvalidInput naming the field otherwise."""
     if tags.document_type not in doctypes.BY_CODE:
         raise InvalidInput(_("Choose the document type."), code="document_type",
                            field="document_type")
@@ -120,7 +121,7 @@ def _checked(tags: Tags, today: dt.date) -> Tags:
 def digitize(dossier: Dossier, component_id: int, upload: Any, tags: Tags, *, actor: User,
              now: dt.datetime | None = None) -> DigitizedCopy:
     now = now or timezone.now()
-    tags = _checked(tags, timezone.localdate(now))
+    tags = checked(tags, timezone.localdate(now))
     name, content_type, digest = check_scan(upload)  # refused before anything is written
     files.write(upload, digest)  # the file first: a rollback leaves an orphan, swept later
     with transaction.atomic():

@@ -188,3 +188,22 @@ def test_a_scan_that_is_not_a_pdf_or_an_image_is_refused(org, paper_dossier):
                               tags(org.citizen.national_id), actor=org.officer_a)
     assert refused.value.extra.get("reason") == "type"
     assert not DigitizedCopy.objects.exists()
+
+
+def test_the_verification_page_recognises_a_signed_copy(client, org, paper_dossier,
+                                                        center_cert, sandbox):
+    from django.urls import reverse
+
+    copy = copy_signing.sign_copy(digitize_birth(org, paper_dossier))
+    data = _read(copy.signed_blob)
+    answer = client.post(reverse("portal:verify"),
+                         {"document": SimpleUploadedFile("ban-sao.pdf", data)})
+    html = answer.content.decode()
+    assert answer.status_code == 200 and 'data-verdict="valid"' in html
+    assert org.center_a.name in html and 'id="issued-digitized"' in html
+    assert "Nguyễn Văn An" not in html  # the owner's name is masked
+    # the unsigned scan is no document issued here, and bears no signature
+    scan = _read(copy.blob)
+    html = client.post(reverse("portal:verify"),
+                       {"document": SimpleUploadedFile("scan.pdf", scan)}).content.decode()
+    assert 'data-verdict="invalid"' in html and 'id="issued-digitized"' not in html

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from motcua.org.models import HEADS, Role
+from motcua.records.certified import CERTIFIERS, COMMUNE_AGENCIES
+from motcua.records.models import CertificationService
 from motcua.workspace.access import held_roles
 
 register = template.Library()
@@ -26,6 +28,23 @@ def one_stop_work(context: template.Context) -> dict[str, bool]:
     at_centers = {r.role for r in held_roles(user) if r.agency.receives_dossiers}
     return {"intake": Role.ONE_STOP_OFFICER in at_centers,
             "dispatch": bool(at_centers & {Role.ONE_STOP_OFFICER, *HEADS})}
+
+
+@register.simple_tag(takes_context=True)
+def certifies_copies(context: template.Context) -> bool:
+    """Whether the signed-in person is an officer of a commune that certifies electronic
+    copies from originals (the menu's entry; the page asks records.certified again)."""
+    user: Any = context.get("user")
+    if user is None or not user.is_authenticated:
+        return False
+    cached: bool | None = getattr(user, "_certifies_copies", None)
+    if cached is None:
+        units = {r.agency.unit_id for r in held_roles(user)
+                 if r.role in CERTIFIERS and r.agency.kind in COMMUNE_AGENCIES}
+        cached = bool(units) and CertificationService.objects.filter(
+            unit_id__in=units, offered=True).exists()
+        user._certifies_copies = cached
+    return cached
 
 
 @register.filter
