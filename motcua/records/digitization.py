@@ -92,7 +92,12 @@ def check_owner_key(value: str) -> str:
 
 def check_scan(upload: Any) -> tuple[str, str, str]:
     """The upload checks (dossiers.uploads), and a scan's kind: PDF, JPEG or PNG."""
-    name, content_type, digest = check_upload(upload)
+    try:
+        name, content_type, digest = check_upload(upload)
+    except UploadRejected as refused:
+        if refused.extra.get("reason") != "type":
+            raise
+        content_type = ""
     if content_type not in pdfs.SCANS:
         raise UploadRejected(_("A scan must be a PDF, JPEG or PNG file."), reason="type")
     return name, content_type, digest

@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from motcua.tests.builders import PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BUILT_CSS = ROOT / "motcua" / "web" / "static" / "web" / "build" / "motcua.css"
@@ -82,12 +84,18 @@ class Browser:
         response = self.page.goto(self.url(path))
         assert response is not None and response.status == status, (
             f"GET {path}: {response.status if response else None}, expected {status}")
-        if status >= 400:  # the console's report of the page's own status is expected
-            self.problems = [p for p in self.problems
-                             if not (p.startswith("console error: Failed to load resource")
-                                     and p.endswith(f" at {self.page.url}"))]
+        if status >= 400:
+            self.expect_own_status(status)
         self.check()
         return self.page
+
+    def expect_own_status(self, status: int) -> None:
+        """The page answered `status` (a form sent back with its errors: 400) as expected: the
+        console's report of it is no problem."""
+        self.problems = [p for p in self.problems
+                         if not (p.startswith("console error: Failed to load resource")
+                                 and f"status of {status} " in p
+                                 and p.endswith(f" at {self.page.url}"))]
 
     def check(self) -> None:
         """Audit the page as it is now with axe-core; fail on serious or critical violations
@@ -104,6 +112,17 @@ class Browser:
 
     def scroll_width(self) -> int:
         return int(self.page.evaluate("document.documentElement.scrollWidth"))
+
+
+def sign_in(browser: Browser, user: Any, path: str = "/dang-nhap/") -> Any:
+    """Sign `user` in on the sign-in page at `path` (its `next` is followed); the page."""
+    page = browser.visit(path)
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state("load")
+    browser.check()
+    return page
 
 
 def open_browser(chromium: Any, base_url: str, *, locale: str = "vi-VN",

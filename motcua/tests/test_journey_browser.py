@@ -29,8 +29,8 @@ from motcua.processing import actions as pactions
 from motcua.processing.models import StepInstance
 from motcua.processing.publishing import publish_process
 from motcua.processing.tests.conftest import TAX_CODE, definition
-from motcua.tests.browser import PHONE, Browser, open_browser
-from motcua.tests.builders import PASSWORD, Org, agency, build_org, pdf_bytes, staff
+from motcua.tests.browser import PHONE, Browser, open_browser, sign_in
+from motcua.tests.builders import Org, agency, build_org, pdf_bytes, staff
 
 pytestmark = pytest.mark.browser
 
@@ -70,16 +70,6 @@ def journey(db, chromium, live_server, settings, tmp_path) -> Iterator[Journey]:
     for other in world.others:
         other.context.close()
         assert not other.problems, other.problems
-
-
-def sign_in(browser: Browser, user: User, path: str = "/dang-nhap/") -> Any:
-    page = browser.visit(path)
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state("load")
-    browser.check()
-    return page
 
 
 def banner(page: Any) -> Any:
