@@ -17,6 +17,7 @@ from motcua.records import national, results
 from motcua.records.models import DataStoreLink, ResultDocument
 from motcua.records.tests.conftest import (  # noqa: F401 - fixtures
     agency_cert,
+    birth_requirement,
     dev_ca,
     leader,
     ready_dossier,
@@ -141,3 +142,27 @@ def test_the_requests_are_cut_to_the_size_allowed(settings):
     docs = [{"key": str(i), "file": {"base64": "A" * 3000}} for i in range(5)]
     assert [len(c) for c in national_store._requests(docs, 8000)] == [2, 2, 1]
     assert [len(c) for c in national_store._requests(docs, 100)] == [1, 1, 1, 1, 1]
+
+
+def test_the_portal_sync_carries_the_signed_result_and_the_digitized_components(
+        signed, store, org, birth_requirement, procedure):  # noqa: F811
+    from motcua.dossiers import actions
+    from motcua.records.tests.conftest import BIRTH, counter_dossier, digitize_birth
+
+    httpx.delete(store.url + "/portal/received", timeout=10).raise_for_status()
+    d = actions.perform(signed.dossier, "return_result", org.officer_a)
+    paper = counter_dossier(org, procedure, birth_requirement, id_number="037095001234")
+    digitize_birth(org, paper)
+    actions.perform(paper, "start_processing", org.specialist_a)
+    outbox.run_pass(later(1))
+
+    def last_state(code):
+        return store.get(f"/portal/dossiers/{code}").json()["dossier"]
+
+    [result] = last_state(d.code)["results"]
+    assert (result["number"], result["sha256"]) == (signed.number, signed.sha256)
+    assert result["verify_url"].endswith(f"/xac-thuc/{signed.public_id}/")
+    assert len(result["signed_at"]) == 14
+    components = {c["name"]: c for c in last_state(paper.code)["components"]}
+    assert components[BIRTH]["digitized"] and components[BIRTH]["has_file"]
+    assert not any(c["digitized"] for n, c in components.items() if n != BIRTH)
