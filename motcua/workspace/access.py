@@ -27,7 +27,9 @@ def held_roles(user: User) -> list[StaffRole]:
     """The person's active roles with their agencies, cached on the request's user."""
     cached: list[StaffRole] | None = getattr(user, "_workspace_roles", None)
     if cached is None:
-        cached = list(StaffRole.objects.active().filter(user=user).select_related("agency")
+        # with each agency's commune and whether it certifies copies (the menu asks)
+        cached = list(StaffRole.objects.active().filter(user=user)
+                      .select_related("agency__unit__certification_service")
                       .order_by("agency__name", "role"))
         user._workspace_roles = cached  # type: ignore[attr-defined]
     return cached

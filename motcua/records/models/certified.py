@@ -71,16 +71,18 @@ class CertifiedCopy(models.Model):
     certified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("certified by"))
     issued_at = models.DateTimeField(_("certified"))
-    original_blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
-    original_name = models.CharField(max_length=255)
+    original_blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("scan of the original"))
+    original_name = models.CharField(_("scan's file name"), max_length=255)
     state = models.CharField(_("state"), max_length=8, choices=CertifiedState.choices,
                              default=CertifiedState.PENDING)
     error = models.TextField(_("last signing error"), blank=True)
     blob = models.ForeignKey(Blob, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+                             related_name="+", verbose_name=_("signed copy"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     certificate = models.ForeignKey(SigningCertificate, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("signing certificate"))
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
     timestamp_at = models.DateTimeField(_("time stamp"), null=True, blank=True)
 

@@ -10,7 +10,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from motcua.org.models import HEADS, Role
+from motcua.org.models import HEADS, AdministrativeUnit, Role
 from motcua.records.certified import CERTIFIERS, COMMUNE_AGENCIES
 from motcua.records.models import CertificationService
 from motcua.workspace.access import held_roles
@@ -37,14 +37,16 @@ def certifies_copies(context: template.Context) -> bool:
     user: Any = context.get("user")
     if user is None or not user.is_authenticated:
         return False
-    cached: bool | None = getattr(user, "_certifies_copies", None)
-    if cached is None:
-        units = {r.agency.unit_id for r in held_roles(user)
-                 if r.role in CERTIFIERS and r.agency.kind in COMMUNE_AGENCIES}
-        cached = bool(units) and CertificationService.objects.filter(
-            unit_id__in=units, offered=True).exists()
-        user._certifies_copies = cached
-    return cached
+    return any(r.role in CERTIFIERS and r.agency.kind in COMMUNE_AGENCIES
+               and _offers(r.agency.unit) for r in held_roles(user))
+
+
+def _offers(unit: AdministrativeUnit) -> bool:
+    """The commune's setting, read with the roles (workspace.access.held_roles)."""
+    try:
+        return unit.certification_service.offered
+    except CertificationService.DoesNotExist:
+        return False
 
 
 @register.filter
