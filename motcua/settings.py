@@ -418,6 +418,13 @@ NATIONAL_SEND_SECONDS = float(os.environ.get("NATIONAL_SEND_SECONDS", "20"))
 PORTAL_SYNC_ADAPTER = os.environ.get(
     "PORTAL_SYNC_ADAPTER", "motcua.integration.portal_sync.HttpPortal")
 PORTAL_URL = os.environ.get("PORTAL_URL", "")
+# The national personal data store, which gets every signed result (integration.national_store,
+# through the outbox): the adapter, its address (default: the sandbox's /datastore) and the
+# most a request carries (the documents go base64 in JSON; a batch is cut into requests).
+DATASTORE_ADAPTER = os.environ.get(
+    "DATASTORE_ADAPTER", "motcua.integration.national_store.HttpDataStore")
+DATASTORE_URL = os.environ.get("DATASTORE_URL", "")
+DATASTORE_REQUEST_BYTES = int(os.environ.get("DATASTORE_REQUEST_BYTES", str(8 * 1024 * 1024)))
 
 # Online payment through the national payment platform (integration.payments): the adapter,
 # the platform's address (empty: the sandbox's /payments), this partner's code and the shared

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "sandbox.payments",
     "sandbox.gateways",
     "sandbox.tsa",
+    "sandbox.datastore",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,8 @@ DATABASES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The national data store takes documents base64 in JSON (sandbox/datastore): up to 32 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 
 LANGUAGE_CODE = "vi"
 TIME_ZONE = "Asia/Ho_Chi_Minh"

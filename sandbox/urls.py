@@ -25,4 +25,5 @@ urlpatterns = [
     path("payments/", include("sandbox.payments.urls")),
     path("gateways/", include("sandbox.gateways.urls")),
     path("tsa/", include("sandbox.tsa.urls")),
+    path("datastore/", include("sandbox.datastore.urls")),
 ]

@@ -13,10 +13,13 @@ class IntegrationConfig(AppConfig):
         from motcua.core.events import subscribe
         from motcua.dossiers.events import DossierChanged, DossierSubmitted
         from motcua.dossiers.serializers import add_detail_section
-        from motcua.integration import identity, outbox, portal_sync
+        from motcua.integration import identity, national_store, outbox, portal_sync
+        from motcua.records.events import ResultSigned
 
         subscribe(DossierSubmitted, identity.on_submitted)
         outbox.register(portal_sync.SYSTEM, portal_sync.SYSTEM_ENTRY)
+        outbox.register(national_store.SYSTEM, national_store.SYSTEM_ENTRY)
+        subscribe(ResultSigned, national_store.queue_result)
         subscribe(DossierChanged, portal_sync.queue_dossier_change)
         add_detail_section("portal_sync", portal_sync.detail_section)
         housekeeping.register("delivered_outbox", outbox.prune_delivered)

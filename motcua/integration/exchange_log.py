@@ -33,6 +33,7 @@ SYSTEMS: dict[str, Promise] = {
     "vneid": gettext_lazy("VNeID national e-ID"),
     # inbound: another agency's system through the data-sharing API (the entry names which)
     "sharing": gettext_lazy("Another agency's system (data-sharing API)"),
+    "datastore": gettext_lazy("National personal data store"),
 }
 # What the adapters write in `data`, as a person reads it.
 DATA_LABELS: dict[str, Promise] = {
@@ -53,6 +54,7 @@ DATA_LABELS: dict[str, Promise] = {
     "signed results of the dossier: number, title, owner, signer":
         gettext_lazy("signed results of the dossier: number, title, owner, signer"),
     "signed result document (PDF)": gettext_lazy("signed result document (PDF)"),
+    "signed electronic result (PDF)": gettext_lazy("signed electronic result (PDF)"),
 }
 
 

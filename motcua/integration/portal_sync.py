@@ -15,9 +15,12 @@ procedure catalogue, through the outbox.
   PORTAL_URL (default: the sandbox's /portal). Another portal (the real one, with its signed
   envelope) is another class with the same `send`.
 
-Fields (DOMAIN.md §7): dates as `yyyyMMddHHmmss` in Vietnam time. Flags that later work
-records are sent as null, by name, until then: `vneid_verified` (identity), `paid_online`
-(payments), per component `replacing_result_code` and the dossier's `results` (records).
+Fields (DOMAIN.md §7): dates as `yyyyMMddHHmmss` in Vietnam time. A component is
+`digitized` when it has a file, an e-form or an electronic copy made at the counter
+(records.DigitizedCopy); the dossier's `results` are its signed electronic results (number,
+title, when signed, SHA-256, verification address). Flags that later work records are sent as
+null, by name, until then: `vneid_verified` (identity), `paid_online` (payments), per component
+`replacing_result_code`.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ from motcua.integration import http, outbox
 from motcua.integration.events import DossiersSynced
 from motcua.integration.models import OutboxMessage, PortalSync
 from motcua.processing.models import StepInstance
+from motcua.records.models import DigitizedCopy, ResultDocument, ResultState
+from motcua.records.results_pdf import verification_url
 from motcua.workcalendar.rules import TZ
 
 SYSTEM = "portal"
@@ -151,6 +156,14 @@ def render(rows: list[OutboxMessage]) -> list[dict[str, Any]]:
               .select_related("requirement").annotate(n_files=Count("files"))
               .order_by("id")):
         components[c.dossier_id].append(c)
+    copied = set(DigitizedCopy.objects.filter(dossier_id__in=dossier_ids)
+                 .values_list("component_id", flat=True))
+    signed: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in (ResultDocument.objects.filter(dossier_id__in=dossier_ids,
+                                            state=ResultState.SIGNED).order_by("id")):
+        signed[r.dossier_id].append(
+            {"number": r.number, "title": r.title, "signed_at": portal_time(r.signed_at),
+             "sha256": r.sha256, "verify_url": verification_url(r)})
     supplements: dict[int, list[SupplementRequest]] = defaultdict(list)
     for s in SupplementRequest.objects.filter(dossier_id__in=dossier_ids):
         supplements[s.dossier_id].append(s)
@@ -174,7 +187,7 @@ def render(rows: list[OutboxMessage]) -> list[dict[str, Any]]:
                         "progress": _progress(d, e, steps.get(e.pk)) if e else None}
                 if m.kind != PROGRESS:
                     body.update(_dossier(d, components[d.pk], supplements[d.pk],
-                                         fees[d.procedure_version_id]))
+                                         fees[d.procedure_version_id], copied, signed[d.pk]))
             out.append({"key": m.key, "kind": m.kind, "stream": m.stream,
                         "sequence": m.pk, "sent_at": portal_time(timezone.now()),
                         "body": body})
@@ -182,9 +195,9 @@ def render(rows: list[OutboxMessage]) -> list[dict[str, Any]]:
 
 
 def _dossier(d: Dossier, components: list[DossierComponent],
-             supplements: list[SupplementRequest], fees: list[dict[str, Any]]
-             ) -> dict[str, Any]:
-    comps = [_component(c) for c in components]
+             supplements: list[SupplementRequest], fees: list[dict[str, Any]],
+             copied: set[int], results: list[dict[str, Any]]) -> dict[str, Any]:
+    comps = [_component(c, c.pk in copied) for c in components]
     return {
         "code": d.code,
         "procedure_code": d.procedure.code,
@@ -213,17 +226,17 @@ def _dossier(d: Dossier, components: list[DossierComponent],
              "received_at": portal_time(s.fulfilled_at),
              "old_due_at": portal_time(s.old_due_at), "new_due_at": portal_time(s.new_due_at)}
             for s in supplements],
-        "results": None,  # records (issue 13): the signed electronic results
+        "results": results,
     }
 
 
-def _component(c: DossierComponent) -> dict[str, Any]:
+def _component(c: DossierComponent, copied: bool = False) -> dict[str, Any]:
     files: int = getattr(c, "n_files", 0)
     return {
         "component_code": c.requirement.code if c.requirement is not None else "",
         "name": c.name,
-        "has_file": files > 0,
-        "digitized": files > 0 or c.source == ComponentSource.EFORM,
+        "has_file": files > 0 or copied,
+        "digitized": files > 0 or copied or c.source == ComponentSource.EFORM,
         "reused": c.source == ComponentSource.REUSED,
         "from_national_store": c.source == ComponentSource.NATIONAL,
         "replacing_result_code": None,  # records (issue 13)

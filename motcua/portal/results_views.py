@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 
 from motcua.core.errors import NotFound
-from motcua.records.results import readable_result
+from motcua.records.results import file_name, readable_result
 
 
 @login_required
@@ -18,6 +18,5 @@ def download(request: HttpRequest, code: str, public_id: UUID) -> FileResponse:
         result = readable_result(request.user, code, str(public_id))
     except NotFound as exc:
         raise Http404(exc.detail) from exc
-    filename = f"ket-qua-{result.number.replace('/', '-')}.pdf"
-    return FileResponse(result.file.open("rb"), as_attachment=True, filename=filename,
+    return FileResponse(result.file.open("rb"), as_attachment=True, filename=file_name(result),
                         content_type="application/pdf")

@@ -1,9 +1,11 @@
-"""The public verification of signed electronic results (no sign-in): the page the QR code on
-every result points to (/xac-thuc/<id>/), which checks the stored document, and a form where
-anyone uploads a PDF they were given to check it (records.verification: who signed, when, the
-time stamp, whether it is intact, and the certificate's standing). The page shows no personal
-data beyond the masked owner name; the document itself is downloaded only by its owner and
-the staff who may see its dossier (the dossier pages)."""
+"""The public verification of signed electronic documents (no sign-in): the page the QR code
+on every result and every electronic certified copy points to (/xac-thuc/<id>/), which checks
+the stored document, and a form where anyone uploads a PDF they were given to check it
+(records.verification: who signed, when, the time stamp, whether it is intact, and the
+certificate's standing), which also names the document when it was issued here (a result, a
+certified copy, or a copy digitized and signed at a one-stop counter). The page shows no
+personal data beyond the masked owner name; the document itself is downloaded only by its
+owner and the staff who may see it."""
 
 from __future__ import annotations
 
@@ -20,14 +22,13 @@ from django.views.decorators.http import require_http_methods
 from motcua.core.ratelimit import public_lookup_refused
 from motcua.core.text import mask_name
 from motcua.records import verification
-from motcua.records.models import ResultDocument, ResultState
 from motcua.web.forms import DesignSystemForm
 
 
 class VerifyUploadForm(DesignSystemForm):
     document = forms.FileField(
         label=gettext_lazy("The PDF document to check"),
-        help_text=gettext_lazy("A signed electronic result, as you received it (PDF)."),
+        help_text=gettext_lazy("A signed electronic result or copy, as you received it (PDF)."),
         error_messages={"required": gettext_lazy("Choose the PDF file to check.")})
 
     def clean_document(self) -> bytes:
@@ -42,25 +43,18 @@ class VerifyUploadForm(DesignSystemForm):
         return data
 
 
-def _result_facts(result: ResultDocument) -> dict[str, Any]:
-    return {"result": result, "owner": mask_name(result.owner_name)}
-
-
-def _stored_verdict(result: ResultDocument) -> verification.Verdict | None:
-    if result.state != ResultState.SIGNED or not result.file:
-        return None
-    with result.file.open("rb") as stored:
-        return verification.verify_pdf(stored.read())
+def _facts(issued: verification.Issued) -> dict[str, Any]:
+    owner = getattr(issued.document, "owner_name", "")
+    return {"issued": issued, issued.kind: issued.document, "owner": mask_name(owner)}
 
 
 def verify_result(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The page of one issued result, by the id its QR code carries."""
-    result = (ResultDocument.objects.select_related("signer_agency", "procedure")
-              .filter(public_id=public_id).first())
-    if result is None or result.state != ResultState.SIGNED:
-        raise Http404(_("No signed result has this address."))
+    """The page of one issued result or certified copy, by the id its QR code carries."""
+    issued = verification.issued_by_public_id(str(public_id))
+    if issued is None:
+        raise Http404(_("No signed document has this address."))
     return render(request, "portal/verification.html", {
-        **_result_facts(result), "verdict": _stored_verdict(result),
+        **_facts(issued), "verdict": verification.verify_pdf(issued.read()),
         "form": VerifyUploadForm()})
 
 
@@ -78,10 +72,9 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "portal/verification.html", {"form": form}, status=400)
     verdict = verification.verify_pdf(form.cleaned_data["document"])
-    issued = (ResultDocument.objects.select_related("signer_agency", "procedure")
-              .filter(sha256=verdict.sha256, state=ResultState.SIGNED).first())
+    issued = verification.issued_by_hash(verdict.sha256)
     context: dict[str, Any] = {"form": VerifyUploadForm(), "verdict": verdict,
                                "uploaded": True}
     if issued is not None:
-        context.update(_result_facts(issued))
+        context.update(_facts(issued))
     return render(request, "portal/verification.html", context)

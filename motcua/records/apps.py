@@ -11,8 +11,9 @@ class RecordsConfig(AppConfig):
     def ready(self) -> None:
         from motcua.core import events, housekeeping
         from motcua.dossiers.events import DossierChanged, DossierSubmitted
-        from motcua.records import files, results, reuse
+        from motcua.records import copy_signing, digitization, files, results, reuse
 
         housekeeping.register("orphan_files", files.sweep_orphans)
         events.subscribe(DossierSubmitted, reuse.record)
         events.subscribe(DossierChanged, results.on_dossier_changed)
+        events.subscribe(digitization.ComponentDigitized, copy_signing.on_component_digitized)

@@ -7,9 +7,12 @@ component and tags what it is (document type, number, issuer, issue date, validi
   the dossier's digitization state (DossierDigitization, what the national sync carries and
   the index's 4.2 reads) and a timeline event. Digitizing a component again replaces its copy
   until the copy is signed.
-- Signing (PAdES by the one-stop unit) is the signing code's: it subscribes to
-  `ComponentDigitized` (published in the transaction; enqueue the signing on commit) and hands
-  the signed file back to `mark_signed`.
+- Signing (PAdES by the one-stop unit) is records.copy_signing's: it subscribes to
+  `ComponentDigitized` (published in the transaction), enqueues the signing when it commits,
+  and hands the signed file back to `mark_signed`, which keeps it in the copy and the owner's
+  store and updates the dossier's state.
+- A scan is a PDF, a JPEG or a PNG (the one-stop unit signs it as a PDF: an image is wrapped
+  in one first); any other kind of file is refused, as an upload check refuses.
 """
 
 from __future__ import annotations
@@ -21,20 +24,29 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.db import router, transaction
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.audit import record
 from motcua.core.compiled import ID_STAND_IN, Compiled, CompiledModel
 from motcua.core.errors import DomainError, InvalidInput, NotFound
 from motcua.core.events import DomainEvent, publish
 from motcua.dossiers import actions as dossier_actions
 from motcua.dossiers import lifecycle, policy
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.uploads import check_upload
+from motcua.dossiers.uploads import UploadRejected, check_upload
 from motcua.org.identifiers import InvalidIdentifier, validate_personal_id, validate_tax_code
-from motcua.org.models import User
-from motcua.records import doctypes, files
-from motcua.records.models import DigitizedCopy, DossierDigitization, StoreItem
+from motcua.org.models import Agency, User
+from motcua.records import doctypes, files, pdfs
+from motcua.records.models import (
+    DigitizedCopy,
+    DossierDigitization,
+    ResultDocument,
+    ResultState,
+    SigningCertificate,
+    StoreItem,
+)
 from motcua.records.models.digitization import DigitizationState
 from motcua.records.models.store import Origin
 
@@ -79,7 +91,21 @@ def check_owner_key(value: str) -> str:
     return value
 
 
-def _checked(tags: Tags, today: dt.date) -> Tags:
+def check_scan(upload: Any) -> tuple[str, str, str]:
+    """The upload checks (dossiers.uploads), and a scan's kind: PDF, JPEG or PNG."""
+    try:
+        name, content_type, digest = check_upload(upload)
+    except UploadRejected as refused:
+        if refused.extra.get("reason") != "type":
+            raise
+        content_type = ""
+    if content_type not in pdfs.SCANS:
+        raise UploadRejected(_("A scan must be a PDF, JPEG or PNG file."), reason="type")
+    return name, content_type, digest
+
+
+def checked(tags: Tags, today: dt.date) -> Tags:
+    """The officer's tags, checked and trimmed; InvalidInput naming the field otherwise."""
     if tags.document_type not in doctypes.BY_CODE:
         raise InvalidInput(_("Choose the document type."), code="document_type",
                            field="document_type")
@@ -101,8 +127,8 @@ def _checked(tags: Tags, today: dt.date) -> Tags:
 def digitize(dossier: Dossier, component_id: int, upload: Any, tags: Tags, *, actor: User,
              now: dt.datetime | None = None) -> DigitizedCopy:
     now = now or timezone.now()
-    tags = _checked(tags, timezone.localdate(now))
-    name, content_type, digest = check_upload(upload)  # refused before anything is written
+    tags = checked(tags, timezone.localdate(now))
+    name, content_type, digest = check_scan(upload)  # refused before anything is written
     files.write(upload, digest)  # the file first: a rollback leaves an orphan, swept later
     with transaction.atomic():
         d = dossier_actions.lock(dossier.pk)
@@ -140,35 +166,70 @@ def digitize(dossier: Dossier, component_id: int, upload: Any, tags: Tags, *, ac
     return copy
 
 
-def mark_signed(copy: DigitizedCopy, signed_pdf: bytes, *,
+def mark_signed(copy: DigitizedCopy, signed_pdf: bytes, *, source_blob_id: int | None = None,
+                certificate: SigningCertificate | None = None, agency: Agency | None = None,
+                timestamp_at: dt.datetime | None = None,
                 now: dt.datetime | None = None) -> DigitizedCopy:
     """The hook for the signing code: keep the copy signed by the one-stop unit (PAdES) and
-    serve it, in the copy and in the owner's store, from now on."""
+    serve it, in the copy and in the owner's store, from now on; the dossier's state counts it.
+    Idempotent: a copy signed already stays as it is. `source_blob_id`: the scan that was
+    signed; when the copy was digitized again meanwhile, nothing changes (the new scan's own
+    signing follows) and the signed file is left to the orphan sweep."""
     now = now or timezone.now()
     content = ContentFile(signed_pdf, name="signed.pdf")
     digest = files.digest_of(content)
     files.write(content, digest)
     with transaction.atomic():
-        copy = DigitizedCopy.objects.select_for_update().get(pk=copy.pk)
+        d = dossier_actions.lock(copy.dossier_id)  # the dossier first, as `digitize`
+        locked = DigitizedCopy.objects.select_for_update().get(pk=copy.pk)
+        if locked.signed_at is not None or (
+                source_blob_id is not None and locked.blob_id != source_blob_id):
+            return locked
         blob = files.put(content, content_type="application/pdf", sha256=digest)
-        copy.signed_blob, copy.signed_at = blob, now
-        copy.save(update_fields=["signed_blob", "signed_at"])
-        StoreItem.objects.filter(source_ref=f"copy:{copy.pk}").update(blob=blob)
-    return copy
+        locked.signed_blob, locked.signed_at, locked.sign_error = blob, now, ""
+        locked.certificate, locked.signer_agency = certificate, agency
+        locked.timestamp_at = timestamp_at
+        locked.save(update_fields=["signed_blob", "signed_at", "sign_error", "certificate",
+                                   "signer_agency", "timestamp_at"])
+        StoreItem.objects.filter(source_ref=f"copy:{locked.pk}").update(
+            blob=blob, file_name=signed_name(locked.original_name))
+        refresh_state(d, now)
+        record(None, "digitized_copy.sign", locked, dossier=d.code, sha256=digest,
+               certificate=certificate.serial if certificate is not None else None)
+    return locked
+
+
+def signed_name(name: str) -> str:
+    """The signed copy's file name: the scan's, as a PDF."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem or 'ban-so-hoa'}.pdf"
 
 
 def refresh_state(d: Dossier, now: dt.datetime) -> DossierDigitization:
-    """The dossier's digitization state from its components: complete once every component
-    handed in on paper has its copy."""
+    """The dossier's digitization state from its components, its copies and its result:
+    `state` complete once every component handed in on paper has its copy; `complete_at` set
+    (once) when every paper component's copy is signed and the result is signed. Call with
+    the dossier's row locked."""
     paper = d.components.filter(is_paper=True).count()
-    digitized = DigitizedCopy.objects.filter(dossier=d).count()
-    paper_digitized = DigitizedCopy.objects.filter(dossier=d, component__is_paper=True).count()
-    state = (DigitizationState.NONE if digitized == 0
-             else DigitizationState.COMPLETE if paper_digitized >= paper
+    counts = DigitizedCopy.objects.filter(dossier=d).aggregate(
+        digitized=Count("id"), paper_digitized=Count("id", filter=Q(component__is_paper=True)),
+        signed=Count("id", filter=Q(signed_at__isnull=False)),
+        paper_signed=Count("id", filter=Q(component__is_paper=True, signed_at__isnull=False)))
+    result_signed_at = ResultDocument.objects.filter(
+        dossier=d, state=ResultState.SIGNED).aggregate(at=Min("signed_at"))["at"]
+    state = (DigitizationState.NONE if counts["digitized"] == 0
+             else DigitizationState.COMPLETE if counts["paper_digitized"] >= paper
              else DigitizationState.PARTIAL)
+    existing = DossierDigitization.objects.filter(dossier=d).first()
+    complete_at = existing.complete_at if existing is not None else None
+    if complete_at is None and result_signed_at is not None and counts["paper_signed"] >= paper:
+        complete_at = now
     row, _created = DossierDigitization.objects.update_or_create(
         dossier=d, defaults={"state": state, "paper_components": paper,
-                             "digitized_components": digitized, "updated_at": now})
+                             "digitized_components": counts["digitized"],
+                             "signed_components": counts["signed"],
+                             "result_signed_at": result_signed_at, "complete_at": complete_at,
+                             "updated_at": now})
     return row
 
 

@@ -8,8 +8,12 @@ agency, read by its owner and the staff who may see the dossier.
   the time stamp's HTTP call never hold the dossier's lock.
 - `sign_result`: render (results_pdf), sign (signing: PAdES with the agency's certificate and
   a time stamp), store, then record it under the result row's lock: one signed file per
-  result, whoever signs concurrently. A failure leaves the row FAILED with its reason and no
-  file: the leader signs again from the dossier page (`sign_now`).
+  result, whoever signs concurrently. In the same transaction the signed result goes to its
+  owner's data store (a StoreItem keyed by the owner's ID number or tax code, valid from its
+  issue), the dossier's digitization state counts it, and `ResultSigned` is published (the
+  integration app sends it to the national data store through its outbox). A failure leaves
+  the row FAILED with its reason and no file: the leader signs again from the dossier page
+  (`sign_now`).
 - `readable_result`: the dossier's policy decides (the same 404 as a dossier one may not see).
 """
 
@@ -28,6 +32,7 @@ from django.utils.translation import gettext as _
 from motcua.core.audit import record
 from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.core.errors import DomainError, NotAllowed, NotFound
+from motcua.core.events import publish
 from motcua.core.formatting import local
 from motcua.dossiers import actions as dactions
 from motcua.dossiers import policy
@@ -37,8 +42,11 @@ from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.sequences import next_in_year
 from motcua.org.models import HEADS, User
 from motcua.org.selectors import has_role
-from motcua.records import certificates, results_pdf, signing
-from motcua.records.models import ResultDocument, ResultKind, ResultState
+from motcua.records import certificates, digitization, doctypes, files, results_pdf, signing
+from motcua.records.events import ResultSigned
+from motcua.records.models import ResultDocument, ResultKind, ResultState, StoreItem
+from motcua.records.models.files import Blob
+from motcua.records.models.store import Origin
 
 log = logging.getLogger(__name__)
 
@@ -132,10 +140,13 @@ def sign_result(result: ResultDocument | int, *, actor: User | None = None,
         raise
     now = now or timezone.now()
     digest = hashlib.sha256(signed.pdf).hexdigest()
+    content = ContentFile(signed.pdf, name="result.pdf")
+    files.write(content, digest)  # the store's copy, content-addressed (an orphan if undone)
     stored = result.file.storage.save(
         result.file.field.generate_filename(result, "result.pdf"), ContentFile(signed.pdf))
     try:
         with transaction.atomic():
+            dossier = dactions.lock(result.dossier_id)  # the dossier first, as its actions
             locked = ResultDocument.objects.select_for_update().get(pk=result.pk)
             if locked.state == ResultState.SIGNED:  # signed meanwhile by another worker
                 transaction.on_commit(lambda: result.file.storage.delete(stored))
@@ -150,10 +161,39 @@ def sign_result(result: ResultDocument | int, *, actor: User | None = None,
                                     agency=agency, number=result.number, sha256=digest)
             record(actor, "result.sign", locked, number=result.number, sha256=digest,
                    certificate=cert.serial)
+            to_store(locked, files.put(content, content_type="application/pdf", sha256=digest),
+                     now)
+            digitization.refresh_state(dossier, now)
+            publish(ResultSigned(locked, now))
     except Exception:
         result.file.storage.delete(stored)  # nothing half-written: no orphan file
         raise
     return _load(locked)
+
+
+def store_ref(result: ResultDocument) -> str:
+    return f"result:{result.public_id}"
+
+
+def file_name(result: ResultDocument) -> str:
+    return f"ket-qua-{result.number.replace('/', '-')}.pdf"
+
+
+def to_store(result: ResultDocument, blob: Blob, now: dt.datetime) -> StoreItem | None:
+    """The signed result in its owner's data store (none for an owner without an ID number or
+    tax code): valid from its issue date to its end of validity, if it has one."""
+    owner_key = result.owner_id_number or result.owner_tax_code
+    if not owner_key:
+        return None
+    issued_on = local(result.issued_at).date()
+    item, _created = StoreItem.objects.update_or_create(source_ref=store_ref(result), defaults=dict(
+        owner_key=owner_key, owner_name=result.owner_name,
+        document_type=doctypes.of_component(result.title), title=result.title[:500] or
+        str(result.get_kind_display()), number=result.number,
+        issuer=result.signer_agency.name[:255], issued_on=issued_on, valid_from=issued_on,
+        valid_until=result.valid_until, origin=Origin.RESULT, blob=blob,
+        file_name=file_name(result), dossier_id=result.dossier_id, added_at=now))
+    return item
 
 
 def may_sign(user: User, d: Dossier) -> bool:

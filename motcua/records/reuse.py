@@ -29,7 +29,7 @@ from motcua.dossiers import actions as dossier_actions
 from motcua.dossiers.events import DossierSubmitted
 from motcua.dossiers.models import ComponentSource, Dossier
 from motcua.org.models import User
-from motcua.records import doctypes, store
+from motcua.records import doctypes, national, store
 from motcua.records.models import ReRequest, Reuse, StoreItem
 
 PREFIX = "store:"
@@ -101,10 +101,15 @@ def _item_of(reference: str) -> int | None:
 
 def record(event: DossierSubmitted) -> None:
     """Keep a Reuse row for each component of the new dossier declared as reused from the
-    store; refuse a reference that is not a valid document of the applicant's store."""
+    store; refuse a reference that is not a valid document of the applicant's store. The
+    components taken from a national database are recorded too (records.national)."""
     d = event.dossier
-    rows = [c for c in d.components.filter(source=ComponentSource.REUSED)
-            if _item_of(c.reference) is not None]
+    given = list(d.components.filter(source__in=[ComponentSource.REUSED,
+                                                 ComponentSource.NATIONAL]))
+    national.taken_from_national_store(
+        d, [c for c in given if c.source == ComponentSource.NATIONAL], event.at)
+    rows = [c for c in given if c.source == ComponentSource.REUSED
+            and _item_of(c.reference) is not None]
     if not rows:
         return
     owners = {k for k in (d.applicant_id_number, d.applicant_tax_code) if k}

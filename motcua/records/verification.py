@@ -25,8 +25,15 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
-from motcua.records import signing
-from motcua.records.models import SigningCertificate
+from motcua.records import files, signing
+from motcua.records.models import (
+    CertifiedCopy,
+    CertifiedState,
+    DigitizedCopy,
+    ResultDocument,
+    ResultState,
+    SigningCertificate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -148,3 +155,63 @@ def reset_cache() -> None:
     with _cache_lock:
         _cache.clear()
 
+
+
+# --- what was issued here -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A document issued here that a verification page names: a signed result, an
+    electronic certified copy, or a copy digitized (and signed) at a one-stop counter."""
+
+    kind: str  # RESULT | CERTIFIED | DIGITIZED
+    document: ResultDocument | CertifiedCopy | DigitizedCopy
+
+    def read(self) -> bytes:
+        """The signed file as stored."""
+        data: bytes
+        if isinstance(self.document, ResultDocument):
+            with self.document.file.open("rb") as stored:
+                data = stored.read()
+            return data
+        blob = self.document.blob if isinstance(self.document, CertifiedCopy) \
+            else self.document.signed_blob
+        assert blob is not None
+        with files.open_blob(blob) as stored:
+            data = stored.read()
+        return data
+
+
+RESULT, CERTIFIED, DIGITIZED = "result", "certified", "digitized"
+
+
+def issued_by_public_id(public_id: str) -> Issued | None:
+    """The signed result or certified copy whose QR code carries `public_id`."""
+    result = (ResultDocument.objects.select_related("signer_agency", "procedure")
+              .filter(public_id=public_id, state=ResultState.SIGNED).first())
+    if result is not None and result.file:
+        return Issued(RESULT, result)
+    copy = (CertifiedCopy.objects.select_related("signer_agency", "blob")
+            .filter(public_id=public_id, state=CertifiedState.SIGNED).first())
+    return Issued(CERTIFIED, copy) if copy is not None else None
+
+
+def issued_by_hash(sha256: str) -> Issued | None:
+    """The document issued here whose signed file is byte for byte `sha256`."""
+    found = _result_or_certified_of_hash(sha256)
+    if found is not None:
+        return found
+    copy = (DigitizedCopy.objects.select_related("signer_agency", "signed_blob", "dossier")
+            .filter(signed_blob__sha256=sha256, signed_at__isnull=False).first())
+    return Issued(DIGITIZED, copy) if copy is not None else None
+
+
+def _result_or_certified_of_hash(sha256: str) -> Issued | None:
+    result = (ResultDocument.objects.select_related("signer_agency", "procedure")
+              .filter(sha256=sha256, state=ResultState.SIGNED).first())
+    if result is not None:
+        return Issued(RESULT, result)
+    copy = (CertifiedCopy.objects.select_related("signer_agency", "blob")
+            .filter(sha256=sha256, state=CertifiedState.SIGNED).first())
+    return Issued(CERTIFIED, copy) if copy is not None else None

@@ -84,12 +84,18 @@ class Browser:
         response = self.page.goto(self.url(path))
         assert response is not None and response.status == status, (
             f"GET {path}: {response.status if response else None}, expected {status}")
-        if status >= 400:  # the console's report of the page's own status is expected
-            self.problems = [p for p in self.problems
-                             if not (p.startswith("console error: Failed to load resource")
-                                     and p.endswith(f" at {self.page.url}"))]
+        if status >= 400:
+            self.expect_own_status(status)
         self.check()
         return self.page
+
+    def expect_own_status(self, status: int) -> None:
+        """The page answered `status` (a form sent back with its errors: 400) as expected: the
+        console's report of it is no problem."""
+        self.problems = [p for p in self.problems
+                         if not (p.startswith("console error: Failed to load resource")
+                                 and f"status of {status} " in p
+                                 and p.endswith(f" at {self.page.url}"))]
 
     def check(self) -> None:
         """Audit the page as it is now with axe-core; fail on serious or critical violations
@@ -104,13 +110,14 @@ class Browser:
     def sign_in(self, username: str, path: str | None = None) -> Any:
         """Signs in with the tests' password on the sign-in form of the page open now, or of
         `path` opened first (the sign-in page, or a page that sends to it and back); the page
-        that follows. The fields by their ids and Enter to send: the same in both languages."""
+        that follows, audited. The fields by their ids and Enter to send: the same in both
+        languages."""
         page = self.visit(path) if path else self.page
         page.locator("#id_username").fill(username)
         page.locator("#id_password").fill(PASSWORD)
         with page.expect_navigation():
             page.locator("#id_password").press("Enter")
-        page.wait_for_load_state("load")
+        self.check()
         return page
 
     def phone(self) -> None:

@@ -21,6 +21,8 @@ from motcua.petitions.events import (
     PetitionRated,
 )
 from motcua.processing.events import StepChanged
+from motcua.records.digitization import ComponentDigitized
+from motcua.records.events import ResultSigned
 
 
 def test_subscribers_of_each_dossier_event():
@@ -55,6 +57,14 @@ def test_subscribers_of_each_petition_event():
         assert events.subscribers(kind) == [petition]
     assert events.subscribers(DossierRated) == [
         "motcua.reporting.satisfaction_actions.record_rating"]
+
+
+def test_subscribers_of_the_records_events():
+    """A digitized copy is signed by the one-stop unit (a task enqueued on commit); a signed
+    result goes to the national data store (the outbox)."""
+    assert events.subscribers(ComponentDigitized) == [
+        "motcua.records.copy_signing.on_component_digitized"]
+    assert events.subscribers(ResultSigned) == ["motcua.integration.national_store.queue_result"]
 
 
 def test_subscribers_of_each_step_event():

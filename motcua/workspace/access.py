@@ -10,12 +10,10 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import router
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
-from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.core.request_cache import once_per_request
 from motcua.org.authentication import signed_in
 from motcua.org.models import HEADS, Role, StaffRole, User
@@ -26,15 +24,13 @@ PROCESSING = frozenset({Role.SPECIALIST, Role.HEAD, Role.LEADER})
 STEP_HOLDERS = PROCESSING | {Role.ONE_STOP_OFFICER}
 
 
-# Read by every workspace page (the access check, the menu): compiled once per process.
-_ROLES = CompiledModel(lambda pk: StaffRole.objects.active().filter(user_id=pk)
-                       .order_by("agency__name", "role"), ID_STAND_IN, related=("agency",))
-
-
 def held_roles(user: User) -> list[StaffRole]:
-    """The person's active roles with their agencies, read once per request."""
-    return once_per_request(("workspace_roles", user.pk),
-                            lambda: _ROLES.all(user.pk, router.db_for_read(StaffRole)))
+    """The person's active roles with their agencies, each agency's commune and whether it
+    certifies copies (the menu asks), read once per request."""
+    return once_per_request(("workspace_roles", user.pk), lambda: list(
+        StaffRole.objects.active().filter(user=user)
+        .select_related("agency__unit__certification_service")
+        .order_by("agency__name", "role")))
 
 
 def headed_agencies(user: User) -> list[StaffRole]:

@@ -147,6 +147,6 @@ def copy_file(request: HttpRequest, code: str, copy_id: int) -> FileResponse:
         copy = digitization.readable_copy(request.user, code, copy_id)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
-    blob = copy.signed_blob if copy.signed_blob_id else copy.blob
-    assert blob is not None
-    return files.response(blob, copy.original_name)
+    if copy.signed_blob is not None:
+        return files.response(copy.signed_blob, digitization.signed_name(copy.original_name))
+    return files.response(copy.blob, copy.original_name)

@@ -26,7 +26,7 @@ def download(request: HttpRequest, code: str, public_id: UUID) -> FileResponse:
         result = results.readable_result(staff_member(request), code, str(public_id))
     except NotFound as exc:
         raise Http404(exc.detail) from exc
-    filename = f"ket-qua-{result.number.replace('/', '-')}.pdf"
+    filename = results.file_name(result)
     return FileResponse(result.file.open("rb"), as_attachment=True, filename=filename,
                         content_type="application/pdf")
 

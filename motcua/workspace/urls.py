@@ -1,6 +1,7 @@
 from django.urls import path
 
 from motcua.workspace import (
+    certified,
     counter,
     dashboard,
     digitization,
@@ -46,6 +47,10 @@ urlpatterns = [
     path("dieu-phoi/<str:code>/", queues.route, name="dispatch-route"),
     path("tra-ket-qua/", results.results_queue, name="returns"),
     path("tra-ket-qua/<str:code>/", results.return_result, name="return-result"),
+    path("chung-thuc/", certified.certify, name="certified"),
+    path("chung-thuc/<uuid:public_id>/", certified.copy_page, name="certified-copy"),
+    path("chung-thuc/<uuid:public_id>/tai-ve/", certified.download, name="certified-file"),
+    path("chung-thuc/<uuid:public_id>/ky-lai/", certified.sign_again, name="certified-sign"),
     path("phan-anh/", petitions.worklist, name="petitions"),
     path("phan-anh/<int:petition_id>/", petitions.petition, name="petition"),
     path("phan-anh/<int:petition_id>/tra-loi/", petitions.answer, name="petition-answer"),

@@ -8,13 +8,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier, DossierComponent
+from motcua.org.models import Agency
+from motcua.records.models.certificates import SigningCertificate
 from motcua.records.models.files import Blob
 
 
 class DigitizedCopy(models.Model):
     """The electronic copy of a paper component, scanned or uploaded by the one-stop officer
-    and tagged with what the document is. `signed_at` is set once the one-stop unit has signed
-    it (PAdES; records.digitization.mark_signed, called by the signing code)."""
+    and tagged with what the document is. The one-stop unit signs it (PAdES, its certificate,
+    a time stamp; records.copy_signing, a task enqueued when the digitization commits):
+    `signed_blob` is the signed PDF (an image scanned is wrapped in a PDF first), `signed_at`
+    when (records.digitization.mark_signed). `sign_error`: why the last try failed."""
 
     component = models.OneToOneField(DossierComponent, on_delete=models.CASCADE,
                                      related_name="digitized_copy")
@@ -36,6 +40,12 @@ class DigitizedCopy(models.Model):
     signed_blob = models.ForeignKey(Blob, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     signed_at = models.DateTimeField(null=True, blank=True)
+    signer_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    certificate = models.ForeignKey(SigningCertificate, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    timestamp_at = models.DateTimeField(null=True, blank=True)
+    sign_error = models.TextField(blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["dossier"], name="digitized_copy_dossier")]
@@ -52,10 +62,22 @@ class DigitizationState(models.TextChoices):
     COMPLETE = "complete", _("Digitized")
 
 
+class DossierDigitizationQuerySet(models.QuerySet["DossierDigitization"]):
+    def digitized(self) -> DossierDigitizationQuerySet:
+        """The dossiers digitized, components and result (the index's 4.2)."""
+        return self.filter(complete_at__isnull=False)
+
+
 class DossierDigitization(models.Model):
-    """A dossier's digitization state, kept by every digitization (records.digitization):
-    what the national sync carries and the index reads, without counting rows each time.
-    `complete`: every component handed in on paper has its electronic copy."""
+    """A dossier's digitization state, kept by every digitization, every signed copy and its
+    signed result (records.digitization.refresh_state): what the national sync carries and
+    the index reads, without counting rows each time.
+
+    `state` is the components': `complete` once every component handed in on paper has its
+    electronic copy. `signed_components`: the copies the one-stop unit signed.
+    `result_signed_at`: when its electronic result was signed. `complete_at`: when the dossier
+    was first digitized, components and result (every paper component's copy signed, and the
+    result signed: the index's 4.2)."""
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, primary_key=True,
                                    related_name="digitization")
@@ -63,4 +85,9 @@ class DossierDigitization(models.Model):
                              default=DigitizationState.NONE)
     paper_components = models.PositiveIntegerField(default=0)
     digitized_components = models.PositiveIntegerField(default=0)
+    signed_components = models.PositiveIntegerField(default=0)
+    result_signed_at = models.DateTimeField(null=True, blank=True)
+    complete_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
+
+    objects = DossierDigitizationQuerySet.as_manager()

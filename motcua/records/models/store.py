@@ -14,6 +14,7 @@ from motcua.records.models.files import Blob
 class Origin(models.TextChoices):
     DIGITIZED = "digitized", _("Digitized at a one-stop unit")
     RESULT = "result", _("Result of a dossier")
+    CERTIFIED = "certified", _("Electronic certified copy")
 
 
 class StoreItem(models.Model):
@@ -34,7 +35,8 @@ class StoreItem(models.Model):
     file_name = models.CharField(max_length=255)
     dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+")  # the dossier it came from
-    # the digitized copy it holds (records.DigitizedCopy), or the result's reference
+    # what it holds: "copy:<DigitizedCopy id>", "result:<ResultDocument public id>",
+    # "certified:<CertifiedCopy public id>"
     source_ref = models.CharField(max_length=64, unique=True)
     added_at = models.DateTimeField()
 

@@ -96,6 +96,27 @@ def agency_cert(dev_ca, org):
 
 
 @pytest.fixture
+def center_cert(dev_ca, org):
+    """The certificate of commune A's public administrative service center, the one-stop unit
+    that signs the copies digitized at its counter."""
+    return certificates.issue_for(org.center_a)
+
+
+def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (1240, 1754), mode: str = "RGB"
+                ) -> bytes:
+    """A scanned page as an image (an A4 page at 150 dpi by default)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new(mode, size, "white")
+    ImageDraw.Draw(image).rectangle((100, 100, 600, 300), outline="black", width=5)
+    out = io.BytesIO()
+    image.save(out, fmt, dpi=(150, 150))
+    return out.getvalue()
+
+
+@pytest.fixture
 def ready_dossier(org, procedure, leader):
     """A dossier of commune A whose result the leader has just marked ready (through the
     action): its result document is issued and waits to be signed."""

@@ -129,3 +129,34 @@ def test_a_long_agency_name_still_gets_a_certificate(dev_ca, org):
     org.pc_b.save()
     cert = certificates.issue_for(org.pc_b)
     assert cert.subject.startswith("CN=Ủy ban nhân dân phường")
+
+
+def test_a_signed_result_goes_to_its_owners_store(ready_dossier, agency_cert, sandbox, org,
+                                                  client):
+    from django.urls import reverse
+
+    from motcua.core.formatting import local
+    from motcua.records.models import StoreItem
+    from motcua.records.models.store import Origin
+
+    signed = _signed(ready_dossier, agency_cert, sandbox)
+    item = StoreItem.objects.get()
+    assert (item.owner_key, item.origin, item.number, item.dossier_id) == (
+        org.citizen.national_id, Origin.RESULT, signed.number, ready_dossier.pk)
+    assert item.valid_from == item.issued_on == local(signed.issued_at).date()
+    assert item.valid_until is None and item.blob.sha256 == signed.sha256
+    assert item.source_ref == f"result:{signed.public_id}"
+    # the owner downloads it from the store; anyone else gets the same 404 as for nothing
+    client.force_login(org.citizen)
+    answer = client.get(reverse("portal:store-file", kwargs={"item_id": item.pk}))
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content) == signed.file.open("rb").read()
+    name = f"ket-qua-{signed.number.replace('/', '-')}.pdf"
+    assert answer["Content-Disposition"].endswith(f'filename="{name}"')
+    client.force_login(org.other_citizen)
+    theirs = client.get(reverse("portal:store-file", kwargs={"item_id": item.pk}))
+    missing = client.get(reverse("portal:store-file", kwargs={"item_id": item.pk + 999}))
+    assert theirs.status_code == missing.status_code == 404
+    # signing again adds nothing to the store
+    results.sign_result(signed)
+    assert StoreItem.objects.count() == 1

@@ -10,7 +10,9 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from motcua.org.models import HEADS, Role
+from motcua.org.models import HEADS, AdministrativeUnit, Role
+from motcua.records.certified import CERTIFIERS, COMMUNE_AGENCIES
+from motcua.records.models import CertificationService
 from motcua.workspace.access import held_roles
 
 register = template.Library()
@@ -26,6 +28,25 @@ def one_stop_work(context: template.Context) -> dict[str, bool]:
     at_centers = {r.role for r in held_roles(user) if r.agency.receives_dossiers}
     return {"intake": Role.ONE_STOP_OFFICER in at_centers,
             "dispatch": bool(at_centers & {Role.ONE_STOP_OFFICER, *HEADS})}
+
+
+@register.simple_tag(takes_context=True)
+def certifies_copies(context: template.Context) -> bool:
+    """Whether the signed-in person is an officer of a commune that certifies electronic
+    copies from originals (the menu's entry; the page asks records.certified again)."""
+    user: Any = context.get("user")
+    if user is None or not user.is_authenticated:
+        return False
+    return any(r.role in CERTIFIERS and r.agency.kind in COMMUNE_AGENCIES
+               and _offers(r.agency.unit) for r in held_roles(user))
+
+
+def _offers(unit: AdministrativeUnit) -> bool:
+    """The commune's setting, read with the roles (workspace.access.held_roles)."""
+    try:
+        return unit.certification_service.offered
+    except CertificationService.DoesNotExist:
+        return False
 
 
 @register.filter

@@ -8,7 +8,8 @@ received at the counters over the last eight working days and driven through the
 that every demo officer's worklist has items in every view, and one escalation pass
 (`motcua.demo.processes`); then a few ratings and petitions (`motcua.demo.petitions`) and a
 consumer system of the data-sharing API with published demo credentials (`motcua.demo.sharing`).
-A second run adds nothing and takes a few seconds.
+The first named commune (Phường Hoa Lư) certifies electronic copies from originals. A second
+run adds nothing and takes a few seconds.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from motcua.catalog.importers import load_procedures
 from motcua.catalog.models import Procedure
 from motcua.demo import processes as process_demo
 from motcua.demo.dossiers import build_demo_dossiers, demo_dossiers, format_summary
-from motcua.demo.org import DEFAULT_PASSWORD, build_demo_org
+from motcua.demo.org import DEFAULT_PASSWORD, NAMED_COMMUNES, build_demo_org
 from motcua.demo.petitions import build_demo_petitions
 from motcua.demo.sharing import DEMO_CLIENT_ID, build_demo_consumer
 from motcua.org.importers import load_units
-from motcua.org.models import Agency
+from motcua.org.models import AdministrativeUnit, Agency
 from motcua.processing.loader import LoadError
 from motcua.records.certificates import create_dev_ca
+from motcua.records.models import CertificationService
 
 # The catalogue loaded into an empty database is in force from the start of the two-level local
 # government (1 July 2025), so the sample dossiers of the last 60 days have a version in force.
@@ -82,6 +84,13 @@ class Command(BaseCommand):
         made, issued = create_dev_ca(list(Agency.objects.select_related("unit")))
         self.stdout.write(f"Development CA: {'created' if made else 'kept'}, "
                           f"{len(issued)} agency certificates issued")
+        # the first named commune certifies electronic copies from originals (no fee set:
+        # the province's decision sets it, in the admin)
+        certifying = AdministrativeUnit.objects.filter(
+            code=NAMED_COMMUNES.get(options["province"], ("",))[0]).first()
+        if certifying is not None:
+            CertificationService.objects.get_or_create(unit=certifying,
+                                                       defaults={"offered": True})
 
         now = timezone.now().replace(microsecond=0)
         first_day = process_demo.first_process_day()
