@@ -212,10 +212,9 @@ def test_the_fields_the_index_waits_for_do_not_exist_yet():
     # There, not collected yet: the digitized copies' signing time (records, issue 13; the
     # dossier's whole state is records.DossierDigitization.complete_at), the certified copies'
     # time (4.6) and what went to or came from the national data store (4.4): the counters are
-    # the index's next step. The portal sync's time (integration, issue 12): 1.4 also needs a
-    # denominator nobody collects yet (the dossiers the portal counts).
-    landed = {"records.DigitizedCopy.signed_at", "integration.PortalSync.synced_at",
-              "records.CertifiedCopy.issued_at", "records.DataStoreLink.direction"}
+    # the index's next step.
+    landed = {"records.DigitizedCopy.signed_at", "records.CertifiedCopy.issued_at",
+              "records.DataStoreLink.direction"}
     assert landed <= waiting and all(_field_exists(need) for need in landed)
     assert not [need for need in waiting - landed if _field_exists(need)]
     # 1.4 and 4.5b are computed (integration's PortalSync and DossierIdentity): none waits
