@@ -15,12 +15,17 @@
 #     seconds): warns assignees before a step is due, heads when it is late, heads and the
 #     one-stop unit before a dossier's legal due time (in-app: GET /api/v1/notifications);
 #   * housekeeping (`manage.py housekeep --loop`, every HOUSEKEEP_EVERY seconds, default an
-#     hour): deletes expired idempotency records and old background-task results.
+#     hour): deletes expired idempotency records and old background-task results;
+#   * the payment status queries (`manage.py query_payments --loop`, every PAYMENT_QUERY_EVERY
+#     seconds, default 60): asks the payment platform about online payments whose confirm
+#     callback never came.
 # Prints the URLs (with a real demo dossier code, the worklist and notification endpoints), the
 # demo logins and which accounts have worklist items before serving.
 #
 #   * the sandbox of national systems (sandbox/README.md) on SANDBOX_PORT (default PORT+1), its
 #     own database under var/sandbox; the product's adapters point at it (NATIONAL_SANDBOX_URL).
+#     It starts first: the loops that call national systems (outbox delivery, payment queries)
+#     start once it answers GET /healthz (waiting at most SANDBOX_WAIT seconds, default 60).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -62,7 +67,7 @@ pids=()
 stop() {
   trap - INT TERM EXIT
   if ((${#pids[@]})); then
-    echo "Stopping (web, sandbox, delivery, outbox, worker, escalation and housekeeping loops)..."
+    echo "Stopping (web, sandbox, delivery, outbox, payment queries, worker, escalation and housekeeping loops)..."
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
@@ -71,10 +76,11 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
-"$BIN/python" manage.py deliver --loop "${DELIVER_EVERY:-1}" &
+"$BIN/gunicorn" sandbox.wsgi:application --bind "127.0.0.1:$SANDBOX_PORT" --workers 2 \
+  --threads 4 --no-control-socket --log-level warning &
 pids+=("$!")
-"$BIN/python" manage.py publish_catalogue
-"$BIN/python" manage.py deliver_outbox --loop "${DELIVER_OUTBOX_EVERY:-1}" &
+sandbox_pid=$!
+"$BIN/python" manage.py deliver --loop "${DELIVER_EVERY:-1}" &
 pids+=("$!")
 "$BIN/python" manage.py db_worker --queue-name '*' --no-reload &
 pids+=("$!")
@@ -82,15 +88,39 @@ pids+=("$!")
 pids+=("$!")
 "$BIN/python" manage.py housekeep --loop "${HOUSEKEEP_EVERY:-3600}" >/dev/null &
 pids+=("$!")
-"$BIN/gunicorn" sandbox.wsgi:application --bind "127.0.0.1:$SANDBOX_PORT" --workers 2 \
-  --threads 4 --no-control-socket --log-level warning &
-pids+=("$!")
 "$BIN/gunicorn" motcua.wsgi:application \
   --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-3}" \
   --access-logfile - --graceful-timeout 10 --no-control-socket &
 pids+=("$!")
+
+# The loops that talk to the national systems start once the sandbox answers: started before it
+# listens, the outbox would count failed attempts and back off for nothing. A bounded wait; a
+# sandbox that exits or never answers stops everything, saying why.
+health="http://127.0.0.1:$SANDBOX_PORT/healthz"
+wait_for="${SANDBOX_WAIT:-60}"
+echo "Waiting for the sandbox of national systems to answer $health (at most ${wait_for} s)..."
+deadline=$((SECONDS + wait_for))
+until "$BIN/python" -c 'import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=2) as answer:
+    sys.exit(answer.status != 200)' "$health" 2>/dev/null; do
+  if ! kill -0 "$sandbox_pid" 2>/dev/null; then
+    echo "serve.sh: the sandbox of national systems exited before answering $health (its output is above); stopping." >&2
+    exit 1
+  fi
+  if ((SECONDS >= deadline)); then
+    echo "serve.sh: the sandbox of national systems did not answer $health within ${wait_for} s (SANDBOX_WAIT); stopping." >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+echo "The sandbox answers; starting the outbox delivery and the payment status queries."
+"$BIN/python" manage.py publish_catalogue
+"$BIN/python" manage.py deliver_outbox --loop "${DELIVER_OUTBOX_EVERY:-1}" &
+pids+=("$!")
+"$BIN/python" manage.py query_payments --loop "${PAYMENT_QUERY_EVERY:-60}" &
+pids+=("$!")
 echo "Sandbox of national systems on $NATIONAL_SANDBOX_URL (sandbox/README.md)."
-echo "Serving on http://127.0.0.1:$PORT (delivery, worker, escalation and housekeeping loops, web: pids ${pids[*]})."
+echo "Serving on http://127.0.0.1:$PORT (delivery, outbox, payment queries, worker, escalation and housekeeping loops, web: pids ${pids[*]})."
 echo "  GET http://127.0.0.1:$PORT/api/v1/worklist?view=mine   (mine, queue, due_soon, late, waiting, handed_over)"
 echo "  GET http://127.0.0.1:$PORT/api/v1/notifications"
 echo "Ctrl-C to stop."
