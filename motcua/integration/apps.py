@@ -14,10 +14,12 @@ class IntegrationConfig(AppConfig):
         from motcua.dossiers.events import DossierChanged, DossierSubmitted
         from motcua.dossiers.serializers import add_detail_section
         from motcua.integration import identity, outbox, portal_sync
+        from motcua.integration.events import FeePaidOnline
 
         subscribe(DossierSubmitted, identity.on_submitted)
         outbox.register(portal_sync.SYSTEM, portal_sync.SYSTEM_ENTRY)
         subscribe(DossierChanged, portal_sync.queue_dossier_change)
+        subscribe(FeePaidOnline, portal_sync.queue_payment)
         add_detail_section("portal_sync", portal_sync.detail_section)
         housekeeping.register("delivered_outbox", outbox.prune_delivered)
 

@@ -12,6 +12,7 @@ from motcua.dossiers.events import (
     DossierSubmitted,
     DossierWaiting,
 )
+from motcua.integration.events import FeePaidOnline
 from motcua.notifications.messages import KINDS
 from motcua.petitions.events import (
     DossierRated,
@@ -55,6 +56,12 @@ def test_subscribers_of_each_petition_event():
         assert events.subscribers(kind) == [petition]
     assert events.subscribers(DossierRated) == [
         "motcua.reporting.satisfaction_actions.record_rating"]
+
+
+def test_subscribers_of_the_payment_event():
+    """A fee paid online: the dossier's update to the national portal."""
+    assert events.subscribers(FeePaidOnline) == [
+        "motcua.integration.portal_sync.queue_payment"]
 
 
 def test_subscribers_of_each_step_event():
