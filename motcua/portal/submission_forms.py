@@ -8,6 +8,7 @@ portal.submission_steps binds them to what a draft saved.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -32,6 +33,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.routing import PLACE_FIELDS, PROPERTY_COMMUNE_FIELD
 from motcua.dossiers.serializers import ApplicantSerializer
+from motcua.integration import national_documents
 from motcua.org.identifiers import InvalidIdentifier, validate_personal_id
 from motcua.org.models import Agency, User
 from motcua.portal.commune_picker import CommuneField, CommuneWidget, commune_code, commune_exists
@@ -346,6 +348,12 @@ class SlotState:
         return self.offer_values.get(self.source)
 
     @property
+    def national_database(self) -> str:
+        """The national database the agency takes it from, named ("" if none is named)."""
+        source = self.slot.requirement.national_source if self.slot is not None else ""
+        return national_documents.database_name(source) if source else ""
+
+    @property
     def input_name(self) -> str:
         return f"file-{self.key}"
 
@@ -384,7 +392,18 @@ class ComponentsStep:
                 % {"name": state.name}
         return not any(s.error for s in self.states)
 
-    def component_inputs(self) -> list[actions.ComponentInput]:
+    def to_take(self) -> list[SlotState]:
+        """The components to take from the national database the catalogue names for them
+        (chosen "the agency takes it from a national database"): looked up when the dossier
+        is submitted (portal.submission_steps.take_national)."""
+        return [s for s in self.states if s.slot is not None and s.reused is None
+                and s.source == NATIONAL and s.slot.requirement.national_source]
+
+    def component_inputs(self, taken: Mapping[int, national_documents.Taken] | None = None
+                         ) -> list[actions.ComponentInput]:
+        """The action's components; `taken`: by requirement id, those looked up in their
+        national database (the reference goes on the component)."""
+        taken = taken or {}
         given = [actions.ComponentInput(requirement_id=s.requirement.pk,
                                         source=ComponentSource.EFORM)
                  for s in self.plan.eform_slots]
@@ -399,8 +418,10 @@ class ComponentsStep:
                                                     source=ComponentSource.REUSED,
                                                     reference=state.source))
             elif state.source == NATIONAL:
-                given.append(actions.ComponentInput(requirement_id=requirement_id,
-                                                    source=ComponentSource.NATIONAL))
+                found = taken.get(requirement_id)
+                given.append(actions.ComponentInput(
+                    requirement_id=requirement_id, source=ComponentSource.NATIONAL,
+                    reference=found.reference if found is not None else ""))
             elif state.source == PAPER:
                 given.append(actions.ComponentInput(requirement_id=requirement_id,
                                                     is_paper=True))

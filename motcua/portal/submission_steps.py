@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from motcua.dossiers import actions
 from motcua.dossiers.models import Channel, ReturnMethod
 from motcua.dossiers.routing import find_commune, place_field
+from motcua.integration import national_documents
+from motcua.integration.http import NationalSystemUnavailable
 from motcua.org.models import AdministrativeUnit, Agency, User
 from motcua.portal.commune_picker import commune_code
 from motcua.portal.models import SubmissionDraft
@@ -142,8 +144,46 @@ def bind(draft: SubmissionDraft, plan: Plan) -> Bound:
                  result.receiving, result)
 
 
-def prepare(draft: SubmissionDraft, plan: Plan, user: User) -> Prepared:
-    """The action's input from a draft whose every step is complete; else the problems."""
+NATIONAL_PURPOSE = "Nộp hồ sơ trực tuyến: khai thác giấy tờ từ cơ sở dữ liệu quốc gia"
+
+
+def take_national(draft: SubmissionDraft, plan: Plan, user: User
+                  ) -> tuple[dict[int, national_documents.Taken], list[StepProblem]]:
+    """Look up, in its national database, each component chosen to be taken from there
+    (ComponentsStep.to_take), by the applicant's ID number or tax code: what was taken, by
+    requirement id, and the problems (a database not answering, no record) that stop the
+    submission, on the components step. Called before the submission's transaction, so that
+    the exchange log keeps every lookup. Nothing is asked while the applicant step is not
+    complete (the submission stops on it anyway)."""
+    applicant = applicant_form(draft)
+    if not (applicant.is_bound and applicant.is_valid()):
+        return {}, []
+    who = applicant.payload()
+    taken: dict[int, national_documents.Taken] = {}
+    problems = []
+    for state in components_step(plan, draft, applicant.representation).to_take():
+        assert state.slot is not None
+        requirement = state.slot.requirement
+        try:
+            taken[requirement.pk] = national_documents.take(
+                requirement.national_source, id_number=who.get("id_number") or "",
+                tax_code=who.get("tax_code") or "", purpose=NATIONAL_PURPOSE, account=user)
+        except NationalSystemUnavailable:
+            problems.append(StepProblem(COMPONENTS, _(
+                "“%(name)s”: the %(database)s is not answering. Upload the document instead, "
+                "or submit again in a few minutes.") % {
+                    "name": state.name, "database": state.national_database}))
+        except national_documents.NotTaken as exc:
+            problems.append(StepProblem(COMPONENTS, _(
+                "“%(name)s”: %(reason)s Upload the document instead.") % {
+                    "name": state.name, "reason": exc.message}))
+    return taken, problems
+
+
+def prepare(draft: SubmissionDraft, plan: Plan, user: User,
+            national: dict[int, national_documents.Taken] | None = None) -> Prepared:
+    """The action's input from a draft whose every step is complete; else the problems.
+    `national`: the components taken from their national database (take_national)."""
     bound = bind(draft, plan)
     valid = bound.valid_steps()
     problems = [StepProblem(step, _("Complete the step “%(step)s”.")
@@ -162,7 +202,7 @@ def prepare(draft: SubmissionDraft, plan: Plan, user: User) -> Prepared:
     submission = actions.Submission(
         procedure_code=version.procedure.code, receiving_agency=bound.receiving,
         applicant=bound.applicant.applicant(),
-        components=bound.components.component_inputs(),
+        components=bound.components.component_inputs(national),
         form_data=bound.eform.form_data() if bound.eform is not None else {},
         channel=Channel.ONLINE, result_return=bound.result.result_return())
     return Prepared(submission, bound.components.files_to_attach())

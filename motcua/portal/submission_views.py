@@ -10,6 +10,7 @@ step to be valid.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from motcua.core.errors import InvalidInput, NotFound
 from motcua.dossiers import policy
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import tracking_payload
+from motcua.integration import national_documents
 from motcua.org.models import User
 from motcua.portal import drafts, review, submission
 from motcua.portal import submission_forms as forms
@@ -333,7 +335,18 @@ def _submit(request: HttpRequest, key: str) -> HttpResponse:
     form = forms.ReviewForm(request.POST)
     if form.is_valid():
         try:
-            dossier = submission.submit(request.user, key, steps.prepare)  # type: ignore[arg-type]
+            owned = drafts.owned(request.user, key)  # type: ignore[arg-type]
+        except Http404:
+            owned = None  # submitted already: `submit` gives its dossier again
+        taken: dict[int, national_documents.Taken] = {}
+        if owned is not None:
+            taken, problems = steps.take_national(owned, plan_for(owned.version), owned.owner)
+            if problems:
+                return review_step(request, owned, plan_for(owned.version), form=form,
+                                   problems=problems)
+        try:
+            dossier = submission.submit(request.user, key,  # type: ignore[arg-type]
+                                        partial(steps.prepare, national=taken))
         except submission.Refused as refused:
             owned = drafts.owned(request.user, key)  # type: ignore[arg-type]
             return review_step(request, owned, plan_for(owned.version), form=form,

@@ -26,12 +26,14 @@ from motcua.core.forms import HumanTextFormMixin
 from motcua.dossiers import actions, returns
 from motcua.dossiers.models import (
     ApplicantKind,
+    ComponentSource,
     Dossier,
     PaperForm,
     Representation,
     ReturnMethod,
 )
 from motcua.dossiers.routing import place_field, place_form_data
+from motcua.integration import national_documents
 from motcua.org import identifiers
 from motcua.org.models import AdministrativeUnit, Agency
 from motcua.web.forms import DesignSystemForm
@@ -69,13 +71,15 @@ PLACE_LABELS: dict[str, Promise] = {
 
 @dataclass(frozen=True)
 class ComponentRow:
-    """One component of the procedure with its controls in the intake form."""
+    """One component of the procedure with its controls in the intake form (`national`: the
+    box that takes it from its national database instead, when the catalogue names one)."""
 
     requirement: ComponentRequirement
     received: BoundField
     paper_form: BoundField
     copies: BoundField
     file: BoundField
+    national: BoundField | None = None
 
     @property
     def needed(self) -> bool:
@@ -84,8 +88,8 @@ class ComponentRow:
 
     @property
     def errors(self) -> list[str]:
-        return [str(e) for f in (self.received, self.paper_form, self.copies, self.file)
-                for e in f.errors]
+        return [str(e) for f in (self.received, self.paper_form, self.copies, self.file,
+                                 self.national) if f is not None for e in f.errors]
 
 
 def default_paper_form(requirement: ComponentRequirement) -> str:
@@ -178,6 +182,9 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
         super().__init__(*args, **kwargs)
         self.version = version
         self.requirements = list(version.components.all())
+        # the components taken from their national database (workspace.counter fills it, by
+        # requirement id, once looked up; integration.national_documents)
+        self.taken: dict[int, national_documents.Taken] = {}
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4().hex)
         self.several_desks = len(desks) > 1
@@ -225,6 +232,11 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
             self.fields[f"file_{r.pk}"] = forms.FileField(
                 label=_("Scan or file"), required=False,
                 widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
+            if r.national_source:
+                self.fields[f"national_{r.pk}"] = forms.BooleanField(
+                    label=_("Take it from the %(database)s instead")
+                    % {"database": national_documents.database_name(r.national_source)},
+                    required=False)
 
     def _field(self, name: str) -> forms.ChoiceField:
         field = self.fields[name]
@@ -236,7 +248,8 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
     @property
     def rows(self) -> list[ComponentRow]:
         return [ComponentRow(r, self[f"received_{r.pk}"], self[f"paper_form_{r.pk}"],
-                             self[f"copies_{r.pk}"], self[f"file_{r.pk}"])
+                             self[f"copies_{r.pk}"], self[f"file_{r.pk}"],
+                             self[f"national_{r.pk}"] if r.national_source else None)
                 for r in self.requirements]
 
     # -- checks -------------------------------------------------------------------------
@@ -268,7 +281,7 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
         needs something missing; refusing needs a reason."""
         if decision == "receive":
             for row in self.rows:
-                if row.needed and not self.cleaned_data.get(row.received.name):
+                if row.needed and not self.given(row):
                     self.add_error(row.received.name, _(
                         "Required: tick it once handed in, or ask for what is missing "
                         "(Form 02)."))
@@ -285,14 +298,25 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
 
     # -- what the action takes ----------------------------------------------------------
 
+    def national_rows(self) -> list[ComponentRow]:
+        """The components to take from their national database (ticked so)."""
+        return [row for row in self.rows
+                if row.national is not None and self.cleaned_data.get(row.national.name)]
+
+    def given(self, row: ComponentRow) -> bool:
+        return bool(self.cleaned_data.get(row.received.name)
+                    or (row.national is not None and self.cleaned_data.get(row.national.name)))
+
     def received_rows(self) -> list[ComponentRow]:
-        return [row for row in self.rows if self.cleaned_data.get(row.received.name)]
+        """The components handed in on paper (not those taken from a national database)."""
+        return [row for row in self.rows if self.cleaned_data.get(row.received.name)
+                and not (row.national is not None and self.cleaned_data.get(row.national.name))]
 
     def missing_items(self) -> list[dict[str, str]]:
-        """Everything missing, for Form 02: the required components not handed in, then the
-        other lines the officer wrote."""
+        """Everything missing, for Form 02: the required components not handed in (nor taken
+        from a national database), then the other lines the officer wrote."""
         items = [{"name": row.requirement.name, "note": ""} for row in self.rows
-                 if row.needed and not self.cleaned_data.get(row.received.name)]
+                 if row.needed and not self.given(row)]
         lines = (self.cleaned_data.get("extra_missing") or "").splitlines()
         items += [{"name": line.strip(), "note": ""} for line in lines if line.strip()]
         return items
@@ -318,9 +342,12 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
             procedure_code=self.version.procedure.code or "",
             receiving_agency=desks[int(data["receiving_agency"])],
             applicant=applicant,
-            components=[actions.ComponentInput(
+            components=[*(actions.ComponentInput(
                 requirement_id=row.requirement.pk, copies=data[row.copies.name], is_paper=True,
-                paper_form=data[row.paper_form.name]) for row in self.received_rows()],
+                paper_form=data[row.paper_form.name]) for row in self.received_rows()),
+                *(actions.ComponentInput(requirement_id=pk, source=ComponentSource.NATIONAL,
+                                         reference=taken.reference)
+                  for pk, taken in self.taken.items())],
             form_data=place_form_data(self.version, data.get("place_commune") or ""),
             channel=1,
             result_return=returns.ResultReturn(
