@@ -20,7 +20,7 @@ from motcua.integration.http import NationalSystemUnavailable
 from motcua.org.models import AdministrativeUnit, Agency, User
 from motcua.portal.commune_picker import commune_code
 from motcua.portal.models import SubmissionDraft
-from motcua.portal.prefill import population_initial
+from motcua.portal.prefill import eform_initial, population_initial
 from motcua.portal.submission import (
     APPLICANT,
     COMPONENTS,
@@ -34,6 +34,7 @@ from motcua.portal.submission import (
     receiving_unit,
 )
 from motcua.portal.submission_forms import (
+    FOR_SELF,
     ApplicantForm,
     ComponentsStep,
     EFormForm,
@@ -104,11 +105,25 @@ def applicant_form(draft: SubmissionDraft, data: Any = None, *,
     return form
 
 
-def eform_form(draft: SubmissionDraft, plan: Plan, data: Any = None) -> EFormForm | None:
+def eform_form(draft: SubmissionDraft, plan: Plan, data: Any = None, *,
+               prefill: bool = False) -> EFormForm | None:
+    """`prefill`: a form never saved, of a citizen filing for themselves, is filled from the
+    population database (portal.prefill) where its fields say so; `form.prefilled` says how
+    it went."""
     if EFORM not in plan.steps:
         return None
-    return EFormForm(plan, data if data is not None else saved(draft, EFORM),
-                     today=timezone.localdate())
+    data = data if data is not None else saved(draft, EFORM)
+    initial: dict[str, Any] = {}
+    outcome = ""
+    applicant = saved(draft, APPLICANT)
+    if prefill and data is None and applicant is not None \
+            and applicant.get("filing_for") == FOR_SELF:
+        fields = [f for slot in plan.eform_slots if slot.eform is not None
+                  for f in slot.eform.fields]
+        initial, outcome = eform_initial(draft.owner, fields)
+    form = EFormForm(plan, data, today=timezone.localdate(), initial=initial)
+    form.prefilled = outcome
+    return form
 
 
 def place_commune(plan: Plan, applicant: ApplicantForm, eform: EFormForm | None

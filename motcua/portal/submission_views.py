@@ -31,7 +31,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import tracking_payload
 from motcua.integration import national_documents
 from motcua.org.models import User
-from motcua.portal import drafts, review, submission
+from motcua.portal import drafts, prefill, review, submission
 from motcua.portal import submission_forms as forms
 from motcua.portal import submission_steps as steps
 from motcua.portal.commune_picker import REFRESH, commune_choices
@@ -221,6 +221,7 @@ def applicant_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan) -> 
             return done
     else:
         form = steps.applicant_form(draft, prefill=True)
+        prefill.note(draft, form.prefilled)
         if form.is_bound and not _check_requested(request):
             form.quiet()
     return _page(request, draft, plan, APPLICANT, {"form": form, "account": draft.owner})
@@ -228,8 +229,9 @@ def applicant_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan) -> 
 
 def eform_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    form = steps.eform_form(draft, plan, data)
+    form = steps.eform_form(draft, plan, data, prefill=data is None)
     assert form is not None  # the step exists only with an e-form
+    prefill.note(draft, form.prefilled)
     if request.method == "POST":
         drafts.save_step(draft, EFORM, steps.as_saved(request.POST, list(form.fields)))
         if REFRESH in request.POST:

@@ -42,6 +42,7 @@ from motcua.workspace.counter_forms import (
     IntakeForm,
     ProcedureSearchForm,
     applicant_initial,
+    eform_initial,
 )
 from motcua.workspace.pages import field_error, htmx_redirect, visible
 
@@ -135,11 +136,14 @@ def reception(request: HttpRequest) -> HttpResponse:
 
     form = None
     if version is not None:
+        initial = applicant_initial(source) if source else \
+            dict(looked_up.initial) if looked_up else {}
+        if looked_up is not None and looked_up.person is not None:
+            # the declaration's answers about the applicant, from the same lookup
+            initial.update(eform_initial(version, looked_up.person))
         form = IntakeForm(request.POST or None, request.FILES or None, version=version,
                           desks=counter.desks, communes=counter.communes,
-                          return_units=counter.return_units,
-                          initial=applicant_initial(source) if source else
-                          looked_up.initial if looked_up else None)
+                          return_units=counter.return_units, initial=initial)
         if request.method == "POST":
             done = _send(request, user, form, counter)
             if done is not None:

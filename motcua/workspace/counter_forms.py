@@ -10,6 +10,7 @@ fields they are about (`FIELD_OF_ERROR`).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +18,12 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.boundfield import BoundField
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog import eforms
 from motcua.catalog.models import CompetenceBasis, ComponentRequirement, ProcedureVersion
 from motcua.core.forms import HumanTextFormMixin
 from motcua.dossiers import actions, returns
@@ -33,9 +36,10 @@ from motcua.dossiers.models import (
     ReturnMethod,
 )
 from motcua.dossiers.routing import place_field, place_form_data
-from motcua.integration import national_documents
+from motcua.integration import national_documents, population
 from motcua.org import identifiers
 from motcua.org.models import AdministrativeUnit, Agency
+from motcua.web.eform_fields import EFormField
 from motcua.web.forms import DesignSystemForm
 from motcua.web.templatetags.web import duration
 
@@ -176,6 +180,11 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
                                "when asking for what is missing (Form 02)."),
         widget=forms.Textarea(attrs={"rows": 3}))
 
+    eform_used = forms.BooleanField(
+        label=gettext_lazy("Fill in the declaration here (e-form)"), required=False,
+        help_text=gettext_lazy("The answers are kept as the dossier's data and the declaration "
+                               "counts as handed in."))
+
     def __init__(self, *args: Any, version: ProcedureVersion, desks: list[Agency],
                  communes: list[AdministrativeUnit], return_units: list[Agency],
                  **kwargs: Any) -> None:
@@ -215,6 +224,17 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
              else _("The procedure's own")),
             *((case.key, f"{case.label} ({duration(case.value, case.unit)})")
               for case in version.cases())]
+        # the declaration's e-form (catalog.eforms), checked only when the officer fills it in
+        self.commune_codes = {u.code for u in communes}
+        self.eform_rows = [r for r in self.requirements if eforms.of(r.eform_schema)]
+        self.eform_specs = eform_specs(self.requirements)
+        self.fields["eform_used"].widget.attrs["data-aria-controls"] = "counter-eform"
+        for spec in self.eform_specs:
+            self.fields[EFORM_PREFIX + spec.name] = EFormField(
+                spec, today=timezone.localdate(), checked=False,
+                commune_widget=lambda: forms.Select(choices=commune_choices),
+                commune_code=lambda value: str(value or ""),
+                commune_exists=self.commune_codes.__contains__)
         for r in self.requirements:
             self.fields[f"received_{r.pk}"] = forms.BooleanField(
                 label=_("Handed in"), required=False,
@@ -273,7 +293,24 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
         if kind == ApplicantKind.ORGANISATION and not cleaned.get("applicant_tax_code") \
                 and "applicant_tax_code" not in self.errors:
             self.add_error("applicant_tax_code", _("Enter the organisation's tax code."))
+        self.form_data: dict[str, Any] = {}
+        if cleaned.get("eform_used") and self.eform_specs:
+            typed = {s.name: cleaned.get(EFORM_PREFIX + s.name) for s in self.eform_specs}
+            values, problems = eforms.clean(
+                eforms.EForm((eforms.Section(tuple(self.eform_specs)),)), typed,
+                today=timezone.localdate(), commune_exists=self.commune_codes.__contains__)
+            for name, message in problems.items():
+                self.add_error(EFORM_PREFIX + name, message)
+            self.form_data = values
         return cleaned
+
+    @property
+    def eform_fields(self) -> list[BoundField]:
+        return [self[EFORM_PREFIX + s.name] for s in self.eform_specs]
+
+    def eform_given(self, row: ComponentRow) -> bool:
+        """The declaration filled in here (its e-form) instead of handed in on paper."""
+        return bool(self.cleaned_data.get("eform_used")) and row.requirement in self.eform_rows
 
     def check_decision(self, decision: str) -> None:
         """What the decision needs that the action leaves to the counter: receiving means the
@@ -305,12 +342,15 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
 
     def given(self, row: ComponentRow) -> bool:
         return bool(self.cleaned_data.get(row.received.name)
-                    or (row.national is not None and self.cleaned_data.get(row.national.name)))
+                    or (row.national is not None and self.cleaned_data.get(row.national.name))
+                    or self.eform_given(row))
 
     def received_rows(self) -> list[ComponentRow]:
-        """The components handed in on paper (not those taken from a national database)."""
+        """The components handed in on paper (not those taken from a national database, nor
+        the declaration filled in here)."""
         return [row for row in self.rows if self.cleaned_data.get(row.received.name)
-                and not (row.national is not None and self.cleaned_data.get(row.national.name))]
+                and not (row.national is not None and self.cleaned_data.get(row.national.name))
+                and not self.eform_given(row)]
 
     def missing_items(self) -> list[dict[str, str]]:
         """Everything missing, for Form 02: the required components not handed in (nor taken
@@ -347,8 +387,12 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
                 paper_form=data[row.paper_form.name]) for row in self.received_rows()),
                 *(actions.ComponentInput(requirement_id=pk, source=ComponentSource.NATIONAL,
                                          reference=taken.reference)
-                  for pk, taken in self.taken.items())],
-            form_data=place_form_data(self.version, data.get("place_commune") or ""),
+                  for pk, taken in self.taken.items()),
+                *(actions.ComponentInput(requirement_id=row.requirement.pk,
+                                         source=ComponentSource.EFORM)
+                  for row in self.rows if self.eform_given(row))],
+            form_data={**self.form_data,
+                       **place_form_data(self.version, data.get("place_commune") or "")},
             channel=1,
             result_return=returns.ResultReturn(
                 method=data["return_method"], agency_code=data.get("return_agency") or "",
@@ -366,6 +410,22 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
 
     def files_sent(self) -> list[tuple[str, UploadedFile]]:
         return [(name, f) for name in sorted(self.files) for f in self.files.getlist(name)]
+
+
+EFORM_PREFIX = "eform_"  # the intake form's fields of the declaration's e-form
+
+
+def eform_specs(requirements: Iterable[ComponentRequirement]) -> list[eforms.Field]:
+    """The fields of the procedure's e-forms (usually one, the declaration's)."""
+    return [f for r in requirements if (form := eforms.of(r.eform_schema)) for f in form.fields]
+
+
+def eform_initial(version: ProcedureVersion, person: population.PersonRecord
+                  ) -> dict[str, Any]:
+    """The e-form's answers the population database gives about the applicant looked up."""
+    specs = eform_specs(version.components.all())
+    return {EFORM_PREFIX + name: value
+            for name, value in population.eform_values(specs, person).items()}
 
 
 def applicant_initial(d: Dossier) -> dict[str, Any]:
