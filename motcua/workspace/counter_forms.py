@@ -412,7 +412,9 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
         return [(name, f) for name in sorted(self.files) for f in self.files.getlist(name)]
 
 
-EFORM_PREFIX = "eform_"  # the intake form's fields of the declaration's e-form
+# The intake form's fields of the declaration's e-form: "eform__<name>" (an e-form's field names
+# never start with "_", so none is the form's own "eform_used").
+EFORM_PREFIX = "eform__"
 
 
 def eform_specs(requirements: Iterable[ComponentRequirement]) -> list[eforms.Field]:

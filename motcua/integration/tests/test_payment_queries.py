@@ -151,8 +151,10 @@ def test_a_fee_paid_twice_is_recorded_once_and_the_second_payment_flagged_for_re
     second_page = start(client, org, dossier)  # another tab: the first is still pending
     assert first_page != second_page
     choose(first_page, "pay")
-    choose(second_page, "pay")
+    back = choose(second_page, "pay")
     first, second = Payment.objects.order_by("started_at", "pk")
+    told = client.get(back.headers["location"].removeprefix(str(live_url(live))), follow=True)
+    assert "khoản nộp lần hai sẽ được hoàn trả" in told.content.decode()
     assert first.status == Payment.Status.SUCCEEDED
     assert second.status == Payment.Status.REFUND_DUE and second.duplicate_of == first
     assert second.succeeded_at is not None and second.transaction_no

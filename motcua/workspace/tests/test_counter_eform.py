@@ -31,24 +31,24 @@ def declaration(procedure):
 
 
 def answers(**over):
-    data = {"eform_requester_relationship": "bản thân", "eform_full_name": "Nguyễn Văn An",
-            "eform_birth_date": "14/03/1995", "eform_sex": "nam", "eform_ethnicity": "Kinh",
-            "eform_nationality": "Việt Nam", "eform_id_number": ID,
-            "eform_residence": "Số 12, đường Lê Lợi, phường Hoa Lư",
-            "eform_marital_status": "Chưa đăng ký kết hôn với ai.",
-            "eform_purpose": "Để đăng ký kết hôn."}
+    """The declaration's answers as the intake form sends them (its fields "eform__<name>")."""
+    data = {"requester_relationship": "bản thân", "full_name": "Nguyễn Văn An",
+            "birth_date": "14/03/1995", "sex": "nam", "ethnicity": "Kinh",
+            "nationality": "Việt Nam", "id_number": ID,
+            "residence": "Số 12, đường Lê Lợi, phường Hoa Lư",
+            "marital_status": "Chưa đăng ký kết hôn với ai.", "purpose": "Để đăng ký kết hôn."}
     data.update(over)
-    return data
+    return {f"eform__{name}": value for name, value in data.items()}
 
 
 def test_the_lookup_fills_the_declaration_and_the_officer_completes_it(
         officer, org, procedure, declaration, sandbox):
     response = officer.get(URL, {"population": ID, "procedure": procedure.code})
     form = response.context["form"]
-    assert (form.initial["eform_full_name"], form.initial["eform_birth_date"],
-            form.initial["eform_sex"], form.initial["eform_id_number"]) == (
+    assert (form.initial["eform__full_name"], form.initial["eform__birth_date"],
+            form.initial["eform__sex"], form.initial["eform__id_number"]) == (
         "Nguyễn Văn An", "14/03/1995", "nam", ID)
-    assert "Hoa Lư" in form.initial["eform_residence"]
+    assert "Hoa Lư" in form.initial["eform__residence"]
     html = response.content.decode()
     assert 'id="counter-eform"' in html and 'value="14/03/1995"' in html
     data = intake(org, procedure, identity_check=form.initial["identity_check"],
@@ -65,16 +65,16 @@ def test_the_lookup_fills_the_declaration_and_the_officer_completes_it(
 def test_an_incomplete_declaration_is_said_next_to_its_fields(officer, org, procedure,
                                                                declaration):
     data = intake(org, procedure, eform_used="on",
-                  **answers(eform_purpose="", eform_birth_date="31/02/1995"))
+                  **answers(purpose="", birth_date="31/02/1995"))
     response = post(officer, procedure, data)
     assert response.status_code == 200 and nothing_written()
     errors = response.context["form"].errors
-    assert set(errors) == {"eform_purpose", "eform_birth_date"}
-    assert 'id="id_eform_purpose-error"' in response.content.decode()
+    assert set(errors) == {"eform__purpose", "eform__birth_date"}
+    assert 'id="id_eform__purpose-error"' in response.content.decode()
 
 
 def test_the_declaration_left_unticked_is_not_used(officer, org, procedure, declaration):
-    data = intake(org, procedure, **answers(eform_birth_date="not a date"))
+    data = intake(org, procedure, **answers(birth_date="not a date"))
     assert post(officer, procedure, data).status_code == 303
     d = Dossier.objects.get()
     assert "birth_date" not in d.form_data
@@ -87,7 +87,7 @@ def test_the_database_not_answering_leaves_the_declaration_to_type(
     sandbox.fault("/population/", "timeout", seconds=2)
     response = officer.get(URL, {"population": ID, "procedure": procedure.code})
     form = response.context["form"]
-    assert not any(key.startswith("eform_") for key in form.initial)
+    assert not any(key.startswith("eform__") for key in form.initial)
     data = intake(org, procedure, identity_check=form.initial["identity_check"],
                   eform_used="on", **answers(), **{f"received_{declaration.pk}": None})
     assert post(officer, procedure, data).status_code == 303
