@@ -437,6 +437,11 @@ PAYMENT_PARTNER_CODE = os.environ.get("PAYMENT_PARTNER_CODE", "MOTCUA")
 PAYMENT_SECRET = os.environ.get("PAYMENT_SECRET", "sandbox-payment-secret-not-a-secret")
 PAYMENT_CALLBACK_MAX_AGE_SECONDS = float(os.environ.get("PAYMENT_CALLBACK_MAX_AGE_SECONDS",
                                                         "3600"))
+# A payment still pending this long after it started (its callback never came, or was lost) is
+# asked about with the platform's status query (`manage.py query_payments --loop`, started by
+# `make run`), then again every as long, until PAYMENT_QUERY_MAX_HOURS after it started.
+PAYMENT_QUERY_AFTER_SECONDS = float(os.environ.get("PAYMENT_QUERY_AFTER_SECONDS", "300"))
+PAYMENT_QUERY_MAX_HOURS = float(os.environ.get("PAYMENT_QUERY_MAX_HOURS", "24"))
 # SMS and citizen-app messages (integration.gateways, registered into notifications): the
 # gateways' addresses (empty: the sandbox's /gateways/sms and /gateways/app), the notices also
 # sent by SMS to the applicant's phone (comma-separated kinds of notifications.messages; empty:

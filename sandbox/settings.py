@@ -40,6 +40,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 
+# Its own cookie names: on 127.0.0.1 the product and the sandbox share one cookie jar (cookies
+# are per host, not per port), so Django's default "sessionid"/"csrftoken" would overwrite the
+# product's in the browser that signs in at VNeID or pays (losing the sign-in's state).
+SESSION_COOKIE_NAME = "sandbox_sessionid"
+CSRF_COOKIE_NAME = "sandbox_csrftoken"
+
 ROOT_URLCONF = "sandbox.urls"
 WSGI_APPLICATION = "sandbox.wsgi.application"
 TEMPLATES = [

@@ -143,7 +143,7 @@ class ComponentInline(HumanTextTabularInline):
     formset = ComponentFormSet
     extra = 0
     fields = ["position", "code", "name", "form", "quantity", "required", "condition",
-              "digitization_required", "eform_schema"]
+              "digitization_required", "national_source", "eform_schema"]
 
 
 class FeeInline(HumanTextTabularInline):

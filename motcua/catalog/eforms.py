@@ -16,7 +16,11 @@ in catalog/data/eforms.yaml:
         {"name": "child_full_name", "type": "text", "label_vi": "...", "label_en": "...",
          "required": true, "max_length": 100, "help_vi": "...", "help_en": "..."}, ...]}]}
 
-(or "fields" at the top level instead of "sections", for a form of one part). `parse` checks a
+(or "fields" at the top level instead of "sections", for a form of one part). A field about the
+applicant may say what the national population database knows of it, `"prefill": "<fact>"`
+(PREFILL_TYPES: full_name, birth_date, sex, id_number, the permanent and current address and
+commune): the portal fills it in for a citizen filing for themselves, the counter after looking
+the applicant up; the person can still change it. `parse` checks a
 document and lists every problem; `clean` checks values against it, field by field, as typed
 in a page or sent to the API. Pure: the only outside fact, whether a commune code exists, is
 asked of the caller.
@@ -56,7 +60,15 @@ MAX_FIELDS = 100
 MAX_CHOICES = 200
 NUMBER_LIMIT = 10**12
 FIELD_KEYS = frozenset({"name", "type", "label_vi", "label_en", "required", "max_length",
-                        "help_vi", "help_en", "choices", "min", "max"})
+                        "help_vi", "help_en", "choices", "min", "max", "prefill"})
+# The facts of the population database an e-form field may be prefilled with, and the field
+# types each fits (integration.population.eform_values fills them).
+PREFILL_TYPES: dict[str, tuple[str, ...]] = {
+    "full_name": (TEXT,), "birth_date": (DATE,), "sex": (SELECT,),
+    "id_number": (NATIONAL_ID, TEXT), "permanent_address": (TEXT, TEXTAREA),
+    "current_address": (TEXT, TEXTAREA), "permanent_commune": (COMMUNE,),
+    "current_commune": (COMMUNE,),
+}
 SECTION_KEYS = frozenset({"title_vi", "title_en", "fields"})
 FORM_KEYS = frozenset({"title_vi", "title_en", "sections", "fields"})
 TODAY = "today"
@@ -91,6 +103,7 @@ class Field:
     choices: tuple[Choice, ...] = ()
     min: Any = None  # number: an integer; date: an ISO date or "today"
     max: Any = None
+    prefill: str = ""  # a fact of the population database (PREFILL_TYPES), or ""
 
     @property
     def label(self) -> str:
@@ -247,11 +260,18 @@ def _parse_field(raw: Any, at: str, errors: list[str]) -> Field | None:
     max_length = _max_length(raw, kind, at, errors)
     choices = _choices(raw, kind, at, errors)
     low, high = _bounds(raw, kind, at, errors)
+    prefill = raw.get("prefill", "")
+    if prefill and (prefill not in PREFILL_TYPES or kind not in PREFILL_TYPES[prefill]):
+        errors.append(_("%(where)s: %(value)r is not a fact of the population database that a "
+                        "field of this type takes (%(allowed)s).") % {
+            "where": _join(at, "prefill"), "value": prefill,
+            "allowed": ", ".join(k for k, types in PREFILL_TYPES.items() if kind in types)
+            or "—"})
     if len(errors) > before:
         return None
     return Field(name=str(name), type=str(kind), label_vi=label_vi, label_en=label_en,
                  required=required, max_length=max_length, help_vi=help_vi, help_en=help_en,
-                 choices=choices, min=low, max=high)
+                 choices=choices, min=low, max=high, prefill=str(prefill or ""))
 
 
 def _max_length(raw: dict[str, Any], kind: Any, at: str, errors: list[str]) -> int | None:

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import yaml
 from django.db import transaction
@@ -37,6 +37,7 @@ from motcua.catalog.models import (
     ComponentRequirement,
     DurationUnit,
     Level,
+    NationalSource,
     OnlineLevel,
     Procedure,
     ProcedureVersion,
@@ -51,6 +52,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_FILE = DATA_DIR / "procedures.yaml"
 DEFAULT_LOCAL_FILE = DATA_DIR / "local.yaml"
 DEFAULT_EFORMS_FILE = DATA_DIR / "eforms.yaml"
+DEFAULT_NATIONAL_SOURCES_FILE = DATA_DIR / "national_sources.yaml"
 
 UNKNOWN = "?"
 CUTOFF_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -126,6 +128,8 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     eforms: list[str] = field(default_factory=list)  # e-forms stored or changed (eforms.yaml)
     eforms_skipped: list[str] = field(default_factory=list)  # for procedures not loaded
+    # components whose national database changed (national_sources.yaml), "code:position"
+    national_sources: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return _("%(created)d new, %(updated)d new versions, %(unchanged)d unchanged") % {
@@ -665,6 +669,7 @@ def _component_rows(record: Record, base: ProcedureVersion | None) -> list[dict[
             "condition": old.condition if old else "",
             "digitization_required": old.digitization_required if old else False,
             "eform_schema": old.eform_schema if old else None,
+            "national_source": old.national_source if old else "",
         }
         rows.append({**extra, **row})
     return rows
@@ -752,6 +757,7 @@ def load_procedures(
     *,
     local_path: Path | str | None = DEFAULT_LOCAL_FILE,
     eforms_path: Path | str | None = DEFAULT_EFORMS_FILE,
+    national_sources_path: Path | str | None = DEFAULT_NATIONAL_SOURCES_FILE,
     effective_from: dt.date | None = None,
     actor: Any = None,
 ) -> LoadReport:
@@ -759,14 +765,59 @@ def load_procedures(
     local = read_local(local_path) if local_path else LocalSettings()
     records = read_procedures(path, local)
     forms = read_eforms(eforms_path) if eforms_path else []
+    sources = read_national_sources(national_sources_path) if national_sources_path else []
     effective_from = effective_from or timezone.localdate()
     with transaction.atomic():
         report = load_records(records, effective_from=effective_from, actor=actor)
         apply_eforms(forms, report, since=effective_from, actor=actor)
+        apply_national_sources(sources, report, since=effective_from, actor=actor)
     return report
 
 
 # ------------------------------------------------------------------------------- e-forms
+
+
+class ComponentEntry(Protocol):
+    """A line of a file about one component of a procedure (e-forms, national databases)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def position(self) -> int: ...
+
+
+E = TypeVar("E", bound=ComponentEntry)
+
+
+def _components_at(entries: list[E], since: dt.date, source: str
+                   ) -> tuple[list[tuple[E, ProcedureVersion, ComponentRequirement]], list[str]]:
+    """Each entry's component (its procedure `code`, at `position`) in every version of the
+    procedure in force on `since` or later; and the codes of the procedures the catalogue does
+    not hold. CatalogDataError when a procedure has no component at that position."""
+    versions = (ProcedureVersion.objects.select_related("procedure")
+                .filter(procedure__code__in={e.code for e in entries})
+                .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=since))
+                .prefetch_related("components"))
+    by_code: dict[str, list[ProcedureVersion]] = {}
+    for version in versions:
+        by_code.setdefault(version.procedure.code or "", []).append(version)
+    found, skipped, errors = [], [], []
+    for entry in entries:
+        if entry.code not in by_code:
+            skipped.append(entry.code)
+            continue
+        for version in by_code[entry.code]:
+            component = next((c for c in version.components.all()
+                              if c.position == entry.position), None)
+            if component is None:
+                errors.append(_("%(source)s, %(code)s: the procedure has no component %(n)d.")
+                              % {"source": source, "code": entry.code, "n": entry.position})
+                break
+            found.append((entry, version, component))
+    if errors:
+        raise CatalogDataError(errors)
+    return found, skipped
 
 
 @dataclass(frozen=True)
@@ -825,32 +876,86 @@ def apply_eforms(entries: list[EFormEntry], report: LoadReport, *, since: dt.dat
     """Store each e-form on its component in the procedure's versions in force on `since` or
     later (the e-form is data entry of the version, as in the admin: no new version). A
     procedure the catalogue does not hold is reported in `report.eforms_skipped`."""
-    versions = (ProcedureVersion.objects.select_related("procedure")
-                .filter(procedure__code__in=[e.code for e in entries])
-                .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=since))
-                .prefetch_related("components"))
-    by_code: dict[str, list[ProcedureVersion]] = {}
-    for version in versions:
-        by_code.setdefault(version.procedure.code or "", []).append(version)
-    errors = []
-    for entry in entries:
-        if entry.code not in by_code:
-            report.eforms_skipped.append(entry.code)
+    found, skipped = _components_at(entries, since, _("e-forms file"))
+    report.eforms_skipped += skipped
+    for entry, version, component in found:
+        if component.eform_schema == entry.schema:
             continue
-        for version in by_code[entry.code]:
-            component = next((c for c in version.components.all()
-                              if c.position == entry.position), None)
-            if component is None:
-                errors.append(_("e-forms file, %(code)s: the procedure has no component "
-                                "%(n)d.") % {"code": entry.code, "n": entry.position})
-                break
-            if component.eform_schema == entry.schema:
-                continue
-            component.eform_schema = entry.schema
-            component.save(update_fields=["eform_schema"])
-            audit.record(actor, "catalog.eform_loaded", component, procedure=entry.code,
-                         version=version.number, component=entry.position)
-            if entry.code not in report.eforms:
-                report.eforms.append(entry.code)
+        component.eform_schema = entry.schema
+        component.save(update_fields=["eform_schema"])
+        audit.record(actor, "catalog.eform_loaded", component, procedure=entry.code,
+                     version=version.number, component=entry.position)
+        if entry.code not in report.eforms:
+            report.eforms.append(entry.code)
+
+
+# ------------------------------------------------------------------- national databases
+
+
+@dataclass(frozen=True)
+class NationalSourceEntry:
+    """One line of national_sources.yaml: the component at `position` (from 1) of the
+    procedure `code` is taken from the national database `source` (catalog.NationalSource)."""
+
+    code: str
+    position: int
+    source: str
+
+
+def parse_national_sources(data: Any, source: str = "national_sources.yaml"
+                           ) -> list[NationalSourceEntry]:
+    """Every line of the file, checked; CatalogDataError lists every problem."""
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        raise CatalogDataError([_("%(source)s: a mapping of national codes to components is "
+                                  "expected.") % {"source": source}])
+    errors: list[str] = []
+    entries = []
+    allowed = ", ".join(NationalSource.values)
+    for code, raw in data.items():
+        where = f"{source} {code}"
+        if not (isinstance(code, str) and CODE_RE.match(code)):
+            errors.append(_("%(source)s: '%(key)s' is not a national code N.NNNNNN (quote "
+                            "it).") % {"source": source, "key": code})
+            continue
+        if not isinstance(raw, dict) or not raw:
+            errors.append(_("%(where)s: a mapping of component positions to national "
+                            "databases is expected.") % {"where": where})
+            continue
+        for position, system in raw.items():
+            if isinstance(position, bool) or not isinstance(position, int) or position < 1:
+                errors.append(_("%(where)s: %(value)r is not a component position from 1.")
+                              % {"where": where, "value": position})
+            elif system not in NationalSource.values:
+                errors.append(_("%(where)s, component %(n)d: %(value)r is not one of "
+                                "%(allowed)s.") % {"where": where, "n": position,
+                                                   "value": system, "allowed": allowed})
+            else:
+                entries.append(NationalSourceEntry(code, position, system))
     if errors:
         raise CatalogDataError(errors)
+    return entries
+
+
+def read_national_sources(path: Path | str = DEFAULT_NATIONAL_SOURCES_FILE
+                          ) -> list[NationalSourceEntry]:
+    path = Path(path)
+    return parse_national_sources(_yaml(path, _("national databases file")), str(path.name))
+
+
+def apply_national_sources(entries: list[NationalSourceEntry], report: LoadReport, *,
+                           since: dt.date, actor: Any = None) -> None:
+    """Mark each component with its national database in the procedure's versions in force
+    on `since` or later (data entry of the version, as the e-forms); a procedure the
+    catalogue does not hold is skipped."""
+    found, _skipped = _components_at(entries, since, _("national databases file"))
+    for entry, version, component in found:
+        if component.national_source == entry.source:
+            continue
+        component.national_source = entry.source
+        component.save(update_fields=["national_source"])
+        audit.record(actor, "catalog.national_source_loaded", component,
+                     procedure=entry.code, version=version.number,
+                     component=entry.position, source=entry.source)
+        report.national_sources.append(f"{entry.code}:{entry.position}")

@@ -301,6 +301,18 @@ class ProcedureVersion(models.Model):
         return Duration(value, self.duration_unit)
 
 
+class NationalSource(models.TextChoices):
+    """The national database an agency takes a component from instead of asking the applicant
+    for it (DOMAIN.md §6: a document obtainable from a national database may not be asked
+    for), looked up by the applicant's ID number (or, for the business registry, tax code)
+    through the integration app's adapter of that system."""
+
+    POPULATION = "population", _("National population database")
+    BUSINESS = "business", _("National business registry")
+    CIVIL_STATUS = "civil_status", _("Civil status database")
+    JUDICIAL = "judicial", _("Judicial records database")
+
+
 class ComponentRequirement(models.Model):
     class Form(models.TextChoices):
         ORIGINAL = "original", _("Original")
@@ -319,6 +331,10 @@ class ComponentRequirement(models.Model):
     condition = models.TextField(_("condition"), blank=True)
     digitization_required = models.BooleanField(default=False)
     eform_schema = models.JSONField(null=True, blank=True)
+    # the national database the agency can take it from ("": none; national_sources.yaml)
+    national_source = models.CharField(_("national database"), max_length=20, blank=True,
+                                       default="", db_default="",
+                                       choices=NationalSource.choices)
 
     class Meta:
         ordering = ["version", "position"]

@@ -14,6 +14,7 @@ class IntegrationConfig(AppConfig):
         from motcua.dossiers.events import DossierChanged, DossierSubmitted
         from motcua.dossiers.serializers import add_detail_section
         from motcua.integration import identity, national_store, outbox, portal_sync
+        from motcua.integration.events import FeePaidOnline
         from motcua.records.events import ResultSigned
 
         subscribe(DossierSubmitted, identity.on_submitted)
@@ -21,6 +22,7 @@ class IntegrationConfig(AppConfig):
         outbox.register(national_store.SYSTEM, national_store.SYSTEM_ENTRY)
         subscribe(ResultSigned, national_store.queue_result)
         subscribe(DossierChanged, portal_sync.queue_dossier_change)
+        subscribe(FeePaidOnline, portal_sync.queue_payment)
         add_detail_section("portal_sync", portal_sync.detail_section)
         housekeeping.register("delivered_outbox", outbox.prune_delivered)
 

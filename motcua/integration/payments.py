@@ -1,10 +1,11 @@
 """The port to the national payment platform (DOMAIN.md §7, PayGov), and its message rules.
 
 An adapter (settings.PAYMENT_GATEWAY, a dotted path; the sandbox's over HTTP by default)
-turns an `InitMessage` into the address the payer is sent to, and reads a confirm callback
-into a `Confirmation` once its signature is right. Both directions are authenticated the same
-way: SHA-256 over the message's fields joined by "|", then "|" and the shared secret
-(settings.PAYMENT_SECRET), in lowercase hex.
+turns an `InitMessage` into the address the payer is sent to, reads a confirm callback into a
+`Confirmation` once its signature is right, and asks the platform what became of a payment
+whose callback did not come (`query`: its answer carries the same signed confirm message).
+Every message is authenticated the same way: SHA-256 over the message's fields joined by "|",
+then "|" and the shared secret (settings.PAYMENT_SECRET), in lowercase hex.
 """
 
 from __future__ import annotations
@@ -80,6 +81,15 @@ class Confirmation:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class StatusAnswer:
+    """The platform's answer to a status query: whether it knows the reference at all, and
+    the signed confirm message once the payer paid or cancelled (None while pending)."""
+
+    known: bool
+    confirmation: Mapping[str, Any] | None = None
+
+
 class PaymentGateway(Protocol):
     def init(self, message: InitMessage) -> str:
         """Register the payment; the address of the payer's page. Raises
@@ -90,6 +100,10 @@ class PaymentGateway(Protocol):
 
     def origin(self) -> str:
         """Where the payer's pages are (scheme://host[:port]), "" if not on the web."""
+
+    def query(self, reference: str, time: dt.datetime) -> StatusAnswer:
+        """What the platform holds for `reference` now. Raises NationalSystemUnavailable when
+        it does not answer (or answers something that cannot be trusted)."""
 
 
 def signature(values: Iterable[object], secret: str) -> str:

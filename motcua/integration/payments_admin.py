@@ -1,6 +1,7 @@
 """Online payments and the payment platform's callbacks in the administration pages, read-only:
 only the platform's authenticated callbacks change a payment, and the callback log is never
-edited (registered by the app's AppConfig.ready)."""
+edited (registered by the app's AppConfig.ready). A payment to refund (paid twice) shows with the
+status filter "Paid twice: to be refunded"."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class ReadOnly(HumanTextAdmin):
 @admin.register(Payment)
 class PaymentAdmin(ReadOnly):
     list_display = ["reference", "started_at", "dossier", "amount_vnd", "status",
-                    "succeeded_at", "transaction_no"]
+                    "succeeded_at", "transaction_no", "duplicate_of"]
     list_filter = ["status", "online"]
     search_fields = ["reference", "dossier__code", "transaction_no"]
     list_select_related = ["dossier"]
@@ -36,8 +37,8 @@ class PaymentAdmin(ReadOnly):
 
 @admin.register(PaymentCallback)
 class PaymentCallbackAdmin(ReadOnly):
-    list_display = ["received_at", "verdict", "reason", "reference", "message_id",
+    list_display = ["received_at", "verdict", "via", "reason", "reference", "message_id",
                     "remote_addr"]
-    list_filter = ["verdict"]
+    list_filter = ["verdict", "via"]
     search_fields = ["reference", "message_id"]
     date_hierarchy = "received_at"

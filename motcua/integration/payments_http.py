@@ -3,6 +3,7 @@ settings.PAYMENT_URL names it. Message fields in the platform's camelCase."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from motcua.integration.payments import (
     Confirmation,
     InitMessage,
     InvalidCallback,
+    StatusAnswer,
     parse_platform_time,
     platform_time,
     signature,
@@ -27,6 +29,8 @@ INIT_FIELDS = ("partnerCode", "reference", "amount", "currency", "channel", "tim
                "returnUrl", "notifyUrl")
 CALLBACK_FIELDS = ("partnerCode", "reference", "transactionNo", "amount", "currency", "status",
                    "paidTime", "messageId")
+QUERY_FIELDS = ("partnerCode", "reference", "time")
+UNKNOWN_REFERENCE = "03"
 
 
 def base_url() -> str:
@@ -64,6 +68,29 @@ class PayGovGateway:
                 SYSTEM, f"refused the payment ({response.status_code} "
                         f"{answer.get('code', '')} {answer.get('message', '')})".strip())
         return str(answer["paymentUrl"])
+
+    def query(self, reference: str, time: dt.datetime) -> StatusAnswer:
+        body: dict[str, Any] = {"partnerCode": settings.PAYMENT_PARTNER_CODE,
+                                "reference": reference, "time": platform_time(time)}
+        body["signature"] = signature((body[f] for f in QUERY_FIELDS), settings.PAYMENT_SECRET)
+        with http.client(base_url()) as client:
+            response = http.call(SYSTEM, client, "POST", "/query", json=body)
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise http.NationalSystemUnavailable(SYSTEM, f"answered {response.status_code} "
+                                                         "without a JSON object")
+        if response.status_code == 404 and answer.get("code") == UNKNOWN_REFERENCE:
+            return StatusAnswer(known=False)
+        confirmation = answer.get("confirmation")
+        if response.status_code != 200 or answer.get("code") != SUCCESS \
+                or not (confirmation is None or isinstance(confirmation, dict)):
+            raise http.NationalSystemUnavailable(
+                SYSTEM, f"refused the query ({response.status_code} {answer.get('code', '')} "
+                        f"{answer.get('message', '')})".strip())
+        return StatusAnswer(known=True, confirmation=confirmation)
 
     def origin(self) -> str:
         parts = urlsplit(base_url())

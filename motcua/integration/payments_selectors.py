@@ -71,6 +71,11 @@ def paid(d: Dossier) -> list[Payment]:
     return [p for p in payments_of(d) if p.status == Payment.Status.SUCCEEDED]
 
 
+def refunds_due(d: Dossier) -> list[Payment]:
+    """Payments of a fee that was paid already (the money came twice): to be refunded."""
+    return [p for p in payments_of(d) if p.status == Payment.Status.REFUND_DUE]
+
+
 def payment_of(d: Dossier, reference: str) -> Payment:
     """The payment `reference` of a dossier the caller already may read; NotFound else."""
     payment = Payment.objects.filter(dossier=d, reference=reference).first()

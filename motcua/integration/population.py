@@ -5,16 +5,21 @@ settings (`PopulationDatabase`; the sandbox's over HTTP by default), and logs th
 (who asked, about whom, which data, why), whatever the outcome. It raises
 NationalSystemUnavailable when the database does not answer in NATIONAL_WAIT_SECONDS: the page
 says so and lets the officer enter the applicant by hand.
+
+`eform_values` turns a person into the answers of an e-form's fields that say what they take
+from the population database (catalog.eforms, `prefill`), as a person types them in a page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
+from motcua.catalog import eforms
 from motcua.integration import exchange_log
 from motcua.integration.adapters import LookupRefused, adapter, get_json
 from motcua.integration.exchange_log import Exchange, Outcome
@@ -101,3 +106,30 @@ def lookup_person(id_number: str, *, purpose: str, officer: User | None = None,
                                 "personal_id_format") from None
     exchange_log.record(exchange, Outcome.FOUND if found else Outcome.NOT_FOUND)
     return found
+
+
+# The choice values of a "sex" select that mean each of the database's values.
+SEX_CHOICES = {"male": ("nam", "male", "m"), "female": ("nu", "nữ", "female", "f")}
+
+
+def eform_values(fields: Iterable[eforms.Field], person: PersonRecord) -> dict[str, str]:
+    """The answers the person's record gives to the fields with a `prefill`, by field name,
+    as typed in a page (a date as dd/mm/yyyy, a sex as the field's own choice, a commune as
+    its code); a fact the field cannot take (no matching choice) is left out."""
+    facts = {
+        "full_name": person.full_name, "birth_date": person.birth_date.strftime("%d/%m/%Y"),
+        "id_number": person.id_number, "permanent_address": person.permanent_address,
+        "current_address": person.current_address,
+        "permanent_commune": person.permanent_commune_code,
+        "current_commune": person.current_commune_code,
+    }
+    values: dict[str, str] = {}
+    for spec in fields:
+        if spec.prefill == "sex":
+            wanted = SEX_CHOICES.get(person.sex, ())
+            choice = next((c.value for c in spec.choices if c.value.lower() in wanted), None)
+            if choice is not None:
+                values[spec.name] = choice
+        elif spec.prefill and facts.get(spec.prefill):
+            values[spec.name] = facts[spec.prefill]
+    return values

@@ -9,6 +9,9 @@ procedure catalogue, through the outbox.
 - The message's body is rendered when it is sent (`render`), a batch at a time: the dossier as
   it is then (a later message only brings the portal nearer to now), and the progress record of
   the timeline event the message is for (as it was: events are never changed).
+- A fee paid online (`FeePaidOnline`, payments) writes an `update` in the payment's
+  transaction, keyed by its `pay_online` timeline event: the dossier with its payment fields
+  (`paid_online`, `payments`) and the progress record of the payment.
 - `publish_catalogue` writes one `procedure` message per procedure in force whose published
   content changed since it was last sent (the key holds a digest of the content).
 - The adapter is chosen by settings.PORTAL_SYNC_ADAPTER: `HttpPortal` posts a batch to
@@ -18,9 +21,12 @@ procedure catalogue, through the outbox.
 Fields (DOMAIN.md §7): dates as `yyyyMMddHHmmss` in Vietnam time. A component is
 `digitized` when it has a file, an e-form or an electronic copy made at the counter
 (records.DigitizedCopy); the dossier's `results` are its signed electronic results (number,
-title, when signed, SHA-256, verification address). Flags that later work records are sent as
-null, by name, until then: `vneid_verified` (identity), `paid_online` (payments), per component
-`replacing_result_code`.
+title, when signed, SHA-256, verification address). `vneid_verified` and
+`population_data_used` (integration.DossierIdentity, index 4.5b), `paid_online` and `payments`
+(each online payment that the platform confirmed: reference, transaction number, amount, paid
+time, fee lines); per component whether it was taken from a national database and from which
+(`from_national_store`, `national_database`). Sent as null, by name, until the work that records
+it: per component `replacing_result_code`.
 """
 
 from __future__ import annotations
@@ -53,8 +59,8 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.integration import http, outbox
-from motcua.integration.events import DossiersSynced
-from motcua.integration.models import OutboxMessage, PortalSync
+from motcua.integration.events import DossiersSynced, FeePaidOnline
+from motcua.integration.models import DossierIdentity, OutboxMessage, Payment, PortalSync
 from motcua.processing.models import StepInstance
 from motcua.records.models import DigitizedCopy, ResultDocument, ResultState
 from motcua.records.results_pdf import verification_url
@@ -90,6 +96,13 @@ def queue_dossier_change(event: DossierChanged) -> None:
     else:
         kind = PROGRESS
     outbox.queue(system=SYSTEM, kind=kind, stream=dossier_stream(event.dossier.pk),
+                 key=event_key(t.pk), dossier=event.dossier, event_id=t.pk, now=event.at)
+
+
+def queue_payment(event: FeePaidOnline) -> None:
+    """The dossier's update with its payment fields, after the `pay_online` event."""
+    t = event.timeline
+    outbox.queue(system=SYSTEM, kind=UPDATE, stream=dossier_stream(event.dossier.pk),
                  key=event_key(t.pk), dossier=event.dossier, event_id=t.pk, now=event.at)
 
 
@@ -171,6 +184,13 @@ def render(rows: list[OutboxMessage]) -> list[dict[str, Any]]:
     version_ids = {d.procedure_version_id for d in dossiers.values()}
     for f in Fee.objects.filter(version_id__in=version_ids).order_by("position"):
         fees[f.version_id].append({"name": f.name, "amount_vnd": f.amount_vnd})
+    identities = {i.dossier_id: i for i in DossierIdentity.objects.filter(
+        dossier_id__in=dossier_ids)}
+    payments: dict[int, list[Payment]] = defaultdict(list)
+    for p in Payment.objects.filter(dossier_id__in=dossier_ids,
+                                    status=Payment.Status.SUCCEEDED).order_by("succeeded_at",
+                                                                              "pk"):
+        payments[p.dossier_id].append(p)
     events = {e.pk: e for e in DossierEvent.objects.filter(
         pk__in=[m.event_id for m in rows if m.event_id is not None]).select_related("agency")}
     steps = _steps_at(events.values())
@@ -187,7 +207,8 @@ def render(rows: list[OutboxMessage]) -> list[dict[str, Any]]:
                         "progress": _progress(d, e, steps.get(e.pk)) if e else None}
                 if m.kind != PROGRESS:
                     body.update(_dossier(d, components[d.pk], supplements[d.pk],
-                                         fees[d.procedure_version_id], copied, signed[d.pk]))
+                                         fees[d.procedure_version_id], copied, signed[d.pk],
+                                         identities.get(d.pk), payments[d.pk]))
             out.append({"key": m.key, "kind": m.kind, "stream": m.stream,
                         "sequence": m.pk, "sent_at": portal_time(timezone.now()),
                         "body": body})
@@ -196,7 +217,8 @@ def render(rows: list[OutboxMessage]) -> list[dict[str, Any]]:
 
 def _dossier(d: Dossier, components: list[DossierComponent],
              supplements: list[SupplementRequest], fees: list[dict[str, Any]],
-             copied: set[int], results: list[dict[str, Any]]) -> dict[str, Any]:
+             copied: set[int], results: list[dict[str, Any]],
+             identity: DossierIdentity | None, payments: list[Payment]) -> dict[str, Any]:
     comps = [_component(c, c.pk in copied) for c in components]
     return {
         "code": d.code,
@@ -217,8 +239,14 @@ def _dossier(d: Dossier, components: list[DossierComponent],
         "receiving_unit": {"code": d.receiving_agency.code, "name": d.receiving_agency.name},
         "digitized": bool(comps) and all(c["digitized"] or c["reused"]
                                          or c["from_national_store"] for c in comps),
-        "vneid_verified": None,  # identity (issue 12): the account's assurance level
-        "paid_online": None,  # payments (issue 12)
+        "vneid_verified": bool(identity and identity.vneid_verified),
+        "population_data_used": bool(identity and identity.population_data_used),
+        "paid_online": any(p.online for p in payments),
+        "payments": [
+            {"reference": p.reference, "transaction_no": p.transaction_no,
+             "amount_vnd": p.amount_vnd, "paid_at": portal_time(p.succeeded_at),
+             "online": p.online, "fees": p.lines}
+            for p in payments],
         "components": comps,
         "fees": fees,
         "supplements": [
@@ -239,6 +267,9 @@ def _component(c: DossierComponent, copied: bool = False) -> dict[str, Any]:
         "digitized": files > 0 or copied or c.source == ComponentSource.EFORM,
         "reused": c.source == ComponentSource.REUSED,
         "from_national_store": c.source == ComponentSource.NATIONAL,
+        # the national database it was taken from, as the reference names it ("judicial:…")
+        "national_database": c.reference.partition(":")[0] or None
+        if c.source == ComponentSource.NATIONAL else None,
         "replacing_result_code": None,  # records (issue 13)
     }
 

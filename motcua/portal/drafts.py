@@ -22,12 +22,19 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ComponentRequirement, ProcedureVersion
 from motcua.core.errors import InvalidInput
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.uploads import check_upload
+from motcua.integration import identity
 from motcua.org.models import User
 from motcua.portal.models import DraftFile, SubmissionDraft, keep_for
 
 # Files per component of a draft: a document scanned page by page fits; more is a mistake.
 MAX_FILES_PER_COMPONENT = 10
+# The key of SubmissionDraft.data that says what the population database gave the draft's
+# pages (portal.prefill): {"id": the number asked, "found": true, "unavailable": true}. Never
+# a step's name, so nothing posted writes it.
+POPULATION = "population"
+FOUND, UNAVAILABLE = "found", "unavailable"
 
 
 def start(owner: User, version: ProcedureVersion, first_step: str) -> SubmissionDraft:
@@ -90,6 +97,32 @@ def save_step(draft: SubmissionDraft, step: str, values: dict[str, Any], *,
         draft.step = reached
     draft.updated_at = timezone.now()
     draft.save(update_fields=["data", "step", "updated_at"])
+
+
+def note_population(draft: SubmissionDraft, outcome: str, id_number: str) -> None:
+    """Remember that a page of the draft was filled from the population database (`outcome`
+    "found") or found it not answering ("unavailable"), for `id_number`."""
+    note = dict(draft.data.get(POPULATION) or {})
+    if note.get("id") != id_number:
+        note = {"id": id_number}
+    note[outcome] = True
+    draft.data = {**draft.data, POPULATION: note}
+    draft.save(update_fields=["data"])
+
+
+def mark_identity(dossier: Dossier, draft: SubmissionDraft) -> None:
+    """In the submission's transaction: a dossier filed for themselves by the citizen whose
+    draft's pages the population database filled is marked as using population data (index
+    4.5b); one whose pages found it not answering (and never filled) as entered by hand."""
+    seen = draft.data.get(POPULATION) or {}
+    if not seen or dossier.representative_name or dossier.applicant_id_number != seen.get("id"):
+        return
+    if seen.get(FOUND):
+        identity.record_dossier_identity(dossier, id_number=dossier.applicant_id_number,
+                                         population_data_used=True)
+    elif seen.get(UNAVAILABLE):
+        identity.record_dossier_identity(dossier, id_number=dossier.applicant_id_number,
+                                         manual_entry=True)
 
 
 def touch(draft: SubmissionDraft) -> None:

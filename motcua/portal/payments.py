@@ -94,7 +94,10 @@ def returned(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Your payment was received. Here is your electronic "
                                     "receipt."))
         return redirect("portal:dossier-receipt", code=d.code, reference=payment.reference)
-    if payment.status == Payment.Status.CANCELLED:
+    if payment.status == Payment.Status.REFUND_DUE:
+        messages.warning(request, _("These fees had been paid already: this second payment "
+                                    "will be refunded to you."))
+    elif payment.status == Payment.Status.CANCELLED:
         messages.info(request, _("You cancelled the payment. Nothing was paid."))
     else:
         messages.info(request, _("The payment platform has not confirmed your payment yet. "

@@ -232,8 +232,9 @@ def submit(user: User, key: Any, prepare: Preparer, *, now: dt.datetime | None =
     (a double click, the back button) gives its dossier again instead of a second one. In one
     transaction: the dossier (actions.submit_described, as the API), then each uploaded file
     through the action `attach_file` (the API's upload, checked again), then the draft marked
-    submitted. Refused (with the problems by step) when a step is not complete or the action
-    refuses; nothing is kept then, not even a file."""
+    submitted; the dossier marked as using population data if the draft's pages were filled
+    from it (drafts.mark_identity). Refused (with the problems by step) when a step is not
+    complete or the action refuses; nothing is kept then, not even a file."""
     stored: list[str] = []  # the files this submission wrote into the dossier's storage
     try:
         with transaction.atomic():
@@ -249,6 +250,7 @@ def submit(user: User, key: Any, prepare: Preparer, *, now: dt.datetime | None =
             dossier, related = actions.submit_described(prepared.submission, account=user,
                                                         now=now)
             _attach(dossier, related, prepared.files, user, now, stored)
+            drafts.mark_identity(dossier, draft)
             draft.dossier, draft.submitted_at = dossier, dossier.submitted_at
             draft.updated_at = timezone.now()
             draft.save(update_fields=["dossier", "submitted_at", "updated_at"])

@@ -8,6 +8,7 @@ portal.submission_steps binds them to what a draft saved.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -32,6 +33,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.routing import PLACE_FIELDS, PROPERTY_COMMUNE_FIELD
 from motcua.dossiers.serializers import ApplicantSerializer
+from motcua.integration import national_documents
 from motcua.org.identifiers import InvalidIdentifier, validate_personal_id
 from motcua.org.models import Agency, User
 from motcua.portal.commune_picker import CommuneField, CommuneWidget, commune_code, commune_exists
@@ -47,9 +49,8 @@ from motcua.portal.submission import (
 )
 from motcua.records import reuse, store
 from motcua.records.models import StoreItem
+from motcua.web.eform_fields import EFormField
 from motcua.web.forms import DesignSystemForm
-
-OPTIONAL = gettext_lazy("(optional)")
 
 
 class Radios(forms.RadioSelect):
@@ -71,55 +72,10 @@ class QuietMixin:
 # --- the e-form ----------------------------------------------------------------------------
 
 
-def _widget(spec: eforms.Field) -> forms.Widget:
-    short = {"class": "govuk-input--width-20", "autocomplete": "off", "spellcheck": "false"}
-    if spec.type == eforms.TEXTAREA:
-        return forms.Textarea(attrs={"rows": 4})
-    if spec.type == eforms.DATE:
-        # typed as dd/mm/yyyy, as every Vietnamese paper writes it: a browser's date picker
-        # shows its own locale's order, mm/dd/yyyy in an English browser
-        return forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"})
-    if spec.type == eforms.NUMBER:
-        return forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5",
-                                      "autocomplete": "off"})
-    if spec.type == eforms.SELECT:
-        return forms.Select(choices=[("", _("Choose")), *((c.value, c.label)
-                                                           for c in spec.choices)])
-    if spec.type == eforms.CHECKBOX:
-        return forms.CheckboxInput()
-    if spec.type == eforms.NATIONAL_ID:
-        return forms.TextInput(attrs={**short, "inputmode": "numeric"})
-    if spec.type == eforms.PHONE:
-        return forms.TextInput(attrs={**short, "type": "tel"})
-    if spec.type == eforms.EMAIL:
-        return forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"})
-    if spec.type == eforms.COMMUNE:
-        return CommuneWidget()
-    width = "govuk-input--width-20" if (spec.max_length or 255) <= 50 else ""
-    return forms.TextInput(attrs={"class": width} if width else {})
-
-
-class EFormField(forms.Field):
-    """A field of an e-form: its value checked by catalog.eforms, the rule the API uses."""
-
-    def __init__(self, spec: eforms.Field, *, today: dt.date) -> None:
-        self.spec, self.today = spec, today
-        label = spec.label if spec.required or spec.type == eforms.CHECKBOX \
-            else f"{spec.label} {OPTIONAL}"
-        hint = spec.help
-        if spec.type == eforms.DATE:
-            hint = " ".join(h for h in (hint, _("Day/month/year, for example 25/12/2020."))
-                            if h)
-        super().__init__(required=False, label=label, help_text=hint, widget=_widget(spec))
-
-    def clean(self, value: Any) -> Any:
-        if self.spec.type == eforms.COMMUNE:
-            value = commune_code(value)
-        try:
-            return eforms.clean_value(self.spec, value, today=self.today,
-                                      commune_exists=commune_exists)
-        except eforms.FieldError as exc:
-            raise forms.ValidationError(str(exc)) from None
+def eform_field(spec: eforms.Field, today: dt.date) -> EFormField:
+    """An e-form's field with the portal's commune picker."""
+    return EFormField(spec, today=today, commune_widget=CommuneWidget,
+                      commune_code=commune_code, commune_exists=commune_exists)
 
 
 # The question asked when the competence basis looks at a commune the e-form does not ask.
@@ -140,8 +96,10 @@ class EFormForm(QuietMixin, DesignSystemForm):
     """Every e-form of the procedure (usually one, the declaration), and the commune the
     competence basis looks at when they do not ask it."""
 
-    def __init__(self, plan: Plan, data: Any = None, *, today: dt.date) -> None:
-        super().__init__(data)
+    def __init__(self, plan: Plan, data: Any = None, *, today: dt.date,
+                 initial: dict[str, Any] | None = None) -> None:
+        super().__init__(data, initial=initial)
+        self.prefilled = ""  # portal.prefill's outcome, when the step filled it
         self.specs: dict[str, eforms.Field] = {}
         groups: list[tuple[str, list[str]]] = []
         for slot in plan.eform_slots:
@@ -159,7 +117,7 @@ class EFormForm(QuietMixin, DesignSystemForm):
             self.specs[spec.name] = spec
             groups.append(("", [spec.name]))
         for name, spec in self.specs.items():
-            self.fields[name] = EFormField(spec, today=today)
+            self.fields[name] = eform_field(spec, today)
         self.groups = groups
 
     def sections(self) -> list[EFormSection]:
@@ -346,6 +304,12 @@ class SlotState:
         return self.offer_values.get(self.source)
 
     @property
+    def national_database(self) -> str:
+        """The national database the agency takes it from, named ("" if none is named)."""
+        source = self.slot.requirement.national_source if self.slot is not None else ""
+        return national_documents.database_name(source) if source else ""
+
+    @property
     def input_name(self) -> str:
         return f"file-{self.key}"
 
@@ -384,7 +348,18 @@ class ComponentsStep:
                 % {"name": state.name}
         return not any(s.error for s in self.states)
 
-    def component_inputs(self) -> list[actions.ComponentInput]:
+    def to_take(self) -> list[SlotState]:
+        """The components to take from the national database the catalogue names for them
+        (chosen "the agency takes it from a national database"): looked up when the dossier
+        is submitted (portal.submission_steps.take_national)."""
+        return [s for s in self.states if s.slot is not None and s.reused is None
+                and s.source == NATIONAL and s.slot.requirement.national_source]
+
+    def component_inputs(self, taken: Mapping[int, national_documents.Taken] | None = None
+                         ) -> list[actions.ComponentInput]:
+        """The action's components; `taken`: by requirement id, those looked up in their
+        national database (the reference goes on the component)."""
+        taken = taken or {}
         given = [actions.ComponentInput(requirement_id=s.requirement.pk,
                                         source=ComponentSource.EFORM)
                  for s in self.plan.eform_slots]
@@ -399,8 +374,10 @@ class ComponentsStep:
                                                     source=ComponentSource.REUSED,
                                                     reference=state.source))
             elif state.source == NATIONAL:
-                given.append(actions.ComponentInput(requirement_id=requirement_id,
-                                                    source=ComponentSource.NATIONAL))
+                found = taken.get(requirement_id)
+                given.append(actions.ComponentInput(
+                    requirement_id=requirement_id, source=ComponentSource.NATIONAL,
+                    reference=found.reference if found is not None else ""))
             elif state.source == PAPER:
                 given.append(actions.ComponentInput(requirement_id=requirement_id,
                                                     is_paper=True))

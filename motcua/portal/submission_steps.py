@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from motcua.dossiers import actions
 from motcua.dossiers.models import Channel, ReturnMethod
 from motcua.dossiers.routing import find_commune, place_field
+from motcua.integration import national_documents
+from motcua.integration.http import NationalSystemUnavailable
 from motcua.org.models import AdministrativeUnit, Agency, User
 from motcua.portal.commune_picker import commune_code
 from motcua.portal.models import SubmissionDraft
-from motcua.portal.prefill import population_initial
+from motcua.portal.prefill import eform_initial, population_initial
 from motcua.portal.submission import (
     APPLICANT,
     COMPONENTS,
@@ -32,6 +34,7 @@ from motcua.portal.submission import (
     receiving_unit,
 )
 from motcua.portal.submission_forms import (
+    FOR_SELF,
     ApplicantForm,
     ComponentsStep,
     EFormForm,
@@ -102,11 +105,25 @@ def applicant_form(draft: SubmissionDraft, data: Any = None, *,
     return form
 
 
-def eform_form(draft: SubmissionDraft, plan: Plan, data: Any = None) -> EFormForm | None:
+def eform_form(draft: SubmissionDraft, plan: Plan, data: Any = None, *,
+               prefill: bool = False) -> EFormForm | None:
+    """`prefill`: a form never saved, of a citizen filing for themselves, is filled from the
+    population database (portal.prefill) where its fields say so; `form.prefilled` says how
+    it went."""
     if EFORM not in plan.steps:
         return None
-    return EFormForm(plan, data if data is not None else saved(draft, EFORM),
-                     today=timezone.localdate())
+    data = data if data is not None else saved(draft, EFORM)
+    initial: dict[str, Any] = {}
+    outcome = ""
+    applicant = saved(draft, APPLICANT)
+    if prefill and data is None and applicant is not None \
+            and applicant.get("filing_for") == FOR_SELF:
+        fields = [f for slot in plan.eform_slots if slot.eform is not None
+                  for f in slot.eform.fields]
+        initial, outcome = eform_initial(draft.owner, fields)
+    form = EFormForm(plan, data, today=timezone.localdate(), initial=initial)
+    form.prefilled = outcome
+    return form
 
 
 def place_commune(plan: Plan, applicant: ApplicantForm, eform: EFormForm | None
@@ -142,8 +159,46 @@ def bind(draft: SubmissionDraft, plan: Plan) -> Bound:
                  result.receiving, result)
 
 
-def prepare(draft: SubmissionDraft, plan: Plan, user: User) -> Prepared:
-    """The action's input from a draft whose every step is complete; else the problems."""
+NATIONAL_PURPOSE = "Nộp hồ sơ trực tuyến: khai thác giấy tờ từ cơ sở dữ liệu quốc gia"
+
+
+def take_national(draft: SubmissionDraft, plan: Plan, user: User
+                  ) -> tuple[dict[int, national_documents.Taken], list[StepProblem]]:
+    """Look up, in its national database, each component chosen to be taken from there
+    (ComponentsStep.to_take), by the applicant's ID number or tax code: what was taken, by
+    requirement id, and the problems (a database not answering, no record) that stop the
+    submission, on the components step. Called before the submission's transaction, so that
+    the exchange log keeps every lookup. Nothing is asked while the applicant step is not
+    complete (the submission stops on it anyway)."""
+    applicant = applicant_form(draft)
+    if not (applicant.is_bound and applicant.is_valid()):
+        return {}, []
+    who = applicant.payload()
+    taken: dict[int, national_documents.Taken] = {}
+    problems = []
+    for state in components_step(plan, draft, applicant.representation).to_take():
+        assert state.slot is not None
+        requirement = state.slot.requirement
+        try:
+            taken[requirement.pk] = national_documents.take(
+                requirement.national_source, id_number=who.get("id_number") or "",
+                tax_code=who.get("tax_code") or "", purpose=NATIONAL_PURPOSE, account=user)
+        except NationalSystemUnavailable:
+            problems.append(StepProblem(COMPONENTS, _(
+                "“%(name)s”: the %(database)s is not answering. Upload the document instead, "
+                "or submit again in a few minutes.") % {
+                    "name": state.name, "database": state.national_database}))
+        except national_documents.NotTaken as exc:
+            problems.append(StepProblem(COMPONENTS, _(
+                "“%(name)s”: %(reason)s Upload the document instead.") % {
+                    "name": state.name, "reason": exc.message}))
+    return taken, problems
+
+
+def prepare(draft: SubmissionDraft, plan: Plan, user: User,
+            national: dict[int, national_documents.Taken] | None = None) -> Prepared:
+    """The action's input from a draft whose every step is complete; else the problems.
+    `national`: the components taken from their national database (take_national)."""
     bound = bind(draft, plan)
     valid = bound.valid_steps()
     problems = [StepProblem(step, _("Complete the step “%(step)s”.")
@@ -162,7 +217,7 @@ def prepare(draft: SubmissionDraft, plan: Plan, user: User) -> Prepared:
     submission = actions.Submission(
         procedure_code=version.procedure.code, receiving_agency=bound.receiving,
         applicant=bound.applicant.applicant(),
-        components=bound.components.component_inputs(),
+        components=bound.components.component_inputs(national),
         form_data=bound.eform.form_data() if bound.eform is not None else {},
         channel=Channel.ONLINE, result_return=bound.result.result_return())
     return Prepared(submission, bound.components.files_to_attach())

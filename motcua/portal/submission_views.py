@@ -10,6 +10,7 @@ step to be valid.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -28,8 +29,9 @@ from motcua.core.errors import InvalidInput, NotFound
 from motcua.dossiers import policy
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.serializers import tracking_payload
+from motcua.integration import national_documents
 from motcua.org.models import User
-from motcua.portal import drafts, review, submission
+from motcua.portal import drafts, prefill, review, submission
 from motcua.portal import submission_forms as forms
 from motcua.portal import submission_steps as steps
 from motcua.portal.commune_picker import REFRESH, commune_choices
@@ -219,6 +221,7 @@ def applicant_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan) -> 
             return done
     else:
         form = steps.applicant_form(draft, prefill=True)
+        prefill.note(draft, form.prefilled)
         if form.is_bound and not _check_requested(request):
             form.quiet()
     return _page(request, draft, plan, APPLICANT, {"form": form, "account": draft.owner})
@@ -226,8 +229,9 @@ def applicant_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan) -> 
 
 def eform_step(request: HttpRequest, draft: SubmissionDraft, plan: Plan) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    form = steps.eform_form(draft, plan, data)
+    form = steps.eform_form(draft, plan, data, prefill=data is None)
     assert form is not None  # the step exists only with an e-form
+    prefill.note(draft, form.prefilled)
     if request.method == "POST":
         drafts.save_step(draft, EFORM, steps.as_saved(request.POST, list(form.fields)))
         if REFRESH in request.POST:
@@ -334,7 +338,18 @@ def _submit(request: HttpRequest, key: str) -> HttpResponse:
     form = forms.ReviewForm(request.POST)
     if form.is_valid():
         try:
-            dossier = submission.submit(request.user, key, steps.prepare)  # type: ignore[arg-type]
+            owned = drafts.owned(request.user, key)  # type: ignore[arg-type]
+        except Http404:
+            owned = None  # submitted already: `submit` gives its dossier again
+        taken: dict[int, national_documents.Taken] = {}
+        if owned is not None:
+            taken, problems = steps.take_national(owned, plan_for(owned.version), owned.owner)
+            if problems:
+                return review_step(request, owned, plan_for(owned.version), form=form,
+                                   problems=problems)
+        try:
+            dossier = submission.submit(request.user, key,  # type: ignore[arg-type]
+                                        partial(steps.prepare, national=taken))
         except submission.Refused as refused:
             owned = drafts.owned(request.user, key)  # type: ignore[arg-type]
             return review_step(request, owned, plan_for(owned.version), form=form,

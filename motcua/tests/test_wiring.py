@@ -12,6 +12,7 @@ from motcua.dossiers.events import (
     DossierSubmitted,
     DossierWaiting,
 )
+from motcua.integration.events import FeePaidOnline
 from motcua.notifications.messages import KINDS
 from motcua.petitions.events import (
     DossierRated,
@@ -65,6 +66,12 @@ def test_subscribers_of_the_records_events():
     assert events.subscribers(ComponentDigitized) == [
         "motcua.records.copy_signing.on_component_digitized"]
     assert events.subscribers(ResultSigned) == ["motcua.integration.national_store.queue_result"]
+
+
+def test_subscribers_of_the_payment_event():
+    """A fee paid online: the dossier's update to the national portal."""
+    assert events.subscribers(FeePaidOnline) == [
+        "motcua.integration.portal_sync.queue_payment"]
 
 
 def test_subscribers_of_each_step_event():

@@ -30,6 +30,8 @@ from motcua.dossiers import actions, lifecycle, policy
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.selectors import earlier_applicants
 from motcua.dossiers.uploads import UploadRejected, check_upload
+from motcua.integration import national_documents
+from motcua.integration.http import NationalSystemUnavailable
 from motcua.org.models import AdministrativeUnit, Agency, User
 from motcua.workspace import counter_identity
 from motcua.workspace.access import staff_member, staff_required
@@ -40,6 +42,7 @@ from motcua.workspace.counter_forms import (
     IntakeForm,
     ProcedureSearchForm,
     applicant_initial,
+    eform_initial,
 )
 from motcua.workspace.pages import field_error, htmx_redirect, visible
 
@@ -133,11 +136,14 @@ def reception(request: HttpRequest) -> HttpResponse:
 
     form = None
     if version is not None:
+        initial = applicant_initial(source) if source else \
+            dict(looked_up.initial) if looked_up else {}
+        if looked_up is not None and looked_up.person is not None:
+            # the declaration's answers about the applicant, from the same lookup
+            initial.update(eform_initial(version, looked_up.person))
         form = IntakeForm(request.POST or None, request.FILES or None, version=version,
                           desks=counter.desks, communes=counter.communes,
-                          return_units=counter.return_units,
-                          initial=applicant_initial(source) if source else
-                          looked_up.initial if looked_up else None)
+                          return_units=counter.return_units, initial=initial)
         if request.method == "POST":
             done = _send(request, user, form, counter)
             if done is not None:
@@ -246,6 +252,8 @@ def _send(request: HttpRequest, user: User, form: IntakeForm,
     if not form.is_valid():
         return None
     form.check_decision(decision)
+    if decision != "refuse" and not form.errors:
+        take_national(user, form)
     for requirement_id, upload in form.scans().items():
         try:
             check_upload(upload)  # before anything is written; attach_file checks it again
@@ -263,6 +271,31 @@ def _send(request: HttpRequest, user: User, form: IntakeForm,
         field_error(form, exc, FIELD_OF_ERROR)
         return None
     return htmx_redirect(request, reverse("workspace:counter-done", kwargs={"code": code}))
+
+
+NATIONAL_PURPOSE = "Tiếp nhận hồ sơ tại Bộ phận Một cửa (khai thác giấy tờ từ CSDL quốc gia)"
+
+
+def take_national(user: User, form: IntakeForm) -> None:
+    """Look up, in its national database, each component the officer ticked to take from
+    there (before the intake's transaction: the exchange log keeps every lookup); each one
+    that cannot be taken gets its reason next to its box, and the officer takes the paper."""
+    data = form.cleaned_data
+    for row in form.national_rows():
+        assert row.national is not None
+        source = row.requirement.national_source
+        try:
+            form.taken[row.requirement.pk] = national_documents.take(
+                source, id_number=data.get("applicant_id_number") or "",
+                tax_code=data.get("applicant_tax_code") or "", purpose=NATIONAL_PURPOSE,
+                officer=user)
+        except NationalSystemUnavailable:
+            form.add_error(row.national.name, _(
+                "The %(database)s is not answering: take the paper document instead (untick "
+                "this box and tick “Handed in”), or try again in a few minutes.")
+                % {"database": national_documents.database_name(source)})
+        except national_documents.NotTaken as exc:
+            form.add_error(row.national.name, exc.message)
 
 
 def _intake(user: User, form: IntakeForm, decision: str, desks: dict[int, Agency]) -> str:

@@ -10,6 +10,7 @@ fields they are about (`FIELD_OF_ERROR`).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,23 +18,28 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.boundfield import BoundField
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog import eforms
 from motcua.catalog.models import CompetenceBasis, ComponentRequirement, ProcedureVersion
 from motcua.core.forms import HumanTextFormMixin
 from motcua.dossiers import actions, returns
 from motcua.dossiers.models import (
     ApplicantKind,
+    ComponentSource,
     Dossier,
     PaperForm,
     Representation,
     ReturnMethod,
 )
 from motcua.dossiers.routing import place_field, place_form_data
+from motcua.integration import national_documents, population
 from motcua.org import identifiers
 from motcua.org.models import AdministrativeUnit, Agency
+from motcua.web.eform_fields import EFormField
 from motcua.web.forms import DesignSystemForm
 from motcua.web.templatetags.web import duration
 
@@ -69,13 +75,15 @@ PLACE_LABELS: dict[str, Promise] = {
 
 @dataclass(frozen=True)
 class ComponentRow:
-    """One component of the procedure with its controls in the intake form."""
+    """One component of the procedure with its controls in the intake form (`national`: the
+    box that takes it from its national database instead, when the catalogue names one)."""
 
     requirement: ComponentRequirement
     received: BoundField
     paper_form: BoundField
     copies: BoundField
     file: BoundField
+    national: BoundField | None = None
 
     @property
     def needed(self) -> bool:
@@ -84,8 +92,8 @@ class ComponentRow:
 
     @property
     def errors(self) -> list[str]:
-        return [str(e) for f in (self.received, self.paper_form, self.copies, self.file)
-                for e in f.errors]
+        return [str(e) for f in (self.received, self.paper_form, self.copies, self.file,
+                                 self.national) if f is not None for e in f.errors]
 
 
 def default_paper_form(requirement: ComponentRequirement) -> str:
@@ -172,12 +180,20 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
                                "when asking for what is missing (Form 02)."),
         widget=forms.Textarea(attrs={"rows": 3}))
 
+    eform_used = forms.BooleanField(
+        label=gettext_lazy("Fill in the declaration here (e-form)"), required=False,
+        help_text=gettext_lazy("The answers are kept as the dossier's data and the declaration "
+                               "counts as handed in."))
+
     def __init__(self, *args: Any, version: ProcedureVersion, desks: list[Agency],
                  communes: list[AdministrativeUnit], return_units: list[Agency],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.version = version
         self.requirements = list(version.components.all())
+        # the components taken from their national database (workspace.counter fills it, by
+        # requirement id, once looked up; integration.national_documents)
+        self.taken: dict[int, national_documents.Taken] = {}
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4().hex)
         self.several_desks = len(desks) > 1
@@ -208,6 +224,17 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
              else _("The procedure's own")),
             *((case.key, f"{case.label} ({duration(case.value, case.unit)})")
               for case in version.cases())]
+        # the declaration's e-form (catalog.eforms), checked only when the officer fills it in
+        self.commune_codes = {u.code for u in communes}
+        self.eform_rows = [r for r in self.requirements if eforms.of(r.eform_schema)]
+        self.eform_specs = eform_specs(self.requirements)
+        self.fields["eform_used"].widget.attrs["data-aria-controls"] = "counter-eform"
+        for spec in self.eform_specs:
+            self.fields[EFORM_PREFIX + spec.name] = EFormField(
+                spec, today=timezone.localdate(), checked=False,
+                commune_widget=lambda: forms.Select(choices=commune_choices),
+                commune_code=lambda value: str(value or ""),
+                commune_exists=self.commune_codes.__contains__)
         for r in self.requirements:
             self.fields[f"received_{r.pk}"] = forms.BooleanField(
                 label=_("Handed in"), required=False,
@@ -225,6 +252,11 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
             self.fields[f"file_{r.pk}"] = forms.FileField(
                 label=_("Scan or file"), required=False,
                 widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
+            if r.national_source:
+                self.fields[f"national_{r.pk}"] = forms.BooleanField(
+                    label=_("Take it from the %(database)s instead")
+                    % {"database": national_documents.database_name(r.national_source)},
+                    required=False)
 
     def _field(self, name: str) -> forms.ChoiceField:
         field = self.fields[name]
@@ -236,7 +268,8 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
     @property
     def rows(self) -> list[ComponentRow]:
         return [ComponentRow(r, self[f"received_{r.pk}"], self[f"paper_form_{r.pk}"],
-                             self[f"copies_{r.pk}"], self[f"file_{r.pk}"])
+                             self[f"copies_{r.pk}"], self[f"file_{r.pk}"],
+                             self[f"national_{r.pk}"] if r.national_source else None)
                 for r in self.requirements]
 
     # -- checks -------------------------------------------------------------------------
@@ -260,7 +293,24 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
         if kind == ApplicantKind.ORGANISATION and not cleaned.get("applicant_tax_code") \
                 and "applicant_tax_code" not in self.errors:
             self.add_error("applicant_tax_code", _("Enter the organisation's tax code."))
+        self.form_data: dict[str, Any] = {}
+        if cleaned.get("eform_used") and self.eform_specs:
+            typed = {s.name: cleaned.get(EFORM_PREFIX + s.name) for s in self.eform_specs}
+            values, problems = eforms.clean(
+                eforms.EForm((eforms.Section(tuple(self.eform_specs)),)), typed,
+                today=timezone.localdate(), commune_exists=self.commune_codes.__contains__)
+            for name, message in problems.items():
+                self.add_error(EFORM_PREFIX + name, message)
+            self.form_data = values
         return cleaned
+
+    @property
+    def eform_fields(self) -> list[BoundField]:
+        return [self[EFORM_PREFIX + s.name] for s in self.eform_specs]
+
+    def eform_given(self, row: ComponentRow) -> bool:
+        """The declaration filled in here (its e-form) instead of handed in on paper."""
+        return bool(self.cleaned_data.get("eform_used")) and row.requirement in self.eform_rows
 
     def check_decision(self, decision: str) -> None:
         """What the decision needs that the action leaves to the counter: receiving means the
@@ -268,7 +318,7 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
         needs something missing; refusing needs a reason."""
         if decision == "receive":
             for row in self.rows:
-                if row.needed and not self.cleaned_data.get(row.received.name):
+                if row.needed and not self.given(row):
                     self.add_error(row.received.name, _(
                         "Required: tick it once handed in, or ask for what is missing "
                         "(Form 02)."))
@@ -285,14 +335,28 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
 
     # -- what the action takes ----------------------------------------------------------
 
+    def national_rows(self) -> list[ComponentRow]:
+        """The components to take from their national database (ticked so)."""
+        return [row for row in self.rows
+                if row.national is not None and self.cleaned_data.get(row.national.name)]
+
+    def given(self, row: ComponentRow) -> bool:
+        return bool(self.cleaned_data.get(row.received.name)
+                    or (row.national is not None and self.cleaned_data.get(row.national.name))
+                    or self.eform_given(row))
+
     def received_rows(self) -> list[ComponentRow]:
-        return [row for row in self.rows if self.cleaned_data.get(row.received.name)]
+        """The components handed in on paper (not those taken from a national database, nor
+        the declaration filled in here)."""
+        return [row for row in self.rows if self.cleaned_data.get(row.received.name)
+                and not (row.national is not None and self.cleaned_data.get(row.national.name))
+                and not self.eform_given(row)]
 
     def missing_items(self) -> list[dict[str, str]]:
-        """Everything missing, for Form 02: the required components not handed in, then the
-        other lines the officer wrote."""
+        """Everything missing, for Form 02: the required components not handed in (nor taken
+        from a national database), then the other lines the officer wrote."""
         items = [{"name": row.requirement.name, "note": ""} for row in self.rows
-                 if row.needed and not self.cleaned_data.get(row.received.name)]
+                 if row.needed and not self.given(row)]
         lines = (self.cleaned_data.get("extra_missing") or "").splitlines()
         items += [{"name": line.strip(), "note": ""} for line in lines if line.strip()]
         return items
@@ -318,10 +382,17 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
             procedure_code=self.version.procedure.code or "",
             receiving_agency=desks[int(data["receiving_agency"])],
             applicant=applicant,
-            components=[actions.ComponentInput(
+            components=[*(actions.ComponentInput(
                 requirement_id=row.requirement.pk, copies=data[row.copies.name], is_paper=True,
-                paper_form=data[row.paper_form.name]) for row in self.received_rows()],
-            form_data=place_form_data(self.version, data.get("place_commune") or ""),
+                paper_form=data[row.paper_form.name]) for row in self.received_rows()),
+                *(actions.ComponentInput(requirement_id=pk, source=ComponentSource.NATIONAL,
+                                         reference=taken.reference)
+                  for pk, taken in self.taken.items()),
+                *(actions.ComponentInput(requirement_id=row.requirement.pk,
+                                         source=ComponentSource.EFORM)
+                  for row in self.rows if self.eform_given(row))],
+            form_data={**self.form_data,
+                       **place_form_data(self.version, data.get("place_commune") or "")},
             channel=1,
             result_return=returns.ResultReturn(
                 method=data["return_method"], agency_code=data.get("return_agency") or "",
@@ -339,6 +410,24 @@ class IntakeForm(HumanTextFormMixin, DesignSystemForm):
 
     def files_sent(self) -> list[tuple[str, UploadedFile]]:
         return [(name, f) for name in sorted(self.files) for f in self.files.getlist(name)]
+
+
+# The intake form's fields of the declaration's e-form: "eform__<name>" (an e-form's field names
+# never start with "_", so none is the form's own "eform_used").
+EFORM_PREFIX = "eform__"
+
+
+def eform_specs(requirements: Iterable[ComponentRequirement]) -> list[eforms.Field]:
+    """The fields of the procedure's e-forms (usually one, the declaration's)."""
+    return [f for r in requirements if (form := eforms.of(r.eform_schema)) for f in form.fields]
+
+
+def eform_initial(version: ProcedureVersion, person: population.PersonRecord
+                  ) -> dict[str, Any]:
+    """The e-form's answers the population database gives about the applicant looked up."""
+    specs = eform_specs(version.components.all())
+    return {EFORM_PREFIX + name: value
+            for name, value in population.eform_values(specs, person).items()}
 
 
 def applicant_initial(d: Dossier) -> dict[str, Any]:

@@ -11,6 +11,8 @@ INIT_FIELDS = ("partnerCode", "reference", "amount", "currency", "channel", "tim
                "returnUrl", "notifyUrl")
 CALLBACK_FIELDS = ("partnerCode", "reference", "transactionNo", "amount", "currency", "status",
                    "paidTime", "messageId")
+# The partner's status query of a payment whose confirm callback did not come.
+QUERY_FIELDS = ("partnerCode", "reference", "time")
 
 
 def signature(values: Iterable[object], secret: str) -> str:

@@ -8,11 +8,19 @@
     POST /payments/pay/<token>/         the payer's choice: the confirm callback goes to the
                                         partner's notifyUrl (server to server, signed), then the
                                         payer's browser goes back to returnUrl?reference=…
+    POST /payments/query                the partner's status query (JSON, signed over partnerCode,
+                                        reference, time): {"code": "00", "status": "pending" |
+                                        "paid" | "cancelled", "confirmation": the signed confirm
+                                        message (as the callback's) or null while pending};
+                                        an unknown reference: 404, code "03"
     GET  /payments/transactions/?reference=…   what the platform holds (tests read it back)
 
 Codes: "00" success, "24" cancelled by the payer, "01" malformed, "02" duplicate reference,
-"97" wrong signature. A `duplicate` fault on the page's path sends the callback twice, at the
-same time (the partner must record one payment).
+"03" unknown reference, "97" wrong signature. The outgoing confirm callback obeys the fault
+rules of the path CALLBACK_PATH (it is no address of the sandbox: it names the callback): a
+`drop` rule loses it (it is never sent: the partner finds out by the status query), a
+`duplicate` rule sends it twice at the same time (the partner must record one payment); a
+`duplicate` rule on the payer's page path does the same.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from sandbox.payments import signing
 from sandbox.payments.models import Transaction
 
 SUCCESS, CANCELLED = "00", "24"
+CALLBACK_PATH = "/payments/callback"
 
 
 def _error(code: str, message: str, status: int = 400) -> JsonResponse:
@@ -52,16 +61,27 @@ def _pay_url(t: Transaction) -> str:
     return f"{settings.PUBLIC_URL}/payments/pay/{t.token}/"
 
 
+def _message(body: bytes, fields: tuple[str, ...]) -> dict[str, Any]:
+    """A JSON object with `fields` and a signature; ValueError otherwise."""
+    message = json.loads(body)
+    if not isinstance(message, dict):
+        raise ValueError("an object is expected")
+    missing = [f for f in (*fields, "signature") if f not in message]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)}")
+    return message
+
+
+def _authentic(message: dict[str, Any], fields: tuple[str, ...]) -> bool:
+    secret = _secret(message["partnerCode"])
+    return secret is not None and signing.verify(message, fields, secret)
+
+
 @csrf_exempt
 @require_http_methods(["POST"])
 def init(request: HttpRequest) -> JsonResponse:
     try:
-        message = json.loads(request.body)
-        if not isinstance(message, dict):
-            raise ValueError("an object is expected")
-        missing = [f for f in (*signing.INIT_FIELDS, "signature") if f not in message]
-        if missing:
-            raise ValueError(f"missing {', '.join(missing)}")
+        message = _message(request.body, signing.INIT_FIELDS)
         amount = int(message["amount"])
         if amount <= 0 or str(amount) != str(message["amount"]):
             raise ValueError("amount must be a positive whole number")
@@ -72,8 +92,7 @@ def init(request: HttpRequest) -> JsonResponse:
                 raise ValueError(f"{url} must be an http(s) address")
     except (ValueError, TypeError) as error:
         return _error("01", f"malformed INIT message: {error}")
-    secret = _secret(message["partnerCode"])
-    if secret is None or not signing.verify(message, signing.INIT_FIELDS, secret):
+    if not _authentic(message, signing.INIT_FIELDS):
         return _error("97", "wrong signature", 401)
     fields = {"amount": amount, "currency": "VND", "channel": str(message["channel"]),
               "init_time": str(message["time"]), "ip": str(message["ip"]),
@@ -143,13 +162,38 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
             status=status, transaction_no=number, paid_time=f"{now:%Y%m%d%H%M%S}")
         if done:  # not a second click
             t.refresh_from_db()
-            times = 2 if rules.take(request.path, (Fault.DUPLICATE,)) else 1
-            t.callbacks = send_callback(t, times)
+            if rules.take(CALLBACK_PATH, (Fault.DROP,)):
+                t.callbacks = [{"dropped": True}]
+            else:
+                twice = rules.take(request.path, (Fault.DUPLICATE,)) \
+                    or rules.take(CALLBACK_PATH, (Fault.DUPLICATE,))
+                t.callbacks = send_callback(t, 2 if twice else 1)
             t.save(update_fields=["callbacks"])
     if t.status != Transaction.PENDING:
         separator = "&" if "?" in t.return_url else "?"
         return redirect(t.return_url + separator + urlencode({"reference": t.reference}))
     return render(request, "payments/pay.html", {"t": t})
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def query(request: HttpRequest) -> JsonResponse:
+    """The partner asks what became of a payment (its callback never came, or was lost)."""
+    try:
+        message = _message(request.body, signing.QUERY_FIELDS)
+    except (ValueError, TypeError) as error:
+        return _error("01", f"malformed query: {error}")
+    if not _authentic(message, signing.QUERY_FIELDS):
+        return _error("97", "wrong signature", 401)
+    t = Transaction.objects.filter(partner_code=message["partnerCode"],
+                                   reference=str(message["reference"])).first()
+    if t is None:
+        return _error("03", "unknown reference", 404)
+    status = {Transaction.PAID: "paid", Transaction.CANCELLED: "cancelled"}.get(t.status,
+                                                                             "pending")
+    return JsonResponse({"code": SUCCESS, "message": "OK", "reference": t.reference,
+                         "status": status,
+                         "confirmation": None if status == "pending" else callback_message(t)})
 
 
 @require_http_methods(["GET"])

@@ -81,6 +81,11 @@ def test_a_form_reads_as_sections_of_fields_in_the_active_language():
                                                  "label_vi": "X"}),
      "sections[1].fields[11].name"),
     (lambda f: f.update(fields=[]), "sections"),
+    # a fact the population database does not have, or one of another type than the field's
+    (lambda f: f["sections"][0]["fields"][0].update(prefill="religion"),
+     "sections[1].fields[1].prefill"),
+    (lambda f: f["sections"][0]["fields"][0].update(prefill="birth_date"),
+     "sections[1].fields[1].prefill"),
 ])
 def test_a_bad_document_is_refused_naming_where(change, where):
     raw = copy.deepcopy(FORM)
@@ -162,7 +167,7 @@ def bundled() -> dict:
 
 
 def test_the_bundled_forms_are_loaded_on_the_declaration(catalog):
-    for code in ("1.001193", "1.004873", "1.000656"):
+    for code in ("1.001193", "1.004873", "1.000656", "2.000635"):
         version = Procedure.objects.get(code=code).version_on(START)
         declaration = version.components.get(position=1)
         assert declaration.name.startswith("Tờ khai")
@@ -173,7 +178,14 @@ def test_the_bundled_forms_are_loaded_on_the_declaration(catalog):
     assert death is not None
     place = next(f for f in death.fields if f.name == "event_commune_code")
     assert place.type == eforms.COMMUNE and place.required  # the deceased's last residence
-    assert AuditEvent.objects.filter(action="catalog.eform_loaded").count() == 3
+    assert AuditEvent.objects.filter(action="catalog.eform_loaded").count() == 4
+    # the fields about the person filing are filled from the population database
+    marital = eforms.of(Procedure.objects.get(code="1.004873").version_on(START)
+                        .components.get(position=1).eform_schema)
+    assert marital is not None
+    assert {f.name: f.prefill for f in marital.fields if f.prefill} == {
+        "full_name": "full_name", "birth_date": "birth_date", "sex": "sex",
+        "id_number": "id_number", "residence": "current_address"}
 
 
 def test_a_changed_form_is_stored_without_a_new_version(catalog, tmp_path):
@@ -207,7 +219,7 @@ def test_a_form_for_a_procedure_not_loaded_is_reported(db, tmp_path, write_yaml)
     from motcua.catalog.tests.conftest import minimal_record
 
     report = load_procedures(write_yaml([minimal_record()]), effective_from=START)
-    assert sorted(report.eforms_skipped) == ["1.000656", "1.001193", "1.004873"]
+    assert sorted(report.eforms_skipped) == ["1.000656", "1.001193", "1.004873", "2.000635"]
     assert ComponentRequirement.objects.exclude(eform_schema=None).count() == 0
 
 

@@ -2,9 +2,12 @@
 
 `Payment`: one row per attempt, keyed by the reference sent in the INIT message; it becomes
 `succeeded` (the dossier was paid online: index 3.4–3.6) or `cancelled` only through a
-confirm callback that passed `payments_actions.confirm`. `PaymentCallback`: every inbound
-callback, accepted or refused with its reason (a forged, replayed, stale or mismatched one is
-refused, logged here and changes nothing else).
+confirmation that passed `payments_actions.confirm` (the platform's callback, or its answer to
+our status query when the callback did not come). An attempt confirmed paid for a fee another
+attempt had paid already is `refund_due` (`duplicate_of` names the first): the money came twice,
+the fee counts once, and the staff see it to refund. `PaymentCallback`: every inbound
+confirmation, accepted or refused with its reason (a forged, replayed, stale or mismatched one
+is refused, logged here and changes nothing else).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class Payment(models.Model):
         SUCCEEDED = "succeeded", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Not started: the payment platform did not answer")
+        REFUND_DUE = "refund_due", _("Paid twice: to be refunded")
 
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments",
@@ -57,6 +61,11 @@ class Payment(models.Model):
     transaction_no = models.CharField(_("platform's transaction number"), max_length=40,
                                       blank=True)
     error = models.TextField(_("error"), blank=True)
+    # refund_due: the payment of the same fee that came first (this one is to be refunded)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("duplicate of"))
+    # when the platform was last asked about this pending payment (status query)
+    queried_at = models.DateTimeField(_("last status query"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("online payment")
@@ -67,6 +76,9 @@ class Payment(models.Model):
             # the index's read: the payments that succeeded in a period
             models.Index(fields=["succeeded_at", "agency"], condition=Q(status="succeeded"),
                          name="payment_succeeded"),
+            # the status query's read: the attempts still waiting for the platform
+            models.Index(fields=["started_at"], condition=Q(status="pending"),
+                         name="payment_pending"),
         ]
 
     def __str__(self) -> str:
@@ -80,11 +92,17 @@ class PaymentCallback(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REFUSED = "refused", _("Refused")
 
+    class Via(models.TextChoices):
+        CALLBACK = "callback", _("The platform's callback")
+        QUERY = "query", _("Our status query")
+
     received_at = models.DateTimeField(_("received at"))
     remote_addr = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     reference = models.CharField(_("reference"), max_length=64, blank=True)
     message_id = models.CharField(_("message id"), max_length=100, blank=True)
     verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    via = models.CharField(_("received through"), max_length=10, choices=Via.choices,
+                           default=Via.CALLBACK, db_default=Via.CALLBACK)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     payload = models.JSONField(_("message"), default=dict)  # no personal data in a callback
 

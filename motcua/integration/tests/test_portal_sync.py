@@ -63,9 +63,9 @@ def test_a_dossier_is_created_updated_and_followed_on_the_portal(org, procedure,
     assert body["handling_unit"]["code"] == d.handling_agency.code
     assert body["components"] and {"component_code", "digitized", "reused",
                                    "from_national_store"} <= set(body["components"][0])
-    for later_filled in ("vneid_verified", "paid_online"):
-        assert body[later_filled] is None
     assert body["results"] == []  # no signed result yet
+    assert (body["vneid_verified"], body["population_data_used"], body["paid_online"],
+            body["payments"]) == (False, False, False, [])
     progress = got[-1]["body"]["progress"]
     assert progress["officer"] == org.officer_a.full_name
     assert progress["status"] == d.status and re.fullmatch(r"\d{14}", progress["at"])

@@ -20,9 +20,11 @@ def payment_panel(context: template.Context) -> dict[str, Any]:
     if not payments_selectors.can_pay(request.user, d):
         return {"shown": False}
     paid = payments_selectors.paid(d)
+    refunds = payments_selectors.refunds_due(d)
     due = payments_selectors.owed(d)
     unknown_fee = (due is None and not paid and d.status not in FINAL_STATUSES
                    and fee_total(d.procedure_version, d.channel) is None
                    and d.procedure_version.fees.exists())
-    return {"shown": bool(paid or due or unknown_fee), "dossier": d, "due": due, "paid": paid,
-            "unknown_fee": unknown_fee, "csrf_token": context.get("csrf_token")}
+    return {"shown": bool(paid or due or unknown_fee or refunds), "dossier": d, "due": due,
+            "paid": paid, "refunds": refunds, "unknown_fee": unknown_fee,
+            "csrf_token": context.get("csrf_token")}

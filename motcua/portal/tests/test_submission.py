@@ -431,9 +431,10 @@ def test_the_result_online_only_for_a_fully_online_procedure(citizen, org):
     assert draft.post("return", {"method": "online"}).status_code == 302
 
 
-def test_the_place_of_the_event_routes_the_dossier(citizen, org):
+def test_the_place_of_the_event_routes_the_dossier(citizen, org, sandbox):
     """Death registration: competent is the People's Committee of the deceased's last residence,
-    asked by its e-form (event_commune_code), not the applicant's."""
+    asked by its e-form (event_commune_code), not the applicant's. (The ID card is taken from
+    the population database, the sandbox's.)"""
     draft = start(citizen, "1.000656")
     draft.post("applicant", applicant(org))  # lives in commune A
     response = draft.post("eform", {
@@ -452,9 +453,10 @@ def test_the_place_of_the_event_routes_the_dossier(citizen, org):
     dossier = Dossier.objects.get()
     assert dossier.form_data["event_commune_code"] == org.commune_b.code
     assert (dossier.receiving_agency, dossier.handling_agency) == (org.center_b, org.pc_b)
-    sources = {c.requirement.position: c.source for c in dossier.components.all()}
-    assert sources == {1: ComponentSource.EFORM, 2: ComponentSource.UPLOAD,
-                       5: ComponentSource.NATIONAL}
+    sources = {c.requirement.position: (c.source, c.reference)
+               for c in dossier.components.all()}
+    assert sources == {1: (ComponentSource.EFORM, ""), 2: (ComponentSource.UPLOAD, ""),
+                       5: (ComponentSource.NATIONAL, "population:037095001234")}
 
 
 def test_a_procedure_without_an_e_form_asks_the_commune_its_competence_needs(citizen, org):

@@ -12,8 +12,8 @@ from django.core.paginator import Page
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import DurationUnit
-from motcua.dossiers.models import Status
+from motcua.catalog.models import DurationUnit, NationalSource
+from motcua.dossiers.models import ComponentSource, DossierComponent, Status
 
 register = template.Library()
 
@@ -22,6 +22,19 @@ register = template.Library()
 def portal_name() -> str:
     """The site's name, with the province of the deployment (settings.PORTAL_PROVINCE)."""
     return _("%(province)s Public Service Portal") % {"province": settings.PORTAL_PROVINCE}
+
+
+@register.filter
+def national_origin(component: DossierComponent) -> str:
+    """"Taken from <the database>" for a component taken from a national database (its
+    reference names the database: integration.national_documents), else ""."""
+    if component.source != ComponentSource.NATIONAL:
+        return ""
+    source = component.reference.partition(":")[0]
+    if source in NationalSource.values:
+        return _("Taken from the %(database)s") % {
+            "database": str(NationalSource(source).label)}
+    return _("Taken from a national database")
 
 
 @register.simple_tag
