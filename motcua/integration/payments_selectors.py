@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import router
 from django.utils.translation import gettext as _
 
 from motcua.catalog import fees
+from motcua.core.compiled import ID_STAND_IN, CompiledModel
 from motcua.core.errors import NotFound
 from motcua.dossiers import policy
 from motcua.dossiers.models import FINAL_STATUSES, Dossier, DossierEvent, Status
@@ -63,8 +65,12 @@ def can_pay(user: User | AnonymousUser, d: Dossier) -> bool:
             and policy.can_read(user, d))
 
 
+_PAYMENTS = CompiledModel(lambda pk: Payment.objects.filter(dossier_id=pk)
+                          .order_by("started_at", "pk"), ID_STAND_IN)  # on every dossier page
+
+
 def payments_of(d: Dossier) -> list[Payment]:
-    return list(Payment.objects.filter(dossier=d).order_by("started_at", "pk"))
+    return _PAYMENTS.all(d.pk, router.db_for_read(Payment))
 
 
 def paid(d: Dossier) -> list[Payment]:
