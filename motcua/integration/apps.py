@@ -13,7 +13,7 @@ class IntegrationConfig(AppConfig):
         from motcua.core.events import subscribe
         from motcua.dossiers.events import DossierChanged, DossierSubmitted
         from motcua.dossiers.serializers import add_detail_section
-        from motcua.integration import identity, national_store, outbox, portal_sync
+        from motcua.integration import consumers, identity, national_store, outbox, portal_sync
         from motcua.integration.events import FeePaidOnline
         from motcua.records.events import ResultSigned
 
@@ -25,6 +25,7 @@ class IntegrationConfig(AppConfig):
         subscribe(FeePaidOnline, portal_sync.queue_payment)
         add_detail_section("portal_sync", portal_sync.detail_section)
         housekeeping.register("delivered_outbox", outbox.prune_delivered)
+        housekeeping.register("expired_consumer_tokens", consumers.prune_expired_tokens)
 
         from motcua.integration import (  # noqa: F401 - register the admin pages
             consumers_admin,

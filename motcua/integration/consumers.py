@@ -123,6 +123,18 @@ def revoke_tokens(consumer: ConsumerSystem) -> int:
     return deleted
 
 
+def prune_expired_tokens(now: dt.datetime) -> int:
+    """Housekeeping: delete the access tokens that expired before `now` (a consumer asks for a
+    new one; client credentials issue no refresh token), in batches."""
+    removed = 0
+    while True:
+        batch = list(AccessToken.objects.filter(expires__lt=now)
+                     .values_list("pk", flat=True)[:10_000])
+        if not batch:
+            return removed
+        removed += AccessToken.objects.filter(pk__in=batch).delete()[0]
+
+
 # The toolkit has no type information: its applications and tokens are typed Any here.
 
 

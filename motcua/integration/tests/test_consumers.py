@@ -5,14 +5,17 @@ exchange log stays read-only for everyone, superusers included."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from io import StringIO
 
 import pytest
 from django.contrib.auth.hashers import check_password, identify_hasher
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application
 
+from motcua.core import housekeeping
 from motcua.core.models import AuditEvent
 from motcua.integration import consumers, exchange_log
 from motcua.integration.exchange_log import Direction, Exchange, Outcome
@@ -184,3 +187,15 @@ def test_an_inbound_entry_is_read_only_in_the_admin_for_a_superuser(client, admi
                               "post": "yes"}).status_code in (200, 302, 403)
     assert ExchangeLogEntry.objects.get().purpose == "Xác minh"
     assert client.post(f"{BASE}{consumer.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_housekeeping_deletes_the_tokens_that_expired_only(org):
+    consumer, _credentials = new()
+    now = timezone.now()
+    for name, expires in (("expired", now - dt.timedelta(seconds=1)),
+                          ("live", now + dt.timedelta(minutes=30))):
+        AccessToken.objects.create(application=consumer.application, token=name,
+                                   expires=expires, scope="dossier-status")
+    removed = housekeeping.run_pass(now)
+    assert removed["expired_consumer_tokens"] == 1
+    assert list(AccessToken.objects.values_list("token", flat=True)) == ["live"]
