@@ -80,7 +80,8 @@ def build_world(now: dt.datetime, years: int) -> World:
             continue
         procedures.append({"id": v.procedure_id, "version": v.pk,
                            "sector": v.procedure.sector_id, "level": v.procedure.level,
-                           "duration": v.duration(), "online": v.duration(online=True)})
+                           "duration": v.duration(), "online": v.duration(online=True),
+                           "written": bool((v.results or "").strip())})
     citizen = User.objects.filter(username="citizen.an").values_list("pk", flat=True).first()
     return World(procedures, communes, (province_center.pk, province_center.code), departments,
                  codes, citizen)
@@ -211,7 +212,9 @@ def draw(n: int, rng: random.Random, w: World, calendar: Any, now: dt.datetime,
                   pauses, requests, reused)
     if not never_received:
         state = facts.DossierState(n, handling, p["sector"], p["id"], channel, received,
-                                   finished, due, paused_at, code, status)
+                                   finished, due, paused_at, code, status,
+                                   with_result=status in WITH_RESULT,
+                                   written_result=p["written"])
         second = requests[1] if len(requests) >= 2 else None
         drawn.fact = facts.fact_of(state, [facts.Pause(a, b, c) for a, b, c, _d in pauses],
                                    second, reused, calendar, granularity)
@@ -238,11 +241,14 @@ DOSSIER_COLUMNS = (
     "returned_at", "supplements_after_receipt", "applicant_name", "account_id",
     "applicant_kind", "applicant_id_number", "applicant_tax_code", "applicant_phone",
     "applicant_email", "applicant_address", "representative_name", "form_data", "apologies",
-    "updated_at",
+    "updated_at", "outcome",
 )
 FACT_COLUMNS = ("dossier_id", "agency_id", "sector_id", "procedure_id", "channel",
                 "received_at", "ended_at", "outcome", "stop_at", "reused", "processing_seconds",
-                "had_pause", "second_supplement_at", "code", "status", "due_at")
+                "had_pause", "second_supplement_at", "code", "status", "due_at", "identified",
+                "synced", "with_result", "written_result")
+# processed with a result, or returned: the result asked for (dossiers.Dossier.outcome)
+WITH_RESULT = (9, 10)
 
 
 @dataclass
@@ -311,7 +317,8 @@ def draw_chunk(job: tuple[int, int, int, int, int]) -> Chunk:
         n, row = d.row[0], d.row
         add("dossiers_dossier", [
             *row, "person", f"0370{n % 100_000_000:08d}", "", f"09{n % 100_000_000:08d}", "",
-            f"Số {n % 300 + 1} đường Trần Hưng Đạo", "", "{}", 0, now])
+            f"Số {n % 300 + 1} đường Trần Hưng Đạo", "", "{}", 0, now,
+            "result" if row[5] in WITH_RESULT else ""])
         by_status[row[5]] += 1
         for p_start, p_end, before, after in d.pauses:
             reason = "payment" if row[5] == 6 and p_end is None and not d.requests else \
@@ -330,7 +337,8 @@ def draw_chunk(job: tuple[int, int, int, int, int]) -> Chunk:
             add("reporting_dossierfact", (
                 n, f.agency_id, f.sector_id, f.procedure_id, f.channel, f.received_at,
                 f.ended_at, f.outcome, f.stop_at, f.reused, f.processing_seconds, f.had_pause,
-                f.second_supplement_at, f.code, f.status, f.due_at))
+                f.second_supplement_at, f.code, f.status, f.due_at, f.identified, f.synced,
+                f.with_result, f.written_result))
             if f.outcome:
                 outcomes[f.outcome] += 1
             elif f.stop_at is not None and f.stop_at <= now:

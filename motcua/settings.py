@@ -485,11 +485,11 @@ CALENDAR_RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", "30"
 # configurable: INDEX_UNCONFIRMED_RULES is a JSON object from an indicator's code (3.1, 3.2,
 # 3.3, 4.4, 4.6) to its {"max_score": …, "full_at": …} (full_at: the cap, full marks at that
 # ratio; null: linear), e.g. {"3.1": {"full_at": null}}. INDEX_CERTIFIED_COPIES_FULL: 4.6
-# gives every unit its maximum, as the national portal does today; 0: "no data" until the
-# electronic certified copies are recorded. 1.1: a publishing decision is on time when issued
-# at least INDEX_PUBLISH_LEAD_WORKING_DAYS working days before the legal effect (the province's
-# rule); 1.2: made public in the national database within INDEX_MADE_PUBLIC_WORKING_DAYS
-# working days of the decision.
+# gives every unit its maximum, as the national portal does today; 0: the share of the unit's
+# communes that issued a signed electronic certified copy in the period. 1.1: a publishing
+# decision is on time when issued at least INDEX_PUBLISH_LEAD_WORKING_DAYS working days before
+# the legal effect (the province's rule); 1.2: made public in the national database within
+# INDEX_MADE_PUBLIC_WORKING_DAYS working days of the decision.
 INDEX_UNCONFIRMED_RULES = json.loads(os.environ.get("INDEX_UNCONFIRMED_RULES", "{}") or "{}")
 INDEX_CERTIFIED_COPIES_FULL = env_bool("INDEX_CERTIFIED_COPIES_FULL", True)
 INDEX_PUBLISH_LEAD_WORKING_DAYS = int(os.environ.get("INDEX_PUBLISH_LEAD_WORKING_DAYS", "5"))

@@ -94,6 +94,14 @@ def certifying_communes(user: User | AnonymousUser) -> list[AdministrativeUnit]:
     return [u for u in communes if u.pk in offering]
 
 
+def communes_certified(start: dt.datetime, end: dt.datetime) -> set[int]:
+    """The communes (AdministrativeUnit ids) that issued a signed electronic certified copy
+    in [start, end) (the index's 4.6 when it is not given full marks)."""
+    return set(CertifiedCopy.objects.filter(issued_at__gte=start, issued_at__lt=end,
+                                            state=CertifiedState.SIGNED)
+               .values_list("unit_id", flat=True).distinct())
+
+
 def check_may_certify(user: User | AnonymousUser, unit: AdministrativeUnit | None = None
                       ) -> AdministrativeUnit:
     """The commune the person certifies for (`unit`, or their only one), else NotAllowed with

@@ -18,6 +18,7 @@ component and tags what it is (document type, number, issuer, issue date, validi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,7 @@ from motcua.dossiers.uploads import UploadRejected, check_upload
 from motcua.org.identifiers import InvalidIdentifier, validate_personal_id, validate_tax_code
 from motcua.org.models import Agency, User
 from motcua.records import doctypes, files, pdfs
+from motcua.records.events import DossierDigitized
 from motcua.records.models import (
     DigitizedCopy,
     DossierDigitization,
@@ -209,7 +211,8 @@ def refresh_state(d: Dossier, now: dt.datetime) -> DossierDigitization:
     """The dossier's digitization state from its components, its copies and its result:
     `state` complete once every component handed in on paper has its copy; `complete_at` set
     (once) when every paper component's copy is signed and the result is signed. Call with
-    the dossier's row locked."""
+    the dossier's row locked. The first time it is complete, `DossierDigitized` is published
+    (the index's 4.2)."""
     paper = d.components.filter(is_paper=True).count()
     counts = DigitizedCopy.objects.filter(dossier=d).aggregate(
         digitized=Count("id"), paper_digitized=Count("id", filter=Q(component__is_paper=True)),
@@ -222,7 +225,9 @@ def refresh_state(d: Dossier, now: dt.datetime) -> DossierDigitization:
              else DigitizationState.PARTIAL)
     existing = DossierDigitization.objects.filter(dossier=d).first()
     complete_at = existing.complete_at if existing is not None else None
-    if complete_at is None and result_signed_at is not None and counts["paper_signed"] >= paper:
+    newly_complete = (complete_at is None and result_signed_at is not None
+                      and counts["paper_signed"] >= paper)
+    if newly_complete:
         complete_at = now
     row, _created = DossierDigitization.objects.update_or_create(
         dossier=d, defaults={"state": state, "paper_components": paper,
@@ -230,6 +235,8 @@ def refresh_state(d: Dossier, now: dt.datetime) -> DossierDigitization:
                              "signed_components": counts["signed"],
                              "result_signed_at": result_signed_at, "complete_at": complete_at,
                              "updated_at": now})
+    if newly_complete:
+        publish(DossierDigitized(d.pk, now))
     return row
 
 
@@ -241,6 +248,12 @@ _STATE = Compiled(lambda pk: DossierDigitization.objects.filter(dossier_id=pk)
                   .values_list("state")[:1], ID_STAND_IN)
 _COPIES = CompiledModel(lambda pk: DigitizedCopy.objects.filter(dossier_id=pk), ID_STAND_IN,
                         related=("blob", "signed_blob"))
+
+
+def digitized(dossier_ids: Iterable[int]) -> set[int]:
+    """Those of the dossiers digitized, components and result (the index's 4.2)."""
+    return set(DossierDigitization.objects.digitized().filter(dossier_id__in=list(dossier_ids))
+               .values_list("dossier_id", flat=True))
 
 
 def state_of(dossier_id: int) -> str:

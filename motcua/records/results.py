@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
 from django.db import router, transaction
@@ -169,6 +170,13 @@ def sign_result(result: ResultDocument | int, *, actor: User | None = None,
         result.file.storage.delete(stored)  # nothing half-written: no orphan file
         raise
     return _load(locked)
+
+
+def with_signed_result(dossier_ids: Iterable[int]) -> set[int]:
+    """Those of the dossiers with a signed electronic result (the index's 4.1 and 3.3)."""
+    return set(ResultDocument.objects.filter(dossier_id__in=list(dossier_ids),
+                                             state=ResultState.SIGNED)
+               .values_list("dossier_id", flat=True).distinct())
 
 
 def store_ref(result: ResultDocument) -> str:

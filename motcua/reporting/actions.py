@@ -15,6 +15,10 @@ every dossier action does: a dossier being received concurrently either commits 
 before (the flag is then set here) or reads the identity or sync after this commits (its new
 fact has the flag). A dossier not received yet has no fact: its first fact reads both.
 
+`record_result_signed`, `record_digitized` and `record_national_store` subscribe to records'
+`ResultSigned`, `DossierDigitized` and `NationalStoreUsed` the same way: the fact's `e_result`
+(4.1, 3.3), `digitized` (4.2) and `stored` (4.4) flags.
+
 `record_step` subscribes to processing's `StepChanged`: one upsert of the step's `StepFact`
 (who holds the dossier at which step, for the statistics).
 
@@ -31,7 +35,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, router, transaction
@@ -51,6 +55,9 @@ from motcua.integration.events import DossierIdentified, DossiersSynced
 from motcua.integration.models import DossierIdentity, PortalSync
 from motcua.processing.events import StepChanged
 from motcua.processing.models import StepInstance
+from motcua.records import digitization, national
+from motcua.records import results as results_of
+from motcua.records.events import DossierDigitized, NationalStoreUsed, ResultSigned
 from motcua.reporting import facts
 from motcua.reporting.facts import (
     AGENCY_MONTH,
@@ -104,9 +111,9 @@ def record_change(event: DossierChanged) -> None:
 
 def current_fact(d: Dossier, old: Fact | None, *, fresh: bool = False) -> Fact:
     """`d`'s fact, reading only what may have changed since `old`: its pauses when it was
-    ever paused, its second supplement request once, its reused components, identity and
-    portal sync once (later changes of the last two come by integration's events). `fresh`:
-    it was received just now."""
+    ever paused, its second supplement request once, its marks (MARKS) and whether its
+    procedure's result is written once (later marks come by integration's and records'
+    events). `fresh`: it was received just now."""
     assert d.received_at is not None
     pauses: list[Pause] = []
     if (old is None and not fresh) or (old is not None and old.had_pause) \
@@ -117,18 +124,45 @@ def current_fact(d: Dossier, old: Fact | None, *, fresh: bool = False) -> Fact:
     second = old.second_supplement_at if old is not None else None
     if second is None and d.supplements_after_receipt >= 2:
         second = second_supplements([d.pk]).get(d.pk)
+    marks: dict[str, bool]
     if old is not None:
-        reused, identified, synced = old.reused, old.identified, old.synced
+        marks = {name: getattr(old, name) for name in MARKS}
+        written = old.written_result
     else:
-        reused, identified, synced = (bool(reusing([d.pk])), bool(identified_of([d.pk])),
-                                      bool(synced_of([d.pk])))
+        # received just now: no result can be signed or digitized yet
+        found = marks_of([d.pk], results=not fresh)
+        marks = {name: d.pk in ids for name, ids in found.items()}
+        written = written_result(d.procedure_version.results)
     state = facts.DossierState(
         id=d.pk, agency_id=d.handling_agency_id, sector_id=d.procedure.sector_id,
         procedure_id=d.procedure_id, channel=d.channel, received_at=d.received_at,
         finished_at=d.finished_at, due_at=d.due_at, paused_at=d.paused_at, code=d.code,
-        status=d.status)
-    return facts.fact_of(state, pauses, second, reused, get_calendar(),
-                         settings.TIMELINESS_GRANULARITY, identified=identified, synced=synced)
+        status=d.status, with_result=d.outcome == RESULT, written_result=written)
+    return facts.fact_of(state, pauses, second, marks.pop("reused"), get_calendar(),
+                         settings.TIMELINESS_GRANULARITY, **marks)
+
+
+def written_result(results: str) -> bool:
+    """Whether a procedure's result is a written document: the catalogue names one (4.1)."""
+    return bool((results or "").strip())
+
+
+RESULT = "result"  # dossiers.Dossier.outcome: the result asked for (not a refusal)
+
+# The marks other apps' events set on a fact (never unset), and who reads them: a dossier's
+# first fact (and the rebuild) reads them all, later changes come by the events.
+MARKS = ("reused", "identified", "synced", "e_result", "digitized", "stored")
+
+
+def marks_of(dossier_ids: Sequence[int], *, results: bool = True) -> dict[str, set[int]]:
+    """Which of the dossiers have each mark; `results=False`: skip the two that need a result
+    (none before one is issued)."""
+    out = {"reused": reusing(dossier_ids), "identified": identified_of(dossier_ids),
+           "synced": synced_of(dossier_ids),
+           "stored": national.used_national_store(dossier_ids)}
+    out["e_result"] = results_of.with_signed_result(dossier_ids) if results else set()
+    out["digitized"] = digitization.digitized(dossier_ids) if results else set()
+    return out
 
 
 def second_supplements(dossier_ids: Sequence[int]) -> dict[int, dt.datetime]:
@@ -170,6 +204,18 @@ def record_synced(event: DossiersSynced) -> None:
     _mark("synced", event.dossier_ids)
 
 
+def record_result_signed(event: ResultSigned) -> None:
+    _mark("e_result", [event.result.dossier_id])
+
+
+def record_digitized(event: DossierDigitized) -> None:
+    _mark("digitized", [event.dossier_id])
+
+
+def record_national_store(event: NationalStoreUsed) -> None:
+    _mark("stored", event.dossier_ids)
+
+
 def _mark(flag: str, dossier_ids: Sequence[int]) -> None:
     """Set `flag` on the facts of `dossier_ids` that lack it and move the rollups: a fixed
     number of statements whatever the number of dossiers."""
@@ -185,8 +231,8 @@ def _mark(flag: str, dossier_ids: Sequence[int]) -> None:
     changes: dict[facts.Contribution, int] = defaultdict(int)
     for row in rows:
         old = fact_of_row(row)
-        new = replace(old, identified=True) if flag == "identified" \
-            else replace(old, synced=True)
+        change: dict[str, Any] = {flag: True}
+        new = replace(old, **change)
         for key, amount in facts.delta(old, new).items():
             changes[key] += amount
         setattr(row, flag, True)
@@ -196,7 +242,8 @@ def _mark(flag: str, dossier_ids: Sequence[int]) -> None:
 
 FACT_FIELDS = ("agency_id", "sector_id", "procedure_id", "channel", "received_at", "ended_at",
                "outcome", "stop_at", "reused", "processing_seconds", "had_pause",
-               "second_supplement_at", "code", "status", "due_at", "identified", "synced")
+               "second_supplement_at", "code", "status", "due_at", "identified", "synced",
+               "with_result", "written_result", "e_result", "digitized", "stored")
 
 
 def fact_of_row(row: DossierFact) -> Fact:
@@ -398,7 +445,7 @@ def facts_from_dossiers(*, batch: int = 5000, ids: Iterable[int] | None = None
         rows = list(received.filter(pk__gt=last).order_by("pk").values_list(
             "pk", "handling_agency_id", "procedure__sector_id", "procedure_id", "channel",
             "received_at", "finished_at", "due_at", "paused_at", "supplements_after_receipt",
-            "code", "status",
+            "code", "status", "outcome", "procedure_version__results",
         )[:batch])
         if not rows:
             return
@@ -410,17 +457,17 @@ def facts_from_dossiers(*, batch: int = 5000, ids: Iterable[int] | None = None
                 .values_list("dossier_id", "started_at", "ended_at", "due_before"):
             pauses[dossier_id].append(Pause(started, ended, due_before))
         seconds = second_supplements([r[0] for r in rows if r[9] >= 2])
-        reused = reusing(dossier_ids)
-        identified, synced = identified_of(dossier_ids), synced_of(dossier_ids)
+        marks = marks_of(dossier_ids)
         chunk = []
         for (pk, agency, sector, procedure, channel, received_at, finished, due, paused,
-             _supplements, code, status) in rows:
+             _supplements, code, status, outcome, results) in rows:
             assert received_at is not None  # the filter above
             state = facts.DossierState(pk, agency, sector, procedure, channel, received_at,
-                                       finished, due, paused, code, status)
+                                       finished, due, paused, code, status,
+                                       outcome == RESULT, written_result(results))
+            has = {name: pk in ids for name, ids in marks.items()}
             chunk.append(facts.fact_of(state, pauses.get(pk, []), seconds.get(pk),
-                                       pk in reused, calendar, granularity,
-                                       identified=pk in identified, synced=pk in synced))
+                                       has.pop("reused"), calendar, granularity, **has))
         yield chunk
 
 
@@ -430,6 +477,8 @@ def _month(value: dt.datetime) -> dt.date:
 
 
 GroupKey = tuple[tuple[int, ...], dt.date]  # ids, month
+# facts.Fact.result_due in SQL
+RESULT_DUE = Q(ended_at__isnull=False, with_result=True, written_result=True)
 
 
 def _grouped(by: str, keys: Sequence[str], **counts: Count | Sum
@@ -453,13 +502,19 @@ def _flow_counts(keys: Sequence[str]) -> dict[GroupKey, dict[str, int]]:
             received_postal=Count("pk", filter=Q(channel=facts.POSTAL)),
             reused=Count("pk", filter=Q(reused=True)),
             identified=Count("pk", filter=Q(identified=True)),
-            synced=Count("pk", filter=Q(synced=True))):
+            synced=Count("pk", filter=Q(synced=True)),
+            stored=Count("pk", filter=Q(stored=True)),
+            online_paper_only=Count("pk", filter=Q(RESULT_DUE, e_result=False,
+                                                   channel=facts.ONLINE))):
         merged[key].update(counts)
     for key, counts in _grouped(
             "ended_at", keys, ended_early=Count("pk", filter=Q(outcome=facts.EARLY)),
             ended_on_time=Count("pk", filter=Q(outcome=facts.ON_TIME)),
             ended_late=Count("pk", filter=Q(outcome=facts.LATE)),
-            processing_seconds=Sum("processing_seconds")):
+            processing_seconds=Sum("processing_seconds"),
+            results_due=Count("pk", filter=RESULT_DUE),
+            results_signed=Count("pk", filter=Q(RESULT_DUE, e_result=True)),
+            results_digitized=Count("pk", filter=Q(RESULT_DUE, digitized=True))):
         merged[key].update(counts)
     return merged
 

@@ -19,6 +19,7 @@ class ReportingConfig(AppConfig):
         from motcua.integration.events import DossierIdentified, DossiersSynced
         from motcua.petitions.events import DossierRated, PetitionChanged
         from motcua.processing.events import StepChanged
+        from motcua.records.events import DossierDigitized, NationalStoreUsed, ResultSigned
         from motcua.reporting import actions, indicators, jobs, satisfaction_actions
 
         try:  # a wrong INDEX_UNCONFIRMED_RULES stops the start, not a request
@@ -31,4 +32,7 @@ class ReportingConfig(AppConfig):
         subscribe(StepChanged, actions.record_step)
         subscribe(DossierIdentified, actions.record_identified)
         subscribe(DossiersSynced, actions.record_synced)
+        subscribe(ResultSigned, actions.record_result_signed)
+        subscribe(DossierDigitized, actions.record_digitized)
+        subscribe(NationalStoreUsed, actions.record_national_store)
         housekeeping.register("statistics_exports", jobs.prune_exports)

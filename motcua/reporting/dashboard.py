@@ -135,19 +135,33 @@ def online_rates(scope: Scope, year: int) -> dict[dt.date, tuple[int, int]]:
 
 
 @dataclass(frozen=True)
+class Unscored:
+    """An indicator of a group without a score, and why: nothing to judge in the period (its
+    denominator is 0), or data not collected yet (`fields`: what it waits for)."""
+
+    name: str
+    no_data: bool
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class GroupView:
     group: GroupScore
-    missing: tuple[str, ...]  # the names of its indicators without data
-    fields: tuple[str, ...]  # the fields they wait for
+    unscored: tuple[Unscored, ...]  # its indicators without a score, and why
+
+    @property
+    def no_data(self) -> bool:
+        """Some indicator of the group waits for data (else: nothing to judge)."""
+        return any(u.no_data for u in self.unscored)
 
 
 def group_views(result: Index) -> list[GroupView]:
-    """Each group with, when some of its indicators have no data, which and why."""
+    """Each group with its indicators that have no score, and why."""
     out = []
     for g in result.groups:
-        lacking = [s for s in result.scores
-                   if s.indicator.group == g.group.code and s.status == NO_DATA]
-        fields = sorted({f for s in lacking for f in s.missing})
-        out.append(GroupView(g, tuple(f"{s.indicator.code} {s.indicator.name}"
-                                      for s in lacking), tuple(fields)))
+        unscored = tuple(
+            Unscored(f"{s.indicator.code} {s.indicator.name}", s.status == NO_DATA, s.missing)
+            for s in result.scores
+            if s.indicator.group == g.group.code and s.score is None)
+        out.append(GroupView(g, unscored))
     return out

@@ -19,7 +19,10 @@ there is no due time. More than one supplement request after receipt counts the 
 from the second one (DOMAIN.md §4, §5).
 
 `contributions` turns a fact into the counters it adds to the monthly rollups; the change of
-a dossier moves the rollups by `contributions(new) - contributions(old)`.
+a dossier moves the rollups by `contributions(new) - contributions(old)`. The digitization
+group counts in the month of receipt (4.4: `stored`; 3.3: the online dossiers given a written
+result without its electronic one) or of the end (4.1, 4.2: the dossiers ended with a written
+result, and those of them with a signed electronic result, or digitized).
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ class DossierState:
     paused_at: dt.datetime | None
     code: str = ""
     status: int = 0
+    with_result: bool = False  # its outcome is the result asked for (not a refusal)
+    written_result: bool = False  # its procedure's result is a written document (catalogue)
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,25 @@ class Fact:
     # (integration.PortalSync; 1.4): set by integration's events, never unset
     identified: bool = False
     synced: bool = False
+    with_result: bool = False  # ended with the result asked for (not a refusal)
+    written_result: bool = False  # its procedure's result is a written document
+    # a signed electronic result (records.ResultSigned; 4.1, 3.3), digitized components and
+    # result (records.DossierDigitized; 4.2), a component from or a result to the national
+    # personal data store (records.NationalStoreUsed; 4.4): set by records' events, never unset
+    e_result: bool = False
+    digitized: bool = False
+    stored: bool = False
+
+    @property
+    def result_due(self) -> bool:
+        """Ended with a result that is a written document: 4.1's and 4.2's denominator."""
+        return self.ended_at is not None and self.with_result and self.written_result
+
+    @property
+    def paper_only(self) -> bool:
+        """Given a written result without its signed electronic one: an online dossier of
+        these does not count for 3.3 (DOMAIN.md §5)."""
+        return self.result_due and not self.e_result
 
 
 def overdue_from(due_at: dt.datetime | None, paused_at: dt.datetime | None,
@@ -116,7 +140,8 @@ def paused_seconds(pauses: Iterable[Pause], until: dt.datetime, calendar: WorkCa
 
 def fact_of(state: DossierState, pauses: Sequence[Pause],
             second_supplement_at: dt.datetime | None, reused: bool, calendar: WorkCalendar,
-            granularity: str, *, identified: bool = False, synced: bool = False) -> Fact:
+            granularity: str, *, identified: bool = False, synced: bool = False,
+            e_result: bool = False, digitized: bool = False, stored: bool = False) -> Fact:
     overdue = overdue_from(state.due_at, state.paused_at, pauses)
     ended = state.finished_at
     bounds = [t for t in (ended, overdue, second_supplement_at) if t is not None]
@@ -134,6 +159,9 @@ def fact_of(state: DossierState, pauses: Sequence[Pause],
         processing_seconds=seconds, had_pause=bool(pauses) or state.paused_at is not None,
         second_supplement_at=second_supplement_at, code=state.code, status=state.status,
         due_at=state.due_at, identified=identified, synced=synced,
+        with_result=ended is not None and state.with_result,
+        written_result=state.written_result, e_result=e_result, digitized=digitized,
+        stored=stored,
     )
 
 
@@ -144,10 +172,11 @@ FLOW, BALANCE, STATUS, AGENCY_MONTH = "flow", "balance", "status", "agency_month
 # of models.BalanceRollup (per agency, sector and month: what the prefix sums read) and of
 # models.StatusRollup (per agency, sector, month of receipt and status now).
 FLOW_COUNTERS = ("received", "received_counter", "received_online", "received_postal",
-                 "reused", "identified", "synced", "ended_early", "ended_on_time", "ended_late",
-                 "processing_seconds")
+                 "reused", "identified", "synced", "stored", "online_paper_only",
+                 "ended_early", "ended_on_time", "ended_late", "processing_seconds",
+                 "results_due", "results_signed", "results_digitized")
 # the flags of a fact counted, like "received", in the month of receipt
-RECEIVED_FLAGS = ("reused", "identified", "synced")
+RECEIVED_FLAGS = ("reused", "identified", "synced", "stored")
 BALANCE_COUNTERS = ("received", "ended", "stopped")
 STATUS_COUNTERS = ("dossiers",)
 AGENCY_MONTH_COUNTERS = (*FLOW_COUNTERS, "ended", "stopped")
@@ -176,6 +205,8 @@ def contributions(fact: Fact | None) -> Counter[Contribution]:
         for flag in RECEIVED_FLAGS:
             if getattr(fact, flag):
                 out[(table, key, flag)] += 1
+        if fact.channel == ONLINE and fact.paper_only:
+            out[(table, key, "online_paper_only")] += 1
     out[(BALANCE, (*unit, received), "received")] += 1
     out[(STATUS, (*unit, received, fact.status), "dossiers")] += 1
     if fact.ended_at is not None:
@@ -185,6 +216,12 @@ def contributions(fact: Fact | None) -> Counter[Contribution]:
             out[(table, key, f"ended_{fact.outcome}")] += 1
             if fact.processing_seconds:
                 out[(table, key, "processing_seconds")] += fact.processing_seconds
+            if fact.result_due:
+                out[(table, key, "results_due")] += 1
+                if fact.e_result:
+                    out[(table, key, "results_signed")] += 1
+                if fact.digitized:
+                    out[(table, key, "results_digitized")] += 1
         out[(BALANCE, (*unit, ended), "ended")] += 1
         out[(AGENCY_MONTH, (fact.agency_id, ended), "ended")] += 1
     if fact.stop_at is not None:

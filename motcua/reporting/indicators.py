@@ -68,7 +68,12 @@ class DossierCounts:
     reused: int = 0  # received with a component reused from digitized data
     identified: int = 0  # received, identified by population data or a VNeID account (4.5b)
     synced: int = 0  # received, synced to the national portal (1.4)
+    stored: int = 0  # received, with a component from / result to the national store (4.4)
+    online_paper_only: int = 0  # received online, given a written result not signed (3.3)
     processing_seconds: int = 0  # working time of those finished, pauses deducted
+    results_due: int = 0  # finished with a result that is a written document (4.1, 4.2)
+    results_signed: int = 0  # … with a signed electronic result (4.1)
+    results_digitized: int = 0  # … digitized, components and result (4.2)
 
     def __add__(self, other: DossierCounts) -> DossierCounts:
         return DossierCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name)
@@ -117,20 +122,25 @@ class Counters:
     portal_dossiers: int | None = None
     last_year_dossiers: float | None = None
     # filled by later capabilities (Indicator.needs)
-    online_counted: int | None = None  # online dossiers with an e-result where one is due
+    # 3.3: received online, less those given a written result without its electronic one
+    online_counted: int | None = None
     paid_online: int | None = None
     payable_dossiers: int | None = None
     fee_procedures_paid_online: int | None = None
     fee_procedures_with_dossiers: int | None = None
     fee_procedures_payable_online: int | None = None
     fee_procedures: int | None = None
-    e_result_dossiers: int | None = None
-    document_result_dossiers: int | None = None
-    digitized_dossiers: int | None = None
-    store_dossiers: int | None = None
+    e_result_dossiers: int | None = None  # 4.1: DossierCounts.results_signed
+    document_result_dossiers: int | None = None  # 4.1, 4.2: DossierCounts.results_due
+    digitized_dossiers: int | None = None  # 4.2: DossierCounts.results_digitized
+    store_dossiers: int | None = None  # 4.4: DossierCounts.stored
     population_procedures: int | None = None
     individual_procedures: int | None = None
     population_dossiers: int | None = None  # 4.5b: received, identified
+    # 4.6 (when not given full marks): the scope's communes, and those of them that issued a
+    # signed electronic certified copy in the period
+    communes: int | None = None
+    communes_certifying: int | None = None
     petitions: int | None = None
     petitions_in_time: int | None = None
     petitions_satisfied: int | None = None
@@ -266,7 +276,6 @@ def dossier_satisfaction(c: Counters) -> Measure | None:
 # portal count per unit and period (1.4's preferred denominator). Until then 1.4 divides by
 # last year's share, so it is not "no data": these are not `needs`.
 SYNC_COUNTS = ("integration.NationalCount.reporting_system", "integration.NationalCount.portal")
-E_RESULT = ("records.ElectronicResult.signed_at", "catalog.ProcedureVersion.result_is_document")
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("1.1", _("Procedures published on time"), TRANSPARENCY, 6,
@@ -299,8 +308,10 @@ INDICATORS: tuple[Indicator, ...] = (
               rule=_("online services with at least one online dossier in the period / "
                      "online services")),
     Indicator("3.3", _("Dossiers filed online"), ONLINE, 6, online_filing, full_at=0.5,
-              needs=E_RESULT, unconfirmed=True,
-              rule=_("(online dossiers / received) × sync rate; full marks at 50 %")),
+              unconfirmed=True,
+              rule=_("(online dossiers / received) × sync rate; full marks at 50 %; an online "
+                     "dossier given a written result counts only with its signed electronic "
+                     "result")),
     Indicator("3.6", _("Dossiers paid online"), PAYMENT, 6,
               lambda c: ratio(c.paid_online, c.payable_dossiers),
               rule=_("dossiers paid online / dossiers with a financial obligation (fees not "
@@ -315,38 +326,37 @@ INDICATORS: tuple[Indicator, ...] = (
               rule=_("fee-bearing procedures offering online payment / fee-bearing "
                      "procedures; full marks at 80 %")),
     Indicator("4.1", _("Dossiers with a signed electronic result"), DIGITIZATION, 6,
-              lambda c: ratio(c.e_result_dossiers, c.document_result_dossiers), needs=E_RESULT,
-              rule=_("dossiers with a signed electronic result / dossiers of procedures whose "
-                     "result is a written document")),
+              lambda c: ratio(c.e_result_dossiers, c.document_result_dossiers),
+              rule=_("dossiers finished in the period with a signed electronic result / "
+                     "dossiers finished with a result that is a written document")),
     Indicator("4.2", _("Dossiers digitized (components and result)"), DIGITIZATION, 4,
-              lambda c: ratio(c.digitized_dossiers, c.dossiers.received if c.digitized_dossiers
-                              is not None else None),
-              needs=("records.DigitizedCopy.signed_at",),
-              rule=_("dossiers whose components and result are digitized / dossiers")),
+              lambda c: ratio(c.digitized_dossiers, c.document_result_dossiers),
+              rule=_("dossiers finished in the period whose paper components and result are "
+                     "digitized and signed / dossiers finished with a written result")),
     Indicator("4.3", _("Dossiers reusing digitized data"), DIGITIZATION, 2,
               lambda c: Measure(c.dossiers.reused, c.dossiers.received), full_at=0.8,
               rule=_("dossiers received with a component reused from digitized data / "
                      "dossiers received; full marks at 80 %")),
     Indicator("4.4", _("Components from or results to the national personal data store"),
               DIGITIZATION, 4,
-              lambda c: ratio(c.store_dossiers, c.dossiers.received if c.store_dossiers
-                              is not None else None),
-              needs=("records.DataStoreLink.direction",), unconfirmed=True,
+              lambda c: ratio(c.store_dossiers, c.dossiers.received), unconfirmed=True,
               rule=_("dossiers with a component from, or a result sent to, the national "
                      "personal data store / dossiers")),
     Indicator("4.5a", _("Procedures for individuals using population data"), DIGITIZATION, 2,
               lambda c: ratio(c.population_procedures, c.individual_procedures),
-              needs=("catalog.ProcedureVersion.uses_population_data",),
-              rule=_("procedures for individuals using population data / procedures for "
-                     "individuals (communes: commune-level procedures)")),
+              rule=_("procedures for individuals taking a component from the population "
+                     "database / procedures for individuals (communes: commune-level "
+                     "procedures)")),
     Indicator("4.5b", _("Dossiers using population data or VNeID-verified accounts"),
               DIGITIZATION, 2,
               lambda c: ratio(c.population_dossiers, c.dossiers.received
                               if c.population_dossiers is not None else None),
               rule=_("dossiers using population data or a VNeID-verified account / dossiers")),
     Indicator("4.6", _("Electronic certified copies"), DIGITIZATION, 2,
-              lambda c: MISSING, needs=("records.CertifiedCopy.issued_at",), unconfirmed=True,
-              rule=_("the national portal currently gives every unit full marks")),
+              lambda c: ratio(c.communes_certifying, c.communes), unconfirmed=True,
+              rule=_("the national portal currently gives every unit full marks; otherwise "
+                     "communes that issued an electronic certified copy in the period / "
+                     "communes")),
     Indicator("5.1", _("Petitions handled in time"), SATISFACTION, 6,
               lambda c: ratio(c.petitions_in_time, c.petitions), empty=FULL_IF_NONE,
               rule=_("petitions handled within 15 working days (2 to refuse, 5 to ask for "

@@ -8,7 +8,9 @@ transaction, and `rebuild`); read by `reporting.selectors`. Months are local mon
   the new fact with this one to move the rollups by the difference.
 - `FlowRollup`: what happened in a month, per handling agency, sector and procedure: received
   (by channel, reusing data, identified from population data or VNeID, synced to the national
-  portal), finished early / on time / late, processing time.
+  portal, using the national data store, filed online and given only a paper result),
+  finished early / on time / late, processing time, finished with a written result (and of
+  those, with a signed electronic result, or digitized).
 - `BalanceRollup`: per agency, sector and month, the dossiers received, ended and no longer
   in time ("stopped") in it; sums over the months before an instant give the dossiers
   carried over into a period and those still open and in time at its end.
@@ -58,6 +60,12 @@ class DossierFact(models.Model):
     second_supplement_at = models.DateTimeField(null=True, blank=True)
     identified = models.BooleanField(default=False)  # population data or VNeID (4.5b)
     synced = models.BooleanField(default=False)  # acknowledged by the national portal (1.4)
+    # the digitization group (facts.Fact): db_default, so that bulk loads stay valid
+    with_result = models.BooleanField(default=False, db_default=False)
+    written_result = models.BooleanField(default=False, db_default=False)
+    e_result = models.BooleanField(default=False, db_default=False)  # 4.1, 3.3
+    digitized = models.BooleanField(default=False, db_default=False)  # 4.2
+    stored = models.BooleanField(default=False, db_default=False)  # 4.4
 
     class Meta:
         verbose_name = _("dossier fact of the index")
@@ -87,10 +95,15 @@ class FlowRollup(models.Model):
     reused = models.IntegerField(default=0)
     identified = models.IntegerField(default=0)
     synced = models.IntegerField(default=0)
+    stored = models.IntegerField(default=0, db_default=0)
+    online_paper_only = models.IntegerField(default=0, db_default=0)
     ended_early = models.IntegerField(default=0)
     ended_on_time = models.IntegerField(default=0)
     ended_late = models.IntegerField(default=0)
     processing_seconds = models.BigIntegerField(default=0)
+    results_due = models.IntegerField(default=0, db_default=0)
+    results_signed = models.IntegerField(default=0, db_default=0)
+    results_digitized = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("monthly flow of the index")
@@ -172,10 +185,15 @@ class AgencyMonth(models.Model):
     reused = models.IntegerField(default=0)
     identified = models.IntegerField(default=0)
     synced = models.IntegerField(default=0)
+    stored = models.IntegerField(default=0, db_default=0)
+    online_paper_only = models.IntegerField(default=0, db_default=0)
     ended_early = models.IntegerField(default=0)
     ended_on_time = models.IntegerField(default=0)
     ended_late = models.IntegerField(default=0)
     processing_seconds = models.BigIntegerField(default=0)
+    results_due = models.IntegerField(default=0, db_default=0)
+    results_signed = models.IntegerField(default=0, db_default=0)
+    results_digitized = models.IntegerField(default=0, db_default=0)
     ended = models.IntegerField(default=0)
     stopped = models.IntegerField(default=0)
 

@@ -8,7 +8,12 @@ For a period P judged at t (its end, or just after now), a received dossier of t
 - ended in P (end < t): early, on time or late (`facts.outcome_of`), with its processing time;
 - received in P: by channel, reusing digitized data, identified from the population database
   or by a VNeID-verified account (integration.DossierIdentity, 4.5b), synced to the national
-  portal (integration.PortalSync, 1.4), as they stand;
+  portal (integration.PortalSync, 1.4), with a component from or a result to the national
+  personal data store (records.DataStoreLink, 4.4), filed online and given a written result
+  without a signed electronic one (3.3), as they stand;
+- ended in P with the result asked for, of a procedure whose catalogue names a result
+  document (4.1, 4.2): with a signed electronic result (records.ResultDocument), digitized
+  (records.DossierDigitization.complete_at);
 - otherwise unfinished at t: in time unless its second supplement request after receipt came
   before t, or it was overdue before t (`facts.overdue_from`: the due time as it stood while
   the clock ran; paused in time, it stays in time).
@@ -31,6 +36,8 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.integration.models import DossierIdentity, PortalSync
+from motcua.records.models import DataStoreLink, DossierDigitization, ResultDocument
+from motcua.records.models.results import ResultState
 from motcua.reporting import facts
 from motcua.reporting.indicators import DossierCounts
 from motcua.reporting.periods import Period
@@ -59,7 +66,7 @@ def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCou
     t, start = period.evaluated_at(now), period.start
     calendar, granularity = get_calendar(), settings.TIMELINESS_GRANULARITY
     dossiers = _of_scope(scope).filter(received_at__lt=t).exclude(finished_at__lt=start)
-    rows = list(dossiers.order_by("pk"))
+    rows = list(dossiers.select_related("procedure_version").order_by("pk"))
     ids = [d.pk for d in rows]
     pauses: dict[int, list[facts.Pause]] = defaultdict(list)
     for p in ClockPause.objects.filter(dossier_id__in=ids).order_by("started_at", "pk"):
@@ -76,9 +83,18 @@ def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCou
         .values_list("dossier_id", flat=True))
     synced = set(PortalSync.objects.filter(dossier_id__in=ids)
                  .values_list("dossier_id", flat=True))
+    stored = set(DataStoreLink.objects.filter(dossier_id__in=ids)
+                 .values_list("dossier_id", flat=True))
+    signed = set(ResultDocument.objects.filter(dossier_id__in=ids, state=ResultState.SIGNED)
+                 .values_list("dossier_id", flat=True))
+    digitized = set(DossierDigitization.objects.filter(dossier_id__in=ids,
+                                                       complete_at__isnull=False)
+                    .values_list("dossier_id", flat=True))
     counts: dict[str, int] = defaultdict(int)
     for d in rows:
         assert d.received_at is not None
+        written_result = bool(d.procedure_version.results.strip()) and d.outcome == "result" \
+            and d.finished_at is not None
         second = requests[d.pk][1] if len(requests[d.pk]) >= 2 else None
         overdue = facts.overdue_from(d.due_at, d.paused_at, pauses[d.pk])
         if d.received_at >= start:
@@ -88,6 +104,9 @@ def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCou
             counts["reused"] += d.pk in reused
             counts["identified"] += d.pk in identified
             counts["synced"] += d.pk in synced
+            counts["stored"] += d.pk in stored
+            counts["online_paper_only"] += (d.channel == Channel.ONLINE and written_result
+                                            and d.pk not in signed)
         else:
             counts["carried_over"] += 1
         if d.finished_at is not None and d.finished_at < t:
@@ -97,6 +116,10 @@ def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCou
             worked = calendar.working_seconds_between(d.received_at, d.finished_at)
             paused = facts.paused_seconds(pauses[d.pk], d.finished_at, calendar)
             counts["processing_seconds"] += max(0, worked - paused)
+            if written_result:
+                counts["results_due"] += 1
+                counts["results_signed"] += d.pk in signed
+                counts["results_digitized"] += d.pk in digitized
             continue
         late = (second is not None and second < t) or (overdue is not None and overdue < t)
         counts["open_in_time"] += not late

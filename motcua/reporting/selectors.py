@@ -10,7 +10,7 @@ province's index costs a fixed number of queries over a few rows per agency and 
   at t. For a period still running, the dossiers that stopped being in time earlier in the
   current month come from the facts' `stop_at` index (a range of one month at most).
 
-The catalogue counters (1.1–1.3, 3.1, 3.2) are read from the catalogue as it is; 1.1–1.3 are
+The catalogue counters (1.1–1.3, 3.1, 3.2, 4.5a) are read from the catalogue as it is; 1.1–1.3 are
 the province's whatever the unit (DOMAIN.md §5), restricted to a sector when one is chosen.
 The satisfaction group's (5.1–5.3) come from `satisfaction_selectors`.
 """
@@ -30,14 +30,18 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import (
     ComponentRequirement,
     Level,
+    NationalSource,
     Procedure,
     ProcedureVersion,
     Sector,
 )
 from motcua.catalog.selectors import in_force_on
 from motcua.core.errors import InvalidInput
+from motcua.dossiers.models import ApplicantKind
 from motcua.org.models import AdministrativeUnit, Agency
+from motcua.records import certified
 from motcua.reporting import indicators
+from motcua.reporting.facts import FLOW_COUNTERS
 from motcua.reporting.indicators import GROUPS, Counters, DossierCounts, Group, Indicator, Score
 from motcua.reporting.models import AgencyMonth, BalanceRollup, DossierFact, FlowRollup
 from motcua.reporting.payments import PaymentRead, read_payments
@@ -181,13 +185,7 @@ def read_counts(period: Period, now: dt.datetime, *, agency_ids: Iterable[int] |
     balance_table: type[BalanceRollup] | type[AgencyMonth] = AgencyMonth if per_agency \
         else BalanceRollup
     flows = flow_table.objects.filter(_agencies(Q(month__in=period.months), ids, sector_id)) \
-        .values(*by).annotate(
-            received=Sum("received"), received_counter=Sum("received_counter"),
-            received_online=Sum("received_online"), received_postal=Sum("received_postal"),
-            reused=Sum("reused"), identified=Sum("identified"), synced=Sum("synced"),
-            ended_early=Sum("ended_early"),
-            ended_on_time=Sum("ended_on_time"), ended_late=Sum("ended_late"),
-            processing_seconds=Sum("processing_seconds")).order_by()
+        .values(*by).annotate(**{name: Sum(name) for name in FLOW_COUNTERS}).order_by()
     flow_by_key = {tuple(row.pop(k) for k in by): row for row in flows}
     balances = balance_table.objects.filter(_agencies(Q(month__lt=received_bound), ids,
                                                       sector_id)) \
@@ -290,26 +288,37 @@ class CatalogProcedure:
     level: str
     online: bool
     complete: bool  # all 7 public parts (DOMAIN.md §3)
+    individual: bool = False  # open to individuals (no applicant types named, or persons)
+    population: bool = False  # a component taken from the national population database
 
 
 def procedures_in_force(day: dt.date) -> dict[int, CatalogProcedure]:
     """The active procedures with a version in force on `day` (its latest)."""
     versions = ProcedureVersion.objects.filter(in_force_on(day), procedure__is_active=True) \
         .annotate(has_components=Exists(ComponentRequirement.objects.filter(
-            version_id=OuterRef("pk")))) \
+            version_id=OuterRef("pk"))), uses_population=Exists(
+            ComponentRequirement.objects.filter(version_id=OuterRef("pk"),
+                                                national_source=NationalSource.POPULATION))) \
         .order_by("procedure_id", "-effective_from", "-number").values(
             "procedure_id", "procedure__sector_id", "procedure__level", "online_level", "name",
             "steps", "method", "duration_value", "duration_unit", "duration_text",
             "duration_cases", "applicant_types", "implementing_agency", "competent_agency",
-            "has_components")
+            "has_components", "uses_population")
     found: dict[int, CatalogProcedure] = {}
     for v in versions:
         if v["procedure_id"] in found:
             continue
         found[v["procedure_id"]] = CatalogProcedure(
             v["procedure_id"], v["procedure__sector_id"], v["procedure__level"],
-            v["online_level"] in ("full", "partial"), not missing_public_parts(v))
+            v["online_level"] in ("full", "partial"), not missing_public_parts(v),
+            individual=for_individuals(v["applicant_types"]),
+            population=v["uses_population"])
     return found
+
+
+def for_individuals(applicant_types: list[str] | None) -> bool:
+    """4.5a's "procedures for individuals": open to persons (an empty list restricts no one)."""
+    return not applicant_types or ApplicantKind.PERSON in applicant_types
 
 
 def missing_public_parts(version: Mapping[str, object]) -> list[str]:
@@ -440,6 +449,8 @@ class CatalogRead:
     in_force: frozenset[int]  # in force on the day the period is judged
     online: frozenset[int]  # … offered online
     communal: frozenset[int]  # … of the commune level (commune or both)
+    individual: frozenset[int]  # … open to individuals
+    population: frozenset[int]  # … of those, taking a component from the population database
     public: int  # in force today (1.3)
     complete: int  # … with all 7 public parts
     publication: Publication
@@ -457,18 +468,38 @@ def read_catalog(period: Period, now: dt.datetime, sector_id: int | None) -> Cat
         in_force=frozenset(p.id for p in at_end),
         online=frozenset(p.id for p in at_end if p.online),
         communal=frozenset(p.id for p in at_end if p.level in COMMUNE_LEVELS),
+        individual=frozenset(p.id for p in at_end if p.individual),
+        population=frozenset(p.id for p in at_end if p.individual and p.population),
         public=len(public), complete=sum(p.complete for p in public),
         publication=publication(period, sector_id))
 
 
+def certifying_communes(period: Period, now: dt.datetime) -> set[int] | None:
+    """4.6: the communes that issued a signed electronic certified copy in the period; None
+    when the index gives every unit full marks (settings.INDEX_CERTIFIED_COPIES_FULL)."""
+    if settings.INDEX_CERTIFIED_COPIES_FULL:
+        return None
+    return certified.communes_certified(period.start, period.evaluated_at(now))
+
+
+def communes_of(agency_ids: Iterable[int] | None) -> frozenset[int]:
+    """The communes (unit ids) of the agencies (None: all) that are a commune's."""
+    agencies = Agency.objects.filter(unit__level=AdministrativeUnit.Level.COMMUNE)
+    if agency_ids is not None:
+        agencies = agencies.filter(pk__in=sorted(agency_ids))
+    return frozenset(agencies.values_list("unit_id", flat=True).distinct())
+
+
 def counters_for(scope: Scope, dossiers: DossierCounts, catalog: CatalogRead,
                  online_used: set[int], handled: set[int] | None,
-                 payments: PaymentRead | None = None, last_year: float | None = None
+                 payments: PaymentRead | None = None, last_year: float | None = None,
+                 communes: frozenset[int] = frozenset(), certifying: set[int] | None = None
                  ) -> Counters:
     """The scope's counters. Its procedures: the province's (a sector's), a commune's
     commune-level ones, or those an agency handled dossiers of (`handled`). `last_year`:
     1.4's fallback denominator (`RollupRead.last_year_share`); the national counts are not
-    fetched yet (indicators.SYNC_COUNTS)."""
+    fetched yet (indicators.SYNC_COUNTS). `communes`: the scope's, and `certifying`
+    (`certifying_communes`) for 4.6."""
     if scope.kind == COMMUNE:
         mine = catalog.communal
     elif scope.kind == AGENCY:
@@ -485,7 +516,14 @@ def counters_for(scope: Scope, dossiers: DossierCounts, catalog: CatalogRead,
         scope_procedures=len(mine), online_procedures=len(online),
         online_procedures_used=len(online & online_used),
         synced=dossiers.synced, last_year_dossiers=last_year,
+        individual_procedures=len(mine & catalog.individual),
+        population_procedures=len(mine & catalog.population),
+        online_counted=dossiers.received_online - dossiers.online_paper_only,
+        e_result_dossiers=dossiers.results_signed, document_result_dossiers=dossiers.results_due,
+        digitized_dossiers=dossiers.results_digitized, store_dossiers=dossiers.stored,
         population_dossiers=dossiers.identified,
+        communes=len(communes) if certifying is not None else None,
+        communes_certifying=len(communes & certifying) if certifying is not None else None,
         **(payments.counters(mine, scope.agency_ids) if payments is not None else {}),
     )
 
@@ -499,11 +537,14 @@ def index(scope: Scope, period: Period, *, now: dt.datetime | None = None) -> In
     dossiers = total(read.counts.values())
     online_used = set().union(*read.online_used.values()) if read.online_used else set()
     handled = set().union(*read.handled.values()) if read.handled else set()
+    certifying = certifying_communes(period, now)
     counters = counters_for(scope, dossiers, read_catalog(period, now, scope.sector_id),
                             online_used, handled if handled_by is not None else None,
                             read_payments(period, now, agency_ids=scope.agency_ids,
                                           sector_id=scope.sector_id),
-                            read.last_year_share(period, scope.agency_ids))
+                            read.last_year_share(period, scope.agency_ids),
+                            communes_of(scope.agency_ids) if certifying is not None
+                            else frozenset(), certifying)
     satisfied = read_satisfaction(period, now, agency_ids=scope.agency_ids,
                                   sector_id=scope.sector_id)
     counters = with_satisfaction(counters, *satisfied.of(scope.agency_ids))
@@ -539,6 +580,7 @@ def ranking(unit_type: str, period: Period, *, now: dt.datetime | None = None,
     catalog = read_catalog(period, now, sector_id)
     satisfied = read_satisfaction(period, now, sector_id=sector_id)
     payments = read_payments(period, now, sector_id=sector_id)
+    certifying = certifying_communes(period, now)
     registry = indicator_registry()
     scopes: list[tuple[Scope, set[int] | None]] = []
     if unit_type == AGENCY:
@@ -559,8 +601,11 @@ def ranking(unit_type: str, period: Period, *, now: dt.datetime | None = None,
         ids = scope.agency_ids or frozenset()
         dossiers = total(read.counts[i] for i in ids if i in read.counts)
         online_used: set[int] = set().union(*(read.online_used.get(i, set()) for i in ids))
+        communes = frozenset(a.unit_id for a in agencies if a.pk in ids
+                             and a.unit.level == AdministrativeUnit.Level.COMMUNE)
         counters = with_satisfaction(counters_for(scope, dossiers, catalog, online_used, handled,
-                                                  payments, read.last_year_share(period, ids)),
+                                                  payments, read.last_year_share(period, ids),
+                                                  communes, certifying),
                                      *satisfied.of(ids))
         scores, groups = score_all(counters, registry)
         results.append(Index(scope, period, period.evaluated_at(now), counters, scores,

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Status
 from motcua.org.models import Agency, User
-from motcua.reporting import facts, indicators
+from motcua.reporting import facts
 from motcua.reporting.models import DossierFact, FlowRollup, StatusRollup, StepFact
 from motcua.reporting.payments import read_payments
 from motcua.reporting.periods import YEAR, Period
@@ -350,10 +350,6 @@ def processing_time_table(scope: Scope, period: Period, now: dt.datetime) -> Tab
                                          "deducted; shown, not scored."))
 
 
-def _needs(code: str) -> tuple[str, ...]:
-    return next(i.needs for i in indicators.INDICATORS if i.code == code)
-
-
 def rates(scope: Scope, period: Period, now: dt.datetime) -> Table:
     counts = read_counts(period, now, agency_ids=scope.agency_ids, sector_id=scope.sector_id)
     names = agency_names(k[0] for k in counts)
@@ -361,22 +357,24 @@ def rates(scope: Scope, period: Period, now: dt.datetime) -> Table:
                              sector_id=scope.sector_id)
     rows = []
     for (agency_id,), c in sorted(counts.items(), key=lambda item: names[item[0][0]]):
-        if not c.received:
+        if not (c.received or c.results_due):
             continue
         paid = payments.counters((), (agency_id,))
         rows.append((*names[agency_id], c.received, c.received_online,
                      _ratio(c.received_online, c.received),
-                     _ratio(paid["paid_online"], paid["payable_dossiers"]), None, c.reused,
+                     _ratio(paid["paid_online"], paid["payable_dossiers"]),
+                     _ratio(c.results_signed, c.results_due),
+                     _ratio(c.results_digitized, c.results_due), c.reused,
                      _ratio(c.reused, c.received)))
     columns = (Column("unit_code", _("Code"), TEXT), Column("unit", _("Unit"), TEXT),
                Column("received", _("Received")), Column("online", _("Received online")),
                Column("online_rate", _("Online rate"), RATIO),
                Column("payment_rate", _("Paid online (3.6)"), RATIO),
+               Column("e_result_rate", _("Signed electronic results (4.1)"), RATIO),
                Column("digitization_rate", _("Digitized (4.2)"), RATIO),
                Column("reused", _("Reusing digitized data")),
                Column("reuse_rate", _("Reuse rate (4.3)"), RATIO))
-    return Table("rates", TITLES["rates"], columns,
-                 rows, len(rows), missing={"digitization_rate": _needs("4.2")})
+    return Table("rates", TITLES["rates"], columns, rows, len(rows))
 
 
 # --- the dossiers near or past their due time ----------------------------------------------

@@ -36,8 +36,10 @@ def birth_requirement(procedure):
                                                required=False, form="copy")
 
 
-def counter_dossier(org, procedure, requirement, *, id_number: str | None = None):
-    """Received at center A for the org's citizen, with the birth certificate on paper."""
+def counter_dossier(org, procedure, requirement, *, id_number: str | None = None,
+                    now: dt.datetime | None = None):
+    """Received at center A for the org's citizen (`now`, default now), with the birth
+    certificate on paper."""
     from motcua.dossiers.tests.factories import person
     applicant = person(name=org.citizen.full_name,
                        id_number=id_number or org.citizen.national_id,
@@ -47,7 +49,7 @@ def counter_dossier(org, procedure, requirement, *, id_number: str | None = None
     components.append(actions.ComponentInput(requirement_id=requirement.id, is_paper=True))
     return actions.intake_at_counter(
         submission(org, procedure, channel=1, applicant=applicant, components=components),
-        officer=org.officer_a)
+        officer=org.officer_a, now=now)
 
 
 @pytest.fixture

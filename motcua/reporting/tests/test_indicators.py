@@ -136,8 +136,9 @@ def test_3_3_online_filing_times_the_sync_rate_full_at_50_percent():
     ("4.1", {"e_result_dossiers": 45, "document_result_dossiers": 50}, 5.4),
     # 4.5a: 1 of 4 procedures for individuals uses population data: 2 × 0.25 = 0.5
     ("4.5a", {"population_procedures": 1, "individual_procedures": 4}, 0.5),
-    # 4.2: 30 of 40 received digitized (components and result), linear: 4 × 0.75 = 3
-    ("4.2", {"digitized_dossiers": 30, "dossiers": DossierCounts(received=40)}, 3),
+    # 4.2: 30 of 40 finished with a written result digitized (components and result),
+    # linear: 4 × 0.75 = 3
+    ("4.2", {"digitized_dossiers": 30, "document_result_dossiers": 40}, 3),
     # 4.4: 10 of 40 with a component from or a result to the data store: 4 × 0.25 = 1
     ("4.4", {"store_dossiers": 10, "dossiers": DossierCounts(received=40)}, 1),
     # 4.5b: 36 of 40 using population data or a VNeID account: 2 × 0.9 = 1.8
@@ -163,16 +164,20 @@ def test_nothing_to_judge_without_a_rule_gives_no_score_not_full_marks():
     assert (s.score, s.status) == (None, NO_SCORE)
 
 
-def test_not_collected_is_no_data_with_the_missing_fields():
-    s = score("4.2")
+def test_a_counter_not_collected_is_no_data_never_a_score():
+    s = score("4.2")  # Counters() collected nothing
     assert (s.score, s.status, s.numerator) == (None, NO_DATA, None)
-    assert s.missing == BY_CODE["4.2"].needs and s.missing
 
 
-def test_4_6_is_the_portals_fixed_score_or_no_data():
+def test_4_6_is_the_portals_fixed_score_or_the_share_of_certifying_communes():
     assert (score("4.6").score, score("4.6").status) == (2, FIXED)
     plain = {i.code: i for i in registry(certified_copies_full_marks=False)}["4.6"]
     assert evaluate(plain, Counters()).status == NO_DATA
+    # 1 of 4 communes issued an electronic certified copy: 2 × 0.25 = 0.5
+    s = evaluate(plain, Counters(communes=4, communes_certifying=1))
+    assert (s.numerator, s.denominator, s.score) == (1, 4, pytest.approx(0.5))
+    # a department (no commune): nothing to judge, no score
+    assert evaluate(plain, Counters(communes=0, communes_certifying=0)).status == NO_SCORE
 
 
 def test_unconfirmed_rules_are_configurable_and_only_they():
@@ -204,21 +209,15 @@ def _field_exists(label: str) -> bool:
     return True
 
 
-def test_the_fields_the_index_waits_for_do_not_exist_yet():
-    """When this fails, a capability added a field an indicator waits for: collect it (a
-    counter in indicators.Counters filled by selectors, a rollup column if it is per dossier)
-    and drop it from the indicator's `needs`."""
+def test_no_indicator_waits_for_a_field_any_more():
+    """Every indicator is computed: the digitization group from records' events (4.1 and 3.3
+    signed results, 4.2 digitization, 4.4 the national data store), 4.5a from the catalogue's
+    population-database components, 4.6 from the certified copies when not given full marks.
+    An indicator that waits for a field names it in `needs`, and that field must not exist
+    yet (when it lands, collect it and drop it from `needs`)."""
     waiting = {need for i in INDICATORS for need in i.needs}
-    # There, not collected yet: the digitized copies' signing time (records, issue 13; the
-    # dossier's whole state is records.DossierDigitization.complete_at), the certified copies'
-    # time (4.6) and what went to or came from the national data store (4.4): the counters are
-    # the index's next step.
-    landed = {"records.DigitizedCopy.signed_at", "records.CertifiedCopy.issued_at",
-              "records.DataStoreLink.direction"}
-    assert landed <= waiting and all(_field_exists(need) for need in landed)
-    assert not [need for need in waiting - landed if _field_exists(need)]
-    # 1.4 and 4.5b are computed (integration's PortalSync and DossierIdentity): none waits
-    assert not (BY_CODE["1.4"].needs or BY_CODE["4.5b"].needs)
+    assert not [need for need in waiting if _field_exists(need)]
+    assert not waiting
     # 1.4's preferred denominator, the national counts, is not fetched yet: when it is,
     # fill Counters.national_dossiers and portal_dossiers from it
     assert not [need for need in SYNC_COUNTS if _field_exists(need)]

@@ -9,7 +9,10 @@ apologies, inter-agency handovers, withdrawals, stops, finishing early, on time 
 gaps of up to 35 days so that dossiers are carried over from one period to the next. Some
 dossiers get an identity (population data, a VNeID-verified account, or entered by hand) and
 a sync acknowledged by the portal (the outbox worker's hook), before or after their receipt
-(4.5b, 1.4)."""
+(4.5b, 1.4). Counter dossiers may be handed in on paper and digitized (copies signed by the
+one-stop unit), results signed (PAdES, the sandbox's time stamps) and taken by the national data
+store, at any point of their life, so that the digitization group (3.3, 4.1, 4.2, 4.4) is held
+to the recomputation too; two of the three procedures give a written result."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from motcua.catalog.models import ComponentRequirement, ProcedureVersion, Sector
@@ -29,6 +32,9 @@ from motcua.dossiers.models import ComponentSource, Dossier, Status
 from motcua.dossiers.tests.factories import person, submission
 from motcua.integration import identity, portal_sync
 from motcua.integration.models import OutboxMessage
+from motcua.records import certificates, copy_signing, digitization, national, results
+from motcua.records.models import ResultDocument, ResultState
+from motcua.records.tests.conftest import dev_ca, tags, upload  # noqa: F401 - the fixture
 from motcua.reporting import reference, selectors
 from motcua.reporting.actions import rebuild
 from motcua.reporting.models import (
@@ -67,31 +73,46 @@ ENDS = {
 # it ends, and the time between its actions. Lives run side by side, in time order.
 lives = st.lists(st.fixed_dictionaries({
     "kind": st.sampled_from(NEW),
+    "paper": st.booleans(),  # a counter dossier's components handed in on paper
     "procedure": st.integers(0, 2),
     "start": st.integers(0, 120 * DAY),
     "middle": st.lists(st.sampled_from(sorted(MIDDLE)), max_size=4),
-    "end": st.sampled_from(sorted(ENDS)),
+    "end": st.sampled_from([*sorted(ENDS), "ready", "returned"]),  # a result more often
     "refused": st.booleans(),
-    "gaps": st.lists(st.sampled_from(GAPS), min_size=14, max_size=14),
+    "gaps": st.lists(st.sampled_from(GAPS), min_size=18, max_size=18),
     # where in its life (an index into its actions) it is identified, and synced
     "identity": st.sampled_from(["", "population", "vneid", "manual"]),
     "identity_at": st.integers(0, 6),
     "sync_at": st.one_of(st.none(), st.integers(0, 6)),
+    # … its paper digitized and signed, its result signed, and taken by the national store:
+    # so many of its actions before its last one (0: after it)
+    "digitize_back": st.sampled_from([0, 1, 3, None]),
+    "sign_back": st.sampled_from([0, 0, 1, None]),
+    "store_back": st.sampled_from([0, 0, None]),
 }), min_size=1, max_size=5)
+RECORDS = ("digitize", "sign", "store")
+EXAMPLE_LIFE = {"kind": "counter_a", "paper": False, "procedure": 0, "start": 0, "middle": [],
+                "end": "open", "refused": False, "gaps": [HOUR] * 18, "identity": "",
+                "identity_at": 0, "sync_at": None, "digitize_back": None, "sign_back": None,
+                "store_back": None}
 
 
 @pytest.fixture
-def world(org):
+def world(org, dev_ca, sandbox):  # noqa: F811 - the fixture
     pause = build_procedure(code="1.000101", duration=3, pause_on_payment=True)
     restart = build_procedure(code="1.000102", duration=2, supplement_mode="restart")
     no_clock = build_procedure(code="1.000103", duration=None)
     other = Sector.objects.create(name="Chứng thực")
     restart.sector = other
     restart.save()
+    ProcedureVersion.objects.filter(procedure__in=[pause, no_clock]).update(
+        results="Giấy xác nhận tình trạng hôn nhân")
+    for agency in (org.pc_a, org.pc_b, org.center_a, org.center_b):
+        certificates.issue_for(agency)
     return org, [pause, restart, no_clock], other
 
 
-def _new(org, kind: str, procedure, now: dt.datetime) -> Dossier:
+def _new(org, kind: str, procedure, now: dt.datetime, paper: bool = False) -> Dossier:
     if kind == "online":  # declared reused from the data store: nothing to upload
         required = ComponentRequirement.objects.filter(
             version=ProcedureVersion.objects.get(procedure=procedure), required=True)
@@ -104,8 +125,12 @@ def _new(org, kind: str, procedure, now: dt.datetime) -> Dossier:
         "counter_b": (org.center_b, org.officer_b, org.commune_b.code),
         "unrouted": (org.center_a, org.officer_a, ""),  # no commune: the dispatch queue
     }[kind]
+    required = ComponentRequirement.objects.filter(
+        version=ProcedureVersion.objects.get(procedure=procedure), required=True)
     sub = submission(org, procedure, agency=agency, channel=1,
-                     applicant=person(commune_code=commune))
+                     applicant=person(commune_code=commune),
+                     components=[actions.ComponentInput(requirement_id=r.pk, is_paper=paper)
+                                 for r in required])
     return actions.intake_at_counter(sub, officer=officer, now=now)
 
 
@@ -131,6 +156,9 @@ def _plan(life: dict) -> list[str]:
     marks = [(life["sync_at"], "sync")] if life["sync_at"] is not None else []
     if life["identity"]:
         marks.append((life["identity_at"], f"identify_{life['identity']}"))
+    # (at one place: digitize, sign, then store, as `sorted` below inserts them)
+    marks.extend((max(0, len(steps) - life[f"{name}_back"]), name) for name in RECORDS
+                 if life[f"{name}_back"] is not None)
     for position, mark in sorted(marks, reverse=True):
         steps.insert(min(position, len(steps)), mark)
     return steps
@@ -145,6 +173,9 @@ def _act(org, d: Dossier, name: str, now: dt.datetime) -> None:
         return
     if name == "sync":  # the portal acknowledged the dossier's messages so far
         portal_sync.on_delivered(list(OutboxMessage.objects.filter(dossier=d)), now)
+        return
+    if name in RECORDS:
+        _records(org, d, name, now)
         return
     inputs = dict(INPUTS.get(name, {}))
     if name == "send_interagency":
@@ -161,6 +192,25 @@ def _act(org, d: Dossier, name: str, now: dt.datetime) -> None:
     # not allowed now (an illegal transition too): the life goes on
     with contextlib.suppress(DomainError):
         actions.perform(d, name, org.officer_a, now=now, **inputs)
+
+
+def _records(org, d: Dossier, name: str, now: dt.datetime) -> None:
+    """The digitization of its paper, the signing of its result (none before one is issued),
+    the national store's taking its signed result (the outbox worker's hook)."""
+    if name == "digitize":
+        officer = org.officer_b if d.receiving_agency_id == org.center_b.pk else org.officer_a
+        for component in d.components.filter(is_paper=True, digitized_copy__isnull=True):
+            with contextlib.suppress(DomainError):  # not while the dossier is elsewhere
+                copy = digitization.digitize(d, component.pk, upload(),
+                                             tags(org.citizen.national_id, document_type="other"),
+                                             actor=officer, now=now)
+                copy_signing.sign_copy(copy, now=now)
+    elif name == "sign":
+        for result in ResultDocument.objects.filter(dossier=d):
+            results.sign_result(result, now=now)
+    else:
+        national.sent_to_national_store(
+            list(ResultDocument.objects.filter(dossier=d, state=ResultState.SIGNED)), now)
 
 
 def _rows(model, keys):
@@ -201,6 +251,12 @@ def _periods(last: dt.datetime) -> list[Period]:
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
 @given(plan=lives)
+# every mark of the digitization group at least once: P on paper, digitized, its result signed
+# and taken by the national store; Q online, given its result on paper only
+@example(plan=[
+    {**EXAMPLE_LIFE, "kind": "counter_a", "paper": True, "end": "returned",
+     "digitize_back": 2, "sign_back": 0, "store_back": 0},
+    {**EXAMPLE_LIFE, "kind": "online", "start": DAY, "end": "ready"}])
 def test_rollups_equal_the_recomputation_from_the_dossiers(world, plan):
     org, procedures, other_sector = world
     with transaction.atomic():
@@ -217,7 +273,8 @@ def test_rollups_equal_the_recomputation_from_the_dossiers(world, plan):
         for at, n, step in timeline:
             life = plan[n]
             if step == -1:
-                dossiers[n] = _new(org, life["kind"], procedures[life["procedure"]], at).pk
+                dossiers[n] = _new(org, life["kind"], procedures[life["procedure"]], at,
+                                   life["paper"]).pk
             else:
                 _act(org, Dossier.objects.get(pk=dossiers[n]), _plan(life)[step], at)
         now = timeline[-1][0]

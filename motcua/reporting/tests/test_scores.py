@@ -242,8 +242,11 @@ def test_groups_and_total_by_hand(org, march, publications):
     data); 2.1 10; 3.1: commune-level procedures 1 (online) of 1 → 2; 3.2: 0 of 1 online
     dossier → 0; 4.3: 0 of 6 → 0; 4.6 fixed 2; 5.1, 5.2: no petition → full marks 6 each; 5.3:
     late rate 4/8, no complaint → r = 0.5 → 6 × 0.5 / 0.9 = 3.333 (satisfaction 15.333).
-    1.4: no dossier in 2025, so no share of last year to divide by → no score; 4.5b: 0 of 6
-    identified → 0.
+    1.4: no dossier in 2025, so no share of last year to divide by → no score, and 3.3, which
+    multiplies by 1.4's ratio, none either; 4.5b: 0 of 6 identified → 0; 4.4: 0 of 6 with the
+    national data store → 0; 4.5a: the commune-level procedure for individuals takes nothing
+    from the population database → 0 of 1; 4.1, 4.2: no dossier finished with a result (the
+    one finished has no outcome recorded) → no score.
     Total 3 + 2 + 0.667 + 10 + 2 + 0 + 0 + 2 + 15.333 = 35."""
     result = selectors.index(selectors.resolve_scope(org.commune_a.code), MARCH,
                              now=at("09:00 10/05/2026"))
@@ -255,16 +258,18 @@ def test_groups_and_total_by_hand(org, march, publications):
     assert groups["progress"].score == 10
     assert groups["online_service"].score == 2 and groups["online_service"].available_max == 6
     assert groups["online_payment"].score is None  # no fee-bearing procedure: nothing to judge
-    assert groups["digitization"].score == 2 and groups["digitization"].available_max == 6
+    assert groups["digitization"].score == 2
+    assert groups["digitization"].available_max == 2 + 4 + 2 + 2 + 2  # 4.3, 4.4, 4.5a/b, 4.6
     assert groups["satisfaction"].score == pytest.approx(6 + 6 + 10 / 3)
     assert result.total == pytest.approx(3 + 2 + 2 / 3 + 10 + 2 + 0 + 0 + 2 + 6 + 6 + 10 / 3)
-    assert result.max_score == 100 and result.available_max == 12 + 20 + 6 + 6 + 18
-    no_data = {code for code, x in s.items() if x.status == NO_DATA}
-    assert no_data == {"3.3", "4.1", "4.2", "4.4", "4.5a"}
-    assert {s[c].status for c in ("1.4", "3.4", "3.5", "3.6")} == {NO_SCORE}
+    assert result.max_score == 100 and result.available_max == 12 + 20 + 6 + 12 + 18
+    assert not {code for code, x in s.items() if x.status == NO_DATA}
+    assert {s[c].status for c in ("1.4", "3.3", "3.4", "3.5", "3.6", "4.1", "4.2")} == {NO_SCORE}
     assert (s["1.4"].numerator, s["1.4"].denominator) == (0, 0)
+    assert (s["4.4"].numerator, s["4.4"].denominator) == (0, 6)
+    assert (s["4.5a"].numerator, s["4.5a"].denominator) == (0, 1)
     assert {code for code, x in s.items() if x.status == SCORED} == {
-        "1.1", "1.2", "1.3", "2.1", "3.1", "3.2", "4.3", "4.5b", "5.3"}
+        "1.1", "1.2", "1.3", "2.1", "3.1", "3.2", "4.3", "4.4", "4.5a", "4.5b", "5.3"}
 
 
 def test_ranking_by_hand(org, march):

@@ -115,15 +115,16 @@ def test_due_lists_the_overdue_and_the_soon_due_with_their_holder_now(world, nov
         commune_a, NOVEMBER, at("08:00 09/12/2026")))}
 
 
-def test_rates_say_no_data_for_what_is_not_collected(world, november, commune_a):
+def test_rates_leave_empty_what_has_nothing_to_judge(world, november, commune_a):
     table = statistics.rates(commune_a, NOVEMBER, LATER)
     [row] = rows_of(table)
     # 1 of 4 received online; none reused digitized data
     assert (row["received"], row["online"], row["online_rate"]) == (4, 1, 0.25)
     assert (row["reused"], row["reuse_rate"]) == (0, 0.0)
-    assert row["payment_rate"] is None and row["digitization_rate"] is None
-    assert "payment_rate" not in table.missing  # collected: no dossier had fees to pay
-    assert table.missing["digitization_rate"] == ("records.DigitizedCopy.signed_at",)
+    # no dossier had fees to pay, none finished with a result: nothing to judge
+    assert row["payment_rate"] is None
+    assert row["e_result_rate"] is None and row["digitization_rate"] is None
+    assert not table.missing  # every column is collected
 
 
 def test_processing_time_per_procedure(world, november, commune_a):

@@ -92,12 +92,13 @@ def test_1_4_and_4_5b_by_hand(history):
     assert (s["4.5b"].numerator, s["4.5b"].denominator, s["4.5b"].score) == (0, 16, 0)
 
 
-def test_3_3_still_waits_for_the_electronic_results(history):
-    """3.3 multiplies by 1.4's ratio, now known, but its online dossiers count only with an
-    electronic result where one is due (records, not collected yet): no data."""
+def test_3_3_multiplies_the_online_share_by_the_sync_rate(history):
+    """March: B online of 3 received (none given a result yet, so none is excluded for lack of
+    its electronic one), times 1.4's ratio 0.75: r = 1/3 × 0.75 = 0.25 → 6 × 0.25 / 0.5 = 3."""
     s = scores(Period(MONTH, 2026, 3))
-    assert s["3.3"].status == NO_DATA and "records.ElectronicResult.signed_at" in s["3.3"].missing
-    assert s["1.4"].missing == () and s["4.5b"].missing == ()
+    assert (s["3.3"].numerator, s["3.3"].denominator) == (pytest.approx(0.75), 3)
+    assert (s["3.3"].score, s["3.3"].status) == (pytest.approx(3), SCORED)
+    assert not [code for code, x in s.items() if x.status == NO_DATA]
 
 
 def test_the_flags_equal_the_recomputation_and_survive_a_rebuild(history):
