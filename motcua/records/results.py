@@ -86,7 +86,9 @@ def on_dossier_changed(event: DossierChanged) -> None:
 
 def open_result(d: Dossier, *, approved_by: User | None, now: dt.datetime) -> ResultDocument:
     """The dossier's result document, numbered and waiting to be signed (the one it has, if
-    any). Call in the transaction that holds the dossier's lock."""
+    any), valid until the end of the period its procedure version gives results
+    (`result_valid_months` from the local date of issue; none: no end date). Call in the
+    transaction that holds the dossier's lock."""
     existing = ResultDocument.objects.filter(dossier=d).order_by("-id").first()
     if existing is not None:
         return existing
@@ -97,7 +99,9 @@ def open_result(d: Dossier, *, approved_by: User | None, now: dt.datetime) -> Re
         dossier=d, procedure_id=d.procedure_id, kind=kind, title=title[:500],
         number=f"{number}/{TYPE_ABBREVIATIONS[kind]}-{agency_abbreviation(agency)}",
         owner_name=d.applicant_name, owner_id_number=d.applicant_id_number,
-        owner_tax_code=d.applicant_tax_code, issued_at=now, signer_agency=agency,
+        owner_tax_code=d.applicant_tax_code, issued_at=now,
+        valid_until=d.procedure_version.result_valid_until(local(now).date()),
+        signer_agency=agency,
         approved_by=approved_by if approved_by is not None and approved_by.pk else None)
     record(approved_by, "result.issue", result, dossier=d.code, number=result.number)
     return result
