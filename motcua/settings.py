@@ -444,8 +444,10 @@ PAYMENT_QUERY_AFTER_SECONDS = float(os.environ.get("PAYMENT_QUERY_AFTER_SECONDS"
 PAYMENT_QUERY_MAX_HOURS = float(os.environ.get("PAYMENT_QUERY_MAX_HOURS", "24"))
 # SMS and citizen-app messages (integration.gateways, registered into notifications): the
 # gateways' addresses (empty: the sandbox's /gateways/sms and /gateways/app), the notices also
-# sent by SMS to the applicant's phone (comma-separated kinds of notifications.messages; empty:
-# no SMS), and whether online applicants get every notice in the citizen app too.
+# sent by SMS to the applicant's phone (comma-separated kinds of notifications.messages, and
+# "result_signed" of records.result_notices, not sent by SMS by default since the "result_ready"
+# text goes just before; empty: no SMS), and whether online applicants get every notice in the
+# citizen app too.
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 APP_GATEWAY_URL = os.environ.get("APP_GATEWAY_URL", "")
 NOTIFICATION_SMS_KINDS = tuple(k for k in os.environ.get(

@@ -11,9 +11,9 @@ agency, read by its owner and the staff who may see the dossier.
   result, whoever signs concurrently. In the same transaction the signed result goes to its
   owner's data store (a StoreItem keyed by the owner's ID number or tax code, valid from its
   issue), the dossier's digitization state counts it, and `ResultSigned` is published (the
-  integration app sends it to the national data store through its outbox). A failure leaves
-  the row FAILED with its reason and no file: the leader signs again from the dossier page
-  (`sign_now`).
+  applicant's notice, result_notices; the integration app sends it to the national data store
+  through its outbox). A failure leaves the row FAILED with its reason and no file, and sends
+  nothing: the leader signs again from the dossier page (`sign_now`).
 - `readable_result`: the dossier's policy decides (the same 404 as a dossier one may not see).
 """
 
@@ -161,14 +161,15 @@ def sign_result(result: ResultDocument | int, *, actor: User | None = None,
             locked.timestamp_at = signed.timestamp_at
             locked.state, locked.error = ResultState.SIGNED, ""
             locked.save()
-            dactions.timeline_event(result.dossier, "result_signed", actor=actor, now=now,
-                                    agency=agency, number=result.number, sha256=digest)
+            signed_event = dactions.timeline_event(
+                dossier, "result_signed", actor=actor, now=now, agency=agency,
+                number=result.number, sha256=digest)
             record(actor, "result.sign", locked, number=result.number, sha256=digest,
                    certificate=cert.serial)
             to_store(locked, files.put(content, content_type="application/pdf", sha256=digest),
                      now)
             digitization.refresh_state(dossier, now)
-            publish(ResultSigned(locked, now))
+            publish(ResultSigned(locked, now, signed_event))
     except Exception:
         result.file.storage.delete(stored)  # nothing half-written: no orphan file
         raise

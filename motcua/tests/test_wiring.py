@@ -62,10 +62,13 @@ def test_subscribers_of_each_petition_event():
 
 def test_subscribers_of_the_records_events():
     """A digitized copy is signed by the one-stop unit (a task enqueued on commit); a signed
-    result goes to the national data store (the outbox)."""
+    result is told to its applicant (delivery rows) and goes to the national data store (the
+    outbox)."""
     assert events.subscribers(ComponentDigitized) == [
         "motcua.records.copy_signing.on_component_digitized"]
-    assert events.subscribers(ResultSigned) == ["motcua.integration.national_store.queue_result"]
+    assert events.subscribers(ResultSigned) == [
+        "motcua.records.result_notices.queue_signed_notice",
+        "motcua.integration.national_store.queue_result"]
 
 
 def test_subscribers_of_the_payment_event():
