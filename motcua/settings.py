@@ -201,8 +201,9 @@ if os.environ.get("S3_BUCKET"):
             "file_overwrite": False,
         },
     }
-# A stored file that no row names (records.files: written before its transaction, which then
-# rolled back) is deleted by housekeeping once it is this old.
+# A stored file that no row names (records.files: a blob, or a file uploaded to a dossier,
+# written before its transaction, which then rolled back) is deleted by housekeeping once it is
+# this old.
 RECORDS_ORPHAN_GRACE_HOURS = float(os.environ.get("RECORDS_ORPHAN_GRACE_HOURS", "24"))
 
 # Uploads: the size limit is checked by the dossiers app per file; this caps the request.

@@ -22,6 +22,7 @@ class RecordsConfig(AppConfig):
         from motcua.records.events import ResultSigned
 
         housekeeping.register("orphan_files", files.sweep_orphans)
+        housekeeping.register("orphan_uploads", files.sweep_orphan_uploads)
         events.subscribe(DossierSubmitted, reuse.record)
         events.subscribe(DossierChanged, results.on_dossier_changed)
         events.subscribe(ResultSigned, result_notices.queue_signed_notice)
