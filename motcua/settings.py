@@ -201,8 +201,9 @@ if os.environ.get("S3_BUCKET"):
             "file_overwrite": False,
         },
     }
-# A stored file that no row names (records.files: written before its transaction, which then
-# rolled back) is deleted by housekeeping once it is this old.
+# A stored file that no row names (records.files: a blob, or a file uploaded to a dossier,
+# written before its transaction, which then rolled back) is deleted by housekeeping once it is
+# this old.
 RECORDS_ORPHAN_GRACE_HOURS = float(os.environ.get("RECORDS_ORPHAN_GRACE_HOURS", "24"))
 
 # Uploads: the size limit is checked by the dossiers app per file; this caps the request.
@@ -444,8 +445,10 @@ PAYMENT_QUERY_AFTER_SECONDS = float(os.environ.get("PAYMENT_QUERY_AFTER_SECONDS"
 PAYMENT_QUERY_MAX_HOURS = float(os.environ.get("PAYMENT_QUERY_MAX_HOURS", "24"))
 # SMS and citizen-app messages (integration.gateways, registered into notifications): the
 # gateways' addresses (empty: the sandbox's /gateways/sms and /gateways/app), the notices also
-# sent by SMS to the applicant's phone (comma-separated kinds of notifications.messages; empty:
-# no SMS), and whether online applicants get every notice in the citizen app too.
+# sent by SMS to the applicant's phone (comma-separated kinds of notifications.messages, and
+# "result_signed" of records.result_notices, not sent by SMS by default since the "result_ready"
+# text goes just before; empty: no SMS), and whether online applicants get every notice in the
+# citizen app too.
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 APP_GATEWAY_URL = os.environ.get("APP_GATEWAY_URL", "")
 NOTIFICATION_SMS_KINDS = tuple(k for k in os.environ.get(

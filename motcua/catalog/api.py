@@ -219,6 +219,10 @@ class ProcedureDetailSerializer(serializers.Serializer):
     supplement_mode = serializers.ChoiceField(choices=SupplementMode.choices)
     pause_on_payment = serializers.BooleanField()
     max_apologies = serializers.IntegerField()
+    result_valid_months = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("How many months a result stays valid from its issue (a deployment "
+                    "setting); null: no end date."))
     online_level = serializers.ChoiceField(choices=OnlineLevel.choices)
     components = ProcedureComponentSerializer(many=True)
     fees = ProcedureFeeSerializer(many=True)

@@ -33,6 +33,7 @@ from motcua.catalog.models import (
     CASE_KEY_RE,
     CODE_RE,
     DEFAULT_CASE,
+    RESULT_VALID_MONTHS_MAX,
     CompetenceBasis,
     ComponentRequirement,
     DurationUnit,
@@ -76,6 +77,7 @@ COMPONENT_FORMS = tuple(ComponentRequirement.Form.values)
 LOCAL_KEYS = (
     "online_level", "handling_agency_kind", "supplement_mode", "pause_on_payment",
     "max_apologies", "competence_basis", "competent_agency_code", "any_boundary",
+    "result_valid_months",
 )
 LOCAL_DEFAULTS: dict[str, Any] = {
     "online_level": OnlineLevel.PARTIAL.value,
@@ -85,6 +87,7 @@ LOCAL_DEFAULTS: dict[str, Any] = {
     "competence_basis": CompetenceBasis.RESIDENCE.value,
     "competent_agency_code": "",
     "any_boundary": False,
+    "result_valid_months": None,  # no end date: the national data gives no period
 }
 # Version fields the two files determine; the importer compares exactly these.
 FILE_VERSION_FIELDS = (
@@ -620,6 +623,11 @@ def _check_local(key: str, value: Any) -> str:
     elif key == "max_apologies":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9:
             return _("a whole number from 0 to 9 expected.")
+    elif key == "result_valid_months":
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not 1 <= value <= RESULT_VALID_MONTHS_MAX):
+            return _("a whole number of months from 1 to %(max)s expected, or null.") % {
+                "max": RESULT_VALID_MONTHS_MAX}
     else:
         return _("unknown setting (expected one of %(allowed)s).") % {
             "allowed": ", ".join(LOCAL_KEYS)}

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -17,7 +17,11 @@ from motcua.workcalendar.rules import (
     UNIT_WORKING_DAYS,
     UNIT_WORKING_HOURS,
     Duration,
+    add_months,
 )
+
+# The longest validity a result may be given (ProcedureVersion.result_valid_months): 100 years.
+RESULT_VALID_MONTHS_MAX = 1200
 
 # A national procedure code, e.g. 1.001193 (National Database of administrative procedures).
 CODE_RE = re.compile(r"^\d\.\d{6}$")
@@ -253,6 +257,14 @@ class ProcedureVersion(models.Model):
         _("apologies allowed"), default=1, validators=[MaxValueValidator(9)])
 
     results = models.TextField(_("results"), blank=True)
+    # How long the signed result stays valid from its issue (records.results.open_result);
+    # the national data gives no such period: a deployment setting (local.yaml), none by
+    # default (no end date).
+    result_valid_months = models.PositiveSmallIntegerField(
+        _("result valid for (months)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(RESULT_VALID_MONTHS_MAX)],
+        help_text=_("How many months the result stays valid from the day it is issued; "
+                    "empty: no end date."))
     legal_basis = models.TextField(_("legal basis"), blank=True)
     online_level = models.CharField(
         _("online service level"), max_length=8, choices=OnlineLevel.choices,
@@ -292,6 +304,12 @@ class ProcedureVersion(models.Model):
         """The first case whose declared rule holds on the dossier's data, else None (the
         version's own duration applies)."""
         return next((c for c in self.cases() if c.applies_to(form_data)), None)
+
+    def result_valid_until(self, issued_on: dt.date) -> dt.date | None:
+        """The last day a result issued on `issued_on` is valid (None: no end date)."""
+        if not self.result_valid_months:
+            return None
+        return add_months(issued_on, self.result_valid_months)
 
     def duration(self, *, online: bool = False) -> Duration | None:
         value = self.online_duration_value if online and self.online_duration_value else None

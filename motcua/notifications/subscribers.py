@@ -4,40 +4,25 @@ nothing lost once it commits."""
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from motcua.dossiers.events import DossierChanged
-from motcua.notifications import channels, delivery
-from motcua.notifications.messages import compose, compose_sms, sms_number
-from motcua.notifications.models import Channel, Notification
+from motcua.notifications import delivery
+from motcua.notifications.applicants import queue_notice
+from motcua.notifications.messages import compose, compose_sms
+from motcua.notifications.models import Notification
 from motcua.processing.events import EscalationRaised
 
 
 def queue_applicant_notice(event: DossierChanged) -> None:
-    """The applicant notice of the action (its registry entry's `notice`): by email when the
-    applicant gave an address; by SMS to their phone for the key notices
-    (settings.NOTIFICATION_SMS_KINDS); in the citizen app, by their ID number, when they filed
-    online (settings.NOTIFICATION_APP). A channel without an adapter in this deployment is
-    skipped. `manage.py deliver` sends them."""
+    """The applicant notice of the action (its registry entry's `notice`), on the channels
+    that reach the applicant (applicants.queue_notice: email, SMS for the key notices, the
+    citizen app for online filers), under the action's timeline event."""
     d = event.dossier
     if not event.notice:
         return
     subject, body = compose(d, event.notice)
-
-    def send(channel: str, recipient: str, text: str) -> None:
-        delivery.queue(channel=channel, recipient=recipient, kind=event.notice,
-                       cause=delivery.timeline_cause(event.timeline.pk), subject=subject,
-                       body=text, now=event.at, dossier=d)
-
-    if d.applicant_email:
-        send(Channel.EMAIL, d.applicant_email, body)
-    phone = sms_number(d.applicant_phone)
-    if phone and event.notice in settings.NOTIFICATION_SMS_KINDS \
-            and channels.is_available(Channel.SMS):
-        send(Channel.SMS, phone, compose_sms(d, event.notice))
-    if settings.NOTIFICATION_APP and d.account_id and d.applicant_id_number \
-            and channels.is_available(Channel.APP):
-        send(Channel.APP, d.applicant_id_number, body)
+    queue_notice(d, kind=event.notice, cause=delivery.timeline_cause(event.timeline.pk),
+                 subject=subject, body=body, sms=lambda: compose_sms(d, event.notice),
+                 now=event.at)
 
 
 def notify_staff_of(event: EscalationRaised) -> None:

@@ -83,6 +83,8 @@ SENTENCES: dict[str, tuple[Promise, Promise]] = {
                    "is in its owner's data store.")),
     "ask_again": (_("%(agency)s asked you again for a document that your data store holds."),
                   _("You were asked again for a document that your data store holds.")),
+    "result_signed": (_("%(agency)s signed the electronic result no. %(number)s."),
+                      _("The electronic result no. %(number)s was signed.")),
 }
 # Whose reason the applicant reads under the sentence.
 WITH_REASON = frozenset({"refuse", "request_supplement", "refuse_on_merits", "withdraw",
@@ -119,6 +121,7 @@ def lines(events: list[DossierEvent]) -> list[Line]:
             "to_agency": names.get(e.data.get("to_agency"), e.data.get("to_agency") or ""),
             "to_step_name": e.data.get("to_step_name") or "",
             "file": e.data.get("file") or "",
+            "number": e.data.get("number") or "",
             "amount": _amount(e.data.get("amount_vnd")),
             "new_appointment": _appointment(e.data.get("new_appointment")),
         }

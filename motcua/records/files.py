@@ -8,6 +8,10 @@
   transaction commits the row. A rollback leaves a file without a row, which `sweep_orphans`
   deletes once it is older than RECORDS_ORPHAN_GRACE_HOURS (housekeeping, registered in
   RecordsConfig.ready); a file is never deleted while a row may still be committed for it.
+- The same for the files uploaded to dossiers (dossiers.DossierFile, under
+  `dossiers/<yyyy>/<mm>/<dossier id>/`, written by the attach_file action before its row):
+  `sweep_orphan_uploads` deletes those no row names once older than the grace period (an
+  upload whose action, or the submission around it, rolled back; a deleted dossier's files).
 - Served only through `response`, by views that asked the policy first (records.store,
   records.digitization).
 """
@@ -16,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.conf import settings
 from django.core.files.base import File
@@ -24,6 +29,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import FileResponse
 
+from motcua.dossiers.models import DossierFile
 from motcua.records.models.files import Blob, blob_name
 
 ROOT = "blobs"
@@ -77,22 +83,38 @@ def response(blob: Blob, filename: str) -> FileResponse:
                         content_type=blob.content_type)
 
 
+def _listdir(path: str) -> tuple[list[str], list[str]]:
+    """(folders, files) in `path`; none when it does not exist (a local folder never made;
+    object storage lists an unknown prefix as empty)."""
+    try:
+        return default_storage.listdir(path)
+    except FileNotFoundError:
+        return [], []
+
+
 def _stored_names() -> Iterator[str]:
     """Every file under blobs/ (two levels of folders, as blob_name makes them)."""
-    if not default_storage.exists(ROOT) and settings.STORAGES["default"]["BACKEND"].endswith(
-            "FileSystemStorage"):
-        return
-    first, _files = default_storage.listdir(ROOT)
+    first, _files = _listdir(ROOT)
     for a in first:
-        second, _files = default_storage.listdir(f"{ROOT}/{a}")
+        second, _files = _listdir(f"{ROOT}/{a}")
         for b in second:
-            _dirs, files = default_storage.listdir(f"{ROOT}/{a}/{b}")
+            _dirs, files = _listdir(f"{ROOT}/{a}/{b}")
             for name in files:
                 yield f"{ROOT}/{a}/{b}/{name}"
 
 
 def grace() -> dt.timedelta:
     return dt.timedelta(hours=settings.RECORDS_ORPHAN_GRACE_HOURS)
+
+
+def _delete_older(names: Iterable[str], cutoff: dt.datetime) -> int:
+    """Delete the files among `names` last written before `cutoff`; how many."""
+    count = 0
+    for name in names:
+        if default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
+            count += 1
+    return count
 
 
 def sweep_orphans(now: dt.datetime) -> int:
@@ -106,13 +128,7 @@ def sweep_orphans(now: dt.datetime) -> int:
     def flush() -> int:
         known = set(Blob.objects.filter(sha256__in=[n.rsplit("/", 1)[1] for n in batch])
                     .values_list("sha256", flat=True))
-        count = 0
-        for name in batch:
-            if name.rsplit("/", 1)[1] in known:
-                continue
-            if default_storage.get_modified_time(name) < cutoff:
-                default_storage.delete(name)
-                count += 1
+        count = _delete_older((n for n in batch if n.rsplit("/", 1)[1] not in known), cutoff)
         batch.clear()
         return count
 
@@ -122,4 +138,38 @@ def sweep_orphans(now: dt.datetime) -> int:
             removed += flush()
     if batch:
         removed += flush()
+    return removed
+
+
+UPLOADS = "dossiers"  # dossiers.models.dossier_file_path: dossiers/<yyyy>/<mm>/<dossier id>/…
+FOLDERS_PER_BATCH = 500  # dossier folders whose rows are read in one query
+
+
+def _upload_folders() -> Iterator[tuple[int, str]]:
+    """(dossier id, folder) of each folder of uploads, as dossier_file_path makes them; a
+    folder of another shape is not ours to sweep."""
+    years, _files = _listdir(UPLOADS)
+    for year in years:
+        months, _files = _listdir(f"{UPLOADS}/{year}")
+        for month in months:
+            folders, _files = _listdir(f"{UPLOADS}/{year}/{month}")
+            for folder in folders:
+                if folder.isdigit():
+                    yield int(folder), f"{UPLOADS}/{year}/{month}/{folder}"
+
+
+def sweep_orphan_uploads(now: dt.datetime) -> int:
+    """Housekeeping: delete the files uploaded to dossiers (under dossiers/) that no
+    DossierFile row names and that are older than the grace period; a batch of folders at a
+    time, their rows read by dossier id (indexed). Returns the number of files deleted."""
+    cutoff = now - grace()
+    removed = 0
+    folders = _upload_folders()
+    while batch := list(islice(folders, FOLDERS_PER_BATCH)):
+        known = set(DossierFile.objects.filter(dossier_id__in=[pk for pk, _folder in batch])
+                    .values_list("file", flat=True))
+        for _pk, folder in batch:
+            _dirs, names = _listdir(folder)
+            removed += _delete_older((f"{folder}/{name}" for name in names
+                                      if f"{folder}/{name}" not in known), cutoff)
     return removed

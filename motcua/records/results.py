@@ -11,9 +11,9 @@ agency, read by its owner and the staff who may see the dossier.
   result, whoever signs concurrently. In the same transaction the signed result goes to its
   owner's data store (a StoreItem keyed by the owner's ID number or tax code, valid from its
   issue), the dossier's digitization state counts it, and `ResultSigned` is published (the
-  integration app sends it to the national data store through its outbox). A failure leaves
-  the row FAILED with its reason and no file: the leader signs again from the dossier page
-  (`sign_now`).
+  applicant's notice, result_notices; the integration app sends it to the national data store
+  through its outbox). A failure leaves the row FAILED with its reason and no file, and sends
+  nothing: the leader signs again from the dossier page (`sign_now`).
 - `readable_result`: the dossier's policy decides (the same 404 as a dossier one may not see).
 """
 
@@ -87,7 +87,9 @@ def on_dossier_changed(event: DossierChanged) -> None:
 
 def open_result(d: Dossier, *, approved_by: User | None, now: dt.datetime) -> ResultDocument:
     """The dossier's result document, numbered and waiting to be signed (the one it has, if
-    any). Call in the transaction that holds the dossier's lock."""
+    any), valid until the end of the period its procedure version gives results
+    (`result_valid_months` from the local date of issue; none: no end date). Call in the
+    transaction that holds the dossier's lock."""
     existing = ResultDocument.objects.filter(dossier=d).order_by("-id").first()
     if existing is not None:
         return existing
@@ -98,7 +100,9 @@ def open_result(d: Dossier, *, approved_by: User | None, now: dt.datetime) -> Re
         dossier=d, procedure_id=d.procedure_id, kind=kind, title=title[:500],
         number=f"{number}/{TYPE_ABBREVIATIONS[kind]}-{agency_abbreviation(agency)}",
         owner_name=d.applicant_name, owner_id_number=d.applicant_id_number,
-        owner_tax_code=d.applicant_tax_code, issued_at=now, signer_agency=agency,
+        owner_tax_code=d.applicant_tax_code, issued_at=now,
+        valid_until=d.procedure_version.result_valid_until(local(now).date()),
+        signer_agency=agency,
         approved_by=approved_by if approved_by is not None and approved_by.pk else None)
     record(approved_by, "result.issue", result, dossier=d.code, number=result.number)
     return result
@@ -158,14 +162,15 @@ def sign_result(result: ResultDocument | int, *, actor: User | None = None,
             locked.timestamp_at = signed.timestamp_at
             locked.state, locked.error = ResultState.SIGNED, ""
             locked.save()
-            dactions.timeline_event(result.dossier, "result_signed", actor=actor, now=now,
-                                    agency=agency, number=result.number, sha256=digest)
+            signed_event = dactions.timeline_event(
+                dossier, "result_signed", actor=actor, now=now, agency=agency,
+                number=result.number, sha256=digest)
             record(actor, "result.sign", locked, number=result.number, sha256=digest,
                    certificate=cert.serial)
             to_store(locked, files.put(content, content_type="application/pdf", sha256=digest),
                      now)
             digitization.refresh_state(dossier, now)
-            publish(ResultSigned(locked, now))
+            publish(ResultSigned(locked, now, signed_event))
     except Exception:
         result.file.storage.delete(stored)  # nothing half-written: no orphan file
         raise

@@ -62,11 +62,13 @@ def test_subscribers_of_each_petition_event():
 
 def test_subscribers_of_the_records_events():
     """A digitized copy is signed by the one-stop unit (a task enqueued on commit); a signed
-    result goes to the national data store (the outbox); the index counts signed results,
-    digitized dossiers and the national data store's use (3.3, 4.1, 4.2, 4.4)."""
+    result is told to its applicant (delivery rows) and goes to the national data store (the
+    outbox); the index counts signed results, digitized dossiers and the national data store's
+    use (3.3, 4.1, 4.2, 4.4)."""
     assert events.subscribers(ComponentDigitized) == [
         "motcua.records.copy_signing.on_component_digitized"]
     assert events.subscribers(ResultSigned) == [
+        "motcua.records.result_notices.queue_signed_notice",
         "motcua.integration.national_store.queue_result",
         "motcua.reporting.actions.record_result_signed"]
     assert events.subscribers(DossierDigitized) == ["motcua.reporting.actions.record_digitized"]

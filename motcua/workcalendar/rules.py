@@ -8,6 +8,7 @@ return timezone-aware datetimes; results are expressed in ``rules.tz``.
 from __future__ import annotations
 
 from bisect import bisect_right
+from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -367,3 +368,16 @@ def timeliness(
         if done_day < due_at.astimezone(tz).date() and calendar.is_working_day(done_day):
             return "early"
     return "on_time"
+
+
+def add_months(day: date, months: int) -> date:
+    """The day `months` calendar months after `day`: the same day of the month, or the last
+    day of the month that has none (Civil Code 2015, Art. 148: a period in months ends on the
+    corresponding day of its last month, else on that month's last day). 31/08 + 6 months is
+    28/02 (29/02 in a leap year)."""
+    if months < 0:
+        raise ValueError(f"a number of months from 0 is expected, got {months}")
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

@@ -171,6 +171,30 @@ def test_changed_local_setting_creates_a_version(catalog, write_yaml, tmp_path):
     assert v2.number == 2 and v2.online_level == "full"
 
 
+def test_results_have_no_validity_period_unless_the_province_sets_one(catalog, tmp_path):
+    """The national data gives no period: none is invented for the bundled procedures; a
+    local setting publishes a version whose results are valid that many months."""
+    assert not ProcedureVersion.objects.exclude(result_valid_months=None).exists()
+    local = tmp_path / "local.yaml"
+    local.write_text("procedures:\n  '1.001193': {result_valid_months: 24}\n",
+                     encoding="utf-8")
+    report = load_procedures(local_path=local, effective_from=dt.date(2026, 1, 1))
+    assert "1.001193" in report.updated
+    v2 = Procedure.objects.get(code="1.001193").version_on(dt.date(2026, 1, 1))
+    assert v2.result_valid_months == 24
+    assert v2.result_valid_until(dt.date(2026, 8, 31)) == dt.date(2028, 8, 31)
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "1201", "'24'", "true", "1.5"])
+def test_a_bad_validity_period_is_refused(db, tmp_path, value):
+    local = tmp_path / "local.yaml"
+    local.write_text(f"defaults:\n  result_valid_months: {value}\n", encoding="utf-8")
+    with pytest.raises(CatalogDataError, match="'result_valid_months': a whole number of "
+                                               "months from 1 to 1200 expected"):
+        load_procedures(local_path=local, effective_from=START)
+    assert not Procedure.objects.exists()
+
+
 def test_change_before_the_newest_version_is_refused(catalog, write_yaml):
     records = bundled_records()
     next(r for r in records if r["code"] == "1.004873")["duration_value"] = 5

@@ -11,12 +11,17 @@ import sys
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from motcua.core import housekeeping
+from motcua.dossiers import actions
+from motcua.dossiers.models import DossierFile
+from motcua.dossiers.tests.factories import at, online
 from motcua.records import files
 from motcua.records.models import Blob
+from motcua.tests.builders import pdf_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,6 +58,56 @@ def test_a_rolled_back_transaction_leaves_the_file_which_is_swept_later():
     assert housekeeping.run_pass(later)["orphan_files"] >= 1  # (and earlier tests' files)
     assert not default_storage.exists(name)
     assert default_storage.exists(kept.name)  # a file with its row stays
+
+
+def test_uploads_no_dossier_file_names_are_swept_after_the_grace(org, procedure):
+    """A citizen's upload whose action rolled back leaves its file under dossiers/ (written
+    before the row): deleted once older than the grace period, never while young; the files
+    the rows name stay."""
+    d = online(org, procedure, at("08:00 16/11/2026"))
+    [kept] = d.files.values_list("file", flat=True)
+    assert kept.startswith(f"dossiers/2026/11/{d.pk}/")
+
+    class Rollback(Exception):
+        pass
+
+    def orphan(pages: int) -> str:
+        upload = SimpleUploadedFile("to-khai.pdf", pdf_bytes(pages), "application/pdf")
+        with pytest.raises(Rollback), transaction.atomic():
+            actions.perform(d, "attach_file", org.citizen, now=at("08:30 16/11/2026"),
+                            upload=upload, component_id=d.files.get().component_id)
+            name = d.files.order_by("-pk").values_list("file", flat=True)[0]
+            raise Rollback
+        assert default_storage.exists(name) and d.files.count() == 1
+        return name
+
+    old, young = orphan(2), orphan(3)
+    now = timezone.now()
+    aged = (now - files.grace() - dt.timedelta(minutes=1)).timestamp()
+    os.utime(default_storage.path(old), (aged, aged))
+    os.utime(default_storage.path(kept), (aged, aged))  # old, and named by its row
+
+    assert housekeeping.run_pass(now)["orphan_uploads"] == 1
+    assert not default_storage.exists(old)
+    assert default_storage.exists(young) and default_storage.exists(kept)
+    # later the young one is old too; the named one still stays
+    later = now + files.grace() + dt.timedelta(minutes=1)
+    assert files.sweep_orphan_uploads(later) >= 1  # (and earlier tests' uploads)
+    assert not default_storage.exists(young) and default_storage.exists(kept)
+
+
+def test_the_upload_sweep_reads_the_rows_a_batch_of_folders_at_a_time(
+        org, procedure, monkeypatch, django_assert_max_num_queries):
+    """Constant memory and few queries: the folders are read in batches."""
+    monkeypatch.setattr(files, "FOLDERS_PER_BATCH", 2)
+    for day in (16, 17, 18):
+        online(org, procedure, at(f"08:00 {day}/11/2026"))
+    folders = list(files._upload_folders())  # (and earlier tests' folders)
+    assert len(folders) >= 3
+    with django_assert_max_num_queries(-(-len(folders) // 2)):
+        files.sweep_orphan_uploads(timezone.now())
+    named = DossierFile.objects.values_list("file", flat=True)
+    assert len(named) == 3 and all(default_storage.exists(name) for name in named)
 
 
 def test_s3_compatible_storage_by_setting():

@@ -15,6 +15,7 @@ from motcua.workcalendar.rules import (
     Duration,
     WorkCalendar,
     WorkingTimeRules,
+    add_months,
     timeliness,
     vietnam_rules,
 )
@@ -577,3 +578,34 @@ def test_timeliness_consistent_with_comparisons(
         assert result in ({"early", "on_time"} if granularity == "day" else {"on_time"})
         if result == "early":
             assert finished.date() < due_at.date() and CAL.is_working_day(finished.date())
+
+
+# ---------------------------------------------------------------- periods in months
+
+
+@pytest.mark.parametrize(("day", "months", "expected"), [
+    (date(2026, 11, 18), 24, date(2028, 11, 18)),  # the same day two years later
+    (date(2026, 8, 31), 6, date(2027, 2, 28)),  # no 31 February: the month's last day
+    (date(2027, 8, 31), 6, date(2028, 2, 29)),  # a leap year
+    (date(2026, 1, 31), 1, date(2026, 2, 28)),
+    (date(2026, 3, 31), 1, date(2026, 4, 30)),
+    (date(2028, 2, 29), 12, date(2029, 2, 28)),
+    (date(2026, 12, 15), 1, date(2027, 1, 15)),  # over the year's end
+    (date(2026, 5, 10), 0, date(2026, 5, 10)),
+    (date(2026, 5, 10), 1200, date(2126, 5, 10)),
+])
+def test_add_months(day: date, months: int, expected: date) -> None:
+    assert add_months(day, months) == expected
+
+
+def test_add_months_refuses_a_negative_number() -> None:
+    with pytest.raises(ValueError, match="from 0"):
+        add_months(date(2026, 5, 10), -1)
+
+
+@given(st.dates(date(2000, 1, 1), date(2100, 12, 31)), st.integers(0, 1200))
+def test_add_months_keeps_the_day_or_ends_the_month(day: date, months: int) -> None:
+    later = add_months(day, months)
+    assert (later.year - day.year) * 12 + later.month - day.month == months
+    assert later.day == day.day or (later.day < day.day
+                                    and (later + timedelta(days=1)).day == 1)
