@@ -266,6 +266,9 @@ def lag(server: Server, token: str, workdir: Path, seconds: int, now: dt.datetim
     wrk = result.get("wrk")
     created = int(wrk.result.get("created", 0)) if wrk else 0
     elapsed = wrk.result.get("elapsed_s", 0) if wrk else 0
+    for error in (wrk.stdout.splitlines() if wrk else []):
+        if error.startswith("FIRST_ERROR"):
+            report.say(f"lag: a submission was refused: {error.removeprefix('FIRST_ERROR ')}")
     report.say(f"lag: wrk submitted online dossiers to {center.code} at 16 connections for "
                f"{seconds} s ({created} created, {created / elapsed if elapsed else 0:,.1f} /s) "
                f"while {received} of them were received in-process, one transaction each")
