@@ -12,6 +12,24 @@ from motcua.tests.builders import Org, build_org, build_procedure
 from motcua.tests.sandbox import sandbox, sandbox_server  # noqa: F401 - the national systems
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: F811 - pytest-django's, wrapped
+    """pytest-django's test databases, and before they are dropped, on PostgreSQL, the end of
+    the sessions other processes of the tests opened on them (the servers a test started and
+    stopped: a backend outlives its client's exit by a moment, and the drop would fail with
+    "being accessed by other users", leaving the database behind)."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 is deliberately slow; tests create many accounts."""
