@@ -7,7 +7,8 @@
 - Never lost when a transaction rolls back: `put` writes the file first, then the caller's
   transaction commits the row. A rollback leaves a file without a row, which `sweep_orphans`
   deletes once it is older than RECORDS_ORPHAN_GRACE_HOURS (housekeeping, registered in
-  RecordsConfig.ready); a file is never deleted while a row may still be committed for it.
+  RecordsConfig.ready). An old orphan reused by a new row is the one race: the sweep asks for
+  the row again right before deleting, and `put` writes the file again at commit if it went.
 - The same for the files uploaded to dossiers (dossiers.DossierFile, under
   `dossiers/<yyyy>/<mm>/<dossier id>/`, written by the attach_file action before its row):
   `sweep_orphan_uploads` deletes those no row names once older than the grace period (an
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from django.conf import settings
@@ -59,12 +60,16 @@ def write(content: File, sha256: str) -> str:
 
 def put(content: File, *, content_type: str, sha256: str = "") -> Blob:
     """The Blob of `content`: its file written first, then its row (created in the caller's
-    transaction, or found)."""
+    transaction, or found). A new row whose file was there already (an orphan of a rolled-back
+    transaction, which the sweep may be deleting at this moment) has its file written again
+    when the transaction commits if it went meanwhile: a committed row always has its file."""
     sha256 = sha256 or digest_of(content)
     write(content, sha256)
     found = Blob.objects.filter(sha256=sha256).first()
     if found is not None:
         return found
+    # a no-op when the file is there; a failure is logged, the commit stands
+    transaction.on_commit(lambda: write(content, sha256), robust=True)
     try:
         with transaction.atomic():  # a savepoint: a concurrent insert of the same hash
             return Blob.objects.create(sha256=sha256, size=content.size or 0,
@@ -107,14 +112,22 @@ def grace() -> dt.timedelta:
     return dt.timedelta(hours=settings.RECORDS_ORPHAN_GRACE_HOURS)
 
 
-def _delete_older(names: Iterable[str], cutoff: dt.datetime) -> int:
-    """Delete the files among `names` last written before `cutoff`; how many."""
+def _delete_older(names: Iterable[str], cutoff: dt.datetime,
+                  still_orphan: Callable[[str], bool] = lambda name: True) -> int:
+    """Delete the files among `names` last written before `cutoff` and, asked again just
+    before, `still_orphan`; how many."""
     count = 0
     for name in names:
-        if default_storage.get_modified_time(name) < cutoff:
+        if default_storage.get_modified_time(name) < cutoff and still_orphan(name):
             default_storage.delete(name)
             count += 1
     return count
+
+
+def _no_blob(name: str) -> bool:
+    """No committed Blob row names the file (asked again right before deleting it: a row
+    committed since the batch was read keeps its file; `put` covers the rest)."""
+    return not Blob.objects.filter(sha256=name.rsplit("/", 1)[1]).exists()
 
 
 def sweep_orphans(now: dt.datetime) -> int:
@@ -128,7 +141,8 @@ def sweep_orphans(now: dt.datetime) -> int:
     def flush() -> int:
         known = set(Blob.objects.filter(sha256__in=[n.rsplit("/", 1)[1] for n in batch])
                     .values_list("sha256", flat=True))
-        count = _delete_older((n for n in batch if n.rsplit("/", 1)[1] not in known), cutoff)
+        count = _delete_older((n for n in batch if n.rsplit("/", 1)[1] not in known), cutoff,
+                              _no_blob)
         batch.clear()
         return count
 

@@ -26,6 +26,43 @@ from motcua.tests.builders import pdf_bytes
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def test_an_orphan_reused_while_the_sweep_deletes_it_is_written_again_at_commit():
+    """The race of a reused orphan: a rolled-back transaction left the file; a new one finds
+    it there and writes only its row; the sweep, which cannot see that row yet, deletes the
+    file before the commit. The commit writes it again: a committed row has its file."""
+    content = ContentFile(b"%PDF reused orphan", name="r.pdf")
+    digest = files.digest_of(content)
+    name = files.write(content, digest)  # the orphan a rolled-back transaction left
+    with transaction.atomic():
+        blob = files.put(ContentFile(b"%PDF reused orphan", name="again.pdf"),
+                         content_type="application/pdf")
+        default_storage.delete(name)  # the sweep, between the put and the commit
+    assert Blob.objects.filter(pk=blob.pk).exists()
+    with files.open_blob(blob) as f:
+        assert f.read() == b"%PDF reused orphan"
+
+
+def test_the_sweep_asks_again_before_deleting_a_file():
+    """A row committed after the sweep read its batch keeps its file: the sweep asks for the
+    row again right before each deletion."""
+    old = timezone.now() - files.grace() - dt.timedelta(hours=1)
+    content = ContentFile(b"%PDF committed late", name="late.pdf")
+    name = files.write(content, files.digest_of(content))
+    os.utime(default_storage.path(name), (old.timestamp(), old.timestamp()))
+    committed = []
+
+    def row_committed_meanwhile(candidate: str) -> bool:
+        committed.append(files.put(content, content_type="application/pdf"))
+        return files._no_blob(candidate)
+
+    try:
+        assert files._delete_older([name], timezone.now() - files.grace(),
+                                   row_committed_meanwhile) == 0
+        assert committed and default_storage.exists(name)
+    finally:
+        default_storage.delete(name)  # the next test's sweep must not find it
+
+
 def test_the_same_content_is_stored_once():
     first = files.put(ContentFile(b"%PDF same bytes", name="a.pdf"),
                       content_type="application/pdf")
