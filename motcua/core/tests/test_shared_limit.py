@@ -150,6 +150,9 @@ def counted_in_database(database_url: str) -> set[str]:
         return {r[0] for r in cursor.fetchall()}
 
 
+# marked so that the test database is made even when this file runs alone (the
+# servers must never be given the main one)
+@pytest.mark.django_db(transaction=True)
 def test_the_limit_holds_across_servers_counting_in_the_database(database_url, tmp_path):
     if database_url.startswith("sqlite"):  # made by a fresh `manage.py migrate`
         assert {"motcua_cache", "core_ratecount"} <= tables(database_url)
@@ -159,6 +162,9 @@ def test_the_limit_holds_across_servers_counting_in_the_database(database_url, t
     assert {f"lookup:{c}" for c in clients} <= counted_in_database(database_url)
 
 
+# marked so that the test database is made even when this file runs alone (the
+# servers must never be given the main one)
+@pytest.mark.django_db(transaction=True)
 def test_the_limit_holds_across_servers_counting_in_redis(database_url, tmp_path):
     redis = pytest.importorskip("redis")
     store = redis.Redis.from_url(REDIS_URL, socket_timeout=5)

@@ -78,6 +78,9 @@ def wait_for(condition, what: str, seconds: float = 120) -> None:
         time.sleep(0.2)
 
 
+# marked so that the test database is made even when this file runs alone (the
+# servers must never be given the main one)
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_during_delivery_leaves_its_messages_to_another(
         sandbox, database_url, tmp_path):
     httpx.delete(sandbox.url + "/portal/received", timeout=10).raise_for_status()

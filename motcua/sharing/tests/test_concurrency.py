@@ -53,6 +53,9 @@ def logged(url: str, code: str) -> int:
         return int(cursor.fetchone()[0])
 
 
+# marked so that the test database is made even when this file runs alone (the
+# servers must never be given the main one)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_calls_to_two_servers_never_pass_the_limit(database_url, tmp_path):  # noqa: F811 - the fixture
     env = server_env(tmp_path, database_url)
     with two_servers(tmp_path, env) as urls:
