@@ -229,10 +229,10 @@ def _mark(flag: str, dossier_ids: Sequence[int]) -> None:
     if not rows:
         return
     changes: dict[facts.Contribution, int] = defaultdict(int)
+    marked: dict[str, Any] = {flag: True}
     for row in rows:
         old = fact_of_row(row)
-        change: dict[str, Any] = {flag: True}
-        new = replace(old, **change)
+        new = replace(old, **marked)
         for key, amount in facts.delta(old, new).items():
             changes[key] += amount
         setattr(row, flag, True)

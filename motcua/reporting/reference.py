@@ -93,7 +93,8 @@ def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCou
     counts: dict[str, int] = defaultdict(int)
     for d in rows:
         assert d.received_at is not None
-        written_result = bool(d.procedure_version.results.strip()) and d.outcome == "result" \
+        # ended with the result asked for, which the catalogue says is a written document
+        result_due = bool(d.procedure_version.results.strip()) and d.outcome == "result" \
             and d.finished_at is not None
         second = requests[d.pk][1] if len(requests[d.pk]) >= 2 else None
         overdue = facts.overdue_from(d.due_at, d.paused_at, pauses[d.pk])
@@ -105,7 +106,7 @@ def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCou
             counts["identified"] += d.pk in identified
             counts["synced"] += d.pk in synced
             counts["stored"] += d.pk in stored
-            counts["online_paper_only"] += (d.channel == Channel.ONLINE and written_result
+            counts["online_paper_only"] += (d.channel == Channel.ONLINE and result_due
                                             and d.pk not in signed)
         else:
             counts["carried_over"] += 1
@@ -116,7 +117,7 @@ def dossier_counts(scope: Scope, period: Period, now: dt.datetime) -> DossierCou
             worked = calendar.working_seconds_between(d.received_at, d.finished_at)
             paused = facts.paused_seconds(pauses[d.pk], d.finished_at, calendar)
             counts["processing_seconds"] += max(0, worked - paused)
-            if written_result:
+            if result_due:
                 counts["results_due"] += 1
                 counts["results_signed"] += d.pk in signed
                 counts["results_digitized"] += d.pk in digitized

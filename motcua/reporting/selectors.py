@@ -10,8 +10,8 @@ province's index costs a fixed number of queries over a few rows per agency and 
   at t. For a period still running, the dossiers that stopped being in time earlier in the
   current month come from the facts' `stop_at` index (a range of one month at most).
 
-The catalogue counters (1.1–1.3, 3.1, 3.2, 4.5a) are read from the catalogue as it is; 1.1–1.3 are
-the province's whatever the unit (DOMAIN.md §5), restricted to a sector when one is chosen.
+The catalogue counters (1.1–1.3, 3.1, 3.2, 4.5a) are read from the catalogue as it is; 1.1–1.3
+are the province's whatever the unit (DOMAIN.md §5), restricted to a sector when one is chosen.
 The satisfaction group's (5.1–5.3) come from `satisfaction_selectors`.
 """
 
@@ -581,6 +581,10 @@ def ranking(unit_type: str, period: Period, *, now: dt.datetime | None = None,
     satisfied = read_satisfaction(period, now, sector_id=sector_id)
     payments = read_payments(period, now, sector_id=sector_id)
     certifying = certifying_communes(period, now)
+    # 4.6, when it is not given full marks: the commune of each agency that is a commune's
+    commune_of = {a.pk: a.unit_id for a in agencies
+                  if a.unit.level == AdministrativeUnit.Level.COMMUNE} \
+        if certifying is not None else {}
     registry = indicator_registry()
     scopes: list[tuple[Scope, set[int] | None]] = []
     if unit_type == AGENCY:
@@ -601,8 +605,7 @@ def ranking(unit_type: str, period: Period, *, now: dt.datetime | None = None,
         ids = scope.agency_ids or frozenset()
         dossiers = total(read.counts[i] for i in ids if i in read.counts)
         online_used: set[int] = set().union(*(read.online_used.get(i, set()) for i in ids))
-        communes = frozenset(a.unit_id for a in agencies if a.pk in ids
-                             and a.unit.level == AdministrativeUnit.Level.COMMUNE)
+        communes = frozenset(commune_of[i] for i in ids if i in commune_of)
         counters = with_satisfaction(counters_for(scope, dossiers, catalog, online_used, handled,
                                                   payments, read.last_year_share(period, ids),
                                                   communes, certifying),
