@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from motcua.core.addresses import public_url
 from motcua.core.formatting import format_dt_or_blank
 from motcua.dossiers.models import Dossier
 
@@ -53,7 +54,7 @@ def compose(dossier: Dossier, kind: str) -> tuple[str, str]:
             lines.append(_("Appointment for the result: %(when)s")
                          % {"when": format_dt_or_blank(dossier.appointment_at)})
         lines.append(_("Track your dossier: %(url)s")
-                     % {"url": f"{settings.PUBLIC_BASE_URL}/tra-cuu/{dossier.code}"})
+                     % {"url": public_url(f"/tra-cuu/{dossier.code}")})
     return subject, "\n".join(lines)
 
 
@@ -72,4 +73,4 @@ def compose_sms(dossier: Dossier, kind: str) -> str:
     subject, _body = compose(dossier, kind)
     with translation.override(settings.LANGUAGE_CODE):
         return f"{subject}. " + _("Track: %(url)s") % {
-            "url": f"{settings.PUBLIC_BASE_URL}/tra-cuu/{dossier.code}"}
+            "url": public_url(f"/tra-cuu/{dossier.code}")}

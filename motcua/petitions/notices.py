@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from motcua.core.addresses import public_url
 from motcua.core.formatting import format_dt_or_blank
 from motcua.dossiers import policy as dossier_policy
 from motcua.notifications import delivery
@@ -55,8 +56,7 @@ def compose(p: Petition, outcome: str) -> tuple[str, str]:
         lines.append(_("Handled on %(when)s by %(agency)s.")
                      % {"when": format_dt_or_blank(p.handled_at or p.asked_at),
                         "agency": p.agency.name})
-        url = settings.PUBLIC_BASE_URL + reverse("portal:petition",
-                                                 kwargs={"petition_id": p.pk})
+        url = public_url(reverse("portal:petition", kwargs={"petition_id": p.pk}))
         lines.append(_("See it and say whether it satisfied you: %(url)s") % {"url": url})
     return subject, "\n".join(lines)
 

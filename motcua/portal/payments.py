@@ -14,7 +14,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.core.addresses import public_url
 from motcua.core.errors import NotFound
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.slips.pdf import html_to_pdf
@@ -66,12 +66,12 @@ def _dossier_url(d: Dossier, anchor: str = "payment") -> str:
 @require_POST
 def pay(request: HttpRequest, code: str) -> HttpResponse:
     d = payable(request, code)
-    base = str(settings.PUBLIC_BASE_URL).rstrip("/")
     try:
         _payment, url = payments_actions.start(
             d, signed_in(request), ip=request.META.get("REMOTE_ADDR", ""),
-            return_url=base + reverse("portal:dossier-payment-return", kwargs={"code": d.code}),
-            notify_url=base + reverse("integration:payment-callback"))
+            return_url=public_url(reverse("portal:dossier-payment-return",
+                                          kwargs={"code": d.code})),
+            notify_url=public_url(reverse("integration:payment-callback")))
     except payments_actions.NothingToPay as exc:
         messages.error(request, _("Nothing was done: %(why)s") % {"why": exc.detail})
         return redirect(_dossier_url(d))

@@ -25,7 +25,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -35,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.addresses import public_url
 from motcua.core.audit import record
 from motcua.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from motcua.core.formatting import format_vnd, local
@@ -210,8 +210,7 @@ def certify(upload: Any, original: Original, *, actor: User,
 
 
 def verification_url(copy: CertifiedCopy) -> str:
-    path = reverse("portal:verify-result", kwargs={"public_id": copy.public_id})
-    return str(settings.PUBLIC_BASE_URL).rstrip("/") + path
+    return public_url(reverse("portal:verify-result", kwargs={"public_id": copy.public_id}))
 
 
 def render_statement(copy: CertifiedCopy) -> bytes:

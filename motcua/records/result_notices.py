@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from motcua.core.addresses import public_url
 from motcua.core.formatting import format_dt_or_blank
 from motcua.dossiers.models import Dossier
 from motcua.notifications import delivery
@@ -25,10 +26,6 @@ from motcua.records.models import ResultDocument
 from motcua.records.results_pdf import verification_url
 
 KIND = "result_signed"
-
-
-def public_url(path: str) -> str:
-    return str(settings.PUBLIC_BASE_URL).rstrip("/") + path
 
 
 def in_store(result: ResultDocument) -> bool:

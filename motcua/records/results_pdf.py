@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 
+from motcua.core.addresses import public_url
 from motcua.core.formatting import local
 from motcua.dossiers.letters import leader_title, signer_of
 from motcua.dossiers.slips.context import agency_header, province_of
@@ -30,8 +30,7 @@ HEADINGS = {
 
 
 def verification_url(result: ResultDocument) -> str:
-    path = reverse("portal:verify-result", kwargs={"public_id": result.public_id})
-    return str(settings.PUBLIC_BASE_URL).rstrip("/") + path
+    return public_url(reverse("portal:verify-result", kwargs={"public_id": result.public_id}))
 
 
 def context(result: ResultDocument) -> dict[str, Any]:

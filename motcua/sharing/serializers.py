@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from motcua.core.addresses import public_url
 from motcua.dossiers.models import ApplicantKind, Channel, Dossier
 from motcua.dossiers.serializers import AgencyRefSerializer, StatusSerializer, status_payload
 from motcua.org.models import Agency
@@ -112,6 +112,6 @@ def result_payload(r: ResultDocument, request: Request) -> dict[str, Any]:
         "issued_at": r.issued_at, "valid_until": r.valid_until, "signed_at": r.signed_at,
         "timestamp_at": r.timestamp_at, "signer_agency": _agency(r.signer_agency),
         "sha256": r.sha256, "size": r.size,
-        "verification_url": settings.PUBLIC_BASE_URL.rstrip("/") + verify,
+        "verification_url": public_url(verify),
         "file_url": request.build_absolute_uri(file),
     }

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from motcua.core.addresses import public_url
 from motcua.core.errors import DomainError
 from motcua.dossiers.books import book_label
 from motcua.dossiers.letters import leader_title
@@ -225,7 +226,7 @@ class SlipData:
         return f"{text} ({d.duration_case_label})" if d.duration_case_label else text
 
     def tracking_url(self) -> str:
-        return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/tra-cuu/{self.dossier.code}"
+        return public_url(f"/tra-cuu/{self.dossier.code}")
 
 
 # -- Form 01 ---------------------------------------------------------------------------------
